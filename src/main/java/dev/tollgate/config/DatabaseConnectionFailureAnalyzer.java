@@ -1,0 +1,53 @@
+package dev.tollgate.config;
+
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.sql.SQLException;
+
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.diagnostics.FailureAnalyzer;
+import org.springframework.core.env.Environment;
+
+/**
+ * Turns "no database at start" into two short lines that name the URL and the fix, instead of a
+ * page of stack trace (contract section 1). Boot prints the analysis last and exits non-zero.
+ */
+class DatabaseConnectionFailureAnalyzer implements FailureAnalyzer {
+
+	private final Environment environment;
+
+	DatabaseConnectionFailureAnalyzer(Environment environment) {
+		this.environment = environment;
+	}
+
+	@Override
+	public FailureAnalysis analyze(Throwable failure) {
+		Throwable cause = connectionFailure(failure);
+		if (cause == null) {
+			return null;
+		}
+		String url = this.environment.getProperty("spring.datasource.url", "jdbc:postgresql://localhost:5432/postgres");
+		// Never print query parameters: a password can hide there.
+		int query = url.indexOf('?');
+		String safeUrl = (query >= 0) ? url.substring(0, query) : url;
+		return new FailureAnalysis("Tollgate could not connect to PostgreSQL at " + safeUrl + ": " + cause.getMessage(),
+				"Start PostgreSQL (for example 'docker compose up -d postgres'), or set SPRING_DATASOURCE_URL, "
+						+ "SPRING_DATASOURCE_USERNAME and SPRING_DATASOURCE_PASSWORD to a running server.",
+				failure);
+	}
+
+	private static Throwable connectionFailure(Throwable failure) {
+		for (Throwable t = failure; t != null; t = (t.getCause() != t) ? t.getCause() : null) {
+			if (t instanceof ConnectException || t instanceof UnknownHostException) {
+				return t;
+			}
+			if (t instanceof SQLException sql && sql.getSQLState() != null
+					&& (sql.getSQLState().startsWith("08") || sql.getSQLState().equals("28P01")
+							|| sql.getSQLState().equals("28000") || sql.getSQLState().equals("3D000"))) {
+				return t;
+			}
+		}
+		return null;
+	}
+
+}

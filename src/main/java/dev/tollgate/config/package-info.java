@@ -1,0 +1,2 @@
+/** Cross-cutting Spring configuration: security filter chains, scheduling, start-up diagnostics. */
+package dev.tollgate.config;

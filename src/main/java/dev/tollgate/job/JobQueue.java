@@ -1,0 +1,62 @@
+package dev.tollgate.job;
+
+import java.time.Instant;
+
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Enqueues jobs. {@link #enqueue} joins the caller's transaction: the job exists exactly when the
+ * caller's work committed, and local workers are woken right after that commit.
+ */
+@Service
+public class JobQueue {
+
+	private final JobRepository jobs;
+
+	private final JsonMapper json;
+
+	private final JobWorker worker;
+
+	JobQueue(JobRepository jobs, JsonMapper json, JobWorker worker) {
+		this.jobs = jobs;
+		this.json = json;
+		this.worker = worker;
+	}
+
+	/**
+	 * Enqueues a job to run now.
+	 * @param dedupKey unique across all jobs ever enqueued (until purged): a second enqueue with the
+	 * same key does nothing, which is what makes "one effect per decision" hold
+	 * @return whether a job was created
+	 */
+	public boolean enqueue(String kind, String dedupKey, Object payload) {
+		return enqueue(kind, dedupKey, payload, null);
+	}
+
+	/** Enqueues a job that becomes due at {@code runAt} ({@code null}: now). */
+	public boolean enqueue(String kind, String dedupKey, Object payload, Instant runAt) {
+		boolean created = this.jobs.insert(kind, dedupKey, this.json.writeValueAsString(payload), runAt);
+		if (created) {
+			wakeWorkersAfterCommit();
+		}
+		return created;
+	}
+
+	private void wakeWorkersAfterCommit() {
+		if (TransactionSynchronizationManager.isSynchronizationActive()) {
+			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+				@Override
+				public void afterCommit() {
+					JobQueue.this.worker.wakeUp();
+				}
+			});
+		}
+		else {
+			this.worker.wakeUp();
+		}
+	}
+
+}

@@ -1,0 +1,160 @@
+package dev.tollgate.job;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Hand-written SQL for the queue's hot paths. */
+@Repository
+class JobRepository {
+
+	private final JdbcClient jdbc;
+
+	JobRepository(JdbcClient jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	/** Inserts a job unless one with the same dedup key exists; returns whether it was inserted. */
+	boolean insert(String kind, String dedupKey, String payloadJson, Instant runAt) {
+		return this.jdbc.sql("""
+				INSERT INTO tollgate.job (kind, dedup_key, payload, run_at)
+				VALUES (:kind, :dedupKey, CAST(:payload AS jsonb), COALESCE(:runAt, now()))
+				ON CONFLICT (dedup_key) DO NOTHING
+				""")
+			.param("kind", kind)
+			.param("dedupKey", dedupKey)
+			.param("payload", payloadJson)
+			.param("runAt", (runAt != null) ? java.sql.Timestamp.from(runAt) : null, java.sql.Types.TIMESTAMP)
+			.update() == 1;
+	}
+
+	/**
+	 * Claims up to {@code limit} due jobs of the given kinds: pending ones whose time has come, and
+	 * running ones whose lease expired (their worker died). SKIP LOCKED lets concurrent claimers
+	 * pass each other instead of queueing on the same rows.
+	 */
+	List<Job> claim(List<String> kinds, int limit, String workerId, Duration lease) {
+		return this.jdbc.sql("""
+				UPDATE tollgate.job j
+				SET status = 'RUNNING', attempts = j.attempts + 1, locked_by = :worker,
+				    locked_until = now() + make_interval(secs => :leaseSeconds), updated_at = now()
+				FROM (SELECT id FROM tollgate.job
+				      WHERE kind = ANY(:kinds)
+				        AND ((status = 'PENDING' AND run_at <= now()) OR (status = 'RUNNING' AND locked_until < now()))
+				      ORDER BY run_at, id
+				      LIMIT :limit
+				      FOR UPDATE SKIP LOCKED) due
+				WHERE j.id = due.id
+				RETURNING j.id, j.kind, j.dedup_key, j.payload::text AS payload, j.attempts, j.created_at
+				""")
+			.param("worker", workerId)
+			.param("leaseSeconds", lease.toMillis() / 1000.0)
+			.param("kinds", kinds.toArray(String[]::new))
+			.param("limit", limit)
+			.query(JobRepository::mapJob)
+			.list();
+	}
+
+	/** Marks the job succeeded if this worker still holds it; false means the lease was lost. */
+	boolean markSucceeded(Job job, String workerId) {
+		return this.jdbc.sql("""
+				UPDATE tollgate.job
+				SET status = 'SUCCEEDED', locked_by = NULL, locked_until = NULL, last_error = NULL, updated_at = now()
+				WHERE id = :id AND status = 'RUNNING' AND locked_by = :worker AND attempts = :attempts
+				""")
+			.param("id", job.id())
+			.param("worker", workerId)
+			.param("attempts", job.attempts())
+			.update() == 1;
+	}
+
+	boolean reschedule(Job job, String workerId, Instant runAt, String error) {
+		return this.jdbc.sql("""
+				UPDATE tollgate.job
+				SET status = 'PENDING', run_at = :runAt, locked_by = NULL, locked_until = NULL,
+				    last_error = :error, updated_at = now()
+				WHERE id = :id AND status = 'RUNNING' AND locked_by = :worker AND attempts = :attempts
+				""")
+			.param("runAt", java.sql.Timestamp.from(runAt))
+			.param("error", error)
+			.param("id", job.id())
+			.param("worker", workerId)
+			.param("attempts", job.attempts())
+			.update() == 1;
+	}
+
+	boolean markDead(Job job, String workerId, String error) {
+		return this.jdbc.sql("""
+				UPDATE tollgate.job
+				SET status = 'DEAD', locked_by = NULL, locked_until = NULL, last_error = :error, updated_at = now()
+				WHERE id = :id AND status = 'RUNNING' AND locked_by = :worker AND attempts = :attempts
+				""")
+			.param("error", error)
+			.param("id", job.id())
+			.param("worker", workerId)
+			.param("attempts", job.attempts())
+			.update() == 1;
+	}
+
+	/**
+	 * Gives an unfinished job back on shutdown without counting the attempt, so another replica
+	 * can take it at once instead of after the lease.
+	 */
+	void release(Job job, String workerId) {
+		this.jdbc.sql("""
+				UPDATE tollgate.job
+				SET status = 'PENDING', attempts = attempts - 1, locked_by = NULL, locked_until = NULL, updated_at = now()
+				WHERE id = :id AND status = 'RUNNING' AND locked_by = :worker AND attempts = :attempts
+				""")
+			.param("id", job.id())
+			.param("worker", workerId)
+			.param("attempts", job.attempts())
+			.update();
+	}
+
+	/** Puts a dead job back in the queue with a fresh set of attempts. */
+	boolean retryDead(long id) {
+		return this.jdbc.sql("""
+				UPDATE tollgate.job
+				SET status = 'PENDING', attempts = 0, run_at = now(), updated_at = now()
+				WHERE id = :id AND status = 'DEAD'
+				""").param("id", id).update() == 1;
+	}
+
+	int purgeSucceeded(Duration olderThan) {
+		return this.jdbc.sql("""
+				DELETE FROM tollgate.job
+				WHERE status = 'SUCCEEDED' AND updated_at < now() - make_interval(secs => :seconds)
+				""").param("seconds", (double) olderThan.toSeconds()).update();
+	}
+
+	List<KindStats> stats() {
+		return this.jdbc.sql("""
+				SELECT kind,
+				       count(*) FILTER (WHERE status IN ('PENDING', 'RUNNING')) AS pending,
+				       COALESCE(EXTRACT(EPOCH FROM now() - min(created_at) FILTER (WHERE status IN ('PENDING', 'RUNNING'))), 0)
+				           AS oldest_age,
+				       count(*) FILTER (WHERE status = 'DEAD') AS dead
+				FROM tollgate.job
+				WHERE status IN ('PENDING', 'RUNNING', 'DEAD')
+				GROUP BY kind
+				""")
+			.query((rs, n) -> new KindStats(rs.getString("kind"), rs.getLong("pending"), rs.getDouble("oldest_age"),
+					rs.getLong("dead")))
+			.list();
+	}
+
+	private static Job mapJob(ResultSet rs, int rowNum) throws SQLException {
+		return new Job(rs.getLong("id"), rs.getString("kind"), rs.getString("dedup_key"), rs.getString("payload"),
+				rs.getInt("attempts"), rs.getTimestamp("created_at").toInstant());
+	}
+
+	record KindStats(String kind, long pending, double oldestAgeSeconds, long dead) {
+	}
+
+}

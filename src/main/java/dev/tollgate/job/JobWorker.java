@@ -1,0 +1,284 @@
+package dev.tollgate.job;
+
+import java.lang.management.ManagementFactory;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataAccessException;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Runs jobs of every kind that has a {@link JobHandler} in this replica. One dispatcher thread
+ * claims due jobs while there are free slots; a fixed pool runs them. The dispatcher sleeps for at
+ * most the poll interval (work committed by other replicas) and is woken at once by local commits
+ * and by finished jobs.
+ */
+@Component
+class JobWorker implements SmartLifecycle {
+
+	private static final Logger log = LoggerFactory.getLogger(JobWorker.class);
+
+	private final JobRepository jobs;
+
+	private final TransactionTemplate tx;
+
+	private final JobProperties properties;
+
+	private final Backoff backoff;
+
+	private final Map<String, JobHandler> handlers;
+
+	private final List<String> kinds;
+
+	private final String workerId;
+
+	private final Semaphore slots;
+
+	private final Set<Job> inFlight = ConcurrentHashMap.newKeySet();
+
+	private volatile boolean running;
+
+	private volatile Thread dispatcher;
+
+	private ExecutorService executor;
+
+	JobWorker(JobRepository jobs, TransactionTemplate tx, JobProperties properties, List<JobHandler> handlers) {
+		this.jobs = jobs;
+		this.tx = tx;
+		this.properties = properties;
+		this.backoff = new Backoff(properties.backoffInitial(), properties.backoffMax());
+		this.handlers = handlers.stream().collect(Collectors.toUnmodifiableMap(JobHandler::kind, Function.identity()));
+		this.kinds = List.copyOf(this.handlers.keySet());
+		this.workerId = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+		this.slots = new Semaphore(properties.concurrency());
+	}
+
+	void wakeUp() {
+		Thread thread = this.dispatcher;
+		if (thread != null) {
+			LockSupport.unpark(thread);
+		}
+	}
+
+	String workerId() {
+		return this.workerId;
+	}
+
+	@Override
+	public void start() {
+		AtomicInteger counter = new AtomicInteger();
+		this.executor = Executors.newFixedThreadPool(this.properties.concurrency(), (runnable) -> {
+			Thread thread = new Thread(runnable, "tollgate-job-" + counter.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.running = true;
+		Thread thread = new Thread(this::dispatch, "tollgate-job-dispatcher");
+		thread.setDaemon(true);
+		this.dispatcher = thread;
+		thread.start();
+		log.info("Job worker {} started for kinds {} with {} slots", this.workerId, this.kinds,
+				this.properties.concurrency());
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+		Thread thread = this.dispatcher;
+		if (thread != null) {
+			LockSupport.unpark(thread);
+			joinQuietly(thread);
+		}
+		if (this.executor == null) {
+			return;
+		}
+		this.executor.shutdown();
+		try {
+			// Let running jobs finish (their HTTP calls have timeouts); what is left is released.
+			if (!this.executor.awaitTermination(20, TimeUnit.SECONDS)) {
+				this.executor.shutdownNow();
+				this.executor.awaitTermination(5, TimeUnit.SECONDS);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		this.inFlight.forEach(this::releaseQuietly);
+		log.info("Job worker {} stopped", this.workerId);
+	}
+
+	@Override
+	public boolean isAutoStartup() {
+		return this.properties.enabled();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		// Stop after the web server has drained its requests (graceful shutdown runs in a higher phase).
+		return SmartLifecycle.DEFAULT_PHASE - 2048;
+	}
+
+	private void dispatch() {
+		long pollNanos = this.properties.pollInterval().toNanos();
+		boolean databaseWasDown = false;
+		while (this.running) {
+			int free = this.slots.availablePermits();
+			int claimed = 0;
+			if (free > 0 && !this.kinds.isEmpty()) {
+				try {
+					List<Job> due = this.jobs.claim(this.kinds, free, this.workerId, this.properties.lease());
+					claimed = due.size();
+					due.forEach(this::submit);
+					if (databaseWasDown) {
+						log.info("Job worker {} reaches the database again", this.workerId);
+						databaseWasDown = false;
+					}
+				}
+				catch (DataAccessException ex) {
+					if (!databaseWasDown) {
+						log.warn("Job worker {} cannot claim jobs: {}", this.workerId, ex.getMostSpecificCause().getMessage());
+						databaseWasDown = true;
+					}
+				}
+			}
+			if (claimed == 0 || claimed == free) {
+				LockSupport.parkNanos(this, pollNanos);
+			}
+		}
+	}
+
+	private void submit(Job job) {
+		this.slots.acquireUninterruptibly();
+		this.inFlight.add(job);
+		this.executor.execute(() -> {
+			try {
+				run(job);
+			}
+			finally {
+				this.inFlight.remove(job);
+				this.slots.release();
+				wakeUp();
+			}
+		});
+	}
+
+	private void run(Job job) {
+		JobOutcome outcome;
+		try {
+			outcome = this.handlers.get(job.kind()).handle(job);
+		}
+		catch (Exception ex) {
+			if (!this.running && (ex instanceof InterruptedException || Thread.currentThread().isInterrupted())) {
+				// Interrupted by shutdown: hand the job back uncounted instead of calling it a failure.
+				releaseQuietly(job);
+				return;
+			}
+			log.debug("Job {} ({}) attempt {} failed", job.id(), job.kind(), job.attempts(), ex);
+			outcome = JobOutcome.retryLater(describe(ex), null);
+		}
+		try {
+			complete(job, outcome);
+		}
+		catch (DataAccessException ex) {
+			// The lease expires and another attempt follows; nothing is lost.
+			log.warn("Could not record the outcome of job {} ({}): {}", job.id(), job.kind(),
+					ex.getMostSpecificCause().getMessage());
+		}
+	}
+
+	private void releaseQuietly(Job job) {
+		try {
+			this.jobs.release(job, this.workerId);
+		}
+		catch (DataAccessException ex) {
+			log.warn("Could not release job {}; it is claimable again after its lease", job.id());
+		}
+	}
+
+	private void complete(Job job, JobOutcome outcome) {
+		if (outcome instanceof JobOutcome.Done done) {
+			try {
+				this.tx.executeWithoutResult((status) -> {
+					if (this.jobs.markSucceeded(job, this.workerId)) {
+						done.completion().run();
+					}
+					else {
+						log.warn("Job {} ({}) finished after its lease was lost; its completion is discarded", job.id(),
+								job.kind());
+					}
+				});
+			}
+			catch (RuntimeException ex) {
+				if (ex instanceof DataAccessException dae && isConnectionFailure(dae)) {
+					throw dae;
+				}
+				retryOrBury(job, "completion failed: " + describe(ex), null);
+			}
+		}
+		else if (outcome instanceof JobOutcome.RetryLater retry) {
+			retryOrBury(job, retry.reason(), retry.notBefore());
+		}
+		else if (outcome instanceof JobOutcome.Failed failed) {
+			this.jobs.markDead(job, this.workerId, failed.reason());
+			log.warn("Job {} ({}) failed permanently: {}", job.id(), job.kind(), failed.reason());
+		}
+	}
+
+	private void retryOrBury(Job job, String reason, Instant notBefore) {
+		if (job.attempts() >= this.properties.maxAttempts()) {
+			this.jobs.markDead(job, this.workerId, "gave up after " + job.attempts() + " attempts: " + reason);
+			log.warn("Job {} ({}) is dead after {} attempts: {}", job.id(), job.kind(), job.attempts(), reason);
+			return;
+		}
+		Instant runAt = (notBefore != null) ? notBefore
+				: Instant.now().plus(this.backoff.delayAfter(job.attempts(), ThreadLocalRandom.current()));
+		this.jobs.reschedule(job, this.workerId, runAt, reason);
+		log.info("Job {} ({}) attempt {} failed, next attempt at {}: {}", job.id(), job.kind(), job.attempts(), runAt,
+				reason);
+	}
+
+	private static boolean isConnectionFailure(DataAccessException ex) {
+		return ex instanceof org.springframework.dao.DataAccessResourceFailureException
+				|| ex instanceof org.springframework.jdbc.CannotGetJdbcConnectionException
+				|| ex instanceof org.springframework.dao.TransientDataAccessResourceException;
+	}
+
+	static String describe(Throwable ex) {
+		String message = ex.getMessage();
+		String text = ex.getClass().getSimpleName() + ((message != null) ? ": " + message : "");
+		return (text.length() > 1000) ? text.substring(0, 1000) : text;
+	}
+
+	private static void joinQuietly(Thread thread) {
+		try {
+			thread.join(5000);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}

@@ -1,0 +1,6 @@
+/**
+ * The durable job queue behind every side effect (ADR 0001): enqueue in the caller's transaction,
+ * claim with {@code FOR UPDATE SKIP LOCKED} under a lease, retry with backoff, dead letters.
+ * Entry points: {@link dev.tollgate.job.JobQueue} and {@link dev.tollgate.job.JobHandler}.
+ */
+package dev.tollgate.job;

@@ -1,0 +1,106 @@
+package dev.tollgate.webhook;
+
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Verifies {@code sha256=<hex>} HMAC signatures (Jira's {@code X-Hub-Signature}, GitHub's
+ * {@code X-Hub-Signature-256}) over the raw body against several secrets at once, so a secret can
+ * be rotated without downtime.
+ * <p>
+ * Every configured secret is tried, matched or not, and digests are compared with
+ * {@link MessageDigest#isEqual}, so the time taken says nothing about which secret (or how many
+ * leading bytes) matched. A {@link Mac} is made per call because it is not thread-safe. The secrets
+ * are never part of {@link #toString()} or any message.
+ */
+public final class HmacSignature {
+
+	private static final String ALGORITHM = "HmacSHA256";
+
+	private static final String PREFIX = "sha256=";
+
+	private static final int DIGEST_HEX_LENGTH = 64;
+
+	private final List<SecretKeySpec> keys;
+
+	private HmacSignature(List<SecretKeySpec> keys) {
+		this.keys = keys;
+	}
+
+	/** Blank entries are dropped; an empty list verifies nothing. */
+	public static HmacSignature of(List<String> secrets) {
+		return new HmacSignature(secrets.stream()
+			.filter((secret) -> secret != null && !secret.isBlank())
+			.map((secret) -> new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM))
+			.toList());
+	}
+
+	public boolean hasSecrets() {
+		return !this.keys.isEmpty();
+	}
+
+	/**
+	 * Whether {@code header} is a valid signature of {@code body} under any configured secret.
+	 * @param header the raw header value, may be {@code null}
+	 */
+	public boolean matches(String header, byte[] body) {
+		byte[] claimed = parse(header);
+		if (claimed == null || body == null) {
+			return false;
+		}
+		boolean matched = false;
+		for (SecretKeySpec key : this.keys) {
+			matched |= MessageDigest.isEqual(claimed, digest(key, body));
+		}
+		return matched;
+	}
+
+	/** Computes the header value for {@code body} under {@code secret} (tests, demos, docs). */
+	public static String sign(String secret, byte[] body) {
+		return PREFIX + HexFormat.of()
+			.formatHex(digest(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM), body));
+	}
+
+	private static byte[] parse(String header) {
+		if (header == null) {
+			return null;
+		}
+		String value = header.strip();
+		// The method is named in the header (WebSub style); only sha256 is accepted, never a downgrade.
+		if (value.length() != PREFIX.length() + DIGEST_HEX_LENGTH
+				|| !value.substring(0, PREFIX.length()).toLowerCase(Locale.ROOT).equals(PREFIX)) {
+			return null;
+		}
+		try {
+			return HexFormat.of().parseHex(value, PREFIX.length(), value.length());
+		}
+		catch (IllegalArgumentException ex) {
+			return null;
+		}
+	}
+
+	private static byte[] digest(SecretKeySpec key, byte[] body) {
+		try {
+			Mac mac = Mac.getInstance(ALGORITHM);
+			mac.init(key);
+			return mac.doFinal(body);
+		}
+		catch (NoSuchAlgorithmException | InvalidKeyException ex) {
+			throw new IllegalStateException("HmacSHA256 is not available", ex);
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "HmacSignature[" + this.keys.size() + " secret(s)]";
+	}
+
+}

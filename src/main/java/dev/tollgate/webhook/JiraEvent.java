@@ -1,0 +1,38 @@
+package dev.tollgate.webhook;
+
+import java.time.Instant;
+
+/**
+ * A Jira delivery that needs a decision, read from the webhook body: a status transition, a
+ * created issue, or an approval command comment. It is the payload of the {@code EVALUATE} job.
+ *
+ * @param deliveryId Jira's delivery id, or a generated one when Jira sent none
+ * @param receivedAt when the delivery arrived (decision latency is measured from here)
+ * @param actorAccountId who made the transition or wrote the comment; {@code null} if Jira did not say
+ * @param status the status change; for a created issue {@code from} is {@code null}
+ * @param comment the command comment, only for {@link Type#APPROVAL_COMMAND}
+ */
+public record JiraEvent(Type type, String deliveryId, Instant receivedAt, Issue issue, String actorAccountId,
+		StatusChange status, Comment comment) {
+
+	/** The job kind that turns a Jira event into decisions. */
+	public static final String EVALUATE_JOB = "EVALUATE";
+
+	public enum Type {
+
+		TRANSITION, ISSUE_CREATED, APPROVAL_COMMAND
+
+	}
+
+	public record Issue(String id, String key, String projectKey, String type) {
+	}
+
+	/** Status names as Jira showed them at the time, and their ids (stable across renames). */
+	public record StatusChange(String fromId, String from, String toId, String to, String changelogId) {
+	}
+
+	/** @param text the comment's plain text, cut to a bounded length */
+	public record Comment(String id, String text) {
+	}
+
+}

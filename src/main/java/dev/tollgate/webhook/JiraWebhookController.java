@@ -1,0 +1,182 @@
+package dev.tollgate.webhook;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import dev.tollgate.audit.AuditEvent;
+import dev.tollgate.audit.AuditEventType;
+import dev.tollgate.audit.AuditLog;
+import org.springframework.dao.DataAccessException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.transaction.TransactionException;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code POST /webhooks/jira} (contract section 2). Order matters: the size limit before reading,
+ * the signature over the exact bytes before parsing, and a 2xx only after the delivery is durably
+ * stored. Jira retries 5xx, so every failure to store is a 503.
+ */
+@RestController
+class JiraWebhookController {
+
+	private static final Logger log = LoggerFactory.getLogger(JiraWebhookController.class);
+
+	static final String SOURCE = "jira";
+
+	private static final int MAX_DELIVERY_ID_LENGTH = 200;
+
+	private static final String RETRY_AFTER_SECONDS = "5";
+
+	private final HmacSignature signature;
+
+	private final long maxBodyBytes;
+
+	private final JiraPayloadParser parser;
+
+	private final WebhookIngest ingest;
+
+	private final AuditLog audit;
+
+	private final RejectedSignatureAudit rejections;
+
+	private final WebhookMetrics metrics;
+
+	JiraWebhookController(JiraWebhookProperties secrets, WebhookProperties properties, JsonMapper json,
+			WebhookIngest ingest, AuditLog audit, RejectedSignatureAudit rejections, WebhookMetrics metrics) {
+		this.signature = HmacSignature.of(secrets.webhookSecrets());
+		this.maxBodyBytes = properties.maxBodySize().toBytes();
+		this.parser = new JiraPayloadParser(json);
+		this.ingest = ingest;
+		this.audit = audit;
+		this.rejections = rejections;
+		this.metrics = metrics;
+		if (!this.signature.hasSecrets()) {
+			log.warn("No Jira webhook secret is configured (tollgate.jira.webhook-secrets / TOLLGATE_JIRA_WEBHOOK_SECRETS): "
+					+ "every Jira webhook will be rejected with 401");
+		}
+	}
+
+	@PostMapping("/webhooks/jira")
+	ResponseEntity<Object> receive(HttpServletRequest request,
+			@RequestHeader(name = "X-Hub-Signature", required = false) String signatureHeader,
+			@RequestHeader(name = "X-Atlassian-Webhook-Identifier", required = false) String deliveryIdHeader,
+			@RequestHeader(name = "X-Atlassian-Webhook-Retry", required = false) String retryHeader)
+			throws IOException {
+		long start = System.nanoTime();
+		Instant receivedAt = Instant.now();
+		String deliveryId = deliveryId(deliveryIdHeader);
+		MDC.put("deliveryId", deliveryId);
+		try {
+			byte[] body = (request.getContentLengthLong() > this.maxBodyBytes) ? null
+					: readAtMost(request.getInputStream(), this.maxBodyBytes);
+			if (body == null) {
+				return answer(WebhookMetrics.Status.TOO_LARGE, start, problem(HttpStatus.CONTENT_TOO_LARGE, "body-too-large",
+						"The body is larger than the limit of " + this.maxBodyBytes + " bytes."));
+			}
+			if (!this.signature.matches(signatureHeader, body)) {
+				this.rejections.rejected(SOURCE, deliveryId, request.getRemoteAddr());
+				return answer(WebhookMetrics.Status.UNAUTHORIZED, start,
+						problem(HttpStatus.UNAUTHORIZED, "unauthorized", "The delivery could not be authenticated."));
+			}
+			return accept(body, deliveryId, retryCount(retryHeader), receivedAt, start);
+		}
+		catch (DataAccessException | TransactionException ex) {
+			log.warn("Delivery not stored, answering 503: {}", rootMessage(ex));
+			ProblemDetail problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "unavailable",
+					"The delivery could not be stored right now; retry later.");
+			this.metrics.record(WebhookMetrics.Status.UNAVAILABLE, start);
+			return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+				.header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
+				.body(problem);
+		}
+		finally {
+			MDC.remove("deliveryId");
+		}
+	}
+
+	private ResponseEntity<Object> accept(byte[] body, String deliveryId, int retryCount, Instant receivedAt,
+			long start) {
+		JiraPayloadParser.Parsed parsed;
+		try {
+			parsed = this.parser.parse(body, deliveryId, receivedAt);
+		}
+		catch (JiraPayloadParser.MalformedDelivery ex) {
+			this.audit.append(AuditEvent.of(AuditEventType.WEBHOOK_MALFORMED,
+					"A signed Jira delivery could not be read: " + ex.getMessage())
+				.outcome("REJECTED")
+				.deliveryId(deliveryId)
+				.build());
+			return answer(WebhookMetrics.Status.MALFORMED, start,
+					problem(HttpStatus.BAD_REQUEST, "malformed-delivery", ex.getMessage()));
+		}
+		WebhookIngest.Result result = this.ingest.ingest(SOURCE, deliveryId, retryCount, parsed);
+		log.debug("Delivery {} ({}) {}", deliveryId, parsed.webhookEvent(), result);
+		HttpStatus status = (result == WebhookIngest.Result.DUPLICATE) ? HttpStatus.OK : HttpStatus.ACCEPTED;
+		return answer(WebhookMetrics.Status.valueOf(result.name()), start,
+				ResponseEntity.status(status).body(Map.of("deliveryId", deliveryId, "status", result.name())));
+	}
+
+	private ResponseEntity<Object> answer(WebhookMetrics.Status status, long start, ResponseEntity<Object> response) {
+		this.metrics.record(status, start);
+		return response;
+	}
+
+	private ResponseEntity<Object> answer(WebhookMetrics.Status status, long start, ProblemDetail problem) {
+		return answer(status, start, ResponseEntity.status(problem.getStatus()).body(problem));
+	}
+
+	/** Reads the body up to the limit; {@code null} if it is longer (the rest is never read). */
+	static byte[] readAtMost(InputStream in, long limit) throws IOException {
+		int cap = (int) Math.min(limit + 1, Integer.MAX_VALUE - 8);
+		byte[] body = in.readNBytes(cap);
+		return (body.length > limit) ? null : body;
+	}
+
+	/** Jira's delivery id, or a generated one so that every delivery can be traced. */
+	private static String deliveryId(String header) {
+		if (header == null || header.isBlank()) {
+			return "tollgate-" + UUID.randomUUID();
+		}
+		String id = header.strip();
+		return (id.length() > MAX_DELIVERY_ID_LENGTH) ? id.substring(0, MAX_DELIVERY_ID_LENGTH) : id;
+	}
+
+	private static int retryCount(String header) {
+		try {
+			return (header != null) ? Math.max(0, Integer.parseInt(header.strip())) : 0;
+		}
+		catch (NumberFormatException ex) {
+			return 0;
+		}
+	}
+
+	static ProblemDetail problem(HttpStatus status, String type, String detail) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+		problem.setType(URI.create("https://tollgate.dev/problems/" + type));
+		return problem;
+	}
+
+	private static String rootMessage(Throwable ex) {
+		Throwable root = ex;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		return root.getClass().getSimpleName() + ": " + root.getMessage();
+	}
+
+}

@@ -1,0 +1,45 @@
+package dev.tollgate.webhook;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import org.springframework.stereotype.Component;
+
+/** {@code tollgate_webhooks_received_total{status}} and {@code tollgate_webhook_ack_seconds}. */
+@Component
+class WebhookMetrics {
+
+	/** The bounded label set: one value per way a delivery can be answered. */
+	enum Status {
+
+		QUEUED, IGNORED, DUPLICATE, UNAUTHORIZED, TOO_LARGE, MALFORMED, UNAVAILABLE
+
+	}
+
+	private final Map<Status, Counter> received = new EnumMap<>(Status.class);
+
+	private final Timer ack;
+
+	WebhookMetrics(MeterRegistry registry) {
+		for (Status status : Status.values()) {
+			this.received.put(status, Counter.builder("tollgate.webhooks.received")
+				.description("Jira webhook deliveries by how they were answered")
+				.tag("status", status.name())
+				.register(registry));
+		}
+		this.ack = Timer.builder("tollgate.webhook.ack")
+			.description("Time from receiving a Jira delivery to answering it")
+			.publishPercentileHistogram()
+			.register(registry);
+	}
+
+	void record(Status status, long startNanos) {
+		this.received.get(status).increment();
+		this.ack.record(System.nanoTime() - startNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+	}
+
+}

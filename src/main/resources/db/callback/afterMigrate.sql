@@ -1,0 +1,18 @@
+-- Least privilege for the application's runtime role (set TOLLGATE_DB_APP_ROLE; empty = skip).
+-- Runs after every migrate so tables added by later migrations are covered too.
+DO $$
+DECLARE
+    app_role TEXT := '${appRole}';
+BEGIN
+    IF app_role = '' THEN
+        RETURN;
+    END IF;
+    EXECUTE format('GRANT USAGE ON SCHEMA tollgate TO %I', app_role);
+    EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA tollgate TO %I', app_role);
+    EXECUTE format('GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA tollgate TO %I', app_role);
+    -- The audit log is append-only for the application: no UPDATE, DELETE or TRUNCATE.
+    EXECUTE format('REVOKE UPDATE, DELETE, TRUNCATE ON tollgate.audit_event FROM %I', app_role);
+    EXECUTE format('REVOKE ALL ON tollgate.flyway_schema_history FROM %I', app_role);
+    EXECUTE format('GRANT SELECT ON tollgate.flyway_schema_history TO %I', app_role);
+END
+$$;
