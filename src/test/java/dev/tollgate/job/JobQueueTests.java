@@ -1,0 +1,246 @@
+package dev.tollgate.job;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.tollgate.support.IntegrationTest;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The queue against the real database: claims, leases, retries, dead letters, transactions. */
+@Import(JobQueueTests.TestHandlers.class)
+@TestPropertySource(properties = "tollgate.jobs.max-attempts=3")
+class JobQueueTests extends IntegrationTest {
+
+	static final String KIND = "TEST";
+
+	@Autowired
+	private JobQueue queue;
+
+	@Autowired
+	private JobRepository repository;
+
+	@Autowired
+	private JdbcClient jdbc;
+
+	@Autowired
+	private TransactionTemplate tx;
+
+	@Test
+	void concurrentWorkersNeverClaimTheSameJob() throws Exception {
+		// A kind no worker in this context handles, so only the claimers below take these jobs.
+		String kind = "CLAIM-" + UUID.randomUUID();
+		for (int i = 0; i < 200; i++) {
+			this.queue.enqueue(kind, kind + ":" + i, Map.of("n", i));
+		}
+		List<Callable<List<Long>>> claimers = new ArrayList<>();
+		for (int w = 0; w < 4; w++) {
+			String worker = "worker-" + w;
+			claimers.add(() -> {
+				List<Long> mine = new ArrayList<>();
+				List<Job> batch;
+				do {
+					batch = this.repository.claim(List.of(kind), 7, worker, Duration.ofMinutes(1));
+					batch.forEach((job) -> mine.add(job.id()));
+				}
+				while (!batch.isEmpty());
+				return mine;
+			});
+		}
+		ExecutorService pool = Executors.newFixedThreadPool(4);
+		List<Long> all = Collections.synchronizedList(new ArrayList<>());
+		try {
+			for (Future<List<Long>> result : pool.invokeAll(claimers)) {
+				all.addAll(result.get());
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		assertThat(all).hasSize(200).doesNotHaveDuplicates();
+	}
+
+	@Test
+	void aJobWhoseWorkerDiedIsReclaimedAfterItsLease() {
+		String kind = "LEASE-" + UUID.randomUUID();
+		this.queue.enqueue(kind, kind, Map.of());
+		List<Job> first = this.repository.claim(List.of(kind), 10, "dead-worker", Duration.ofMillis(800));
+		assertThat(first).hasSize(1);
+		assertThat(this.repository.claim(List.of(kind), 10, "other-worker", Duration.ofMinutes(1))).isEmpty();
+		List<Job> reclaimed = new ArrayList<>();
+		await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).until(() -> {
+			reclaimed.addAll(this.repository.claim(List.of(kind), 10, "other-worker", Duration.ofMinutes(1)));
+			return !reclaimed.isEmpty();
+		});
+		assertThat(reclaimed.get(0).id()).isEqualTo(first.get(0).id());
+		assertThat(reclaimed.get(0).attempts()).isEqualTo(2);
+		// The late worker can no longer complete it; the new owner can.
+		assertThat(this.repository.markSucceeded(first.get(0), "dead-worker")).isFalse();
+		assertThat(this.repository.markSucceeded(reclaimed.get(0), "other-worker")).isTrue();
+	}
+
+	@Test
+	void aSucceededJobRunsItsCompletionOnce() {
+		String key = "ok-" + UUID.randomUUID();
+		this.queue.enqueue(KIND, key, Map.of("mode", "succeed", "marker", key));
+		await().atMost(Duration.ofSeconds(10)).until(() -> "SUCCEEDED".equals(status(key)));
+		assertThat(this.jdbc.sql("SELECT count(*) FROM tollgate.audit_event WHERE reason = ?")
+			.param("job completed " + key)
+			.query(Long.class)
+			.single()).isEqualTo(1);
+	}
+
+	@Test
+	void aFailingJobIsRetriedWithBackoffThenDead() {
+		String key = "fail-" + UUID.randomUUID();
+		this.queue.enqueue(KIND, key, Map.of("mode", "fail"));
+		await().atMost(Duration.ofSeconds(15)).until(() -> "DEAD".equals(status(key)));
+		Map<String, Object> row = this.jdbc.sql("SELECT attempts, last_error FROM tollgate.job WHERE dedup_key = ?")
+			.param(key)
+			.query()
+			.singleRow();
+		assertThat(row.get("attempts")).isEqualTo(3);
+		assertThat((String) row.get("last_error")).contains("gave up after 3 attempts").contains("upstream exploded");
+	}
+
+	@Test
+	void afterAFailureTheNextAttemptWaitsForTheBackoff() {
+		String key = "slow-" + UUID.randomUUID();
+		Instant before = Instant.now();
+		this.queue.enqueue(KIND, key, Map.of("mode", "fail-then-hold"));
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> "PENDING".equals(status(key)) && attempts(key) == 1 && lastError(key) != null);
+		Instant runAt = this.jdbc.sql("SELECT run_at FROM tollgate.job WHERE dedup_key = ?")
+			.param(key)
+			.query(java.sql.Timestamp.class)
+			.single()
+			.toInstant();
+		// backoff-initial is 200ms in the test configuration.
+		assertThat(runAt).isAfterOrEqualTo(before.plusMillis(200));
+	}
+
+	@Test
+	void notBeforeFromTheHandlerWins() {
+		String key = "later-" + UUID.randomUUID();
+		Instant notBefore = Instant.now().plus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.MILLIS);
+		this.queue.enqueue(KIND, key, Map.of("mode", "retry-at", "at", notBefore.toEpochMilli()));
+		await().atMost(Duration.ofSeconds(10)).until(() -> "PENDING".equals(status(key)) && attempts(key) == 1);
+		Instant runAt = this.jdbc.sql("SELECT run_at FROM tollgate.job WHERE dedup_key = ?")
+			.param(key)
+			.query(java.sql.Timestamp.class)
+			.single()
+			.toInstant();
+		assertThat(runAt).isEqualTo(notBefore);
+		assertThat(lastError(key)).isEqualTo("rate limited");
+	}
+
+	@Test
+	void aPermanentFailureIsDeadAtOnce() {
+		String key = "perm-" + UUID.randomUUID();
+		this.queue.enqueue(KIND, key, Map.of("mode", "permanent"));
+		await().atMost(Duration.ofSeconds(10)).until(() -> "DEAD".equals(status(key)));
+		assertThat(attempts(key)).isEqualTo(1);
+		assertThat(lastError(key)).isEqualTo("target was deleted");
+	}
+
+	@Test
+	void aDeadJobCanBeRetried() {
+		String key = "redo-" + UUID.randomUUID();
+		this.queue.enqueue(KIND, key, Map.of("mode", "permanent"));
+		await().atMost(Duration.ofSeconds(10)).until(() -> "DEAD".equals(status(key)));
+		long id = this.jdbc.sql("SELECT id FROM tollgate.job WHERE dedup_key = ?").param(key).query(Long.class).single();
+		assertThat(this.repository.retryDead(id)).isTrue();
+		await().atMost(Duration.ofSeconds(10)).until(() -> "DEAD".equals(status(key)) && attempts(key) == 1);
+		assertThat(this.repository.retryDead(-1)).isFalse();
+	}
+
+	@Test
+	void enqueueIsRolledBackWithItsTransaction() {
+		String key = "rollback-" + UUID.randomUUID();
+		this.tx.executeWithoutResult((status) -> {
+			assertThat(this.queue.enqueue(KIND, key, Map.of("mode", "succeed", "marker", key))).isTrue();
+			status.setRollbackOnly();
+		});
+		assertThat(status(key)).isNull();
+	}
+
+	@Test
+	void theSameDedupKeyIsEnqueuedOnlyOnce() {
+		String key = "dedup-" + UUID.randomUUID();
+		assertThat(this.queue.enqueue("NOBODY", key, Map.of())).isTrue();
+		assertThat(this.queue.enqueue("NOBODY", key, Map.of())).isFalse();
+		assertThat(this.jdbc.sql("SELECT count(*) FROM tollgate.job WHERE dedup_key = ?").param(key).query(Long.class).single())
+			.isEqualTo(1);
+	}
+
+	private String status(String key) {
+		return this.jdbc.sql("SELECT status FROM tollgate.job WHERE dedup_key = ?").param(key).query(String.class).optional().orElse(null);
+	}
+
+	private int attempts(String key) {
+		return this.jdbc.sql("SELECT attempts FROM tollgate.job WHERE dedup_key = ?").param(key).query(Integer.class).single();
+	}
+
+	private String lastError(String key) {
+		return this.jdbc.sql("SELECT last_error FROM tollgate.job WHERE dedup_key = ?").param(key).query(String.class).optional().orElse(null);
+	}
+
+	@TestConfiguration(proxyBeanMethods = false)
+	static class TestHandlers {
+
+		@Bean
+		JobHandler testHandler(JsonMapper json, dev.tollgate.audit.AuditLog audit) {
+			return new JobHandler() {
+				@Override
+				public String kind() {
+					return KIND;
+				}
+
+				@Override
+				public JobOutcome handle(Job job) {
+					JsonNode payload = json.readTree(job.payload());
+					return switch (payload.path("mode").asString()) {
+						case "succeed" -> JobOutcome.done(() -> audit.append(dev.tollgate.audit.AuditEvent
+							.of(dev.tollgate.audit.AuditEventType.POLICY_CHANGED,
+									"job completed " + payload.path("marker").asString())
+							.build()));
+						case "retry-at" ->
+							JobOutcome.retryLater("rate limited", Instant.ofEpochMilli(payload.path("at").asLong()));
+						case "permanent" -> JobOutcome.failed("target was deleted");
+						case "fail-then-hold" -> (job.attempts() == 1) ? fail()
+								: JobOutcome.retryLater("held", Instant.now().plus(1, ChronoUnit.HOURS));
+						default -> fail();
+					};
+				}
+
+				private JobOutcome fail() {
+					throw new IllegalStateException("upstream exploded");
+				}
+			};
+		}
+
+	}
+
+}
