@@ -159,7 +159,7 @@ class JobWorker implements SmartLifecycle {
 				}
 				catch (DataAccessException ex) {
 					if (!databaseWasDown) {
-						log.warn("Job worker {} cannot claim jobs: {}", this.workerId, ex.getMostSpecificCause().getMessage());
+						log.warn("Job worker {} cannot claim jobs: {}", this.workerId, describe(ex.getMostSpecificCause()));
 						databaseWasDown = true;
 					}
 				}
@@ -205,7 +205,7 @@ class JobWorker implements SmartLifecycle {
 		catch (DataAccessException ex) {
 			// The lease expires and another attempt follows; nothing is lost.
 			log.warn("Could not record the outcome of job {} ({}): {}", job.id(), job.kind(),
-					ex.getMostSpecificCause().getMessage());
+					describe(ex.getMostSpecificCause()));
 		}
 	}
 

@@ -31,6 +31,7 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "tollgate.jira.webhook-secrets=outage-secret", "tollgate.jobs.poll-interval=100ms" })
+@org.springframework.test.annotation.DirtiesContext
 class DatabaseOutageTests {
 
 	private static final TcpProxy proxy = startProxy();

@@ -1,0 +1,29 @@
+package dev.tollgate.policy;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * An immutable view of the whole policy at one version, shared by all evaluations until the next
+ * change.
+ *
+ * @param rules in id order
+ * @param targets by name
+ */
+public record PolicySnapshot(long version, Set<String> roles, List<RoleBinding> bindings, Map<String, Target> targets,
+		List<Rule> rules) {
+
+	public PolicySnapshot {
+		roles = Set.copyOf(roles);
+		bindings = List.copyOf(bindings);
+		targets = Map.copyOf(targets);
+		rules = rules.stream().sorted(Comparator.comparingLong(Rule::id)).toList();
+	}
+
+	public static PolicySnapshot empty() {
+		return new PolicySnapshot(0, Set.of(), List.of(), Map.of(), List.of());
+	}
+
+}
