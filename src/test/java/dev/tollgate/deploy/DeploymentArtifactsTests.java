@@ -109,6 +109,30 @@ class DeploymentArtifactsTests {
 	}
 
 	@Test
+	void installCommandOfTheChartReadmeRenders() throws IOException {
+		String readme = Files.readString(CHART.resolve("README.md"));
+		Matcher set = Pattern.compile("--set '?([^' \\n]+)'?").matcher(readme);
+		List<String> sets = new ArrayList<>();
+		while (set.find()) {
+			sets.add(set.group(1));
+		}
+		assertThat(sets).isNotEmpty();
+
+		List<JsonNode> manifests = render(sets.toArray(String[]::new));
+
+		assertThat(single(manifests, "Ingress").at("/spec/rules/0/http/paths/0/path").asString()).isEqualTo("/webhooks");
+		assertThat(configMapData(manifests).path("TOLLGATE_JIRA_BASE_URL").asString()).startsWith("https://");
+	}
+
+	@Test
+	void chartReadmeDocumentsEveryTopLevelValue() throws IOException {
+		String readme = Files.readString(CHART.resolve("README.md"));
+
+		assertThat(readYaml(CHART.resolve("values.yaml")).propertyNames())
+			.allSatisfy((key) -> assertThat(readme).contains("| `" + key));
+	}
+
+	@Test
 	void probesPointAtTheActuatorHealthGroups() {
 		JsonNode container = appContainer(defaultManifests);
 
