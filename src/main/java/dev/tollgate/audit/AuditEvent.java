@@ -1,6 +1,7 @@
 package dev.tollgate.audit;
 
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * One entry of the append-only audit log, as it is written. Fields that do not apply stay
@@ -9,7 +10,8 @@ import java.util.Map;
  */
 public record AuditEvent(AuditEventType type, String outcome, String reason, String deliveryId, String issueKey,
 		String issueId, String projectKey, String issueType, String actorAccountId, String fromStatus, String toStatus,
-		Long ruleId, String ruleName, String target, String runUrl, boolean dryRun, Map<String, Object> details) {
+		Long ruleId, String ruleName, String target, String runUrl, boolean dryRun, UUID decisionId,
+		Map<String, Object> details) {
 
 	public static Builder of(AuditEventType type, String reason) {
 		return new Builder(type, reason);
@@ -49,6 +51,8 @@ public record AuditEvent(AuditEventType type, String outcome, String reason, Str
 		private String runUrl;
 
 		private boolean dryRun;
+
+		private UUID decisionId;
 
 		private Map<String, Object> details;
 
@@ -107,6 +111,11 @@ public record AuditEvent(AuditEventType type, String outcome, String reason, Str
 			return this;
 		}
 
+		public Builder decisionId(UUID decisionId) {
+			this.decisionId = decisionId;
+			return this;
+		}
+
 		public Builder details(Map<String, Object> details) {
 			this.details = details;
 			return this;
@@ -115,7 +124,7 @@ public record AuditEvent(AuditEventType type, String outcome, String reason, Str
 		public AuditEvent build() {
 			return new AuditEvent(this.type, this.outcome, this.reason, this.deliveryId, this.issueKey, this.issueId,
 					this.projectKey, this.issueType, this.actorAccountId, this.fromStatus, this.toStatus, this.ruleId,
-					this.ruleName, this.target, this.runUrl, this.dryRun, this.details);
+					this.ruleName, this.target, this.runUrl, this.dryRun, this.decisionId, this.details);
 		}
 
 	}

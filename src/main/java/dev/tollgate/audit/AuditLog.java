@@ -27,9 +27,10 @@ public class AuditLog {
 	public long append(AuditEvent event) {
 		return this.jdbc.sql("""
 				INSERT INTO tollgate.audit_event (type, outcome, reason, delivery_id, issue_key, issue_id, project_key,
-				    issue_type, actor_account_id, from_status, to_status, rule_id, rule_name, target, run_url, dry_run, details)
+				    issue_type, actor_account_id, from_status, to_status, rule_id, rule_name, target, run_url, dry_run, decision_id,
+				    details)
 				VALUES (:type, :outcome, :reason, :deliveryId, :issueKey, :issueId, :projectKey, :issueType, :actor,
-				    :fromStatus, :toStatus, :ruleId, :ruleName, :target, :runUrl, :dryRun, CAST(:details AS jsonb))
+				    :fromStatus, :toStatus, :ruleId, :ruleName, :target, :runUrl, :dryRun, :decisionId, CAST(:details AS jsonb))
 				RETURNING id
 				""")
 			.param("type", event.type().name())
@@ -48,6 +49,7 @@ public class AuditLog {
 			.param("target", event.target())
 			.param("runUrl", event.runUrl())
 			.param("dryRun", event.dryRun())
+			.param("decisionId", event.decisionId())
 			.param("details", (event.details() != null) ? this.json.writeValueAsString(event.details()) : null)
 			.query(Long.class)
 			.single();

@@ -2,8 +2,12 @@ package dev.tollgate.config;
 
 import java.net.URI;
 
+import dev.tollgate.admin.ApiTokens;
+import dev.tollgate.admin.BearerTokenFilter;
+import dev.tollgate.admin.TokenPrincipal;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -12,19 +16,29 @@ import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Default deny. Webhook endpoints authenticate each delivery by its signature (in the controller,
- * over the raw body), health and metrics are public, everything else needs a bearer token.
+ * over the raw body); health, metrics and the OpenAPI document are public; the admin API needs a
+ * bearer token whose scope fits (contract section 4): {@code admin} everything, {@code auditor}
+ * reads, {@code approver} votes. Any other path is denied.
  * No sessions and no cookies, hence no CSRF tokens.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
+	private static final String ADMIN = TokenPrincipal.Scope.ADMIN.authority();
+
+	private static final String AUDITOR = TokenPrincipal.Scope.AUDITOR.authority();
+
+	private static final String APPROVER = TokenPrincipal.Scope.APPROVER.authority();
+
 	@Bean
-	SecurityFilterChain securityFilterChain(HttpSecurity http, JsonMapper json) throws Exception {
+	SecurityFilterChain securityFilterChain(HttpSecurity http, JsonMapper json, ApiTokens tokens) throws Exception {
 		return http.csrf((csrf) -> csrf.disable())
+			.addFilterBefore(new BearerTokenFilter(tokens), AnonymousAuthenticationFilter.class)
 			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.httpBasic((basic) -> basic.disable())
 			.formLogin((form) -> form.disable())
@@ -32,10 +46,22 @@ class SecurityConfiguration {
 			.requestCache((cache) -> cache.disable())
 			.authorizeHttpRequests((requests) -> requests
 				.requestMatchers("/webhooks/**", "/actuator/health", "/actuator/health/**", "/actuator/prometheus",
-						"/error")
+						"/error", "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
 				.permitAll()
+				.requestMatchers(HttpMethod.POST, "/api/v1/approvals/*/approve", "/api/v1/approvals/*/deny")
+				.hasAuthority(APPROVER)
+				.requestMatchers(HttpMethod.GET, "/api/v1/approvals", "/api/v1/approvals/**")
+				.hasAnyAuthority(ADMIN, AUDITOR, APPROVER)
+				.requestMatchers("/api/v1/tokens", "/api/v1/tokens/**")
+				.hasAuthority(ADMIN)
+				.requestMatchers(HttpMethod.POST, "/api/v1/policy/explain")
+				.hasAnyAuthority(ADMIN, AUDITOR)
+				.requestMatchers(HttpMethod.GET, "/api/v1/**")
+				.hasAnyAuthority(ADMIN, AUDITOR)
+				.requestMatchers("/api/v1/**")
+				.hasAuthority(ADMIN)
 				.anyRequest()
-				.authenticated())
+				.denyAll())
 			.exceptionHandling((exceptions) -> exceptions
 				.authenticationEntryPoint((request, response, ex) -> writeProblem(json, response,
 						HttpStatus.UNAUTHORIZED, "unauthorized", "A valid bearer token is required."))
@@ -44,7 +70,10 @@ class SecurityConfiguration {
 			.build();
 	}
 
-	/** Until API tokens exist nothing authenticates; this also stops Boot's generated default user. */
+	/**
+	 * Bearer tokens are checked by {@link BearerTokenFilter}; nothing else authenticates. This bean
+	 * also stops Boot from creating (and logging the password of) a default user.
+	 */
 	@Bean
 	AuthenticationManager authenticationManager() {
 		return (authentication) -> {

@@ -1,26 +1,85 @@
 package dev.tollgate.evaluation;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
 import dev.tollgate.audit.AuditEvent;
 import dev.tollgate.audit.AuditEventType;
 import dev.tollgate.audit.AuditLog;
+import dev.tollgate.identity.JiraIdentity;
+import dev.tollgate.jira.JiraUnavailable;
 import dev.tollgate.job.Job;
 import dev.tollgate.job.JobHandler;
 import dev.tollgate.job.JobOutcome;
+import dev.tollgate.job.JobQueue;
+import dev.tollgate.outbound.OutboundRefused;
+import dev.tollgate.pipeline.TriggerRequest;
+import dev.tollgate.policy.ActorRoles;
+import dev.tollgate.policy.Decision;
+import dev.tollgate.policy.DecisionEngine;
+import dev.tollgate.policy.PolicySnapshot;
+import dev.tollgate.policy.PolicySnapshots;
+import dev.tollgate.policy.RoleBinding;
+import dev.tollgate.policy.Rule;
+import dev.tollgate.policy.Transition;
 import dev.tollgate.webhook.JiraEvent;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.json.JsonMapper;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
-/** Turns a queued Jira event into decisions. */
+/**
+ * The {@code EVALUATE} job: transition → actor roles → decisions, then in ONE transaction the
+ * {@code DECISION} audit events and their follow-up jobs. Decision ids are derived from the job and
+ * the rule, and follow-up jobs are keyed by them, so a retried evaluation never doubles anything.
+ * <p>
+ * The actor's roles may need Jira (groups, project roles). When Jira cannot answer, the job is
+ * retried later (honouring {@code Retry-After}); an outage never becomes a denial.
+ */
 @Component
 class EvaluateJobHandler implements JobHandler {
+
+	private static final Logger log = LoggerFactory.getLogger(EvaluateJobHandler.class);
 
 	private final JsonMapper json;
 
 	private final AuditLog audit;
 
-	EvaluateJobHandler(JsonMapper json, AuditLog audit) {
+	private final PolicySnapshots snapshots;
+
+	private final JiraIdentity identity;
+
+	private final JobQueue jobs;
+
+	private final MeterRegistry registry;
+
+	private final Timer latency;
+
+	EvaluateJobHandler(JsonMapper json, AuditLog audit, PolicySnapshots snapshots, JiraIdentity identity,
+			JobQueue jobs, MeterRegistry registry) {
 		this.json = json;
 		this.audit = audit;
+		this.snapshots = snapshots;
+		this.identity = identity;
+		this.jobs = jobs;
+		this.registry = registry;
+		this.latency = Timer.builder("tollgate.decision.latency")
+			.description("Time from receiving a Jira delivery to its decision")
+			.publishPercentileHistogram()
+			.register(registry);
 	}
 
 	@Override
@@ -31,15 +90,96 @@ class EvaluateJobHandler implements JobHandler {
 	@Override
 	public JobOutcome handle(Job job) {
 		JiraEvent event = this.json.readValue(job.payload(), JiraEvent.class);
-		return JobOutcome.done(() -> this.audit.append(AuditEvent.of(AuditEventType.DECISION,
-				"No rule matches this transition.")
-			.outcome("IGNORED")
-			.deliveryId(event.deliveryId())
-			.issue(event.issue().id(), event.issue().key(), event.issue().projectKey(), event.issue().type())
-			.actor(event.actorAccountId())
-			.transition((event.status() != null) ? event.status().from() : null,
-					(event.status() != null) ? event.status().to() : null)
-			.build()));
+		if (event.type() == JiraEvent.Type.APPROVAL_COMMAND) {
+			// Votes are handled by the approval gate; until one is open for this issue there is nothing to count.
+			log.debug("Approval command on {} received; no approval request handling yet", event.issue().key());
+			return JobOutcome.done();
+		}
+		PolicySnapshot snapshot = this.snapshots.current();
+		Transition transition = new Transition(event.issue().projectKey(), event.issue().type(), event.status().from(),
+				event.status().to(), event.actorAccountId());
+		Set<String> roles;
+		try {
+			roles = DecisionEngine.anyRuleMatches(transition, snapshot) ? actorRoles(snapshot, transition) : Set.of();
+		}
+		catch (JiraUnavailable ex) {
+			return JobOutcome.retryLater("Actor roles unknown: " + ex.getMessage(), ex.retryAfter());
+		}
+		catch (OutboundRefused ex) {
+			return JobOutcome.retryLater("Actor roles unknown: " + ex.getMessage(), null);
+		}
+		List<Decision> decisions = DecisionEngine.decide(transition, roles, snapshot);
+		return JobOutcome.done(() -> record(job, event, transition, roles, decisions, snapshot.version()));
+	}
+
+	private Set<String> actorRoles(PolicySnapshot snapshot, Transition transition) {
+		String actor = transition.actorAccountId();
+		if (actor == null) {
+			return Set.of();
+		}
+		String project = transition.projectKey();
+		Set<String> groups = ActorRoles.needs(snapshot, RoleBinding.SubjectType.GROUP, project)
+				? this.identity.groupsOf(actor) : Set.of();
+		Set<String> projectRoles = ActorRoles.needs(snapshot, RoleBinding.SubjectType.PROJECT_ROLE, project)
+				? this.identity.projectRolesOf(project, actor) : Set.of();
+		return ActorRoles.resolve(snapshot, project, actor, groups, projectRoles);
+	}
+
+	private void record(Job job, JiraEvent event, Transition transition, Set<String> roles, List<Decision> decisions,
+			long policyVersion) {
+		for (Decision decision : decisions) {
+			Rule rule = decision.rule();
+			UUID decisionId = decisionId(job, rule);
+			Map<String, Object> details = new LinkedHashMap<>();
+			details.put("actorRoles", new TreeSet<>(roles));
+			details.put("policyVersion", policyVersion);
+			this.audit.append(AuditEvent.of(AuditEventType.DECISION, decision.reason())
+				.outcome(decision.outcome().name())
+				.deliveryId(event.deliveryId())
+				.issue(event.issue().id(), event.issue().key(), event.issue().projectKey(), event.issue().type())
+				.actor(event.actorAccountId())
+				.transition(transition.fromStatus(), transition.toStatus())
+				.rule((rule != null) ? rule.id() : null, (rule != null) ? rule.name() : null)
+				.target((rule != null) ? rule.target() : null)
+				.dryRun(decision.dryRun())
+				.decisionId(decisionId)
+				.details(details)
+				.build());
+			if (decision.outcome() == Decision.Outcome.ALLOWED && !decision.dryRun() && rule.target() != null) {
+				TriggerRequest trigger = new TriggerRequest(decisionId, event.deliveryId(), rule.id(), rule.name(),
+						rule.target(), event.issue().id(), event.issue().key(), event.issue().projectKey(),
+						event.issue().type(), transition.fromStatus(), transition.toStatus(), event.actorAccountId());
+				this.jobs.enqueue(TriggerRequest.JOB_KIND, trigger.dedupKey(), trigger);
+			}
+		}
+		afterCommit(() -> decisions.forEach((decision) -> {
+			Counter.builder("tollgate.decisions")
+				.description("Decisions by outcome")
+				.tag("outcome", decision.outcome().name())
+				.register(this.registry)
+				.increment();
+			this.latency.record(Duration.between(event.receivedAt(), Instant.now()));
+		}));
+	}
+
+	/** Stable across retries of the same job: the same evaluation always yields the same ids. */
+	static UUID decisionId(Job job, Rule rule) {
+		String key = job.dedupKey() + "|" + ((rule != null) ? rule.id() : "none");
+		return UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8));
+	}
+
+	private static void afterCommit(Runnable action) {
+		if (TransactionSynchronizationManager.isSynchronizationActive()) {
+			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+				@Override
+				public void afterCommit() {
+					action.run();
+				}
+			});
+		}
+		else {
+			action.run();
+		}
 	}
 
 }

@@ -14,4 +14,11 @@ public interface JobHandler {
 
 	JobOutcome handle(Job job) throws Exception;
 
+	/**
+	 * Called in the transaction that marks the job {@code DEAD} (a permanent failure, or its
+	 * attempts ran out), so the handler can record the failure durably, e.g. as an audit event.
+	 */
+	default void buried(Job job, String reason) {
+	}
+
 }

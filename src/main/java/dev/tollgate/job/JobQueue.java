@@ -18,12 +18,12 @@ public class JobQueue {
 
 	private final JsonMapper json;
 
-	private final JobWorker worker;
+	private final JobSignal signal;
 
-	JobQueue(JobRepository jobs, JsonMapper json, JobWorker worker) {
+	JobQueue(JobRepository jobs, JsonMapper json, JobSignal signal) {
 		this.jobs = jobs;
 		this.json = json;
-		this.worker = worker;
+		this.signal = signal;
 	}
 
 	/**
@@ -50,12 +50,12 @@ public class JobQueue {
 			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 				@Override
 				public void afterCommit() {
-					JobQueue.this.worker.wakeUp();
+					JobQueue.this.signal.wakeUp();
 				}
 			});
 		}
 		else {
-			this.worker.wakeUp();
+			this.signal.wakeUp();
 		}
 	}
 

@@ -56,11 +56,15 @@ class JobWorker implements SmartLifecycle {
 
 	private volatile boolean running;
 
+	private final JobSignal signal;
+
 	private volatile Thread dispatcher;
 
 	private ExecutorService executor;
 
-	JobWorker(JobRepository jobs, TransactionTemplate tx, JobProperties properties, List<JobHandler> handlers) {
+	JobWorker(JobRepository jobs, TransactionTemplate tx, JobProperties properties, List<JobHandler> handlers,
+			JobSignal signal) {
+		this.signal = signal;
 		this.jobs = jobs;
 		this.tx = tx;
 		this.properties = properties;
@@ -69,17 +73,6 @@ class JobWorker implements SmartLifecycle {
 		this.kinds = List.copyOf(this.handlers.keySet());
 		this.workerId = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
 		this.slots = new Semaphore(properties.concurrency());
-	}
-
-	void wakeUp() {
-		Thread thread = this.dispatcher;
-		if (thread != null) {
-			LockSupport.unpark(thread);
-		}
-	}
-
-	String workerId() {
-		return this.workerId;
 	}
 
 	@Override
@@ -94,6 +87,7 @@ class JobWorker implements SmartLifecycle {
 		Thread thread = new Thread(this::dispatch, "tollgate-job-dispatcher");
 		thread.setDaemon(true);
 		this.dispatcher = thread;
+		this.signal.register(thread);
 		thread.start();
 		log.info("Job worker {} started for kinds {} with {} slots", this.workerId, this.kinds,
 				this.properties.concurrency());
@@ -180,7 +174,7 @@ class JobWorker implements SmartLifecycle {
 			finally {
 				this.inFlight.remove(job);
 				this.slots.release();
-				wakeUp();
+				this.signal.wakeUp();
 			}
 		});
 	}
@@ -242,14 +236,14 @@ class JobWorker implements SmartLifecycle {
 			retryOrBury(job, retry.reason(), retry.notBefore());
 		}
 		else if (outcome instanceof JobOutcome.Failed failed) {
-			this.jobs.markDead(job, this.workerId, failed.reason());
+			bury(job, failed.reason());
 			log.warn("Job {} ({}) failed permanently: {}", job.id(), job.kind(), failed.reason());
 		}
 	}
 
 	private void retryOrBury(Job job, String reason, Instant notBefore) {
 		if (job.attempts() >= this.properties.maxAttempts()) {
-			this.jobs.markDead(job, this.workerId, "gave up after " + job.attempts() + " attempts: " + reason);
+			bury(job, "gave up after " + job.attempts() + " attempts: " + reason);
 			log.warn("Job {} ({}) is dead after {} attempts: {}", job.id(), job.kind(), job.attempts(), reason);
 			return;
 		}
@@ -258,6 +252,14 @@ class JobWorker implements SmartLifecycle {
 		this.jobs.reschedule(job, this.workerId, runAt, reason);
 		log.info("Job {} ({}) attempt {} failed, next attempt at {}: {}", job.id(), job.kind(), job.attempts(), runAt,
 				reason);
+	}
+
+	private void bury(Job job, String reason) {
+		this.tx.executeWithoutResult((status) -> {
+			if (this.jobs.markDead(job, this.workerId, reason)) {
+				this.handlers.get(job.kind()).buried(job, reason);
+			}
+		});
 	}
 
 	private static boolean isConnectionFailure(DataAccessException ex) {

@@ -33,6 +33,11 @@ public final class DecisionEngine {
 		return List.copyOf(decisions);
 	}
 
+	/** Whether any enabled rule matches, so callers can skip resolving roles for an IGNORED outcome. */
+	public static boolean anyRuleMatches(Transition transition, PolicySnapshot snapshot) {
+		return snapshot.rules().stream().anyMatch((rule) -> rule.enabled() && matches(rule, transition));
+	}
+
 	static boolean matches(Rule rule, Transition transition) {
 		return nameMatches(rule.projectKey(), transition.projectKey())
 				&& (rule.issueTypes().isEmpty()
@@ -53,7 +58,7 @@ public final class DecisionEngine {
 							+ rule.name() + "' for " + transition.describe();
 			return new Decision(Decision.Outcome.DENIED, rule, dryRun, prefix + capitalise(why) + ".");
 		}
-		if (rule.target() != null && !snapshot.targets().containsKey(rule.target())) {
+		if (rule.target() != null && snapshot.target(rule.target()).isEmpty()) {
 			return new Decision(Decision.Outcome.ERROR, rule, dryRun, prefix + "Rule '" + rule.name()
 					+ "' points to target '" + rule.target() + "', which does not exist.");
 		}

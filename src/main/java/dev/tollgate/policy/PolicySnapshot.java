@@ -3,6 +3,7 @@ package dev.tollgate.policy;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -20,6 +21,16 @@ public record PolicySnapshot(long version, Set<String> roles, List<RoleBinding> 
 		bindings = List.copyOf(bindings);
 		targets = Map.copyOf(targets);
 		rules = rules.stream().sorted(Comparator.comparingLong(Rule::id)).toList();
+	}
+
+	/** The target a rule names, compared case-insensitively like every policy name. */
+	public Optional<Target> target(String name) {
+		if (name == null) {
+			return Optional.empty();
+		}
+		Target exact = this.targets.get(name);
+		return (exact != null) ? Optional.of(exact)
+				: this.targets.values().stream().filter((t) -> t.name().equalsIgnoreCase(name)).findFirst();
 	}
 
 	public static PolicySnapshot empty() {

@@ -2,6 +2,13 @@ package dev.tollgate.policy;
 
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
 /**
  * Where a pipeline is started (contract section 4). Which fields apply depends on the kind; the
  * credential is a reference ({@code env:NAME} or {@code file:/path}), never a value.
@@ -10,14 +17,33 @@ import java.util.Map;
  * @param variables GitLab pipeline variables
  * @param parameters Jenkins build parameters
  */
-public record Target(String name, Kind kind, String baseUrl, String repository, String workflow, String project,
-		String job, String ref, String credentialRef, Map<String, String> inputs, Map<String, String> variables,
-		Map<String, String> parameters) {
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Target(
+		@NotBlank @Pattern(regexp = PolicyNames.NAME, message = PolicyNames.NAME_MESSAGE) String name,
+		@NotNull Kind kind, @Size(max = 500) String baseUrl, @Size(max = 200) String repository,
+		@Size(max = 200) String workflow, @Size(max = 200) String project, @Size(max = 500) String job,
+		@Size(max = 200) String ref,
+		@Pattern(regexp = "^(env:[A-Za-z_][A-Za-z0-9_]*|file:/\\S+)$",
+				message = "must be a reference: env:NAME or file:/path") String credentialRef,
+		@Size(max = 25) Map<String, String> inputs, @Size(max = 50) Map<String, String> variables,
+		@Size(max = 50) Map<String, String> parameters) {
 
 	public enum Kind {
 
 		GITHUB_ACTIONS, GITLAB, JENKINS, NOOP
 
+	}
+
+	/** The inputs, variables or parameters that apply to this kind (never {@code null}). */
+	@JsonIgnore
+	public Map<String, String> templateValues() {
+		Map<String, String> values = switch (this.kind) {
+			case GITHUB_ACTIONS -> this.inputs;
+			case GITLAB -> this.variables;
+			case JENKINS -> this.parameters;
+			case NOOP -> null;
+		};
+		return (values != null) ? values : Map.of();
 	}
 
 	public static Target noop(String name) {

@@ -1,0 +1,156 @@
+package dev.tollgate.admin;
+
+import java.net.URI;
+import java.util.List;
+
+import jakarta.validation.Valid;
+
+import dev.tollgate.policy.BindingSpec;
+import dev.tollgate.policy.PolicyStore;
+import dev.tollgate.policy.RoleBinding;
+import dev.tollgate.policy.RoleView;
+import dev.tollgate.policy.Rule;
+import dev.tollgate.policy.RuleSpec;
+import dev.tollgate.policy.Target;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Roles, role bindings, targets and rules (contract section 4). Versions travel as ETags. */
+@RestController
+@RequestMapping("/api/v1")
+class PolicyResourcesController {
+
+	private final PolicyStore policy;
+
+	PolicyResourcesController(PolicyStore policy) {
+		this.policy = policy;
+	}
+
+	@GetMapping("/roles")
+	List<RoleView> roles() {
+		return this.policy.roles();
+	}
+
+	@PostMapping("/roles")
+	ResponseEntity<RoleView> createRole(@Valid @RequestBody RoleView role, @AuthenticationPrincipal TokenPrincipal caller) {
+		return created("/api/v1/roles/" + role.name(), this.policy.createRole(role, caller.name()));
+	}
+
+	@GetMapping("/roles/{name}")
+	ResponseEntity<RoleView> role(@PathVariable String name) {
+		return ok(this.policy.role(name));
+	}
+
+	@PutMapping("/roles/{name}")
+	ResponseEntity<RoleView> updateRole(@PathVariable String name, @Valid @RequestBody RoleView role,
+			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+			@AuthenticationPrincipal TokenPrincipal caller) {
+		return ok(this.policy.updateRole(name, role, ETags.expected(ifMatch), caller.name()));
+	}
+
+	@DeleteMapping("/roles/{name}")
+	ResponseEntity<Void> deleteRole(@PathVariable String name,
+			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+			@AuthenticationPrincipal TokenPrincipal caller) {
+		this.policy.deleteRole(name, ETags.expected(ifMatch), caller.name());
+		return ResponseEntity.noContent().build();
+	}
+
+	@GetMapping("/role-bindings")
+	List<RoleBinding> bindings() {
+		return this.policy.bindings();
+	}
+
+	@PostMapping("/role-bindings")
+	ResponseEntity<RoleBinding> createBinding(@Valid @RequestBody BindingSpec binding,
+			@AuthenticationPrincipal TokenPrincipal caller) {
+		RoleBinding created = this.policy.createBinding(binding, caller.name());
+		return ResponseEntity.created(URI.create("/api/v1/role-bindings/" + created.id())).body(created);
+	}
+
+	@DeleteMapping("/role-bindings/{id}")
+	ResponseEntity<Void> deleteBinding(@PathVariable long id, @AuthenticationPrincipal TokenPrincipal caller) {
+		this.policy.deleteBinding(id, caller.name());
+		return ResponseEntity.noContent().build();
+	}
+
+	@GetMapping("/targets")
+	List<Target> targets() {
+		return this.policy.targets();
+	}
+
+	@PostMapping("/targets")
+	ResponseEntity<Target> createTarget(@Valid @RequestBody Target target, @AuthenticationPrincipal TokenPrincipal caller) {
+		return created("/api/v1/targets/" + target.name(), this.policy.createTarget(target, caller.name()));
+	}
+
+	@GetMapping("/targets/{name}")
+	ResponseEntity<Target> target(@PathVariable String name) {
+		return ok(this.policy.target(name));
+	}
+
+	@PutMapping("/targets/{name}")
+	ResponseEntity<Target> updateTarget(@PathVariable String name, @Valid @RequestBody Target target,
+			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+			@AuthenticationPrincipal TokenPrincipal caller) {
+		return ok(this.policy.updateTarget(name, target, ETags.expected(ifMatch), caller.name()));
+	}
+
+	@DeleteMapping("/targets/{name}")
+	ResponseEntity<Void> deleteTarget(@PathVariable String name,
+			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+			@AuthenticationPrincipal TokenPrincipal caller) {
+		this.policy.deleteTarget(name, ETags.expected(ifMatch), caller.name());
+		return ResponseEntity.noContent().build();
+	}
+
+	@GetMapping("/rules")
+	List<Rule> rules() {
+		return this.policy.rules();
+	}
+
+	@PostMapping("/rules")
+	ResponseEntity<Rule> createRule(@Valid @RequestBody RuleSpec rule, @AuthenticationPrincipal TokenPrincipal caller) {
+		PolicyStore.Versioned<Rule> created = this.policy.createRule(rule, caller.name());
+		return created("/api/v1/rules/" + created.value().id(), created);
+	}
+
+	@GetMapping("/rules/{id}")
+	ResponseEntity<Rule> rule(@PathVariable long id) {
+		return ok(this.policy.rule(id));
+	}
+
+	@PutMapping("/rules/{id}")
+	ResponseEntity<Rule> updateRule(@PathVariable long id, @Valid @RequestBody RuleSpec rule,
+			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+			@AuthenticationPrincipal TokenPrincipal caller) {
+		return ok(this.policy.updateRule(id, rule, ETags.expected(ifMatch), caller.name()));
+	}
+
+	@DeleteMapping("/rules/{id}")
+	ResponseEntity<Void> deleteRule(@PathVariable long id,
+			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+			@AuthenticationPrincipal TokenPrincipal caller) {
+		this.policy.deleteRule(id, ETags.expected(ifMatch), caller.name());
+		return ResponseEntity.noContent().build();
+	}
+
+	private static <T> ResponseEntity<T> ok(PolicyStore.Versioned<T> versioned) {
+		return ResponseEntity.ok().eTag(ETags.of(versioned.version())).body(versioned.value());
+	}
+
+	private static <T> ResponseEntity<T> created(String location, PolicyStore.Versioned<T> versioned) {
+		return ResponseEntity.created(URI.create(location)).eTag(ETags.of(versioned.version())).body(versioned.value());
+	}
+
+}

@@ -1,0 +1,27 @@
+package dev.tollgate.admin;
+
+import java.util.Set;
+
+/**
+ * Who is calling the admin API: an API token (or the bootstrap token).
+ *
+ * @param id {@code null} for the bootstrap token
+ * @param accountId the Jira account id an approver token votes as
+ */
+public record TokenPrincipal(Long id, String name, Set<Scope> scopes, String accountId) {
+
+	public enum Scope {
+
+		ADMIN, AUDITOR, APPROVER;
+
+		public String authority() {
+			return "SCOPE_" + name().toLowerCase(java.util.Locale.ROOT);
+		}
+
+		static Scope parse(String value) {
+			return Scope.valueOf(value.strip().toUpperCase(java.util.Locale.ROOT));
+		}
+
+	}
+
+}

@@ -1,0 +1,6 @@
+/**
+ * Who an actor is in Jira: their groups and the project roles they hold, looked up through
+ * {@link dev.tollgate.jira.JiraClient} and cached. Entry point:
+ * {@link dev.tollgate.identity.JiraIdentity}.
+ */
+package dev.tollgate.identity;

@@ -1,0 +1,265 @@
+package dev.tollgate.jira;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.tollgate.outbound.OutboundPolicy;
+import dev.tollgate.outbound.OutboundRefused;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.core.NestedExceptionUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.ClientHttpRequestFactory;
+import org.springframework.http.client.ClientHttpResponse;
+import org.springframework.stereotype.Component;
+import org.springframework.util.StringUtils;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
+
+/**
+ * Jira Cloud REST v3, with Basic auth ({@code email:apiToken}) against the configured base URL
+ * (site URL or {@code api.atlassian.com/ex/jira/{cloudId}}), through the {@link OutboundPolicy}.
+ * <p>
+ * Look-ups answer empty when Jira says 404. Everything else that is not a success throws
+ * {@link JiraUnavailable}: 429, 5xx, timeouts, connection failures, and also 401/403, because a
+ * misconfigured token must make the caller retry and fail visibly, never decide "no roles".
+ */
+@Component
+public class JiraClient implements DisposableBean {
+
+	private static final Logger log = LoggerFactory.getLogger(JiraClient.class);
+
+	/** Bigger answers are refused rather than read: no legitimate look-up comes near it. */
+	static final int MAX_RESPONSE_BYTES = 1024 * 1024;
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final TypeReference<List<Group>> GROUPS = new TypeReference<>() {
+	};
+
+	private static final TypeReference<Map<String, String>> ROLE_URLS = new TypeReference<>() {
+	};
+
+	private static final TypeReference<Role> ROLE = new TypeReference<>() {
+	};
+
+	private final @Nullable ClientHttpRequestFactory requestFactory;
+
+	private final @Nullable RestClient rest;
+
+	JiraClient(JiraProperties properties, OutboundPolicy policy) {
+		URI baseUrl = properties.baseUrl();
+		if (baseUrl == null) {
+			log.warn("tollgate.jira.base-url is not set: Jira look-ups and comments fail (and are retried) until it is");
+			this.requestFactory = null;
+			this.rest = null;
+			return;
+		}
+		try {
+			policy.checkUrl(baseUrl);
+		}
+		catch (OutboundRefused ex) {
+			// Start anyway: every call fails with this reason, so the jobs that need Jira show it.
+			log.warn("tollgate.jira.base-url will be refused: {}", ex.getMessage());
+		}
+		this.requestFactory = policy.requestFactory(properties.connectTimeout(), properties.readTimeout());
+		RestClient.Builder builder = RestClient.builder()
+			.requestFactory(this.requestFactory)
+			// Paths are appended, so a /ex/jira/{cloudId} prefix is kept.
+			.baseUrl(StringUtils.trimTrailingCharacter(baseUrl.toString(), '/'))
+			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE);
+		String email = properties.userEmail();
+		String token = properties.apiToken();
+		if (StringUtils.hasText(email) && StringUtils.hasText(token)) {
+			builder.defaultHeaders((headers) -> headers.setBasicAuth(email, token, StandardCharsets.UTF_8));
+		}
+		else {
+			log.warn("tollgate.jira.user-email or tollgate.jira.api-token is not set: Jira will answer 401");
+		}
+		this.rest = builder.build();
+	}
+
+	/**
+	 * The names of the groups a user is a direct member of; empty if Jira does not know the account.
+	 * @throws JiraUnavailable if Jira gives no usable answer
+	 */
+	public List<String> groupsOf(String accountId) {
+		return get("/rest/api/3/user/groups?accountId={accountId}", GROUPS, accountId)
+			.map((groups) -> groups.stream().map(Group::name).filter(Objects::nonNull).toList())
+			.orElse(List.of());
+	}
+
+	/**
+	 * The project's roles, name to id; empty if the project does not exist or is not visible.
+	 * @throws JiraUnavailable if Jira gives no usable answer
+	 */
+	public Map<String, Long> projectRoles(String projectKey) {
+		String path = "/rest/api/3/project/{projectKey}/role";
+		Map<String, String> urls = get(path, ROLE_URLS, projectKey).orElse(Map.of());
+		Map<String, Long> ids = new LinkedHashMap<>();
+		urls.forEach((name, url) -> ids.put(name, roleId(path, url)));
+		return ids;
+	}
+
+	/**
+	 * The user and group actors of one project role; none if the project or role is gone.
+	 * @throws JiraUnavailable if Jira gives no usable answer
+	 */
+	public ProjectRoleActors roleActors(String projectKey, long roleId) {
+		return get("/rest/api/3/project/{projectKey}/role/{roleId}", ROLE, projectKey, roleId)
+			.map(Role::toActors)
+			.orElse(ProjectRoleActors.NONE);
+	}
+
+	@Override
+	public void destroy() throws Exception {
+		// The request factory owns the connection pool.
+		if (this.requestFactory instanceof DisposableBean pool) {
+			pool.destroy();
+		}
+	}
+
+	private <T> Optional<T> get(String path, TypeReference<T> type, Object... uriVariables) {
+		return exchange(HttpMethod.GET, path, type, uriVariables);
+	}
+
+	/**
+	 * One call to Jira, with its failures mapped. Comments and transitions will go through here too
+	 * (with a request body), so auth, limits and error mapping stay in one place.
+	 * @param path a URI template; it, not the expanded URI, appears in messages
+	 * @return the parsed body, or empty on 404
+	 */
+	private <T> Optional<T> exchange(HttpMethod method, String path, TypeReference<T> type, Object... uriVariables) {
+		if (this.rest == null) {
+			throw JiraUnavailable.notConfigured();
+		}
+		String call = method.name() + " " + path;
+		try {
+			return this.rest.method(method)
+				.uri(path, uriVariables)
+				.exchange((request, response) -> read(call, response, type));
+		}
+		catch (OutboundRefused ex) {
+			throw JiraUnavailable.refused(call, ex);
+		}
+		catch (ResourceAccessException ex) {
+			// Timeouts, refused connections, resets. The policy's refusal may arrive wrapped as well.
+			Throwable cause = NestedExceptionUtils.getMostSpecificCause(ex);
+			if (cause instanceof OutboundRefused refused) {
+				throw JiraUnavailable.refused(call, refused);
+			}
+			throw JiraUnavailable.unreachable(call, cause);
+		}
+	}
+
+	private static <T> Optional<T> read(String call, ClientHttpResponse response, TypeReference<T> type)
+			throws IOException {
+		int status = response.getStatusCode().value();
+		if (status == 404) {
+			return Optional.empty();
+		}
+		if (status < 200 || status > 299) {
+			throw JiraUnavailable.status(call, status,
+					parseRetryAfter(response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER), Instant.now()));
+		}
+		byte[] body;
+		try (InputStream in = response.getBody()) {
+			body = in.readNBytes(MAX_RESPONSE_BYTES + 1);
+		}
+		if (body.length > MAX_RESPONSE_BYTES) {
+			throw JiraUnavailable.unreadable(call, "the response is larger than " + MAX_RESPONSE_BYTES + " bytes");
+		}
+		try {
+			return Optional.of(JSON.readValue(body, type));
+		}
+		catch (JacksonException ex) {
+			throw JiraUnavailable.unreadable(call, "not the expected JSON (" + ex.getOriginalMessage() + ")");
+		}
+	}
+
+	/**
+	 * {@code Retry-After} as delay-seconds or HTTP-date (RFC 9110); {@code null} if absent or
+	 * unreadable.
+	 */
+	static @Nullable Instant parseRetryAfter(@Nullable String value, Instant now) {
+		if (value == null || value.isBlank()) {
+			return null;
+		}
+		String trimmed = value.strip();
+		try {
+			if (trimmed.chars().allMatch(Character::isDigit)) {
+				return now.plusSeconds(Long.parseLong(trimmed));
+			}
+			return ZonedDateTime.parse(trimmed, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+		}
+		catch (NumberFormatException | DateTimeException | ArithmeticException ex) {
+			return null;
+		}
+	}
+
+	private static long roleId(String path, String roleUrl) {
+		// Jira names roles by URL: .../project/10000/role/10002.
+		String id = StringUtils.getFilename(URI.create(roleUrl).getPath());
+		try {
+			return Long.parseLong(Objects.requireNonNull(id));
+		}
+		catch (RuntimeException ex) {
+			throw JiraUnavailable.unreadable("GET " + path, "a role URL does not end in a role id: " + roleUrl);
+		}
+	}
+
+	private record Group(@Nullable String name) {
+	}
+
+	private record Role(@Nullable List<Actor> actors) {
+
+		ProjectRoleActors toActors() {
+			List<Actor> all = (this.actors != null) ? this.actors : List.of();
+			Set<String> accountIds = all.stream()
+				.map(Actor::actorUser)
+				.filter(Objects::nonNull)
+				.map(ActorUser::accountId)
+				.filter(Objects::nonNull)
+				.collect(Collectors.toSet());
+			Set<String> groupNames = all.stream()
+				.map(Actor::actorGroup)
+				.filter(Objects::nonNull)
+				.map((group) -> (group.name() != null) ? group.name() : group.displayName())
+				.filter(Objects::nonNull)
+				.collect(Collectors.toSet());
+			return new ProjectRoleActors(accountIds, groupNames);
+		}
+
+	}
+
+	private record Actor(@Nullable ActorUser actorUser, @Nullable ActorGroup actorGroup) {
+	}
+
+	private record ActorUser(@Nullable String accountId) {
+	}
+
+	private record ActorGroup(@Nullable String name, @Nullable String displayName) {
+	}
+
+}

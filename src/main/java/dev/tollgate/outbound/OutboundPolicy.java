@@ -1,0 +1,198 @@
+package dev.tollgate.outbound;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import org.apache.hc.client5.http.DnsResolver;
+import org.apache.hc.client5.http.SystemDefaultDnsResolver;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.util.Timeout;
+
+import org.springframework.http.HttpMethod;
+import org.springframework.http.client.ClientHttpRequest;
+import org.springframework.http.client.ClientHttpRequestFactory;
+import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Where Tollgate may send requests (and with them credentials). Two checks:
+ * <ul>
+ * <li>{@link #checkUrl}: the scheme (https, or http when allowed) and the host allow-list;</li>
+ * <li>at connect time, every address the host resolves to: loopback only when allowed;
+ * link-local and cloud metadata addresses never; private ranges are fine (self-hosted CI).</li>
+ * </ul>
+ * Clients get both by building their transport with {@link #requestFactory}.
+ */
+@Component
+public class OutboundPolicy {
+
+	private static final int MAX_CONNECTIONS = 20;
+
+	private static final int MAX_CONNECTIONS_PER_HOST = 10;
+
+	// These hand out instance credentials (AWS/GCP/Azure; AWS over IPv6; Alibaba Cloud). The first is
+	// link-local anyway; the others are not, so they are named.
+	private static final Set<InetAddress> METADATA_ADDRESSES = Set.of(literal("169.254.169.254"),
+			literal("fd00:ec2::254"), literal("100.100.100.200"));
+
+	private final boolean allowHttp;
+
+	private final boolean allowLoopback;
+
+	private final List<String> allowedHosts;
+
+	OutboundPolicy(OutboundProperties properties) {
+		this.allowHttp = properties.allowHttp();
+		this.allowLoopback = properties.allowLoopback();
+		this.allowedHosts = properties.allowedHosts()
+			.stream()
+			.map(String::strip)
+			.filter((host) -> !host.isEmpty())
+			.map((host) -> host.toLowerCase(Locale.ROOT))
+			.toList();
+	}
+
+	/**
+	 * Checks the scheme and host of a URL before anything is sent to it.
+	 * @throws OutboundRefused if the URL may not be called
+	 */
+	public void checkUrl(URI url) {
+		String host = host(url);
+		if (host == null) {
+			throw new OutboundRefused("(none)", "the URL has no host");
+		}
+		if (url.getRawUserInfo() != null) {
+			// It would end up in logs and exception messages; credentials belong in headers.
+			throw new OutboundRefused(host, "credentials in the URL are not allowed");
+		}
+		String scheme = (url.getScheme() != null) ? url.getScheme().toLowerCase(Locale.ROOT) : "";
+		if (!scheme.equals("https") && !(scheme.equals("http") && this.allowHttp)) {
+			throw new OutboundRefused(host, scheme.equals("http")
+					? "only https is allowed (tollgate.outbound.allow-http is false)" : "only https is allowed");
+		}
+		if (!this.allowedHosts.isEmpty() && this.allowedHosts.stream().noneMatch((allowed) -> matches(allowed, host))) {
+			throw new OutboundRefused(host, "the host is not in tollgate.outbound.allowed-hosts");
+		}
+	}
+
+	/**
+	 * Checks one address a host resolved to, right before connecting to it.
+	 * @throws OutboundRefused if the address may not be connected to
+	 */
+	void checkAddress(String host, InetAddress address) {
+		String ip = address.getHostAddress();
+		if (METADATA_ADDRESSES.contains(address)) {
+			throw new OutboundRefused(host, "it resolves to the cloud metadata address " + ip);
+		}
+		if (address.isLinkLocalAddress()) {
+			throw new OutboundRefused(host, "it resolves to the link-local address " + ip);
+		}
+		// 0.0.0.0 and :: reach the local machine too.
+		if ((address.isLoopbackAddress() || address.isAnyLocalAddress()) && !this.allowLoopback) {
+			throw new OutboundRefused(host,
+					"it resolves to the loopback address " + ip + " (tollgate.outbound.allow-loopback is false)");
+		}
+	}
+
+	/**
+	 * A request factory that enforces this policy: {@link #checkUrl} on every request, the address
+	 * check on every new connection (after DNS resolution, so a name that re-resolves to a
+	 * forbidden address is still refused), no redirects, no automatic retries and a bounded
+	 * connection pool. The factory owns the pool: it is a
+	 * {@link org.springframework.beans.factory.DisposableBean}, and its owner destroys it.
+	 * @param connectTimeout for establishing a connection, and for waiting for a pooled one
+	 * @param readTimeout maximum inactivity while waiting for response data
+	 */
+	public ClientHttpRequestFactory requestFactory(Duration connectTimeout, Duration readTimeout) {
+		PoolingHttpClientConnectionManager connections = PoolingHttpClientConnectionManagerBuilder.create()
+			.setDnsResolver(new CheckingDnsResolver())
+			.setDefaultConnectionConfig(ConnectionConfig.custom()
+				.setConnectTimeout(Timeout.of(connectTimeout))
+				.setSocketTimeout(Timeout.of(readTimeout))
+				.build())
+			.setMaxConnTotal(MAX_CONNECTIONS)
+			.setMaxConnPerRoute(MAX_CONNECTIONS_PER_HOST)
+			.build();
+		// No system proxy settings: a proxy would connect on our behalf, past the address check.
+		CloseableHttpClient client = HttpClients.custom()
+			.setConnectionManager(connections)
+			// A redirect would carry the Authorization header to wherever Location points.
+			.disableRedirectHandling()
+			// Retrying (and honouring Retry-After) is the job queue's work; httpclient would otherwise
+			// sleep on a 429/503 while holding a worker.
+			.disableAutomaticRetries()
+			.disableCookieManagement()
+			.build();
+		HttpComponentsClientHttpRequestFactory factory = new HttpComponentsClientHttpRequestFactory(client) {
+
+			@Override
+			public ClientHttpRequest createRequest(URI uri, HttpMethod httpMethod) throws IOException {
+				checkUrl(uri);
+				return super.createRequest(uri, httpMethod);
+			}
+
+		};
+		factory.setConnectionRequestTimeout(connectTimeout);
+		factory.setReadTimeout(readTimeout);
+		return factory;
+	}
+
+	private static String host(URI url) {
+		String host = url.getHost();
+		if (host == null) {
+			return null;
+		}
+		// IPv6 literals come bracketed.
+		if (host.startsWith("[") && host.endsWith("]")) {
+			host = host.substring(1, host.length() - 1);
+		}
+		return host.toLowerCase(Locale.ROOT);
+	}
+
+	private static boolean matches(String allowed, String host) {
+		if (allowed.startsWith("*.")) {
+			// "*.acme.io" covers ci.acme.io and a.b.acme.io, not acme.io itself.
+			return host.endsWith(allowed.substring(1));
+		}
+		return host.equals(allowed);
+	}
+
+	private static InetAddress literal(String ip) {
+		try {
+			return InetAddress.getByName(ip);
+		}
+		catch (UnknownHostException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** Resolves as usual, then refuses the host if any of its addresses is forbidden. */
+	private final class CheckingDnsResolver implements DnsResolver {
+
+		@Override
+		public InetAddress[] resolve(String host) throws UnknownHostException {
+			InetAddress[] addresses = SystemDefaultDnsResolver.INSTANCE.resolve(host);
+			for (InetAddress address : addresses) {
+				checkAddress(host, address);
+			}
+			return addresses;
+		}
+
+		@Override
+		public String resolveCanonicalHostname(String host) throws UnknownHostException {
+			return SystemDefaultDnsResolver.INSTANCE.resolveCanonicalHostname(host);
+		}
+
+	}
+
+}

@@ -1,0 +1,130 @@
+package dev.tollgate.pipeline;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.tollgate.audit.AuditEvent;
+import dev.tollgate.audit.AuditEventType;
+import dev.tollgate.audit.AuditLog;
+import dev.tollgate.job.Job;
+import dev.tollgate.job.JobHandler;
+import dev.tollgate.job.JobOutcome;
+import dev.tollgate.policy.PolicySnapshots;
+import dev.tollgate.policy.Target;
+import org.springframework.stereotype.Component;
+
+/**
+ * The {@code TRIGGER} job: starts the target's pipeline for an allowed decision. Its dedup key is
+ * derived from the decision id, so a decision is triggered at most once by the queue; the decision
+ * id travels with the run so the CI side can recognise the rare repeat after a crash.
+ */
+@Component
+class TriggerJobHandler implements JobHandler {
+
+	private final JsonMapper json;
+
+	private final AuditLog audit;
+
+	private final PolicySnapshots snapshots;
+
+	private final Map<Target.Kind, PipelineClient> clients;
+
+	private final MeterRegistry registry;
+
+	TriggerJobHandler(JsonMapper json, AuditLog audit, PolicySnapshots snapshots, List<PipelineClient> clients,
+			MeterRegistry registry) {
+		this.json = json;
+		this.audit = audit;
+		this.snapshots = snapshots;
+		this.clients = clients.stream().collect(Collectors.toUnmodifiableMap(PipelineClient::kind, Function.identity()));
+		this.registry = registry;
+	}
+
+	@Override
+	public String kind() {
+		return TriggerRequest.JOB_KIND;
+	}
+
+	@Override
+	public JobOutcome handle(Job job) {
+		TriggerRequest request = this.json.readValue(job.payload(), TriggerRequest.class);
+		Optional<Target> found = this.snapshots.current().target(request.target());
+		if (found.isEmpty()) {
+			return JobOutcome.failed("Target '" + request.target() + "' no longer exists.");
+		}
+		Target target = found.get();
+		PipelineClient client = this.clients.get(target.kind());
+		if (client == null) {
+			return JobOutcome.failed("Targets of kind " + target.kind() + " cannot be triggered by this version.");
+		}
+		Map<String, String> values = new LinkedHashMap<>(Templates.render(target.templateValues(), request));
+		long start = System.nanoTime();
+		try {
+			PipelineClient.Run run = client.trigger(target, request, values);
+			record(target.kind(), "SUCCEEDED", start);
+			return JobOutcome.done(() -> this.audit.append(event(AuditEventType.TRIGGER_SUCCEEDED, request,
+					"Target '" + target.name() + "' (" + target.kind() + ") "
+							+ ((target.kind() == Target.Kind.NOOP) ? "recorded the trigger; nothing was called."
+									: "started " + ((run.runUrl() != null) ? "run " + run.runUrl() : "a run") + "."))
+				.runUrl(run.runUrl())
+				.details(details(run))
+				.build()));
+		}
+		catch (TriggerFailure failure) {
+			record(target.kind(), "FAILED", start);
+			return failure.permanent() ? JobOutcome.failed(failure.getMessage())
+					: JobOutcome.retryLater(failure.getMessage(), failure.retryAfter());
+		}
+	}
+
+	@Override
+	public void buried(Job job, String reason) {
+		TriggerRequest request = this.json.readValue(job.payload(), TriggerRequest.class);
+		this.audit.append(event(AuditEventType.TRIGGER_FAILED, request,
+				"The pipeline of target '" + request.target() + "' was not started: " + reason
+						+ " The job is dead; an operator can retry it.")
+			.build());
+	}
+
+	private static AuditEvent.Builder event(AuditEventType type, TriggerRequest request, String reason) {
+		return AuditEvent.of(type, reason)
+			.outcome((type == AuditEventType.TRIGGER_SUCCEEDED) ? "SUCCEEDED" : "FAILED")
+			.deliveryId(request.deliveryId())
+			.issue(request.issueId(), request.issueKey(), request.projectKey(), request.issueType())
+			.actor(request.actorAccountId())
+			.transition(request.fromStatus(), request.toStatus())
+			.rule(request.ruleId(), request.ruleName())
+			.target(request.target())
+			.decisionId(request.decisionId());
+	}
+
+	private static Map<String, Object> details(PipelineClient.Run run) {
+		return (run.runId() != null) ? Map.of("runId", run.runId()) : null;
+	}
+
+	private void record(Target.Kind kind, String result, long startNanos) {
+		String provider = kind.name();
+		Counter.builder("tollgate.triggers")
+			.description("Pipeline trigger attempts by provider and result")
+			.tag("provider", provider)
+			.tag("result", result)
+			.register(this.registry)
+			.increment();
+		Timer.builder("tollgate.trigger.duration")
+			.description("Time a trigger call to the CI system took")
+			.tag("provider", provider)
+			.register(this.registry)
+			.record(Duration.ofNanos(System.nanoTime() - startNanos));
+	}
+
+}

@@ -1,0 +1,21 @@
+package dev.tollgate.pipeline;
+
+import java.util.UUID;
+
+/**
+ * The payload of a {@code TRIGGER} job: everything needed to start the pipeline and to audit it,
+ * captured at decision time so a later policy change cannot alter what was decided.
+ *
+ * @param decisionId unique per decision; passed to the pipeline so it can recognise a repeat
+ */
+public record TriggerRequest(UUID decisionId, String deliveryId, long ruleId, String ruleName, String target,
+		String issueId, String issueKey, String projectKey, String issueType, String fromStatus, String toStatus,
+		String actorAccountId) {
+
+	public static final String JOB_KIND = "TRIGGER";
+
+	public String dedupKey() {
+		return "trigger:" + this.decisionId;
+	}
+
+}

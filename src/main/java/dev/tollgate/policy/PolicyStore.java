@@ -1,0 +1,603 @@
+package dev.tollgate.policy;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.stream.Collectors;
+
+import dev.tollgate.audit.AuditEvent;
+import dev.tollgate.audit.AuditEventType;
+import dev.tollgate.audit.AuditLog;
+import dev.tollgate.policy.PolicyProblems.FieldProblem;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * Every change to the policy goes through here: checked (names, references, target fields,
+ * template variables), written, audited as {@code POLICY_CHANGED} with who did it and the before
+ * and after, and made visible to every replica by bumping the policy version — all in one
+ * transaction.
+ */
+@Service
+public class PolicyStore {
+
+	private static final java.util.regex.Pattern TEMPLATE = java.util.regex.Pattern.compile("\\{\\{\\s*([^}]*?)\\s*}}");
+
+	private final Roles roles;
+
+	private final RoleBindings bindings;
+
+	private final Targets targets;
+
+	private final Rules rules;
+
+	private final JdbcClient jdbc;
+
+	private final AuditLog audit;
+
+	private final PolicySnapshots snapshots;
+
+	PolicyStore(Roles roles, RoleBindings bindings,
+			Targets targets, Rules rules, JdbcClient jdbc, AuditLog audit,
+			PolicySnapshots snapshots) {
+		this.roles = roles;
+		this.bindings = bindings;
+		this.targets = targets;
+		this.rules = rules;
+		this.jdbc = jdbc;
+		this.audit = audit;
+		this.snapshots = snapshots;
+	}
+
+	/** A value with the version the admin API exposes as its {@code ETag}. */
+	public record Versioned<T>(T value, int version) {
+	}
+
+	// Roles
+
+	@Transactional(readOnly = true)
+	public List<RoleView> roles() {
+		return this.roles.findAllByOrderByNameAsc().stream().map(RoleEntity::view).toList();
+	}
+
+	@Transactional(readOnly = true)
+	public Versioned<RoleView> role(String name) {
+		RoleEntity role = findRole(name);
+		return new Versioned<>(role.view(), role.version);
+	}
+
+	@Transactional
+	public Versioned<RoleView> createRole(RoleView role, String changedBy) {
+		if (this.roles.findByName(role.name()).isPresent()) {
+			throw new PolicyProblems.Conflict("A role named '" + role.name() + "' already exists.");
+		}
+		RoleEntity entity = new RoleEntity();
+		entity.name = role.name();
+		entity.description = role.description();
+		this.roles.saveAndFlush(entity);
+		changed(changedBy, "role", role.name(), PolicyChange.Action.CREATE, null, entity.view());
+		return new Versioned<>(entity.view(), entity.version);
+	}
+
+	@Transactional
+	public Versioned<RoleView> updateRole(String name, RoleView role, Integer expectedVersion, String changedBy) {
+		RoleEntity entity = findRole(name);
+		checkVersion(entity.version, expectedVersion, "role '" + name + "'");
+		if (!entity.name.equalsIgnoreCase(role.name())) {
+			throw new PolicyProblems.Rejected(List.of(new FieldProblem("name", "cannot be changed (it is '" + entity.name + "')")));
+		}
+		RoleView before = entity.view();
+		entity.description = role.description();
+		entity.updatedAt = java.time.Instant.now();
+		this.roles.saveAndFlush(entity);
+		changed(changedBy, "role", entity.name, PolicyChange.Action.UPDATE, before, entity.view());
+		return new Versioned<>(entity.view(), entity.version);
+	}
+
+	@Transactional
+	public void deleteRole(String name, Integer expectedVersion, String changedBy) {
+		RoleEntity entity = findRole(name);
+		checkVersion(entity.version, expectedVersion, "role '" + name + "'");
+		long bound = this.bindings.countByRole(entity);
+		List<String> usedBy = this.rules.findAllByOrderByIdAsc()
+			.stream()
+			.map(RuleEntity::record)
+			.filter((rule) -> containsIgnoreCase(rule.allowedRoles(), name)
+					|| (rule.approval() != null && containsIgnoreCase(rule.approval().approverRoles(), name)))
+			.map(Rule::name)
+			.toList();
+		if (bound > 0 || !usedBy.isEmpty()) {
+			throw new PolicyProblems.Conflict("Role '" + entity.name + "' is still in use (" + bound + " binding(s)"
+					+ (usedBy.isEmpty() ? "" : ", rules " + usedBy) + ").");
+		}
+		this.roles.delete(entity);
+		changed(changedBy, "role", entity.name, PolicyChange.Action.DELETE, entity.view(), null);
+	}
+
+	// Role bindings
+
+	@Transactional(readOnly = true)
+	public List<RoleBinding> bindings() {
+		return this.bindings.findAllByOrderByIdAsc().stream().map(RoleBindingEntity::record).toList();
+	}
+
+	@Transactional
+	public RoleBinding createBinding(BindingSpec spec, String changedBy) {
+		RoleEntity role = this.roles.findByName(spec.role())
+			.orElseThrow(() -> new PolicyProblems.Rejected(
+					List.of(new FieldProblem("role", "no role named '" + spec.role() + "' exists"))));
+		if (bindings().stream().anyMatch(spec::sameAs)) {
+			throw new PolicyProblems.Conflict("This role binding already exists.");
+		}
+		RoleBindingEntity entity = new RoleBindingEntity();
+		entity.role = role;
+		entity.subjectType = spec.subjectType();
+		entity.subject = spec.subject().strip();
+		entity.projectKey = (spec.projectKey() == null || spec.projectKey().isBlank()) ? null : spec.projectKey().strip();
+		this.bindings.saveAndFlush(entity);
+		RoleBinding created = entity.record();
+		changed(changedBy, "role-binding", Long.toString(created.id()), PolicyChange.Action.CREATE, null, created);
+		return created;
+	}
+
+	@Transactional
+	public void deleteBinding(long id, String changedBy) {
+		RoleBindingEntity entity = this.bindings.findById(id)
+			.orElseThrow(() -> new PolicyProblems.NotFound("No role binding with id " + id + "."));
+		RoleBinding before = entity.record();
+		this.bindings.delete(entity);
+		changed(changedBy, "role-binding", Long.toString(id), PolicyChange.Action.DELETE, before, null);
+	}
+
+	// Targets
+
+	@Transactional(readOnly = true)
+	public List<Target> targets() {
+		return this.targets.findAllByOrderByNameAsc().stream().map(TargetEntity::record).toList();
+	}
+
+	@Transactional(readOnly = true)
+	public Versioned<Target> target(String name) {
+		TargetEntity entity = findTarget(name);
+		return new Versioned<>(entity.record(), entity.version);
+	}
+
+	@Transactional
+	public Versioned<Target> createTarget(Target target, String changedBy) {
+		checkTarget(target, "");
+		if (this.targets.findByName(target.name()).isPresent()) {
+			throw new PolicyProblems.Conflict("A target named '" + target.name() + "' already exists.");
+		}
+		TargetEntity entity = new TargetEntity();
+		entity.apply(target);
+		this.targets.saveAndFlush(entity);
+		changed(changedBy, "target", target.name(), PolicyChange.Action.CREATE, null, entity.record());
+		return new Versioned<>(entity.record(), entity.version);
+	}
+
+	@Transactional
+	public Versioned<Target> updateTarget(String name, Target target, Integer expectedVersion, String changedBy) {
+		TargetEntity entity = findTarget(name);
+		checkVersion(entity.version, expectedVersion, "target '" + name + "'");
+		if (!entity.name.equalsIgnoreCase(target.name())) {
+			throw new PolicyProblems.Rejected(List.of(new FieldProblem("name", "cannot be changed (it is '" + entity.name + "')")));
+		}
+		checkTarget(target, "");
+		Target before = entity.record();
+		entity.apply(target);
+		this.targets.saveAndFlush(entity);
+		changed(changedBy, "target", entity.name, PolicyChange.Action.UPDATE, before, entity.record());
+		return new Versioned<>(entity.record(), entity.version);
+	}
+
+	@Transactional
+	public void deleteTarget(String name, Integer expectedVersion, String changedBy) {
+		TargetEntity entity = findTarget(name);
+		checkVersion(entity.version, expectedVersion, "target '" + name + "'");
+		List<String> usedBy = this.rules.findAllByOrderByIdAsc()
+			.stream()
+			.filter((rule) -> rule.target != null && rule.target.equalsIgnoreCase(entity.name))
+			.map((rule) -> rule.name)
+			.toList();
+		if (!usedBy.isEmpty()) {
+			throw new PolicyProblems.Conflict("Target '" + entity.name + "' is still used by rules " + usedBy + ".");
+		}
+		Target before = entity.record();
+		this.targets.delete(entity);
+		changed(changedBy, "target", entity.name, PolicyChange.Action.DELETE, before, null);
+	}
+
+	// Rules
+
+	@Transactional(readOnly = true)
+	public List<Rule> rules() {
+		return this.rules.findAllByOrderByIdAsc().stream().map(RuleEntity::record).toList();
+	}
+
+	@Transactional(readOnly = true)
+	public Versioned<Rule> rule(long id) {
+		RuleEntity entity = findRule(id);
+		return new Versioned<>(entity.record(), entity.version);
+	}
+
+	@Transactional
+	public Versioned<Rule> createRule(RuleSpec spec, String changedBy) {
+		Rule rule = spec.toRule(0);
+		checkRule(rule, "", roleNames(), targetNames());
+		if (this.rules.findByName(rule.name()).isPresent()) {
+			throw new PolicyProblems.Conflict("A rule named '" + rule.name() + "' already exists.");
+		}
+		RuleEntity entity = new RuleEntity();
+		entity.apply(rule);
+		this.rules.saveAndFlush(entity);
+		changed(changedBy, "rule", rule.name(), PolicyChange.Action.CREATE, null, entity.record());
+		return new Versioned<>(entity.record(), entity.version);
+	}
+
+	@Transactional
+	public Versioned<Rule> updateRule(long id, RuleSpec spec, Integer expectedVersion, String changedBy) {
+		RuleEntity entity = findRule(id);
+		checkVersion(entity.version, expectedVersion, "rule " + id);
+		Rule rule = spec.toRule(id);
+		checkRule(rule, "", roleNames(), targetNames());
+		this.rules.findByName(rule.name()).filter((other) -> !other.id.equals(entity.id)).ifPresent((other) -> {
+			throw new PolicyProblems.Conflict("A rule named '" + rule.name() + "' already exists.");
+		});
+		Rule before = entity.record();
+		entity.apply(rule);
+		this.rules.saveAndFlush(entity);
+		changed(changedBy, "rule", rule.name(), PolicyChange.Action.UPDATE, before, entity.record());
+		return new Versioned<>(entity.record(), entity.version);
+	}
+
+	@Transactional
+	public void deleteRule(long id, Integer expectedVersion, String changedBy) {
+		RuleEntity entity = findRule(id);
+		checkVersion(entity.version, expectedVersion, "rule " + id);
+		Rule before = entity.record();
+		this.rules.delete(entity);
+		changed(changedBy, "rule", before.name(), PolicyChange.Action.DELETE, before, null);
+	}
+
+	// Policy as code
+
+	@Transactional(readOnly = true)
+	public PolicyDocument export() {
+		return new PolicyDocument(roles(), bindings().stream().map(BindingSpec::of).toList(), targets(),
+				rules().stream().map(RuleSpec::of).toList());
+	}
+
+	/**
+	 * Makes the policy equal to {@code document}: creates, updates and deletes by name (bindings
+	 * by their content). With {@code dryRun} nothing is written and the diff is returned.
+	 */
+	@Transactional
+	public List<PolicyChange> apply(PolicyDocument document, boolean dryRun, String changedBy) {
+		checkDocument(document);
+		List<PolicyChange> diff = diff(document);
+		if (dryRun || diff.isEmpty()) {
+			return diff;
+		}
+		Map<String, RoleEntity> currentRoles = byName(this.roles.findAll(), (r) -> r.name);
+		for (RoleView role : document.roles()) {
+			RoleEntity existing = currentRoles.get(lower(role.name()));
+			if (existing == null) {
+				createRole(role, changedBy);
+			}
+			else if (!existing.view().equals(role)) {
+				updateRole(existing.name, role, null, changedBy);
+			}
+		}
+		Map<String, TargetEntity> currentTargets = byName(this.targets.findAll(), (t) -> t.name);
+		for (Target target : document.targets()) {
+			TargetEntity existing = currentTargets.get(lower(target.name()));
+			if (existing == null) {
+				createTarget(target, changedBy);
+			}
+			else if (!existing.record().equals(normalised(target))) {
+				updateTarget(existing.name, target, null, changedBy);
+			}
+		}
+		for (RoleBinding binding : bindings()) {
+			if (document.bindings().stream().noneMatch((spec) -> spec.sameAs(binding))) {
+				deleteBinding(binding.id(), changedBy);
+			}
+		}
+		for (BindingSpec spec : document.bindings()) {
+			if (bindings().stream().noneMatch(spec::sameAs)) {
+				createBinding(spec, changedBy);
+			}
+		}
+		Map<String, RuleEntity> currentRules = byName(this.rules.findAll(), (r) -> r.name);
+		Set<String> wantedRules = document.rules().stream().map((r) -> lower(r.name())).collect(Collectors.toSet());
+		for (RuleEntity rule : currentRules.values()) {
+			if (!wantedRules.contains(lower(rule.name))) {
+				deleteRule(rule.id, null, changedBy);
+			}
+		}
+		for (RuleSpec spec : document.rules()) {
+			RuleEntity existing = currentRules.get(lower(spec.name()));
+			if (existing == null) {
+				createRule(spec, changedBy);
+			}
+			else if (!RuleSpec.of(existing.record()).equals(RuleSpec.of(spec.toRule(existing.id)))) {
+				updateRule(existing.id, spec, null, changedBy);
+			}
+		}
+		Set<String> wantedTargets = document.targets().stream().map((t) -> lower(t.name())).collect(Collectors.toSet());
+		for (TargetEntity target : currentTargets.values()) {
+			if (!wantedTargets.contains(lower(target.name))) {
+				deleteTarget(target.name, null, changedBy);
+			}
+		}
+		Set<String> wantedRoles = document.roles().stream().map((r) -> lower(r.name())).collect(Collectors.toSet());
+		for (RoleEntity role : currentRoles.values()) {
+			if (!wantedRoles.contains(lower(role.name))) {
+				deleteRole(role.name, null, changedBy);
+			}
+		}
+		return diff;
+	}
+
+	private List<PolicyChange> diff(PolicyDocument document) {
+		List<PolicyChange> changes = new ArrayList<>();
+		Map<String, RoleView> currentRoles = byName(roles(), RoleView::name);
+		document.roles().forEach((role) -> compare(changes, "role", role.name(), currentRoles.get(lower(role.name())), role));
+		currentRoles.values().stream().filter((r) -> document.roles().stream().noneMatch((w) -> w.name().equalsIgnoreCase(r.name())))
+			.forEach((r) -> changes.add(new PolicyChange("role", r.name(), PolicyChange.Action.DELETE)));
+		List<RoleBinding> currentBindings = bindings();
+		document.bindings().stream().filter((spec) -> currentBindings.stream().noneMatch(spec::sameAs))
+			.forEach((spec) -> changes.add(new PolicyChange("role-binding", describe(spec), PolicyChange.Action.CREATE)));
+		currentBindings.stream().filter((b) -> document.bindings().stream().noneMatch((spec) -> spec.sameAs(b)))
+			.forEach((b) -> changes.add(new PolicyChange("role-binding", describe(BindingSpec.of(b)), PolicyChange.Action.DELETE)));
+		Map<String, Target> currentTargets = byName(targets(), Target::name);
+		document.targets().forEach((t) -> compare(changes, "target", t.name(), currentTargets.get(lower(t.name())), normalised(t)));
+		currentTargets.values().stream().filter((t) -> document.targets().stream().noneMatch((w) -> w.name().equalsIgnoreCase(t.name())))
+			.forEach((t) -> changes.add(new PolicyChange("target", t.name(), PolicyChange.Action.DELETE)));
+		Map<String, RuleSpec> currentRules = byName(rules().stream().map(RuleSpec::of).toList(), RuleSpec::name);
+		document.rules().forEach((r) -> compare(changes, "rule", r.name(), currentRules.get(lower(r.name())), RuleSpec.of(r.toRule(0))));
+		currentRules.values().stream().filter((r) -> document.rules().stream().noneMatch((w) -> w.name().equalsIgnoreCase(r.name())))
+			.forEach((r) -> changes.add(new PolicyChange("rule", r.name(), PolicyChange.Action.DELETE)));
+		return changes;
+	}
+
+	private static <T> void compare(List<PolicyChange> changes, String resource, String name, T current, T wanted) {
+		if (current == null) {
+			changes.add(new PolicyChange(resource, name, PolicyChange.Action.CREATE));
+		}
+		else if (!current.equals(wanted)) {
+			changes.add(new PolicyChange(resource, name, PolicyChange.Action.UPDATE));
+		}
+	}
+
+	private void checkDocument(PolicyDocument document) {
+		List<FieldProblem> problems = new ArrayList<>();
+		Set<String> roleNames = document.roles().stream().map((r) -> lower(r.name())).collect(Collectors.toSet());
+		Set<String> targetNames = document.targets().stream().map((t) -> lower(t.name())).collect(Collectors.toSet());
+		duplicates(document.roles().stream().map(RoleView::name).toList(), "roles", problems);
+		duplicates(document.targets().stream().map(Target::name).toList(), "targets", problems);
+		duplicates(document.rules().stream().map(RuleSpec::name).toList(), "rules", problems);
+		for (int i = 0; i < document.bindings().size(); i++) {
+			if (!roleNames.contains(lower(document.bindings().get(i).role()))) {
+				problems.add(new FieldProblem("bindings[" + i + "].role",
+						"no role named '" + document.bindings().get(i).role() + "' in the document"));
+			}
+		}
+		for (int i = 0; i < document.targets().size(); i++) {
+			problems.addAll(targetProblems(document.targets().get(i), "targets[" + i + "]."));
+		}
+		for (int i = 0; i < document.rules().size(); i++) {
+			problems.addAll(ruleProblems(document.rules().get(i).toRule(0), "rules[" + i + "].", roleNames, targetNames));
+		}
+		if (!problems.isEmpty()) {
+			throw new PolicyProblems.Rejected(problems);
+		}
+	}
+
+	private static void duplicates(List<String> names, String field, List<FieldProblem> problems) {
+		Set<String> seen = new java.util.HashSet<>();
+		for (int i = 0; i < names.size(); i++) {
+			if (!seen.add(lower(names.get(i)))) {
+				problems.add(new FieldProblem(field + "[" + i + "].name", "'" + names.get(i) + "' appears more than once"));
+			}
+		}
+	}
+
+	private void checkTarget(Target target, String prefix) {
+		List<FieldProblem> problems = targetProblems(target, prefix);
+		if (!problems.isEmpty()) {
+			throw new PolicyProblems.Rejected(problems);
+		}
+	}
+
+	private void checkRule(Rule rule, String prefix, Set<String> roleNames, Set<String> targetNames) {
+		List<FieldProblem> problems = ruleProblems(rule, prefix, roleNames, targetNames);
+		if (!problems.isEmpty()) {
+			throw new PolicyProblems.Rejected(problems);
+		}
+	}
+
+	static List<FieldProblem> targetProblems(Target target, String prefix) {
+		List<FieldProblem> problems = new ArrayList<>();
+		switch (target.kind()) {
+			case GITHUB_ACTIONS -> {
+				require(target.repository(), prefix + "repository", problems);
+				require(target.workflow(), prefix + "workflow", problems);
+				require(target.ref(), prefix + "ref", problems);
+				require(target.credentialRef(), prefix + "credentialRef", problems);
+				if (target.repository() != null && !target.repository().matches("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")) {
+					problems.add(new FieldProblem(prefix + "repository", "must be owner/name"));
+				}
+			}
+			case GITLAB -> {
+				require(target.project(), prefix + "project", problems);
+				require(target.ref(), prefix + "ref", problems);
+				require(target.credentialRef(), prefix + "credentialRef", problems);
+			}
+			case JENKINS -> {
+				require(target.job(), prefix + "job", problems);
+				require(target.baseUrl(), prefix + "baseUrl", problems);
+				require(target.credentialRef(), prefix + "credentialRef", problems);
+			}
+			case NOOP -> {
+			}
+		}
+		if (target.baseUrl() != null && !target.baseUrl().isBlank()) {
+			try {
+				URI uri = URI.create(target.baseUrl());
+				if (!("https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme()))
+						|| uri.getHost() == null || uri.getUserInfo() != null) {
+					problems.add(new FieldProblem(prefix + "baseUrl", "must be an http(s) URL without credentials"));
+				}
+			}
+			catch (IllegalArgumentException ex) {
+				problems.add(new FieldProblem(prefix + "baseUrl", "is not a valid URL"));
+			}
+		}
+		String valuesField = switch (target.kind()) {
+			case GITHUB_ACTIONS -> "inputs";
+			case GITLAB -> "variables";
+			case JENKINS -> "parameters";
+			case NOOP -> null;
+		};
+		if (valuesField != null) {
+			target.templateValues().forEach((key, value) -> {
+				if (value == null) {
+					problems.add(new FieldProblem(prefix + valuesField + "." + key, "must not be null"));
+					return;
+				}
+				Matcher matcher = TEMPLATE.matcher(value);
+				while (matcher.find()) {
+					if (!PolicyNames.TEMPLATE_VARIABLES.contains(matcher.group(1))) {
+						problems.add(new FieldProblem(prefix + valuesField + "." + key, "unknown template variable {{"
+								+ matcher.group(1) + "}}; known: " + new java.util.TreeSet<>(PolicyNames.TEMPLATE_VARIABLES)));
+					}
+				}
+			});
+		}
+		return problems;
+	}
+
+	private static List<FieldProblem> ruleProblems(Rule rule, String prefix, Set<String> roleNames,
+			Set<String> targetNames) {
+		List<FieldProblem> problems = new ArrayList<>();
+		for (int i = 0; i < rule.allowedRoles().size(); i++) {
+			if (!roleNames.contains(lower(rule.allowedRoles().get(i)))) {
+				problems.add(new FieldProblem(prefix + "allowedRoles[" + i + "]",
+						"no role named '" + rule.allowedRoles().get(i) + "' exists"));
+			}
+		}
+		if (rule.target() != null && !targetNames.contains(lower(rule.target()))) {
+			problems.add(new FieldProblem(prefix + "target", "no target named '" + rule.target() + "' exists"));
+		}
+		if (rule.approval() != null) {
+			for (int i = 0; i < rule.approval().approverRoles().size(); i++) {
+				if (!roleNames.contains(lower(rule.approval().approverRoles().get(i)))) {
+					problems.add(new FieldProblem(prefix + "approval.approverRoles[" + i + "]",
+							"no role named '" + rule.approval().approverRoles().get(i) + "' exists"));
+				}
+			}
+			if (rule.approval().expiresAfter() != null && (rule.approval().expiresAfter().isNegative()
+					|| rule.approval().expiresAfter().isZero())) {
+				problems.add(new FieldProblem(prefix + "approval.expiresAfter", "must be a positive duration"));
+			}
+		}
+		return problems;
+	}
+
+	private static void require(String value, String field, List<FieldProblem> problems) {
+		if (value == null || value.isBlank()) {
+			problems.add(new FieldProblem(field, "is required for this kind of target"));
+		}
+	}
+
+	/** What a target reads back as after being stored (only its kind's template map is kept). */
+	private static Target normalised(Target t) {
+		Map<String, String> values = Map.copyOf(t.templateValues());
+		return new Target(t.name(), t.kind(), t.baseUrl(), t.repository(), t.workflow(), t.project(), t.job(), t.ref(),
+				t.credentialRef(), (t.kind() == Target.Kind.GITHUB_ACTIONS) ? values : null,
+				(t.kind() == Target.Kind.GITLAB) ? values : null, (t.kind() == Target.Kind.JENKINS) ? values : null);
+	}
+
+	private Set<String> roleNames() {
+		return this.roles.findAll().stream().map((r) -> lower(r.name)).collect(Collectors.toSet());
+	}
+
+	private Set<String> targetNames() {
+		return this.targets.findAll().stream().map((t) -> lower(t.name)).collect(Collectors.toSet());
+	}
+
+	private RoleEntity findRole(String name) {
+		return this.roles.findByName(name).orElseThrow(() -> new PolicyProblems.NotFound("No role named '" + name + "'."));
+	}
+
+	private TargetEntity findTarget(String name) {
+		return this.targets.findByName(name)
+			.orElseThrow(() -> new PolicyProblems.NotFound("No target named '" + name + "'."));
+	}
+
+	private RuleEntity findRule(long id) {
+		return this.rules.findById(id).orElseThrow(() -> new PolicyProblems.NotFound("No rule with id " + id + "."));
+	}
+
+	private static void checkVersion(int actual, Integer expected, String what) {
+		if (expected != null && expected != actual) {
+			throw new PolicyProblems.VersionMismatch("The " + what + " has changed (version " + actual
+					+ ", If-Match said " + expected + "); read it again.");
+		}
+	}
+
+	private void changed(String changedBy, String resource, String name, PolicyChange.Action action, Object before,
+			Object after) {
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("changedBy", changedBy);
+		details.put("resource", resource);
+		details.put("name", name);
+		details.put("action", action.name());
+		details.put("before", before);
+		details.put("after", after);
+		this.audit.append(AuditEvent.of(AuditEventType.POLICY_CHANGED, "Token '" + changedBy + "' "
+				+ action.name().toLowerCase(Locale.ROOT) + "d " + resource + " '" + name + "'.")
+			.outcome(action.name())
+			.details(details)
+			.build());
+		this.jdbc.sql("UPDATE tollgate.policy_version SET version = version + 1 WHERE id = 1").update();
+		if (TransactionSynchronizationManager.isSynchronizationActive()) {
+			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+				@Override
+				public void afterCommit() {
+					PolicyStore.this.snapshots.refresh();
+				}
+			});
+		}
+	}
+
+	private static String describe(BindingSpec spec) {
+		return spec.role() + " <- " + spec.subjectType() + " " + spec.subject()
+				+ ((spec.projectKey() != null) ? " in " + spec.projectKey() : "");
+	}
+
+	private static boolean containsIgnoreCase(List<String> names, String name) {
+		return names.stream().anyMatch((n) -> n.equalsIgnoreCase(name));
+	}
+
+	private static <T> Map<String, T> byName(List<T> items, Function<T, String> name) {
+		Map<String, T> map = new LinkedHashMap<>();
+		items.forEach((item) -> map.put(lower(name.apply(item)), item));
+		return map;
+	}
+
+	private static String lower(String name) {
+		return (name != null) ? name.strip().toLowerCase(Locale.ROOT) : "";
+	}
+
+}
