@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 import dev.tollgate.policy.PolicyProblems;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -20,6 +22,8 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
  * problems list every bad field as {@code errors: [{field, message}]}. Messages are our own
  * sentences, never an exception's internals.
  */
+// Before Boot's generic problem-details handler, so validation errors list their fields.
+@Order(Ordered.HIGHEST_PRECEDENCE)
 @RestControllerAdvice(basePackageClasses = AdminProblems.class)
 class AdminProblems {
 

@@ -8,6 +8,7 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,7 +120,7 @@ public class JiraClient implements DisposableBean {
 		Map<String, String> urls = get(path, ROLE_URLS, projectKey).orElse(Map.of());
 		Map<String, Long> ids = new LinkedHashMap<>();
 		urls.forEach((name, url) -> ids.put(name, roleId(path, url)));
-		return ids;
+		return Collections.unmodifiableMap(ids);
 	}
 
 	/**

@@ -54,7 +54,8 @@ public class JiraUnavailable extends RuntimeException {
 	}
 
 	static JiraUnavailable unreachable(String call, Throwable cause) {
-		return new JiraUnavailable("Jira did not answer " + call + ": " + cause.getMessage(), null, cause);
+		String what = (cause.getMessage() != null) ? cause.getMessage() : cause.getClass().getSimpleName();
+		return new JiraUnavailable("Jira did not answer " + call + ": " + what, null, cause);
 	}
 
 	static JiraUnavailable refused(String call, OutboundRefused cause) {

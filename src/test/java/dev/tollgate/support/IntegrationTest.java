@@ -13,12 +13,15 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "tollgate.jira.webhook-secrets=" + IntegrationTest.SECRET + "," + IntegrationTest.SECOND_SECRET,
 				"tollgate.jobs.poll-interval=100ms", "tollgate.jobs.backoff-initial=200ms",
-				"tollgate.jobs.backoff-max=1s", "tollgate.webhook.max-body-size=1MB" })
+				"tollgate.jobs.backoff-max=1s", "tollgate.webhook.max-body-size=1MB",
+				"tollgate.admin.bootstrap-token=" + IntegrationTest.ADMIN_TOKEN, "tollgate.policy.refresh-interval=200ms" })
 public abstract class IntegrationTest {
 
 	public static final String SECRET = "test-secret-current";
 
 	public static final String SECOND_SECRET = "test-secret-next";
+
+	public static final String ADMIN_TOKEN = "test-bootstrap-admin-token";
 
 	@LocalServerPort
 	protected int port;
@@ -29,6 +32,14 @@ public abstract class IntegrationTest {
 		registry.add("spring.datasource.url", db::url);
 		registry.add("spring.datasource.username", db::username);
 		registry.add("spring.datasource.password", db::password);
+	}
+
+	protected ApiClient api() {
+		return new ApiClient(this.port, ADMIN_TOKEN);
+	}
+
+	protected ApiClient api(String token) {
+		return new ApiClient(this.port, token);
 	}
 
 	protected WebhookSender webhooks() {
