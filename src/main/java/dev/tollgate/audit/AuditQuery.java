@@ -96,12 +96,11 @@ public class AuditQuery {
 
 	private Entry map(ResultSet rs, int row) throws SQLException {
 		String details = rs.getString("details");
-		long ruleId = rs.getLong("rule_id");
 		return new Entry(rs.getLong("id"), rs.getTimestamp("occurred_at").toInstant(), rs.getString("type"),
 				rs.getString("outcome"), rs.getString("reason"), rs.getString("delivery_id"), rs.getString("issue_key"),
 				rs.getString("issue_id"), rs.getString("project_key"), rs.getString("issue_type"),
 				rs.getString("actor_account_id"), rs.getString("from_status"), rs.getString("to_status"),
-				rs.wasNull() ? null : ruleId, rs.getString("rule_name"), rs.getString("target"), rs.getString("run_url"),
+				rs.getObject("rule_id", Long.class), rs.getString("rule_name"), rs.getString("target"), rs.getString("run_url"),
 				rs.getBoolean("dry_run"), rs.getObject("decision_id", UUID.class), rs.getString("hash"),
 				(details != null) ? this.json.readTree(details) : null);
 	}

@@ -53,10 +53,10 @@ public final class DecisionEngine {
 		String held = rule.allowedRoles().stream().filter((role) -> actorRoles.contains(normalise(role))).findFirst().orElse(null);
 		if (held == null) {
 			String why = rule.allowedRoles().isEmpty()
-					? "rule '" + rule.name() + "' allows nobody to make " + transition.describe()
+					? "Rule '" + rule.name() + "' allows nobody to make " + transition.describe()
 					: actor + " lacks role " + String.join(" or ", rule.allowedRoles()) + " required by rule '"
 							+ rule.name() + "' for " + transition.describe();
-			return new Decision(Decision.Outcome.DENIED, rule, dryRun, prefix + capitalise(why) + ".");
+			return new Decision(Decision.Outcome.DENIED, rule, dryRun, prefix + why + ".");
 		}
 		if (rule.target() != null && snapshot.target(rule.target()).isEmpty()) {
 			return new Decision(Decision.Outcome.ERROR, rule, dryRun, prefix + "Rule '" + rule.name()
@@ -66,12 +66,12 @@ public final class DecisionEngine {
 		if (rule.approval() != null && rule.approval().required() > 0) {
 			Rule.Approval approval = rule.approval();
 			return new Decision(Decision.Outcome.PENDING_APPROVAL, rule, dryRun,
-					prefix + capitalise(actor) + " holds role " + held + " for " + transition.describe() + "; rule '"
+					prefix + actor + " holds role " + held + " for " + transition.describe() + "; rule '"
 							+ rule.name() + "' needs " + approval.required() + " approval"
 							+ ((approval.required() == 1) ? "" : "s") + " from "
 							+ String.join(" or ", approval.approverRoles()) + " before " + start + " starts.");
 		}
-		return new Decision(Decision.Outcome.ALLOWED, rule, dryRun, prefix + capitalise(actor) + " holds role " + held
+		return new Decision(Decision.Outcome.ALLOWED, rule, dryRun, prefix + actor + " holds role " + held
 				+ " required by rule '" + rule.name() + "' for " + transition.describe() + "; " + start + ".");
 	}
 
@@ -95,15 +95,13 @@ public final class DecisionEngine {
 	}
 
 	private static String actor(Transition transition) {
-		return (transition.actorAccountId() != null) ? transition.actorAccountId() : "an unknown actor";
+		// Account ids are quoted exactly as Jira sent them (never re-cased), so they can be searched for.
+		return (transition.actorAccountId() != null) ? transition.actorAccountId() : "An unknown actor";
 	}
 
 	private static String typed(Transition transition) {
 		return ((transition.issueType() != null) ? transition.issueType() + " in " : "") + transition.describe();
 	}
 
-	private static String capitalise(String text) {
-		return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
-	}
 
 }

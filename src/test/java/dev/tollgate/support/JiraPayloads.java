@@ -10,6 +10,12 @@ public final class JiraPayloads {
 	}
 
 	public static String transition(String issueId, String changelogId, String from, String to) {
+		return transition(issueId, changelogId, "OPS", "5b10ac8d82e05b22cc7d4ef5", from, to);
+	}
+
+	/** A transition in {@code projectKey} (issue key {@code <projectKey>-<issueId>}) made by {@code actor}. */
+	public static String transition(String issueId, String changelogId, String projectKey, String actor, String from,
+			String to) {
 		return """
 				{
 				  "timestamp": 1767225600123,
@@ -17,15 +23,15 @@ public final class JiraPayloads {
 				  "issue_event_type_name": "issue_generic",
 				  "user": {
 				    "self": "https://acme.atlassian.net/rest/api/2/user?accountId=5b10ac8d82e05b22cc7d4ef5",
-				    "accountId": "5b10ac8d82e05b22cc7d4ef5", "accountType": "atlassian",
+				    "accountId": "%6$s", "accountType": "atlassian",
 				    "displayName": "Dana Developer", "active": true, "timeZone": "Europe/Berlin"
 				  },
 				  "issue": {
-				    "id": "%1$s", "key": "OPS-%1$s",
+				    "id": "%1$s", "key": "%5$s-%1$s",
 				    "self": "https://acme.atlassian.net/rest/api/2/issue/%1$s",
 				    "fields": {
 				      "summary": "Deploy payment service 2.4.1",
-				      "project": { "id": "10000", "key": "OPS", "name": "Operations" },
+				      "project": { "id": "10000", "key": "%5$s", "name": "Operations" },
 				      "issuetype": { "id": "10002", "name": "Task", "subtask": false },
 				      "status": { "id": "10101", "name": "%4$s",
 				        "statusCategory": { "id": 4, "key": "indeterminate", "name": "In Progress" } }
@@ -39,7 +45,7 @@ public final class JiraPayloads {
 				    ]
 				  }
 				}
-				""".formatted(issueId, changelogId, from, to);
+				""".formatted(issueId, changelogId, from, to, projectKey, actor);
 	}
 
 	public static String fieldEdit(String issueId, String changelogId) {
