@@ -148,7 +148,8 @@ class EvaluateJobHandler implements JobHandler {
 			if (decision.outcome() == Decision.Outcome.ALLOWED && !decision.dryRun() && rule.target() != null) {
 				TriggerRequest trigger = new TriggerRequest(decisionId, event.deliveryId(), rule.id(), rule.name(),
 						rule.target(), event.issue().id(), event.issue().key(), event.issue().projectKey(),
-						event.issue().type(), transition.fromStatus(), transition.toStatus(), event.actorAccountId());
+						event.issue().type(), transition.fromStatus(), transition.toStatus(), event.actorAccountId(),
+						rule.comment());
 				this.jobs.enqueue(TriggerRequest.JOB_KIND, trigger.dedupKey(), trigger);
 			}
 		}

@@ -21,6 +21,13 @@ public sealed interface JobOutcome {
 	record RetryLater(String reason, Instant notBefore) implements JobOutcome {
 	}
 
+	/**
+	 * Not now, and not a failure: the job waits until {@code until} without using up an attempt
+	 * (an open circuit breaker, for example).
+	 */
+	record Deferred(String reason, Instant until) implements JobOutcome {
+	}
+
 	/** A permanent failure: the job goes straight to {@code DEAD}. */
 	record Failed(String reason) implements JobOutcome {
 	}
@@ -36,6 +43,10 @@ public sealed interface JobOutcome {
 
 	static JobOutcome retryLater(String reason, Instant notBefore) {
 		return new RetryLater(reason, notBefore);
+	}
+
+	static JobOutcome deferred(String reason, Instant until) {
+		return new Deferred(reason, until);
 	}
 
 	static JobOutcome failed(String reason) {

@@ -101,6 +101,22 @@ class JobRepository {
 			.update() == 1;
 	}
 
+	/** Puts the job back until {@code runAt} without counting this attempt. */
+	boolean defer(Job job, String workerId, Instant runAt, String reason) {
+		return this.jdbc.sql("""
+				UPDATE tollgate.job
+				SET status = 'PENDING', attempts = attempts - 1, run_at = :runAt, locked_by = NULL, locked_until = NULL,
+				    last_error = :reason, updated_at = now()
+				WHERE id = :id AND status = 'RUNNING' AND locked_by = :worker AND attempts = :attempts
+				""")
+			.param("runAt", java.sql.Timestamp.from(runAt))
+			.param("reason", reason)
+			.param("id", job.id())
+			.param("worker", workerId)
+			.param("attempts", job.attempts())
+			.update() == 1;
+	}
+
 	/**
 	 * Gives an unfinished job back on shutdown without counting the attempt, so another replica
 	 * can take it at once instead of after the lease.

@@ -232,6 +232,10 @@ class JobWorker implements SmartLifecycle {
 				retryOrBury(job, "completion failed: " + describe(ex), null);
 			}
 		}
+		else if (outcome instanceof JobOutcome.Deferred deferred) {
+			this.jobs.defer(job, this.workerId, deferred.until(), deferred.reason());
+			log.debug("Job {} ({}) deferred until {}: {}", job.id(), job.kind(), deferred.until(), deferred.reason());
+		}
 		else if (outcome instanceof JobOutcome.RetryLater retry) {
 			retryOrBury(job, retry.reason(), retry.notBefore());
 		}

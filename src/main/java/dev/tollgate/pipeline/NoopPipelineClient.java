@@ -1,7 +1,5 @@
 package dev.tollgate.pipeline;
 
-import java.util.Map;
-
 import dev.tollgate.policy.Target;
 import org.springframework.stereotype.Component;
 
@@ -15,7 +13,7 @@ class NoopPipelineClient implements PipelineClient {
 	}
 
 	@Override
-	public Run trigger(Target target, TriggerRequest request, Map<String, String> values) {
+	public Run trigger(TriggerCall call) {
 		return new Run(null, null);
 	}
 

@@ -1,7 +1,7 @@
 package dev.tollgate.pipeline;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,8 +41,17 @@ class TriggerJobHandler implements JobHandler {
 
 	private final MeterRegistry registry;
 
+	private final Credentials credentials;
+
+	private final CircuitBreakers breakers;
+
+	private final PipelineRuns runs;
+
 	TriggerJobHandler(JsonMapper json, AuditLog audit, PolicySnapshots snapshots, List<PipelineClient> clients,
-			MeterRegistry registry) {
+			MeterRegistry registry, Credentials credentials, CircuitBreakers breakers, PipelineRuns runs) {
+		this.credentials = credentials;
+		this.breakers = breakers;
+		this.runs = runs;
 		this.json = json;
 		this.audit = audit;
 		this.snapshots = snapshots;
@@ -67,24 +76,46 @@ class TriggerJobHandler implements JobHandler {
 		if (client == null) {
 			return JobOutcome.failed("Targets of kind " + target.kind() + " cannot be triggered by this version.");
 		}
-		Map<String, String> values = new LinkedHashMap<>(Templates.render(target.templateValues(), request));
+		Instant deferUntil = this.breakers.deferUntil(target.name());
+		if (deferUntil != null) {
+			return JobOutcome.deferred("The circuit of target '" + target.name() + "' is open after repeated failures.",
+					deferUntil);
+		}
 		long start = System.nanoTime();
 		try {
-			PipelineClient.Run run = client.trigger(target, request, values);
+			Secret credential = (target.kind() == Target.Kind.NOOP) ? null : this.credentials.resolve(target.credentialRef());
+			Map<String, String> values = Templates.render(target.templateValues(), request);
+			PipelineClient.Run run = client.trigger(
+					new PipelineClient.TriggerCall(target, request, values, credential, job.attempts()));
+			this.breakers.succeeded(target.name());
 			record(target.kind(), "SUCCEEDED", start);
-			return JobOutcome.done(() -> this.audit.append(event(AuditEventType.TRIGGER_SUCCEEDED, request,
-					"Target '" + target.name() + "' (" + target.kind() + ") "
-							+ ((target.kind() == Target.Kind.NOOP) ? "recorded the trigger; nothing was called."
-									: "started " + ((run.runUrl() != null) ? "run " + run.runUrl() : "a run") + "."))
-				.runUrl(run.runUrl())
-				.details(details(run))
-				.build()));
+			return JobOutcome.done(() -> succeeded(target, request, run));
 		}
 		catch (TriggerFailure failure) {
 			record(target.kind(), "FAILED", start);
-			return failure.permanent() ? JobOutcome.failed(failure.getMessage())
-					: JobOutcome.retryLater(failure.getMessage(), failure.retryAfter());
+			if (failure.permanent()) {
+				return JobOutcome.failed(failure.getMessage());
+			}
+			this.breakers.failed(target.name());
+			return JobOutcome.retryLater(failure.getMessage(), failure.retryAfter());
 		}
+		catch (RuntimeException ex) {
+			// Unexpected: say what kind of failure without echoing a message that could carry a response body.
+			record(target.kind(), "FAILED", start);
+			this.breakers.failed(target.name());
+			return JobOutcome.retryLater("Calling " + target.kind() + " failed: " + ex.getClass().getSimpleName(), null);
+		}
+	}
+
+	private void succeeded(Target target, TriggerRequest request, PipelineClient.Run run) {
+		this.audit.append(event(AuditEventType.TRIGGER_SUCCEEDED, request,
+				"Target '" + target.name() + "' (" + target.kind() + ") "
+						+ ((target.kind() == Target.Kind.NOOP) ? "recorded the trigger; nothing was called."
+								: "started " + ((run.runUrl() != null) ? "run " + run.runUrl() : "a run") + "."))
+			.runUrl(run.runUrl())
+			.details(details(run))
+			.build());
+		this.runs.started(target, request, run);
 	}
 
 	@Override

@@ -7,10 +7,11 @@ import java.util.UUID;
  * captured at decision time so a later policy change cannot alter what was decided.
  *
  * @param decisionId unique per decision; passed to the pipeline so it can recognise a repeat
+ * @param comment whether the rule wants the result mirrored to the issue
  */
 public record TriggerRequest(UUID decisionId, String deliveryId, long ruleId, String ruleName, String target,
 		String issueId, String issueKey, String projectKey, String issueType, String fromStatus, String toStatus,
-		String actorAccountId) {
+		String actorAccountId, boolean comment) {
 
 	public static final String JOB_KIND = "TRIGGER";
 

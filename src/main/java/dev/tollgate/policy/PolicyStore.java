@@ -430,6 +430,11 @@ public class PolicyStore {
 		List<FieldProblem> problems = new ArrayList<>();
 		switch (target.kind()) {
 			case GITHUB_ACTIONS -> {
+				allowed(target.auth(), prefix + "auth", problems, "TOKEN", "APP");
+				if ("APP".equals(target.auth())) {
+					require(target.appId(), prefix + "appId", problems);
+					require(target.installationId(), prefix + "installationId", problems);
+				}
 				require(target.repository(), prefix + "repository", problems);
 				require(target.workflow(), prefix + "workflow", problems);
 				require(target.ref(), prefix + "ref", problems);
@@ -439,11 +444,13 @@ public class PolicyStore {
 				}
 			}
 			case GITLAB -> {
+				allowed(target.auth(), prefix + "auth", problems, "TRIGGER_TOKEN", "ACCESS_TOKEN");
 				require(target.project(), prefix + "project", problems);
 				require(target.ref(), prefix + "ref", problems);
 				require(target.credentialRef(), prefix + "credentialRef", problems);
 			}
 			case JENKINS -> {
+				allowed(target.auth(), prefix + "auth", problems, "API_TOKEN");
 				require(target.job(), prefix + "job", problems);
 				require(target.baseUrl(), prefix + "baseUrl", problems);
 				require(target.credentialRef(), prefix + "credentialRef", problems);
@@ -514,6 +521,12 @@ public class PolicyStore {
 		return problems;
 	}
 
+	private static void allowed(String value, String field, List<FieldProblem> problems, String... values) {
+		if (value != null && !List.of(values).contains(value)) {
+			problems.add(new FieldProblem(field, "must be one of " + List.of(values)));
+		}
+	}
+
 	private static void require(String value, String field, List<FieldProblem> problems) {
 		if (value == null || value.isBlank()) {
 			problems.add(new FieldProblem(field, "is required for this kind of target"));
@@ -525,7 +538,8 @@ public class PolicyStore {
 		Map<String, String> values = Map.copyOf(t.templateValues());
 		return new Target(t.name(), t.kind(), t.baseUrl(), t.repository(), t.workflow(), t.project(), t.job(), t.ref(),
 				t.credentialRef(), (t.kind() == Target.Kind.GITHUB_ACTIONS) ? values : null,
-				(t.kind() == Target.Kind.GITLAB) ? values : null, (t.kind() == Target.Kind.JENKINS) ? values : null);
+				(t.kind() == Target.Kind.GITLAB) ? values : null, (t.kind() == Target.Kind.JENKINS) ? values : null,
+				t.auth(), t.appId(), t.installationId());
 	}
 
 	private Set<String> roleNames() {

@@ -16,6 +16,10 @@ import jakarta.validation.constraints.Size;
  * @param inputs GitHub workflow inputs
  * @param variables GitLab pipeline variables
  * @param parameters Jenkins build parameters
+ * @param auth how the credential is used: GitHub {@code TOKEN} (default) or {@code APP}; GitLab
+ * {@code TRIGGER_TOKEN} (default) or {@code ACCESS_TOKEN}; Jenkins {@code API_TOKEN} ({@code user:token})
+ * @param appId the GitHub App id, with {@code auth: APP}
+ * @param installationId the GitHub App installation id, with {@code auth: APP}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Target(
@@ -26,7 +30,8 @@ public record Target(
 		@Pattern(regexp = "^(env:[A-Za-z_][A-Za-z0-9_]*|file:/\\S+)$",
 				message = "must be a reference: env:NAME or file:/path") String credentialRef,
 		@Size(max = 25) Map<String, String> inputs, @Size(max = 50) Map<String, String> variables,
-		@Size(max = 50) Map<String, String> parameters) {
+		@Size(max = 50) Map<String, String> parameters, @Size(max = 30) String auth, @Size(max = 30) String appId,
+		@Size(max = 30) String installationId) {
 
 	public enum Kind {
 
@@ -47,7 +52,7 @@ public record Target(
 	}
 
 	public static Target noop(String name) {
-		return new Target(name, Kind.NOOP, null, null, null, null, null, null, null, null, null, null);
+		return new Target(name, Kind.NOOP, null, null, null, null, null, null, null, null, null, null, null, null, null);
 	}
 
 }

@@ -46,6 +46,14 @@ class TargetEntity {
 	@Column(name = "credential_ref")
 	String credentialRef;
 
+	String auth;
+
+	@Column(name = "app_id")
+	String appId;
+
+	@Column(name = "installation_id")
+	String installationId;
+
 	@Convert(converter = StringMapConverter.class)
 	@Column(name = "template_values", nullable = false)
 	Map<String, String> templateValues = new LinkedHashMap<>();
@@ -60,7 +68,8 @@ class TargetEntity {
 		Map<String, String> values = Map.copyOf(this.templateValues);
 		return new Target(this.name, this.kind, this.baseUrl, this.repository, this.workflow, this.project, this.job,
 				this.ref, this.credentialRef, (this.kind == Target.Kind.GITHUB_ACTIONS) ? values : null,
-				(this.kind == Target.Kind.GITLAB) ? values : null, (this.kind == Target.Kind.JENKINS) ? values : null);
+				(this.kind == Target.Kind.GITLAB) ? values : null, (this.kind == Target.Kind.JENKINS) ? values : null,
+				this.auth, this.appId, this.installationId);
 	}
 
 	void apply(Target target) {
@@ -74,6 +83,9 @@ class TargetEntity {
 		this.ref = target.ref();
 		this.credentialRef = target.credentialRef();
 		this.templateValues = new LinkedHashMap<>(target.templateValues());
+		this.auth = target.auth();
+		this.appId = target.appId();
+		this.installationId = target.installationId();
 		this.updatedAt = Instant.now();
 	}
 
