@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -21,7 +22,11 @@ import dev.tollgate.audit.AuditEvent;
 import dev.tollgate.audit.AuditEventType;
 import dev.tollgate.audit.AuditLog;
 import dev.tollgate.identity.JiraIdentity;
+import dev.tollgate.jira.CommentProperties;
+import dev.tollgate.jira.CommentRequest;
 import dev.tollgate.jira.JiraUnavailable;
+import dev.tollgate.jira.RevertRequest;
+import dev.tollgate.jira.Reverts;
 import dev.tollgate.job.Job;
 import dev.tollgate.job.JobHandler;
 import dev.tollgate.job.JobOutcome;
@@ -68,8 +73,14 @@ class EvaluateJobHandler implements JobHandler {
 
 	private final Timer latency;
 
+	private final Reverts reverts;
+
+	private final CommentProperties comments;
+
 	EvaluateJobHandler(JsonMapper json, AuditLog audit, PolicySnapshots snapshots, JiraIdentity identity,
-			JobQueue jobs, MeterRegistry registry) {
+			JobQueue jobs, MeterRegistry registry, Reverts reverts, CommentProperties comments) {
+		this.reverts = reverts;
+		this.comments = comments;
 		this.json = json;
 		this.audit = audit;
 		this.snapshots = snapshots;
@@ -98,6 +109,16 @@ class EvaluateJobHandler implements JobHandler {
 		PolicySnapshot snapshot = this.snapshots.current();
 		Transition transition = new Transition(event.issue().projectKey(), event.issue().type(), event.status().from(),
 				event.status().to(), event.actorAccountId());
+		Optional<Long> ownRevert = this.reverts.pending(event.issue().id(), transition.fromStatus(),
+				transition.toStatus());
+		if (ownRevert.isPresent()) {
+			Decision revert = new Decision(Decision.Outcome.IGNORED, null, false,
+					"This transition is Tollgate's own revert of a denied transition.");
+			return JobOutcome.done(() -> {
+				this.reverts.consume(ownRevert.get());
+				record(job, event, transition, Set.of(), List.of(revert), snapshot.version());
+			});
+		}
 		Set<String> roles;
 		try {
 			roles = DecisionEngine.anyRuleMatches(transition, snapshot) ? actorRoles(snapshot, transition) : Set.of();
@@ -133,7 +154,7 @@ class EvaluateJobHandler implements JobHandler {
 			Map<String, Object> details = new LinkedHashMap<>();
 			details.put("actorRoles", new TreeSet<>(roles));
 			details.put("policyVersion", policyVersion);
-			this.audit.append(AuditEvent.of(AuditEventType.DECISION, decision.reason())
+			long eventId = this.audit.append(AuditEvent.of(AuditEventType.DECISION, decision.reason())
 				.outcome(decision.outcome().name())
 				.deliveryId(event.deliveryId())
 				.issue(event.issue().id(), event.issue().key(), event.issue().projectKey(), event.issue().type())
@@ -145,7 +166,21 @@ class EvaluateJobHandler implements JobHandler {
 				.decisionId(decisionId)
 				.details(details)
 				.build());
-			if (decision.outcome() == Decision.Outcome.ALLOWED && !decision.dryRun() && rule.target() != null) {
+			boolean triggers = decision.outcome() == Decision.Outcome.ALLOWED && !decision.dryRun() && rule.target() != null;
+			boolean reverts = decision.outcome() == Decision.Outcome.DENIED && !decision.dryRun() && rule.revertOnDeny();
+			// A trigger comments once its run is known (with the link), so the decision itself does not.
+			if (rule != null && rule.comment() && this.comments.enabled() && !triggers
+					&& (!decision.dryRun() || this.comments.dryRun())) {
+				CommentRequest comment = DecisionComments.of(event.issue().key(), eventId, decision, transition, reverts);
+				this.jobs.enqueue(CommentRequest.JOB_KIND, comment.dedupKey(), comment);
+			}
+			if (reverts && transition.fromStatus() != null) {
+				RevertRequest revert = new RevertRequest(decisionId, event.deliveryId(), event.issue().id(),
+						event.issue().key(), event.issue().projectKey(), transition.fromStatus(), transition.toStatus(),
+						rule.name(), rule.comment() && this.comments.enabled());
+				this.jobs.enqueue(RevertRequest.JOB_KIND, revert.dedupKey(), revert);
+			}
+			if (triggers) {
 				TriggerRequest trigger = new TriggerRequest(decisionId, event.deliveryId(), rule.id(), rule.name(),
 						rule.target(), event.issue().id(), event.issue().key(), event.issue().projectKey(),
 						event.issue().type(), transition.fromStatus(), transition.toStatus(), event.actorAccountId(),

@@ -65,6 +65,18 @@ public class JiraClient implements DisposableBean {
 	private static final TypeReference<Role> ROLE = new TypeReference<>() {
 	};
 
+	private static final TypeReference<Created> CREATED = new TypeReference<>() {
+	};
+
+	private static final TypeReference<CommentPage> COMMENTS = new TypeReference<>() {
+	};
+
+	private static final TypeReference<TransitionPage> TRANSITIONS = new TypeReference<>() {
+	};
+
+	private static final TypeReference<Object> NOTHING = new TypeReference<>() {
+	};
+
 	private final @Nullable ClientHttpRequestFactory requestFactory;
 
 	private final @Nullable RestClient rest;
@@ -133,6 +145,53 @@ public class JiraClient implements DisposableBean {
 			.orElse(ProjectRoleActors.NONE);
 	}
 
+	/**
+	 * Adds a comment ({@code body} is the request JSON: an ADF {@code body} and optional
+	 * {@code visibility}) and returns its id.
+	 * @throws JiraRejected if Jira refuses it for good (400, 403, 404 — the issue is gone or not
+	 * visible —, 413)
+	 * @throws JiraUnavailable if it may work later (429, 5xx, timeouts, 401)
+	 */
+	public String addComment(String issueKey, Object body) {
+		return send(HttpMethod.POST, "/rest/api/3/issue/{issueKey}/comment", body, CREATED, issueKey).map(Created::id)
+			.orElseThrow(() -> JiraUnavailable.unreadable("POST comment", "no comment id in the answer"));
+	}
+
+	/**
+	 * The id of a recent comment on the issue whose content contains {@code marker}, so a comment
+	 * whose outcome was unknown (a timeout after sending) is not posted twice.
+	 */
+	public Optional<String> findComment(String issueKey, String marker) {
+		return get("/rest/api/3/issue/{issueKey}/comment?orderBy=-created&maxResults=100", COMMENTS, issueKey)
+			.flatMap((page) -> page.comments() == null ? Optional.empty()
+					: page.comments().stream().filter((c) -> c.toString().contains(marker)).findFirst())
+			.map((comment) -> comment.path("id").asString());
+	}
+
+	/** The transitions available on the issue now: id, name and target status name. */
+	public List<IssueTransition> transitions(String issueKey) {
+		return get("/rest/api/3/issue/{issueKey}/transitions", TRANSITIONS, issueKey)
+			.map((page) -> (page.transitions() != null) ? page.transitions() : List.<IssueTransition>of())
+			.orElse(List.of());
+	}
+
+	/**
+	 * Moves the issue through a transition.
+	 * @throws JiraRejected if Jira refuses it for good
+	 */
+	public void transition(String issueKey, String transitionId) {
+		send(HttpMethod.POST, "/rest/api/3/issue/{issueKey}/transitions",
+				Map.of("transition", Map.of("id", transitionId)), NOTHING, issueKey);
+	}
+
+	/** An available transition; {@code to} is the status it leads to. */
+	public record IssueTransition(String id, @Nullable String name, @Nullable Status to) {
+
+		public record Status(@Nullable String id, @Nullable String name) {
+		}
+
+	}
+
 	@Override
 	public void destroy() throws Exception {
 		// The request factory owns the connection pool.
@@ -143,6 +202,54 @@ public class JiraClient implements DisposableBean {
 
 	private <T> Optional<T> get(String path, TypeReference<T> type, Object... uriVariables) {
 		return exchange(HttpMethod.GET, path, type, uriVariables);
+	}
+
+	/** A write: a JSON body, and client errors that retrying cannot fix are {@link JiraRejected}. */
+	private <T> Optional<T> send(HttpMethod method, String path, Object body, TypeReference<T> type,
+			Object... uriVariables) {
+		if (this.rest == null) {
+			throw JiraUnavailable.notConfigured();
+		}
+		String call = method.name() + " " + path;
+		try {
+			return this.rest.method(method)
+				.uri(path, uriVariables)
+				.contentType(MediaType.APPLICATION_JSON)
+				.body(JSON.writeValueAsBytes(body))
+				.exchange((request, response) -> {
+					int status = response.getStatusCode().value();
+					if (status == 400 || status == 403 || status == 404 || status == 413) {
+						throw new JiraRejected(call, status, errorMessage(response));
+					}
+					if (status == 204) {
+						return Optional.<T>empty();
+					}
+					return read(call, response, type);
+				});
+		}
+		catch (OutboundRefused ex) {
+			throw JiraUnavailable.refused(call, ex);
+		}
+		catch (ResourceAccessException ex) {
+			Throwable cause = NestedExceptionUtils.getMostSpecificCause(ex);
+			if (cause instanceof OutboundRefused refused) {
+				throw JiraUnavailable.refused(call, refused);
+			}
+			throw JiraUnavailable.unreachable(call, cause);
+		}
+	}
+
+	/** Jira's own error text ({@code errorMessages}, {@code errors}), bounded; never our request. */
+	private static String errorMessage(ClientHttpResponse response) {
+		try (InputStream in = response.getBody()) {
+			byte[] body = in.readNBytes(16 * 1024);
+			var node = JSON.readTree(body);
+			String text = node.path("errorMessages").toString() + " " + node.path("errors").toString();
+			return (text.length() > 300) ? text.substring(0, 300) : text;
+		}
+		catch (IOException | JacksonException ex) {
+			return "";
+		}
 	}
 
 	/**
@@ -231,6 +338,15 @@ public class JiraClient implements DisposableBean {
 	}
 
 	private record Group(@Nullable String name) {
+	}
+
+	private record Created(String id) {
+	}
+
+	private record CommentPage(@Nullable List<tools.jackson.databind.JsonNode> comments) {
+	}
+
+	private record TransitionPage(@Nullable List<IssueTransition> transitions) {
 	}
 
 	private record Role(@Nullable List<Actor> actors) {

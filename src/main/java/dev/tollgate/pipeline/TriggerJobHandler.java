@@ -16,9 +16,11 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.tollgate.audit.AuditEvent;
 import dev.tollgate.audit.AuditEventType;
 import dev.tollgate.audit.AuditLog;
+import dev.tollgate.jira.CommentRequest;
 import dev.tollgate.job.Job;
 import dev.tollgate.job.JobHandler;
 import dev.tollgate.job.JobOutcome;
+import dev.tollgate.job.JobQueue;
 import dev.tollgate.policy.PolicySnapshots;
 import dev.tollgate.policy.Target;
 import org.springframework.stereotype.Component;
@@ -47,8 +49,11 @@ class TriggerJobHandler implements JobHandler {
 
 	private final PipelineRuns runs;
 
+	private final JobQueue jobs;
+
 	TriggerJobHandler(JsonMapper json, AuditLog audit, PolicySnapshots snapshots, List<PipelineClient> clients,
-			MeterRegistry registry, Credentials credentials, CircuitBreakers breakers, PipelineRuns runs) {
+			MeterRegistry registry, Credentials credentials, CircuitBreakers breakers, PipelineRuns runs, JobQueue jobs) {
+		this.jobs = jobs;
 		this.credentials = credentials;
 		this.breakers = breakers;
 		this.runs = runs;
@@ -108,7 +113,7 @@ class TriggerJobHandler implements JobHandler {
 	}
 
 	private void succeeded(Target target, TriggerRequest request, PipelineClient.Run run) {
-		this.audit.append(event(AuditEventType.TRIGGER_SUCCEEDED, request,
+		long eventId = this.audit.append(event(AuditEventType.TRIGGER_SUCCEEDED, request,
 				"Target '" + target.name() + "' (" + target.kind() + ") "
 						+ ((target.kind() == Target.Kind.NOOP) ? "recorded the trigger; nothing was called."
 								: "started " + ((run.runUrl() != null) ? "run " + run.runUrl() : "a run") + "."))
@@ -116,15 +121,54 @@ class TriggerJobHandler implements JobHandler {
 			.details(details(run))
 			.build());
 		this.runs.started(target, request, run);
+		if (request.comment()) {
+			CommentRequest.Builder comment = CommentRequest.on(request.issueKey(), eventId)
+				.strong("ALLOWED")
+				.text(": " + request.actorAccountId() + " moved " + request.issueKey() + " from ")
+				.code((request.fromStatus() != null) ? request.fromStatus() : "(new)")
+				.text(" to ")
+				.code(request.toStatus())
+				.text(". Rule ")
+				.code(request.ruleName())
+				.text(" started ")
+				.code(target.name());
+			if (target.kind() == Target.Kind.NOOP) {
+				comment.text(" (a NOOP target: nothing was called).");
+			}
+			else {
+				comment.text((run.runUrl() != null) ? ": " : ".").link(runLabel(run), run.runUrl()).text((run.runUrl() != null) ? "." : "");
+			}
+			enqueue(comment.build());
+		}
+	}
+
+	private static String runLabel(PipelineClient.Run run) {
+		return (run.runId() != null) ? "run #" + run.runId() : "the run";
+	}
+
+	private void enqueue(CommentRequest comment) {
+		this.jobs.enqueue(CommentRequest.JOB_KIND, comment.dedupKey(), comment);
 	}
 
 	@Override
 	public void buried(Job job, String reason) {
 		TriggerRequest request = this.json.readValue(job.payload(), TriggerRequest.class);
-		this.audit.append(event(AuditEventType.TRIGGER_FAILED, request,
+		long eventId = this.audit.append(event(AuditEventType.TRIGGER_FAILED, request,
 				"The pipeline of target '" + request.target() + "' was not started: " + reason
 						+ " The job is dead; an operator can retry it.")
 			.build());
+		if (request.comment()) {
+			enqueue(CommentRequest.on(request.issueKey(), eventId)
+				.strong("TRIGGER FAILED")
+				.text(": the transition to ")
+				.code(request.toStatus())
+				.text(" was allowed, but ")
+				.code(request.target())
+				.text(" could not be started: " + reason)
+				.paragraph()
+				.text("Tollgate's operators see this as a dead job and can retry it once the cause is fixed.")
+				.build());
+		}
 	}
 
 	private static AuditEvent.Builder event(AuditEventType type, TriggerRequest request, String reason) {

@@ -1,0 +1,137 @@
+package dev.tollgate.jira;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.tollgate.job.Job;
+import dev.tollgate.job.JobHandler;
+import dev.tollgate.job.JobOutcome;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * The {@code COMMENT} job: posts one comment in Atlassian Document Format. 429 and 5xx/timeouts are
+ * retried (honouring {@code Retry-After}); 403/404 end the job with Jira's reason. A retry after an
+ * unknown outcome (a timeout once the request was sent) first looks for the comment by its audit
+ * marker, so each audit event is commented at most once.
+ */
+@Component
+class CommentJobHandler implements JobHandler {
+
+	private final JsonMapper json;
+
+	private final JiraClient jira;
+
+	private final CommentProperties properties;
+
+	private final JdbcClient jdbc;
+
+	private final MeterRegistry registry;
+
+	CommentJobHandler(JsonMapper json, JiraClient jira, CommentProperties properties, JdbcClient jdbc,
+			MeterRegistry registry) {
+		this.json = json;
+		this.jira = jira;
+		this.properties = properties;
+		this.jdbc = jdbc;
+		this.registry = registry;
+	}
+
+	@Override
+	public String kind() {
+		return CommentRequest.JOB_KIND;
+	}
+
+	@Override
+	public JobOutcome handle(Job job) {
+		if (!this.properties.enabled()) {
+			count("DISABLED");
+			return JobOutcome.done();
+		}
+		CommentRequest request = this.json.readValue(job.payload(), CommentRequest.class);
+		String marker = marker(request.auditEventId());
+		try {
+			if (job.attempts() > 1) {
+				Optional<String> existing = this.jira.findComment(request.issueKey(), marker);
+				if (existing.isPresent()) {
+					count("POSTED");
+					return JobOutcome.done(() -> recordPosted(request, existing.get()));
+				}
+			}
+			String commentId = this.jira.addComment(request.issueKey(), body(request, marker));
+			count("POSTED");
+			return JobOutcome.done(() -> recordPosted(request, commentId));
+		}
+		catch (JiraRejected ex) {
+			count("REJECTED");
+			return JobOutcome.failed(ex.getMessage());
+		}
+		catch (JiraUnavailable ex) {
+			count((ex.retryAfter() != null) ? "RATE_LIMITED" : "FAILED");
+			return JobOutcome.retryLater(ex.getMessage(), ex.retryAfter());
+		}
+	}
+
+	/** The text that identifies Tollgate's comment for one audit event. */
+	static String marker(long auditEventId) {
+		return "Tollgate audit event #" + auditEventId;
+	}
+
+	/** The request JSON: an ADF document (version 1), and the configured visibility. */
+	Map<String, Object> body(CommentRequest request, String marker) {
+		List<Object> content = new ArrayList<>();
+		for (List<CommentRequest.Span> paragraph : request.paragraphs()) {
+			content.add(paragraph(paragraph.stream().map(CommentJobHandler::textNode).toList()));
+		}
+		content.add(paragraph(List.of(Map.of("type", "text", "text", marker, "marks", List.of(Map.of("type", "em"))))));
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("body", Map.of("type", "doc", "version", 1, "content", content));
+		String visibility = this.properties.visibility();
+		if (visibility != null && !visibility.isBlank()) {
+			int colon = visibility.indexOf(':');
+			body.put("visibility", Map.of("type", visibility.substring(0, colon), "value", visibility.substring(colon + 1)));
+		}
+		return body;
+	}
+
+	private static Map<String, Object> paragraph(List<?> nodes) {
+		return Map.of("type", "paragraph", "content", nodes);
+	}
+
+	private static Map<String, Object> textNode(CommentRequest.Span span) {
+		Map<String, Object> node = new LinkedHashMap<>();
+		node.put("type", "text");
+		node.put("text", span.text());
+		switch (span.style()) {
+			case STRONG -> node.put("marks", List.of(Map.of("type", "strong")));
+			case CODE -> node.put("marks", List.of(Map.of("type", "code")));
+			case LINK -> node.put("marks", List.of(Map.of("type", "link", "attrs", Map.of("href", span.href()))));
+			case PLAIN -> {
+			}
+		}
+		return node;
+	}
+
+	private void recordPosted(CommentRequest request, String commentId) {
+		this.jdbc.sql("""
+				INSERT INTO tollgate.jira_comment (audit_event_id, issue_key, comment_id) VALUES (:event, :issue, :comment)
+				ON CONFLICT (audit_event_id) DO NOTHING
+				""").param("event", request.auditEventId()).param("issue", request.issueKey()).param("comment", commentId).update();
+	}
+
+	private void count(String result) {
+		Counter.builder("tollgate.jira.comments")
+			.description("Jira comment attempts by result")
+			.tag("result", result)
+			.register(this.registry)
+			.increment();
+	}
+
+}

@@ -1,0 +1,95 @@
+package dev.tollgate.jira;
+
+import java.util.Optional;
+
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.tollgate.audit.AuditEvent;
+import dev.tollgate.audit.AuditEventType;
+import dev.tollgate.audit.AuditLog;
+import dev.tollgate.job.Job;
+import dev.tollgate.job.JobHandler;
+import dev.tollgate.job.JobOutcome;
+import dev.tollgate.job.JobQueue;
+import org.springframework.stereotype.Component;
+
+/**
+ * The {@code REVERT} job: moves a denied transition back through the Jira transitions API, so a
+ * rule with {@code revertOnDeny} enforces rather than only reports. The revert is noted before it
+ * is made, so its own webhook is recognised and ignored.
+ */
+@Component
+class RevertJobHandler implements JobHandler {
+
+	private final JsonMapper json;
+
+	private final JiraClient jira;
+
+	private final Reverts reverts;
+
+	private final AuditLog audit;
+
+	private final JobQueue jobs;
+
+	RevertJobHandler(JsonMapper json, JiraClient jira, Reverts reverts, AuditLog audit, JobQueue jobs) {
+		this.json = json;
+		this.jira = jira;
+		this.reverts = reverts;
+		this.audit = audit;
+		this.jobs = jobs;
+	}
+
+	@Override
+	public String kind() {
+		return RevertRequest.JOB_KIND;
+	}
+
+	@Override
+	public JobOutcome handle(Job job) {
+		RevertRequest request = this.json.readValue(job.payload(), RevertRequest.class);
+		try {
+			Optional<JiraClient.IssueTransition> back = this.jira.transitions(request.issueKey())
+				.stream()
+				.filter((t) -> t.to() != null && t.to().name() != null && t.to().name().equalsIgnoreCase(request.backTo()))
+				.findFirst();
+			if (back.isEmpty()) {
+				return JobOutcome.done(() -> record(request, AuditEventType.REVERT_FAILED,
+						"The denied transition could not be reverted: no transition of " + request.issueKey()
+								+ " leads back to '" + request.backTo() + "'."));
+			}
+			long expected = this.reverts.expect(request.issueId(), request.deniedTo(), request.backTo());
+			try {
+				this.jira.transition(request.issueKey(), back.get().id());
+			}
+			catch (JiraRejected ex) {
+				this.reverts.forget(expected);
+				return JobOutcome.done(() -> record(request, AuditEventType.REVERT_FAILED,
+						"The denied transition could not be reverted: " + ex.getMessage()));
+			}
+			return JobOutcome.done(() -> record(request, AuditEventType.TRANSITION_REVERTED,
+					request.issueKey() + " was moved back to '" + request.backTo() + "' because rule '"
+							+ request.ruleName() + "' denied the transition to '" + request.deniedTo() + "'."));
+		}
+		catch (JiraUnavailable ex) {
+			return JobOutcome.retryLater(ex.getMessage(), ex.retryAfter());
+		}
+	}
+
+	private void record(RevertRequest request, AuditEventType type, String reason) {
+		long eventId = this.audit.append(AuditEvent.of(type, reason)
+			.outcome((type == AuditEventType.TRANSITION_REVERTED) ? "REVERTED" : "FAILED")
+			.deliveryId(request.deliveryId())
+			.issue(request.issueId(), request.issueKey(), request.projectKey(), null)
+			.transition(request.deniedTo(), request.backTo())
+			.decisionId(request.decisionId())
+			.build());
+		if (request.comment()) {
+			CommentRequest comment = CommentRequest.on(request.issueKey(), eventId)
+				.strong((type == AuditEventType.TRANSITION_REVERTED) ? "REVERTED" : "NOT REVERTED")
+				.text(": " + reason)
+				.build();
+			this.jobs.enqueue(CommentRequest.JOB_KIND, comment.dedupKey(), comment);
+		}
+	}
+
+}

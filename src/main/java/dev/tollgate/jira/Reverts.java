@@ -1,0 +1,52 @@
+package dev.tollgate.jira;
+
+import java.util.Optional;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+
+/**
+ * Remembers the reverts Tollgate makes, so that the webhook Jira sends for a revert is recognised
+ * as Tollgate's own and never evaluated as a new transition (which could loop).
+ */
+@Service
+public class Reverts {
+
+	private final JdbcClient jdbc;
+
+	Reverts(JdbcClient jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	/** Notes an upcoming revert of {@code issueId} from {@code from} to {@code to}; returns its id. */
+	long expect(String issueId, String from, String to) {
+		return this.jdbc.sql("""
+				INSERT INTO tollgate.issue_revert (issue_id, from_status, to_status) VALUES (:issue, :from, :to) RETURNING id
+				""").param("issue", issueId).param("from", from).param("to", to).query(Long.class).single();
+	}
+
+	void forget(long id) {
+		this.jdbc.sql("DELETE FROM tollgate.issue_revert WHERE id = :id").param("id", id).update();
+	}
+
+	/** The unconsumed revert (of the last hour) that this transition is, if any. */
+	public Optional<Long> pending(String issueId, String from, String to) {
+		if (from == null || to == null) {
+			return Optional.empty();
+		}
+		return this.jdbc.sql("""
+				SELECT id FROM tollgate.issue_revert
+				WHERE issue_id = :issue AND consumed_at IS NULL AND lower(from_status) = lower(:from)
+				  AND lower(to_status) = lower(:to) AND created_at > now() - interval '1 hour'
+				ORDER BY id LIMIT 1
+				""").param("issue", issueId).param("from", from).param("to", to).query(Long.class).optional();
+	}
+
+	/** Marks the revert as seen; joins the caller's transaction. */
+	public void consume(long id) {
+		this.jdbc.sql("UPDATE tollgate.issue_revert SET consumed_at = now() WHERE id = :id AND consumed_at IS NULL")
+			.param("id", id)
+			.update();
+	}
+
+}

@@ -1,0 +1,156 @@
+package dev.tollgate.pipeline;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import dev.tollgate.audit.AuditEvent;
+import dev.tollgate.audit.AuditEventType;
+import dev.tollgate.audit.AuditLog;
+import dev.tollgate.jira.CommentRequest;
+import dev.tollgate.job.JobQueue;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Applies a CI system's report that a run finished: matched to its {@code pipeline_run}, completed
+ * once (a repeated or late report changes nothing), audited as {@code PIPELINE_COMPLETED} and
+ * mirrored to the issue — in one transaction, with no outbound call on the request thread.
+ */
+@Service
+class PipelineCallbacks {
+
+	enum Outcome {
+
+		COMPLETED, DUPLICATE, UNMATCHED, IGNORED, REJECTED
+
+	}
+
+	/**
+	 * A terminal report.
+	 * @param runId the CI system's id of the run, if known
+	 * @param decisionId found in the run's name or variables, if present
+	 * @param result the CI system's word for it (success, failure, cancelled …)
+	 * @param duration {@code null} when not reported
+	 */
+	record Report(String provider, String runId, UUID decisionId, String result, boolean succeeded, String runUrl,
+			Duration duration) {
+	}
+
+	private final JdbcClient jdbc;
+
+	private final AuditLog audit;
+
+	private final JobQueue jobs;
+
+	private final MeterRegistry registry;
+
+	PipelineCallbacks(JdbcClient jdbc, AuditLog audit, JobQueue jobs, MeterRegistry registry) {
+		this.jdbc = jdbc;
+		this.audit = audit;
+		this.jobs = jobs;
+		this.registry = registry;
+	}
+
+	void count(String provider, Outcome outcome) {
+		Counter.builder("tollgate.callbacks")
+			.description("CI status callbacks by provider and outcome")
+			.tag("provider", provider)
+			.tag("outcome", outcome.name())
+			.register(this.registry)
+			.increment();
+	}
+
+	@Transactional(timeout = 5)
+	Outcome completed(Report report) {
+		Optional<Map<String, Object>> run = find(report);
+		if (run.isEmpty()) {
+			return Outcome.UNMATCHED;
+		}
+		Map<String, Object> row = run.get();
+		String runUrl = (report.runUrl() != null) ? report.runUrl() : (String) row.get("run_url");
+		int updated = this.jdbc.sql("""
+				UPDATE tollgate.pipeline_run SET state = 'COMPLETED', result = :result, completed_at = now(),
+				    run_id = COALESCE(run_id, :runId), run_url = COALESCE(:runUrl, run_url)
+				WHERE id = :id AND completed_at IS NULL
+				""")
+			.param("result", report.result())
+			.param("runId", report.runId())
+			.param("runUrl", runUrl)
+			.param("id", row.get("id"))
+			.update();
+		if (updated == 0) {
+			return Outcome.DUPLICATE;
+		}
+		String target = (String) row.get("target");
+		String issueKey = (String) row.get("issue_key");
+		String runLabel = (report.runId() != null) ? "run #" + report.runId() : "the run";
+		String took = (report.duration() != null) ? " after " + human(report.duration()) : "";
+		long eventId = this.audit.append(AuditEvent.of(AuditEventType.PIPELINE_COMPLETED,
+				"The pipeline of target '" + target + "' (" + runLabel + ") finished with '" + report.result() + "'"
+						+ took + ".")
+			.outcome(report.succeeded() ? "SUCCEEDED" : "FAILED")
+			.deliveryId((String) row.get("delivery_id"))
+			.issue((String) row.get("issue_id"), issueKey, (String) row.get("project_key"), (String) row.get("issue_type"))
+			.actor((String) row.get("actor_account_id"))
+			.transition((String) row.get("from_status"), (String) row.get("to_status"))
+			.rule((Long) row.get("rule_id"), (String) row.get("rule_name"))
+			.target(target)
+			.runUrl(runUrl)
+			.decisionId((UUID) row.get("decision_id"))
+			.details((report.duration() != null) ? Map.of("result", report.result(), "durationSeconds",
+					report.duration().toSeconds()) : Map.of("result", report.result()))
+			.build());
+		if (issueKey != null) {
+			CommentRequest comment = CommentRequest.on(issueKey, eventId)
+				.strong(report.succeeded() ? "PIPELINE SUCCEEDED" : "PIPELINE FAILED")
+				.text(": ")
+				.link(runLabel, runUrl)
+				.text(" of ")
+				.code(target)
+				.text(" finished with ")
+				.code(report.result())
+				.text(took + ".")
+				.build();
+			this.jobs.enqueue(CommentRequest.JOB_KIND, comment.dedupKey(), comment);
+		}
+		return Outcome.COMPLETED;
+	}
+
+	private Optional<Map<String, Object>> find(Report report) {
+		if (report.runId() != null) {
+			Optional<Map<String, Object>> byRun = this.jdbc
+				.sql("SELECT * FROM tollgate.pipeline_run WHERE provider = :provider AND run_id = :runId")
+				.param("provider", report.provider())
+				.param("runId", report.runId())
+				.query()
+				.listOfRows()
+				.stream()
+				.findFirst();
+			if (byRun.isPresent()) {
+				return byRun;
+			}
+		}
+		if (report.decisionId() != null) {
+			return this.jdbc.sql("SELECT * FROM tollgate.pipeline_run WHERE provider = :provider AND decision_id = :id")
+				.param("provider", report.provider())
+				.param("id", report.decisionId())
+				.query()
+				.listOfRows()
+				.stream()
+				.findFirst();
+		}
+		return Optional.empty();
+	}
+
+	static String human(Duration duration) {
+		long seconds = duration.toSeconds();
+		return (seconds >= 60) ? (seconds / 60) + "m " + (seconds % 60) + "s" : seconds + "s";
+	}
+
+}
