@@ -13,6 +13,7 @@ import dev.tollgate.audit.AuditEventType;
 import dev.tollgate.audit.AuditLog;
 import dev.tollgate.jira.CommentRequest;
 import dev.tollgate.job.JobQueue;
+import dev.tollgate.policy.Target;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -122,30 +123,38 @@ class PipelineCallbacks {
 		return Outcome.COMPLETED;
 	}
 
+	/**
+	 * The decision id is the most precise key (every trigger carries it); then the CI system's run id
+	 * — except for Jenkins, whose build numbers repeat across jobs, so its build URL is used.
+	 */
 	private Optional<Map<String, Object>> find(Report report) {
-		if (report.runId() != null) {
-			Optional<Map<String, Object>> byRun = this.jdbc
-				.sql("SELECT * FROM tollgate.pipeline_run WHERE provider = :provider AND run_id = :runId")
-				.param("provider", report.provider())
-				.param("runId", report.runId())
-				.query()
-				.listOfRows()
-				.stream()
-				.findFirst();
-			if (byRun.isPresent()) {
-				return byRun;
+		if (report.decisionId() != null) {
+			Optional<Map<String, Object>> byDecision = first(
+					"SELECT * FROM tollgate.pipeline_run WHERE provider = :provider AND decision_id = :key",
+					report.provider(), report.decisionId());
+			if (byDecision.isPresent()) {
+				return byDecision;
 			}
 		}
-		if (report.decisionId() != null) {
-			return this.jdbc.sql("SELECT * FROM tollgate.pipeline_run WHERE provider = :provider AND decision_id = :id")
-				.param("provider", report.provider())
-				.param("id", report.decisionId())
-				.query()
-				.listOfRows()
-				.stream()
-				.findFirst();
+		if (Target.Kind.JENKINS.name().equals(report.provider())) {
+			return (report.runUrl() != null) ? first(
+					"SELECT * FROM tollgate.pipeline_run WHERE provider = :provider AND run_url = :key",
+					report.provider(), report.runUrl()) : Optional.empty();
 		}
-		return Optional.empty();
+		return (report.runId() != null)
+				? first("SELECT * FROM tollgate.pipeline_run WHERE provider = :provider AND run_id = :key",
+						report.provider(), report.runId())
+				: Optional.empty();
+	}
+
+	private Optional<Map<String, Object>> first(String sql, String provider, Object key) {
+		return this.jdbc.sql(sql + " ORDER BY id LIMIT 1")
+			.param("provider", provider)
+			.param("key", key)
+			.query()
+			.listOfRows()
+			.stream()
+			.findFirst();
 	}
 
 	static String human(Duration duration) {

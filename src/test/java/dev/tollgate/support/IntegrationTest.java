@@ -14,7 +14,9 @@ import org.springframework.test.context.DynamicPropertySource;
 		properties = { "tollgate.jira.webhook-secrets=" + IntegrationTest.SECRET + "," + IntegrationTest.SECOND_SECRET,
 				"tollgate.jobs.poll-interval=100ms", "tollgate.jobs.backoff-initial=200ms",
 				"tollgate.jobs.backoff-max=1s", "tollgate.webhook.max-body-size=1MB",
-				"tollgate.admin.bootstrap-token=" + IntegrationTest.ADMIN_TOKEN, "tollgate.policy.refresh-interval=200ms" })
+				"tollgate.admin.bootstrap-token=" + IntegrationTest.ADMIN_TOKEN, "tollgate.policy.refresh-interval=200ms",
+				"tollgate.github.webhook-secrets=gh-old-secret,gh-new-secret", "tollgate.gitlab.webhook-tokens=gl-token",
+				"tollgate.jenkins.webhook-secrets=jenkins-secret" })
 public abstract class IntegrationTest {
 
 	public static final String SECRET = "test-secret-current";

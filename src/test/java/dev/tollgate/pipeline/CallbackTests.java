@@ -1,0 +1,211 @@
+package dev.tollgate.pipeline;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import dev.tollgate.support.IntegrationTest;
+import dev.tollgate.webhook.HmacSignature;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import static dev.tollgate.support.ApiClient.body;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** CI status callbacks per provider: authentication, matching, duplicates, non-terminal states. */
+class CallbackTests extends IntegrationTest {
+
+	private static final HttpClient http = HttpClient.newHttpClient();
+
+	@Autowired
+	private JdbcClient jdbc;
+
+	@Test
+	void gitHubCompletedRunIsAuditedAndCommentedOnce() {
+		Run run = run("GITHUB_ACTIONS", true);
+		String body = github("completed", run.runId(), "success", "deploy");
+		HttpResponse<String> first = post("/webhooks/github", body, Map.of("X-GitHub-Event", "workflow_run",
+				"X-Hub-Signature-256", HmacSignature.sign("gh-new-secret", bytes(body))));
+		assertThat(first.statusCode()).isEqualTo(200);
+		assertThat(body(first).get("status").asString()).isEqualTo("COMPLETED");
+		JsonNode event = completed(run).get(0);
+		assertThat(event.get("outcome").asString()).isEqualTo("SUCCEEDED");
+		assertThat(event.get("runUrl").asString()).isEqualTo("https://github.com/acme/shop/actions/runs/" + run.runId());
+		assertThat(event.get("issueKey").asString()).isEqualTo(run.issueKey());
+		assertThat(event.get("decisionId").asString()).isEqualTo(run.decisionId().toString());
+		assertThat(commentJobs(event.get("id").asLong())).isEqualTo(1);
+
+		HttpResponse<String> again = post("/webhooks/github", body, Map.of("X-GitHub-Event", "workflow_run",
+				"X-Hub-Signature-256", HmacSignature.sign("gh-old-secret", bytes(body))));
+		assertThat(again.statusCode()).isEqualTo(202);
+		assertThat(body(again).get("status").asString()).isEqualTo("DUPLICATE");
+		assertThat(completed(run)).hasSize(1);
+	}
+
+	@Test
+	void gitHubRunIsMatchedByTheDecisionIdInItsName() {
+		Run run = run("GITHUB_ACTIONS", false);
+		String body = github("completed", "777" + ThreadLocalRandom.current().nextInt(1_000_000), "failure",
+				"Deploy OPS-1 " + run.decisionId());
+		HttpResponse<String> response = post("/webhooks/github", body, Map.of("X-GitHub-Event", "workflow_run",
+				"X-Hub-Signature-256", HmacSignature.sign("gh-old-secret", bytes(body))));
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(completed(run).get(0).get("outcome").asString()).isEqualTo("FAILED");
+	}
+
+	@Test
+	void gitHubSignaturesAreChecked() {
+		Run run = run("GITHUB_ACTIONS", true);
+		String body = github("completed", run.runId(), "success", "deploy");
+		assertThat(post("/webhooks/github", body, Map.of("X-GitHub-Event", "workflow_run", "X-Hub-Signature-256",
+				HmacSignature.sign("wrong", bytes(body)))).statusCode()).isEqualTo(401);
+		assertThat(post("/webhooks/github", body, Map.of("X-GitHub-Event", "workflow_run")).statusCode()).isEqualTo(401);
+		assertThat(completed(run)).isEmpty();
+	}
+
+	@Test
+	void nonTerminalAndUnmatchedReportsChangeNothing() {
+		Run run = run("GITHUB_ACTIONS", true);
+		String inProgress = github("in_progress", run.runId(), null, "deploy");
+		HttpResponse<String> ignored = post("/webhooks/github", inProgress, Map.of("X-GitHub-Event", "workflow_run",
+				"X-Hub-Signature-256", HmacSignature.sign("gh-new-secret", bytes(inProgress))));
+		assertThat(ignored.statusCode()).isEqualTo(202);
+		assertThat(body(ignored).get("status").asString()).isEqualTo("IGNORED");
+		String unknown = github("completed", "999999999999", "success", "someone else's run");
+		HttpResponse<String> unmatched = post("/webhooks/github", unknown, Map.of("X-GitHub-Event", "workflow_run",
+				"X-Hub-Signature-256", HmacSignature.sign("gh-new-secret", bytes(unknown))));
+		assertThat(unmatched.statusCode()).isEqualTo(202);
+		assertThat(body(unmatched).get("status").asString()).isEqualTo("UNMATCHED");
+		assertThat(completed(run)).isEmpty();
+	}
+
+	@Test
+	void gitLabPipelineHooks() {
+		Run run = run("GITLAB", false);
+		String running = gitlab("running", "424242", run.decisionId());
+		assertThat(post("/webhooks/gitlab", running, Map.of("X-Gitlab-Token", "gl-token")).statusCode()).isEqualTo(202);
+		String failed = gitlab("failed", "424242", run.decisionId());
+		assertThat(post("/webhooks/gitlab", failed, Map.of("X-Gitlab-Token", "wrong")).statusCode()).isEqualTo(401);
+		assertThat(post("/webhooks/gitlab", failed, Map.of()).statusCode()).isEqualTo(401);
+		HttpResponse<String> response = post("/webhooks/gitlab", failed,
+				Map.of("X-Gitlab-Token", "gl-token", "X-Gitlab-Event", "Pipeline Hook"));
+		assertThat(response.statusCode()).isEqualTo(200);
+		JsonNode event = completed(run).get(0);
+		assertThat(event.get("outcome").asString()).isEqualTo("FAILED");
+		assertThat(event.get("reason").asString()).contains("failed").contains("3m 5s");
+	}
+
+	@Test
+	void jenkinsNotificationsBySignatureOrToken() {
+		Run signed = run("JENKINS", false);
+		String body = jenkins("COMPLETED", "SUCCESS", signed.decisionId());
+		assertThat(post("/webhooks/jenkins", body, Map.of("X-Tollgate-Signature", HmacSignature.sign("nope", bytes(body))))
+			.statusCode()).isEqualTo(401);
+		assertThat(post("/webhooks/jenkins", body,
+				Map.of("X-Tollgate-Signature", HmacSignature.sign("jenkins-secret", bytes(body)))).statusCode())
+			.isEqualTo(200);
+		String finalized = jenkins("FINALIZED", "SUCCESS", signed.decisionId());
+		HttpResponse<String> duplicate = post("/webhooks/jenkins", finalized,
+				Map.of("X-Tollgate-Signature", HmacSignature.sign("jenkins-secret", bytes(finalized))));
+		assertThat(body(duplicate).get("status").asString()).isEqualTo("DUPLICATE");
+		assertThat(completed(signed)).hasSize(1);
+
+		Run byToken = run("JENKINS", false);
+		String started = jenkins("STARTED", "", byToken.decisionId());
+		assertThat(body(post("/webhooks/jenkins", started, Map.of("X-Tollgate-Token", "jenkins-secret"))).get("status")
+			.asString()).isEqualTo("IGNORED");
+		String aborted = jenkins("COMPLETED", "ABORTED", byToken.decisionId());
+		assertThat(post("/webhooks/jenkins", aborted, Map.of("X-Tollgate-Token", "jenkins-secret")).statusCode())
+			.isEqualTo(200);
+		assertThat(completed(byToken).get(0).get("outcome").asString()).isEqualTo("FAILED");
+	}
+
+	@Test
+	void malformedCallbacksAre400() {
+		String body = "not json";
+		assertThat(post("/webhooks/github", body, Map.of("X-GitHub-Event", "workflow_run", "X-Hub-Signature-256",
+				HmacSignature.sign("gh-new-secret", bytes(body)))).statusCode()).isEqualTo(400);
+	}
+
+	record Run(UUID decisionId, String runId, String issueKey) {
+	}
+
+	/** A started run as the trigger job records it. */
+	private Run run(String provider, boolean withRunId) {
+		UUID decisionId = UUID.randomUUID();
+		String runId = withRunId ? Long.toString(ThreadLocalRandom.current().nextLong(1_000_000L, 9_000_000_000L)) : null;
+		String issueKey = "CB-" + ThreadLocalRandom.current().nextInt(1_000_000);
+		this.jdbc.sql("""
+				INSERT INTO tollgate.pipeline_run (decision_id, provider, target, run_id, run_url, issue_key, issue_id,
+				    project_key, rule_id, rule_name)
+				VALUES (?, ?, 'deploy-prod', ?, ?, ?, '1', 'CB', 1, 'prod deploy')
+				""")
+			.params(decisionId, provider, runId, null, issueKey)
+			.update();
+		return new Run(decisionId, runId, issueKey);
+	}
+
+	private List<JsonNode> completed(Run run) {
+		return body(api().get("/api/v1/audit?issueKey=" + run.issueKey() + "&type=PIPELINE_COMPLETED")).get("items")
+			.valueStream()
+			.toList();
+	}
+
+	private long commentJobs(long auditEventId) {
+		return this.jdbc.sql("SELECT count(*) FROM tollgate.job WHERE dedup_key = ?")
+			.param("comment:" + auditEventId)
+			.query(Long.class)
+			.single();
+	}
+
+	private static String github(String action, String runId, String conclusion, String name) {
+		return """
+				{"action":"%s","workflow_run":{"id":%s,"name":"%s","display_title":"%s","status":"%s","conclusion":%s,
+				 "html_url":"https://github.com/acme/shop/actions/runs/%s","run_started_at":"2026-11-26T10:00:00Z",
+				 "updated_at":"2026-11-26T10:03:05Z"},"repository":{"full_name":"acme/shop"}}
+				""".formatted(action, runId, name, name, "completed".equals(action) ? "completed" : "in_progress",
+				(conclusion != null) ? "\"" + conclusion + "\"" : "null", runId);
+	}
+
+	private static String gitlab(String status, String id, UUID decisionId) {
+		return """
+				{"object_kind":"pipeline","object_attributes":{"id":%s,"status":"%s","duration":185,
+				 "variables":[{"key":"TOLLGATE_DECISION_ID","value":"%s"}]},
+				 "project":{"id":42,"web_url":"https://gitlab.com/acme/shop"}}
+				""".formatted(id, status, decisionId);
+	}
+
+	private static String jenkins(String phase, String result, UUID decisionId) {
+		return """
+				{"decisionId":"%s","job":"team/deploy","number":35,"url":"https://ci.acme.io/job/team/job/deploy/35/",
+				 "phase":"%s","result":"%s","duration":61000}
+				""".formatted(decisionId, phase, result);
+	}
+
+	private HttpResponse<String> post(String path, String body, Map<String, String> headers) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(body));
+		headers.forEach(request::header);
+		try {
+			return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static byte[] bytes(String body) {
+		return body.getBytes(StandardCharsets.UTF_8);
+	}
+
+}
