@@ -172,7 +172,7 @@ class EvaluateJobHandler implements JobHandler {
 			if (rule != null && rule.comment() && this.comments.enabled() && !triggers
 					&& (!decision.dryRun() || this.comments.dryRun())) {
 				CommentRequest comment = DecisionComments.of(event.issue().key(), eventId, decision, transition, reverts);
-				this.jobs.enqueue(CommentRequest.JOB_KIND, comment.dedupKey(), comment);
+				this.jobs.enqueueOrdered(CommentRequest.JOB_KIND, comment.dedupKey(), comment, comment.orderingKey());
 			}
 			if (reverts && transition.fromStatus() != null) {
 				RevertRequest revert = new RevertRequest(decisionId, event.deliveryId(), event.issue().id(),

@@ -16,6 +16,11 @@ public record CommentRequest(String issueKey, long auditEventId, List<List<Span>
 		return "comment:" + this.auditEventId;
 	}
 
+	/** Comments on one issue are posted one at a time, in the order they were made. */
+	public String orderingKey() {
+		return "comment:" + this.issueKey;
+	}
+
 	public enum Style {
 
 		PLAIN, STRONG, CODE, LINK

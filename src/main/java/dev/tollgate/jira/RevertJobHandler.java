@@ -88,7 +88,7 @@ class RevertJobHandler implements JobHandler {
 				.strong((type == AuditEventType.TRANSITION_REVERTED) ? "REVERTED" : "NOT REVERTED")
 				.text(": " + reason)
 				.build();
-			this.jobs.enqueue(CommentRequest.JOB_KIND, comment.dedupKey(), comment);
+			this.jobs.enqueueOrdered(CommentRequest.JOB_KIND, comment.dedupKey(), comment, comment.orderingKey());
 		}
 	}
 

@@ -38,7 +38,19 @@ public class JobQueue {
 
 	/** Enqueues a job that becomes due at {@code runAt} ({@code null}: now). */
 	public boolean enqueue(String kind, String dedupKey, Object payload, Instant runAt) {
-		boolean created = this.jobs.insert(kind, dedupKey, this.json.writeValueAsString(payload), runAt);
+		return enqueue(kind, dedupKey, payload, runAt, null);
+	}
+
+	/**
+	 * Enqueues a job that runs only after every older unfinished job with the same
+	 * {@code orderingKey} (e.g. the comments on one issue, in order).
+	 */
+	public boolean enqueueOrdered(String kind, String dedupKey, Object payload, String orderingKey) {
+		return enqueue(kind, dedupKey, payload, null, orderingKey);
+	}
+
+	private boolean enqueue(String kind, String dedupKey, Object payload, Instant runAt, String orderingKey) {
+		boolean created = this.jobs.insert(kind, dedupKey, this.json.writeValueAsString(payload), runAt, orderingKey);
 		if (created) {
 			wakeWorkersAfterCommit();
 		}

@@ -20,12 +20,13 @@ class JobRepository {
 	}
 
 	/** Inserts a job unless one with the same dedup key exists; returns whether it was inserted. */
-	boolean insert(String kind, String dedupKey, String payloadJson, Instant runAt) {
+	boolean insert(String kind, String dedupKey, String payloadJson, Instant runAt, String orderingKey) {
 		return this.jdbc.sql("""
-				INSERT INTO tollgate.job (kind, dedup_key, payload, run_at)
-				VALUES (:kind, :dedupKey, CAST(:payload AS jsonb), COALESCE(:runAt, now()))
+				INSERT INTO tollgate.job (kind, dedup_key, payload, run_at, ordering_key)
+				VALUES (:kind, :dedupKey, CAST(:payload AS jsonb), COALESCE(:runAt, now()), :orderingKey)
 				ON CONFLICT (dedup_key) DO NOTHING
 				""")
+			.param("orderingKey", orderingKey)
 			.param("kind", kind)
 			.param("dedupKey", dedupKey)
 			.param("payload", payloadJson)
@@ -36,16 +37,22 @@ class JobRepository {
 	/**
 	 * Claims up to {@code limit} due jobs of the given kinds: pending ones whose time has come, and
 	 * running ones whose lease expired (their worker died). SKIP LOCKED lets concurrent claimers
-	 * pass each other instead of queueing on the same rows.
+	 * pass each other instead of queueing on the same rows. A job waits while an older unfinished job
+	 * has its ordering key. Two replicas may still both see the oldest job of a key as claimable, but
+	 * only one gets its row lock.
 	 */
 	List<Job> claim(List<String> kinds, int limit, String workerId, Duration lease) {
 		return this.jdbc.sql("""
 				UPDATE tollgate.job j
 				SET status = 'RUNNING', attempts = j.attempts + 1, locked_by = :worker,
 				    locked_until = now() + make_interval(secs => :leaseSeconds), updated_at = now()
-				FROM (SELECT id FROM tollgate.job
+				FROM (SELECT id FROM tollgate.job j0
 				      WHERE kind = ANY(:kinds)
 				        AND ((status = 'PENDING' AND run_at <= now()) OR (status = 'RUNNING' AND locked_until < now()))
+				        AND (ordering_key IS NULL OR NOT EXISTS (
+				            SELECT 1 FROM tollgate.job earlier
+				            WHERE earlier.ordering_key = j0.ordering_key AND earlier.id < j0.id
+				              AND earlier.status IN ('PENDING', 'RUNNING')))
 				      ORDER BY run_at, id
 				      LIMIT :limit
 				      FOR UPDATE SKIP LOCKED) due

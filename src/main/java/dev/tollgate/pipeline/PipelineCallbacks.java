@@ -118,7 +118,7 @@ class PipelineCallbacks {
 				.code(report.result())
 				.text(took + ".")
 				.build();
-			this.jobs.enqueue(CommentRequest.JOB_KIND, comment.dedupKey(), comment);
+			this.jobs.enqueueOrdered(CommentRequest.JOB_KIND, comment.dedupKey(), comment, comment.orderingKey());
 		}
 		return Outcome.COMPLETED;
 	}

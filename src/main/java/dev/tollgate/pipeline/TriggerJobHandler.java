@@ -147,7 +147,7 @@ class TriggerJobHandler implements JobHandler {
 	}
 
 	private void enqueue(CommentRequest comment) {
-		this.jobs.enqueue(CommentRequest.JOB_KIND, comment.dedupKey(), comment);
+		this.jobs.enqueueOrdered(CommentRequest.JOB_KIND, comment.dedupKey(), comment, comment.orderingKey());
 	}
 
 	@Override

@@ -150,6 +150,37 @@ class JiraFeedbackTests extends IntegrationTest {
 	}
 
 	@Test
+	void afterAJiraOutageCommentsArriveInOrder() {
+		String key = issueKey();
+		String scenario = "outage-" + key;
+		jira.stubFor(post(urlPathEqualTo("/rest/api/3/issue/" + key + "/comment")).inScenario(scenario)
+			.whenScenarioStateIs(Scenario.STARTED)
+			.willReturn(aResponse().withStatus(503)));
+		jira.stubFor(post(urlPathEqualTo("/rest/api/3/issue/" + key + "/comment")).inScenario(scenario)
+			.whenScenarioStateIs("up")
+			.willReturn(aResponse().withStatus(201).withBody("{\"id\":\"10510\"}")));
+		jira.stubFor(get(urlPathEqualTo("/rest/api/3/issue/" + key + "/comment")).willReturn(okJson("{\"comments\":[]}")));
+		String issueId = key.substring(key.indexOf('-') + 1);
+		String first = UUID.randomUUID().toString();
+		webhooks().send(JiraPayloads.transition(issueId, issueId + "1", this.project, "acc-dev", "In Progress", "Shipped"), first);
+		decision(first);
+		String second = UUID.randomUUID().toString();
+		webhooks().send(JiraPayloads.transition(issueId, issueId + "2", this.project, "acc-dev", "Review", "Shipped"), second);
+		decision(second);
+		awaitPosts(key, 2);
+		jira.setScenarioState(scenario, "up");
+		await().atMost(Duration.ofSeconds(30)).until(() -> comments(key) == 2);
+		List<String> posted = jira.findAll(postRequestedFor(urlPathEqualTo("/rest/api/3/issue/" + key + "/comment")))
+			.stream()
+			.map(LoggedRequest::getBodyAsString)
+			.toList();
+		// Until the first comment is through, the second is not even tried.
+		assertThat(posted).allMatch((body) -> body.contains("In Progress") || posted.indexOf(body) == posted.size() - 1);
+		assertThat(posted.get(posted.size() - 1)).contains("Review");
+		assertThat(posted.get(posted.size() - 2)).contains("In Progress");
+	}
+
+	@Test
 	void aDeletedIssueEndsTheCommentJobWithAReason() {
 		String key = issueKey();
 		stubComment(key, aResponse().withStatus(404).withBody("{\"errorMessages\":[\"Issue does not exist or you do not have permission to see it.\"],\"errors\":{}}"));

@@ -187,6 +187,21 @@ class JobQueueTests extends IntegrationTest {
 	}
 
 	@Test
+	void jobsWithTheSameOrderingKeyRunOneAtATimeOldestFirst() {
+		String kind = "ORDER-" + UUID.randomUUID();
+		this.queue.enqueueOrdered(kind, kind + ":1", Map.of(), "issue:OPS-1");
+		this.queue.enqueueOrdered(kind, kind + ":2", Map.of(), "issue:OPS-1");
+		this.queue.enqueueOrdered(kind, kind + ":3", Map.of(), "issue:OPS-2");
+		List<Job> first = this.repository.claim(List.of(kind), 10, "w", Duration.ofMinutes(1));
+		assertThat(first).extracting(Job::dedupKey).containsExactlyInAnyOrder(kind + ":1", kind + ":3");
+		assertThat(this.repository.claim(List.of(kind), 10, "w", Duration.ofMinutes(1))).isEmpty();
+		Job one = first.stream().filter((job) -> job.dedupKey().endsWith(":1")).findFirst().orElseThrow();
+		assertThat(this.repository.markSucceeded(one, "w")).isTrue();
+		assertThat(this.repository.claim(List.of(kind), 10, "w", Duration.ofMinutes(1))).extracting(Job::dedupKey)
+			.containsExactly(kind + ":2");
+	}
+
+	@Test
 	void theSameDedupKeyIsEnqueuedOnlyOnce() {
 		String key = "dedup-" + UUID.randomUUID();
 		assertThat(this.queue.enqueue("NOBODY", key, Map.of())).isTrue();
