@@ -1,16 +1,12 @@
 package dev.tollgate.admin;
 
-import java.time.Instant;
 import java.util.List;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
-import dev.tollgate.audit.AuditEventType;
-import dev.tollgate.audit.AuditQuery;
 import dev.tollgate.job.JobAdmin;
 import dev.tollgate.policy.PolicyProblems;
-import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -19,30 +15,15 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Read access to the audit log and the job queue, and the re-drive of dead jobs. */
+/** The job queue as operators see it, and the re-drive of dead jobs. */
 @RestController
 @RequestMapping("/api/v1")
-class OperationsController {
-
-	private final AuditQuery audit;
+class JobsController {
 
 	private final JobAdmin jobs;
 
-	OperationsController(AuditQuery audit, JobAdmin jobs) {
-		this.audit = audit;
+	JobsController(JobAdmin jobs) {
 		this.jobs = jobs;
-	}
-
-	@GetMapping("/audit")
-	AuditQuery.Page audit(@RequestParam(required = false) String deliveryId,
-			@RequestParam(required = false) String issueKey, @RequestParam(required = false) String projectKey,
-			@RequestParam(required = false) AuditEventType type, @RequestParam(required = false) String outcome,
-			@RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant since,
-			@RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant until,
-			@RequestParam(defaultValue = "" + AuditQuery.DEFAULT_LIMIT) @Min(1) @Max(AuditQuery.MAX_LIMIT) int limit,
-			@RequestParam(required = false) String cursor) {
-		return this.audit.find(new AuditQuery.Filter(deliveryId, issueKey, projectKey, type, outcome, since, until),
-				limit, cursor);
 	}
 
 	@GetMapping("/jobs")
