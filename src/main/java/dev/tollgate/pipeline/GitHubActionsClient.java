@@ -1,0 +1,911 @@
+package dev.tollgate.pipeline;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.tollgate.outbound.OutboundPolicy;
+import dev.tollgate.outbound.OutboundRefused;
+import dev.tollgate.policy.Target;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.NestedExceptionUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.ClientHttpRequestFactory;
+import org.springframework.http.client.ClientHttpResponse;
+import org.springframework.stereotype.Component;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.util.DefaultUriBuilderFactory;
+
+/**
+ * GitHub Actions {@code workflow_dispatch} (external-apis.md section 3), on GitHub.com or GitHub
+ * Enterprise Server ({@code https://host/api/v3}), through the {@link OutboundPolicy}.
+ * <ul>
+ * <li>Auth {@code TOKEN} (default): the credential is a personal access token. Auth {@code APP}:
+ * the credential is the App's private key (PEM, PKCS#8 or PKCS#1); an RS256 JWT buys an
+ * installation token, cached until five minutes before it expires.</li>
+ * <li>The decision id travels as the input {@value #DECISION_INPUT}. {@code return_run_details}
+ * asks for the run id; servers that reject the field get the dispatch again without it, and the
+ * run is then looked up by the decision id in its name ({@code run-name}).</li>
+ * <li>On a later attempt (the earlier one may have started a run and timed out) an existing run
+ * carrying the decision id is returned instead of dispatching again.</li>
+ * </ul>
+ * Failures are {@link TriggerFailure}s: 400/401/404/422 and a 403 without rate-limit signs are
+ * permanent; rate limits, 5xx, timeouts and connection failures are transient. No message, log
+ * line or {@code toString()} carries a credential.
+ */
+@Component
+class GitHubActionsClient implements PipelineClient, DisposableBean {
+
+	private static final Logger log = LoggerFactory.getLogger(GitHubActionsClient.class);
+
+	static final String DEFAULT_BASE_URL = "https://api.github.com";
+
+	/** The input the decision id is sent under; the workflow declares it and puts it in its run-name. */
+	static final String DECISION_INPUT = "tollgate_decision_id";
+
+	/** GitHub's limit on workflow_dispatch inputs, the decision id included. */
+	static final int MAX_INPUTS = 25;
+
+	static final String API_VERSION = "2022-11-28";
+
+	static final String USER_AGENT = "tollgate";
+
+	/** Bigger answers are not read: no legitimate answer comes near it. */
+	static final int MAX_RESPONSE_BYTES = 1024 * 1024;
+
+	/** How much of GitHub's error {@code message} a failure quotes. */
+	static final int MAX_MESSAGE_CHARS = 300;
+
+	/** An installation token is replaced this long before it expires. */
+	static final Duration TOKEN_REFRESH_MARGIN = Duration.ofMinutes(5);
+
+	/** How far back a later attempt looks for a run an earlier attempt may have started. */
+	static final Duration RETRY_LOOKBACK = Duration.ofHours(24);
+
+	/** How far back the look-up after a dispatch without run details goes (covers clock skew). */
+	static final Duration DISPATCH_LOOKBACK = Duration.ofMinutes(10);
+
+	/** Look-ups for the run after a dispatch without run details (GitHub creates it asynchronously). */
+	static final int LOOKUPS_AFTER_DISPATCH = 3;
+
+	/** A rate limit that names no time to wait: GitHub asks for at least a minute. */
+	static final Duration RATE_LIMIT_WAIT = Duration.ofMinutes(1);
+
+	private static final String DISPATCH_PATH = "/repos/{owner}/{repo}/actions/workflows/{workflow}/dispatches";
+
+	private static final String RUNS_PATH = "/repos/{owner}/{repo}/actions/workflows/{workflow}/runs"
+			+ "?event=workflow_dispatch&created={created}&per_page=50";
+
+	private static final String ACCESS_TOKENS_PATH = "/app/installations/{installationId}/access_tokens";
+
+	private static final MediaType GITHUB_JSON = MediaType.parseMediaType("application/vnd.github+json");
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	// GitHub: owners are letters, digits and hyphens; repositories add '.' and '_'.
+	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,100}");
+
+	private static final String WORKFLOWS_DIR = ".github/workflows/";
+
+	// 1.2.840.113549.1.1.1 rsaEncryption, NULL parameters.
+	private static final byte[] RSA_ALGORITHM_IDENTIFIER = { 0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48,
+			(byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00 };
+
+	private final ClientHttpRequestFactory requestFactory;
+
+	private final RestClient rest;
+
+	private final DefaultUriBuilderFactory uris = new DefaultUriBuilderFactory();
+
+	private final Duration readTimeout;
+
+	private final Clock clock;
+
+	private final Duration lookupDelay;
+
+	private final Map<TokenKey, InstallationToken> installationTokens = new ConcurrentHashMap<>();
+
+	@Autowired
+	GitHubActionsClient(OutboundPolicy policy, PipelineProperties properties) {
+		this(policy, properties, Clock.systemUTC(), Duration.ofSeconds(2));
+	}
+
+	/**
+	 * @param lookupDelay the wait before each look-up for the run after a dispatch that returned no
+	 * run details
+	 */
+	GitHubActionsClient(OutboundPolicy policy, PipelineProperties properties, Clock clock, Duration lookupDelay) {
+		this.requestFactory = policy.requestFactory(properties.connectTimeout(), properties.readTimeout());
+		this.rest = RestClient.builder().requestFactory(this.requestFactory).build();
+		this.readTimeout = properties.readTimeout();
+		this.clock = clock;
+		this.lookupDelay = lookupDelay;
+	}
+
+	@Override
+	public Target.Kind kind() {
+		return Target.Kind.GITHUB_ACTIONS;
+	}
+
+	@Override
+	public Run trigger(TriggerCall call) {
+		Workflow workflow = Workflow.of(call.target());
+		String decisionId = String.valueOf(call.request().decisionId());
+		Map<String, String> inputs = inputs(call.values(), decisionId);
+		Auth auth = auth(call, workflow);
+		if (call.attempt() > 1) {
+			Run existing = findRun(workflow, auth, decisionId, this.clock.instant().minus(RETRY_LOOKBACK));
+			if (existing != null) {
+				log.info("A run for decision {} already exists on {}: {}; not dispatching again", decisionId,
+						workflow, existing.runUrl());
+				return existing;
+			}
+		}
+		return dispatch(workflow, auth, inputs, decisionId);
+	}
+
+	@Override
+	public void destroy() throws Exception {
+		// The request factory owns the connection pool.
+		if (this.requestFactory instanceof DisposableBean pool) {
+			pool.destroy();
+		}
+	}
+
+	// ---- dispatch ----
+
+	private Run dispatch(Workflow workflow, Auth auth, Map<String, String> inputs, String decisionId) {
+		URI uri = expand(workflow.base() + DISPATCH_PATH, workflow.owner(), workflow.repo(), workflow.workflow());
+		boolean runDetails = true;
+		boolean tokenRenewed = false;
+		Instant dispatchedAt = this.clock.instant();
+		// At most three requests: one without return_run_details, one with a renewed App token.
+		for (int request = 1;; request++) {
+			String token = auth.token();
+			Response response = send(HttpMethod.POST, uri, token, body(workflow.ref(), inputs, runDetails),
+					"the dispatch to " + workflow, true);
+			if (response.successful()) {
+				Run run = runDetails(response);
+				if (run != null) {
+					return run;
+				}
+				// 204 (no run details): the run exists, its id is not known yet.
+				Run found = findRunAfterDispatch(workflow, auth, decisionId, dispatchedAt.minus(DISPATCH_LOOKBACK));
+				return (found != null) ? found : new Run(null, null);
+			}
+			if (request >= 3) {
+				throw failure("the dispatch to " + workflow, response, Call.DISPATCH, token);
+			}
+			if (runDetails && (response.status() == 400 || response.status() == 422)
+					&& response.bodyText().contains("return_run_details")) {
+				// GHES up to 3.20 does not know the field: the dispatch did not happen, send it again without it.
+				log.info("{} rejected return_run_details with {}; dispatching again without it", workflow,
+						response.status());
+				runDetails = false;
+				continue;
+			}
+			if (response.status() == 401 && auth.app() && !tokenRenewed) {
+				// The installation token may have been revoked: never use it again.
+				boolean wasCached = auth.dropToken(token);
+				if (wasCached) {
+					tokenRenewed = true;
+					continue;
+				}
+			}
+			throw failure("the dispatch to " + workflow, response, Call.DISPATCH, token);
+		}
+	}
+
+	private static byte[] body(String ref, Map<String, String> inputs, boolean runDetails) {
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("ref", ref);
+		body.put("inputs", inputs);
+		if (runDetails) {
+			body.put("return_run_details", true);
+		}
+		return JSON.writeValueAsBytes(body);
+	}
+
+	/** The run from a {@code return_run_details} answer; {@code null} if it has none. */
+	private static Run runDetails(Response response) {
+		JsonNode details = response.json();
+		if (details == null) {
+			return null;
+		}
+		String id = scalar(details.get("workflow_run_id"));
+		if (id == null) {
+			return null;
+		}
+		String url = text(details.get("html_url"));
+		return new Run(id, (url != null) ? url : text(details.get("run_url")));
+	}
+
+	static Map<String, String> inputs(Map<String, String> values, String decisionId) {
+		Map<String, String> inputs = new LinkedHashMap<>();
+		if (values != null) {
+			values.forEach((name, value) -> {
+				if (!DECISION_INPUT.equals(name)) {
+					inputs.put(name, (value != null) ? value : "");
+				}
+			});
+		}
+		inputs.put(DECISION_INPUT, decisionId);
+		if (inputs.size() > MAX_INPUTS) {
+			throw TriggerFailure.permanent("GitHub accepts at most " + MAX_INPUTS
+					+ " workflow_dispatch inputs, and the target has " + (inputs.size() - 1) + " plus "
+					+ DECISION_INPUT + ": remove " + (inputs.size() - MAX_INPUTS) + ".");
+		}
+		return inputs;
+	}
+
+	// ---- finding a run by decision id ----
+
+	private Run findRunAfterDispatch(Workflow workflow, Auth auth, String decisionId, Instant since) {
+		for (int lookup = 0; lookup < LOOKUPS_AFTER_DISPATCH; lookup++) {
+			if (!pause(this.lookupDelay)) {
+				return null;
+			}
+			Run run = findRun(workflow, auth, decisionId, since);
+			if (run != null) {
+				return run;
+			}
+		}
+		log.info("{} started a run for decision {} without telling its id, and no run named with the decision id "
+				+ "was found (set run-name to include ${{ inputs.{} }})", workflow, decisionId, DECISION_INPUT);
+		return null;
+	}
+
+	/** A workflow_dispatch run whose name carries the decision id; {@code null} if none or on any failure. */
+	private Run findRun(Workflow workflow, Auth auth, String decisionId, Instant since) {
+		// Outside the try: without a token the dispatch cannot happen either, so that failure counts.
+		String token = auth.token();
+		try {
+			String created = ">=" + DateTimeFormatter.ISO_INSTANT.format(since.truncatedTo(ChronoUnit.SECONDS));
+			URI uri = expand(workflow.base() + RUNS_PATH, workflow.owner(), workflow.repo(), workflow.workflow(),
+					created);
+			Response response = send(HttpMethod.GET, uri, token, null, "the run look-up on " + workflow, false);
+			if (!response.successful()) {
+				if (response.status() == 401) {
+					auth.dropToken(token);
+				}
+				log.debug("Looking for the run of decision {} on {} failed with {}", decisionId, workflow,
+						response.status());
+				return null;
+			}
+			JsonNode runs = (response.json() != null) ? response.json().get("workflow_runs") : null;
+			if (runs == null || !runs.isArray()) {
+				return null;
+			}
+			for (JsonNode run : runs.values()) {
+				String name = text(run.get("name"));
+				String title = text(run.get("display_title"));
+				if ((name != null && name.contains(decisionId)) || (title != null && title.contains(decisionId))) {
+					String id = scalar(run.get("id"));
+					String url = text(run.get("html_url"));
+					return new Run(id, (url != null) ? url : text(run.get("url")));
+				}
+			}
+			return null;
+		}
+		catch (RuntimeException ex) {
+			// Best effort: without an answer the caller dispatches (again).
+			log.debug("Looking for the run of decision {} on {} failed: {}", decisionId, workflow,
+					ex.getClass().getSimpleName());
+			return null;
+		}
+	}
+
+	private static boolean pause(Duration delay) {
+		if (delay.isZero() || delay.isNegative()) {
+			return true;
+		}
+		try {
+			Thread.sleep(delay.toMillis());
+			return true;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	// ---- authentication ----
+
+	private Auth auth(TriggerCall call, Workflow workflow) {
+		Target target = call.target();
+		Secret credential = call.credential();
+		if (credential == null || credential.reveal() == null || credential.reveal().isBlank()) {
+			throw TriggerFailure.permanent("The GitHub target has no credential.");
+		}
+		String mode = (target.auth() != null && !target.auth().isBlank()) ? target.auth().strip().toUpperCase(Locale.ROOT)
+				: "TOKEN";
+		if (mode.equals("TOKEN")) {
+			return new TokenAuth(credential);
+		}
+		if (mode.equals("APP")) {
+			String appId = target.appId();
+			String installationId = target.installationId();
+			if (appId == null || appId.isBlank() || installationId == null || installationId.isBlank()) {
+				throw TriggerFailure.permanent("GitHub App auth needs the target's appId and installationId.");
+			}
+			TokenKey key = new TokenKey(workflow.base(), appId.strip(), installationId.strip(),
+					fingerprint(credential));
+			return new AppAuth(key, credential);
+		}
+		throw TriggerFailure.permanent("Unknown GitHub auth '" + target.auth() + "': use TOKEN or APP.");
+	}
+
+	private interface Auth {
+
+		/** The token to send; may fetch one. */
+		String token();
+
+		boolean app();
+
+		/**
+		 * Forgets the token if it is the cached one.
+		 * @return whether it was the cached one (so a fresh one may help)
+		 */
+		boolean dropToken(String token);
+
+	}
+
+	private record TokenAuth(Secret credential) implements Auth {
+
+		@Override
+		public String token() {
+			return this.credential.reveal().strip();
+		}
+
+		@Override
+		public boolean app() {
+			return false;
+		}
+
+		@Override
+		public boolean dropToken(String token) {
+			return false;
+		}
+
+		@Override
+		public String toString() {
+			return "TokenAuth[hidden]";
+		}
+
+	}
+
+	private final class AppAuth implements Auth {
+
+		private final TokenKey key;
+
+		private final Secret privateKey;
+
+		/** Whether this call fetched its token itself (then a 401 is not cured by fetching again). */
+		private boolean fetched;
+
+		AppAuth(TokenKey key, Secret privateKey) {
+			this.key = key;
+			this.privateKey = privateKey;
+		}
+
+		@Override
+		public String token() {
+			InstallationToken cached = GitHubActionsClient.this.installationTokens.get(this.key);
+			Instant now = GitHubActionsClient.this.clock.instant();
+			if (cached != null && now.isBefore(cached.expiresAt().minus(TOKEN_REFRESH_MARGIN))) {
+				return cached.token().reveal();
+			}
+			InstallationToken fresh = fetchInstallationToken(this.key, this.privateKey);
+			this.fetched = true;
+			if (fresh.expiresAt() != null) {
+				GitHubActionsClient.this.installationTokens.put(this.key, fresh);
+			}
+			else {
+				GitHubActionsClient.this.installationTokens.remove(this.key);
+			}
+			return fresh.token().reveal();
+		}
+
+		@Override
+		public boolean app() {
+			return true;
+		}
+
+		@Override
+		public boolean dropToken(String token) {
+			InstallationToken cached = GitHubActionsClient.this.installationTokens.get(this.key);
+			if (cached != null && cached.token().reveal().equals(token)) {
+				GitHubActionsClient.this.installationTokens.remove(this.key, cached);
+			}
+			boolean cure = !this.fetched;
+			this.fetched = false;
+			return cure;
+		}
+
+		@Override
+		public String toString() {
+			return "AppAuth[" + this.key + "]";
+		}
+
+	}
+
+	private InstallationToken fetchInstallationToken(TokenKey key, Secret privateKeyPem) {
+		Instant now = this.clock.instant();
+		String jwt = jwt(privateKey(privateKeyPem), key.appId(), now);
+		URI uri = expand(key.base() + ACCESS_TOKENS_PATH, key.installationId());
+		String what = "the installation token request for GitHub App " + key.appId() + " (installation "
+				+ key.installationId() + ")";
+		Response response = send(HttpMethod.POST, uri, jwt, null, what, false);
+		if (!response.successful()) {
+			throw failure(what, response, Call.ACCESS_TOKEN, jwt);
+		}
+		JsonNode answer = response.json();
+		String token = (answer != null) ? text(answer.get("token")) : null;
+		if (token == null || token.isBlank()) {
+			throw TriggerFailure.transientFailure(
+					"GitHub answered " + what + " with " + response.status() + " but without a token.", null);
+		}
+		Instant expiresAt = instant(text(answer.get("expires_at")));
+		return new InstallationToken(new Secret(token), expiresAt);
+	}
+
+	/** An RS256 JWT for the App: {@code iat} a minute back (clock drift), {@code exp} in 9 minutes. */
+	static String jwt(PrivateKey key, String appId, Instant now) {
+		Map<String, Object> claims = new LinkedHashMap<>();
+		claims.put("iat", now.minusSeconds(60).getEpochSecond());
+		claims.put("exp", now.plus(Duration.ofMinutes(9)).getEpochSecond());
+		// The numeric app id as a number; a client id ("Iv1.…") as a string.
+		claims.put("iss", issuer(appId));
+		Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
+		String signingInput = base64.encodeToString("{\"alg\":\"RS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8))
+				+ "." + base64.encodeToString(JSON.writeValueAsBytes(claims));
+		try {
+			Signature signature = Signature.getInstance("SHA256withRSA");
+			signature.initSign(key);
+			signature.update(signingInput.getBytes(StandardCharsets.US_ASCII));
+			return signingInput + "." + base64.encodeToString(signature.sign());
+		}
+		catch (GeneralSecurityException ex) {
+			throw TriggerFailure.permanent("The GitHub App private key cannot sign a JWT (" + ex.getClass().getSimpleName()
+					+ "): it must be the App's RSA private key.");
+		}
+	}
+
+	private static Object issuer(String appId) {
+		if (!appId.isEmpty() && appId.length() < 19 && appId.chars().allMatch((c) -> c >= '0' && c <= '9')) {
+			return Long.parseLong(appId);
+		}
+		return appId;
+	}
+
+	/** The App's RSA private key from PEM: PKCS#8 ({@code BEGIN PRIVATE KEY}) or PKCS#1 ({@code BEGIN RSA PRIVATE KEY}). */
+	static PrivateKey privateKey(Secret pem) {
+		// An environment variable may hold the PEM with literal "\n" for line breaks.
+		String text = pem.reveal().replace("\\n", "\n").replace("\\r", "");
+		if (text.contains("BEGIN ENCRYPTED PRIVATE KEY") || text.contains("Proc-Type: 4,ENCRYPTED")) {
+			throw TriggerFailure.permanent(
+					"The GitHub App private key is encrypted: store the key GitHub generated, unencrypted (PKCS#8 or PKCS#1 PEM).");
+		}
+		boolean pkcs1 = text.contains("-----BEGIN RSA PRIVATE KEY-----");
+		String type = pkcs1 ? "RSA PRIVATE KEY" : "PRIVATE KEY";
+		int begin = text.indexOf("-----BEGIN " + type + "-----");
+		int end = text.indexOf("-----END " + type + "-----");
+		if (begin < 0 || end < begin) {
+			throw TriggerFailure.permanent("The GitHub App credential is not a PEM private key "
+					+ "(expected -----BEGIN RSA PRIVATE KEY----- or -----BEGIN PRIVATE KEY-----).");
+		}
+		try {
+			byte[] der = Base64.getMimeDecoder().decode(text.substring(begin + type.length() + 16, end));
+			byte[] pkcs8 = pkcs1 ? pkcs1ToPkcs8(der) : der;
+			return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+		}
+		catch (IllegalArgumentException | GeneralSecurityException ex) {
+			throw TriggerFailure.permanent(
+					"The GitHub App private key could not be read (" + ex.getClass().getSimpleName() + "): it must be "
+							+ "the RSA key GitHub generated for the App, as PEM.");
+		}
+	}
+
+	/** Wraps a PKCS#1 RSAPrivateKey in a PKCS#8 PrivateKeyInfo, which the JDK reads. */
+	static byte[] pkcs1ToPkcs8(byte[] pkcs1) {
+		byte[] version = { 0x02, 0x01, 0x00 };
+		byte[] octets = der(0x04, pkcs1);
+		byte[] content = new byte[version.length + RSA_ALGORITHM_IDENTIFIER.length + octets.length];
+		System.arraycopy(version, 0, content, 0, version.length);
+		System.arraycopy(RSA_ALGORITHM_IDENTIFIER, 0, content, version.length, RSA_ALGORITHM_IDENTIFIER.length);
+		System.arraycopy(octets, 0, content, version.length + RSA_ALGORITHM_IDENTIFIER.length, octets.length);
+		return der(0x30, content);
+	}
+
+	private static byte[] der(int tag, byte[] content) {
+		int length = content.length;
+		byte[] header;
+		if (length < 0x80) {
+			header = new byte[] { (byte) tag, (byte) length };
+		}
+		else if (length <= 0xff) {
+			header = new byte[] { (byte) tag, (byte) 0x81, (byte) length };
+		}
+		else if (length <= 0xffff) {
+			header = new byte[] { (byte) tag, (byte) 0x82, (byte) (length >> 8), (byte) length };
+		}
+		else {
+			header = new byte[] { (byte) tag, (byte) 0x83, (byte) (length >> 16), (byte) (length >> 8),
+					(byte) length };
+		}
+		byte[] out = new byte[header.length + length];
+		System.arraycopy(header, 0, out, 0, header.length);
+		System.arraycopy(content, 0, out, header.length, length);
+		return out;
+	}
+
+	/** Tells keys apart in the token cache without keeping them there. */
+	private static String fingerprint(Secret credential) {
+		try {
+			byte[] hash = MessageDigest.getInstance("SHA-256")
+				.digest(credential.reveal().strip().getBytes(StandardCharsets.UTF_8));
+			return HexFormat.of().formatHex(hash, 0, 8);
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** The cache key: one installation token per server, App, installation and key. */
+	private record TokenKey(String base, String appId, String installationId, String keyFingerprint) {
+	}
+
+	private record InstallationToken(Secret token, Instant expiresAt) {
+	}
+
+	// ---- HTTP ----
+
+	/**
+	 * One request; the answer with its body read (bounded). Transport failures become transient
+	 * {@link TriggerFailure}s, a refusal by the outbound policy a permanent one.
+	 * @param afterSent whether a timeout after sending leaves the outcome unknown (worth saying)
+	 */
+	private Response send(HttpMethod method, URI uri, String bearer, byte[] body, String what, boolean afterSent) {
+		try {
+			RestClient.RequestBodySpec request = this.rest.method(method).uri(uri).headers((headers) -> {
+				headers.setBearerAuth(bearer);
+				headers.setAccept(List.of(GITHUB_JSON));
+				headers.set("X-GitHub-Api-Version", API_VERSION);
+				headers.set(HttpHeaders.USER_AGENT, USER_AGENT);
+			});
+			if (body != null) {
+				request.contentType(MediaType.APPLICATION_JSON).body(body);
+			}
+			return request.exchange((req, response) -> read(response));
+		}
+		catch (OutboundRefused ex) {
+			throw TriggerFailure.permanent("Tollgate may not call GitHub for " + what + ": " + ex.getMessage());
+		}
+		catch (ResourceAccessException ex) {
+			Throwable cause = NestedExceptionUtils.getMostSpecificCause(ex);
+			if (cause instanceof OutboundRefused refused) {
+				throw TriggerFailure.permanent("Tollgate may not call GitHub for " + what + ": " + refused.getMessage());
+			}
+			throw unreachable(what, cause, afterSent);
+		}
+	}
+
+	private TriggerFailure unreachable(String what, Throwable cause, boolean afterSent) {
+		String reason;
+		if (isConnectFailure(cause)) {
+			reason = "could not connect to GitHub (" + cause.getClass().getSimpleName() + ")";
+		}
+		else if (cause instanceof InterruptedIOException) {
+			reason = "GitHub did not answer within " + this.readTimeout.toMillis() + " ms";
+		}
+		else {
+			reason = "the connection to GitHub failed (" + cause.getClass().getSimpleName() + ")";
+		}
+		String unknown = (afterSent && !isConnectFailure(cause))
+				? "; the outcome is unknown, so the next attempt first looks for a run carrying the decision id" : "";
+		return TriggerFailure.transientFailure("GitHub: " + what + " failed: " + reason + unknown + ".", null);
+	}
+
+	private static boolean isConnectFailure(Throwable cause) {
+		return cause instanceof ConnectException || cause instanceof NoRouteToHostException
+				|| cause instanceof UnknownHostException
+				|| cause instanceof ConnectTimeoutException;
+	}
+
+	private static Response read(ClientHttpResponse response) throws IOException {
+		int status = response.getStatusCode().value();
+		byte[] bytes;
+		boolean truncated;
+		try (InputStream in = response.getBody()) {
+			bytes = in.readNBytes(MAX_RESPONSE_BYTES + 1);
+			truncated = bytes.length > MAX_RESPONSE_BYTES;
+		}
+		if (truncated) {
+			bytes = new byte[0];
+		}
+		return new Response(status, response.getHeaders(), bytes, truncated);
+	}
+
+	private URI expand(String template, Object... variables) {
+		return this.uris.expand(template, variables);
+	}
+
+	/** A response with its body; the body is empty if it was too large to read. */
+	private record Response(int status, HttpHeaders headers, byte[] body, boolean truncated) {
+
+		boolean successful() {
+			return this.status >= 200 && this.status <= 299;
+		}
+
+		String bodyText() {
+			return new String(this.body, StandardCharsets.UTF_8);
+		}
+
+		JsonNode json() {
+			if (this.body.length == 0) {
+				return null;
+			}
+			try {
+				JsonNode node = JSON.readTree(this.body);
+				return (node != null && node.isObject()) ? node : null;
+			}
+			catch (JacksonException ex) {
+				return null;
+			}
+		}
+
+		/** GitHub's error {@code message}, bounded and on one line; {@code null} if there is none. */
+		String message() {
+			JsonNode json = json();
+			String message = (json != null) ? text(json.get("message")) : null;
+			if (message == null || message.isBlank()) {
+				return null;
+			}
+			String line = message.replaceAll("[\\p{Cntrl}]+", " ").strip();
+			return (line.length() > MAX_MESSAGE_CHARS) ? line.substring(0, MAX_MESSAGE_CHARS) + "…" : line;
+		}
+
+		@Override
+		public String toString() {
+			return "Response[" + this.status + "]";
+		}
+
+	}
+
+	// ---- failure classes ----
+
+	private enum Call {
+
+		DISPATCH, ACCESS_TOKEN
+
+	}
+
+	/**
+	 * The failure for a non-2xx answer: rate limits, 408 and 5xx are transient (not before the
+	 * time GitHub names); anything else is permanent.
+	 * @param hidden values that must not appear in the message (the token or JWT)
+	 */
+	private TriggerFailure failure(String what, Response response, Call call, String hidden) {
+		int status = response.status();
+		String message = response.message();
+		String quoted = (message != null) ? " GitHub says: \"" + redact(message, hidden) + "\"" : "";
+		Instant now = this.clock.instant();
+		Instant retryAfter = retryAfter(response.headers().getFirst(HttpHeaders.RETRY_AFTER), now);
+		String remaining = response.headers().getFirst("x-ratelimit-remaining");
+		Instant reset = epochSeconds(response.headers().getFirst("x-ratelimit-reset"));
+		boolean exhausted = remaining != null && remaining.strip().equals("0");
+		boolean limitMessage = message != null && message.toLowerCase(Locale.ROOT).contains("rate limit");
+		if (status == 429 || (status == 403 && (retryAfter != null || exhausted || limitMessage))) {
+			Instant until = (retryAfter != null) ? retryAfter
+					: (exhausted && reset != null) ? reset : now.plus(RATE_LIMIT_WAIT);
+			return TriggerFailure.transientFailure("GitHub rate-limited " + what + " (" + status + "); retrying after "
+					+ until + "." + quoted, until);
+		}
+		if (status >= 500 || status == 408) {
+			return TriggerFailure.transientFailure("GitHub failed " + what + " with " + status + "." + quoted,
+					retryAfter);
+		}
+		return TriggerFailure.permanent("GitHub refused " + what + " with " + status + ": " + reason(call, status)
+				+ "." + quoted);
+	}
+
+	private static String reason(Call call, int status) {
+		if (call == Call.ACCESS_TOKEN) {
+			switch (status) {
+				case 401:
+					return "the App's JWT was not accepted; check the appId, the private key and this server's clock";
+				case 403:
+					return "the App may not create an installation token";
+				case 404:
+					return "no such installation of this App";
+				case 422:
+					return "the installation token request was not accepted";
+				default:
+					break;
+			}
+		}
+		else {
+			switch (status) {
+				case 400:
+					return "the request was not accepted";
+				case 401:
+					return "bad credentials; the token is invalid, expired or revoked";
+				case 403:
+					return "the token lacks permission (fine-grained token: Actions write; App: actions write)";
+				case 404:
+					return "workflow or repository not found, or the token cannot see it";
+				case 422:
+					return "the workflow has no workflow_dispatch trigger, an input is unexpected or missing, "
+							+ "or the ref does not exist";
+				default:
+					break;
+			}
+		}
+		if (status >= 300 && status < 400) {
+			return "a redirect, which is not followed (has the repository moved or been renamed?)";
+		}
+		return "unexpected status";
+	}
+
+	private static String redact(String text, String hidden) {
+		return (hidden != null && !hidden.isEmpty()) ? text.replace(hidden, "[hidden]") : text;
+	}
+
+	/** {@code Retry-After} as delay-seconds or HTTP-date; {@code null} if absent or unreadable. */
+	static Instant retryAfter(String value, Instant now) {
+		if (value == null || value.isBlank()) {
+			return null;
+		}
+		String trimmed = value.strip();
+		try {
+			if (trimmed.chars().allMatch(Character::isDigit)) {
+				return now.plusSeconds(Long.parseLong(trimmed));
+			}
+			return ZonedDateTime.parse(trimmed, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+		}
+		catch (NumberFormatException | DateTimeException | ArithmeticException ex) {
+			return null;
+		}
+	}
+
+	private static Instant epochSeconds(String value) {
+		if (value == null || value.isBlank()) {
+			return null;
+		}
+		try {
+			return Instant.ofEpochSecond(Long.parseLong(value.strip()));
+		}
+		catch (NumberFormatException | DateTimeException ex) {
+			return null;
+		}
+	}
+
+	private static Instant instant(String value) {
+		if (value == null) {
+			return null;
+		}
+		try {
+			return OffsetDateTime.parse(value).toInstant();
+		}
+		catch (DateTimeException ex) {
+			return null;
+		}
+	}
+
+	private static String text(JsonNode node) {
+		return (node != null && node.isString()) ? node.stringValue() : null;
+	}
+
+	/** A number or string id as text. */
+	private static String scalar(JsonNode node) {
+		if (node == null) {
+			return null;
+		}
+		if (node.isIntegralNumber()) {
+			return String.valueOf(node.asLong());
+		}
+		return (node.isString() && !node.stringValue().isBlank()) ? node.stringValue() : null;
+	}
+
+	// ---- the target ----
+
+	/** What the target names, checked: base URL (no trailing slash), owner, repo, workflow, ref. */
+	record Workflow(String base, String owner, String repo, String workflow, String ref) {
+
+		static Workflow of(Target target) {
+			String base = base(target.baseUrl());
+			String repository = (target.repository() != null) ? target.repository().strip() : "";
+			String[] parts = repository.split("/", -1);
+			if (parts.length != 2 || !validName(parts[0]) || !validName(parts[1])) {
+				throw TriggerFailure.permanent("The GitHub target's repository must be \"owner/name\", not \""
+						+ repository + "\".");
+			}
+			String workflow = (target.workflow() != null) ? target.workflow().strip() : "";
+			if (workflow.startsWith(WORKFLOWS_DIR)) {
+				workflow = workflow.substring(WORKFLOWS_DIR.length());
+			}
+			if (workflow.isEmpty() || workflow.equals(".") || workflow.equals("..") || workflow.contains("/")) {
+				throw TriggerFailure.permanent("The GitHub target's workflow must be a workflow file name "
+						+ "(deploy.yml) or id, not \"" + target.workflow() + "\".");
+			}
+			String ref = (target.ref() != null) ? target.ref().strip() : "";
+			if (ref.isEmpty()) {
+				throw TriggerFailure.permanent("The GitHub target has no ref (the branch or tag to run on).");
+			}
+			return new Workflow(base, parts[0], parts[1], workflow, ref);
+		}
+
+		private static boolean validName(String name) {
+			return NAME.matcher(name).matches() && !name.equals(".") && !name.equals("..");
+		}
+
+		/** The API base: https://api.github.com, or https://host/api/v3 for GitHub Enterprise Server. */
+		static String base(String configured) {
+			String base = (configured != null && !configured.isBlank()) ? configured.strip() : DEFAULT_BASE_URL;
+			while (base.endsWith("/")) {
+				base = base.substring(0, base.length() - 1);
+			}
+			URI uri;
+			try {
+				uri = URI.create(base);
+			}
+			catch (IllegalArgumentException ex) {
+				throw TriggerFailure.permanent("The GitHub target's baseUrl is not a valid URL.");
+			}
+			String scheme = (uri.getScheme() != null) ? uri.getScheme().toLowerCase(Locale.ROOT) : "";
+			// No query, fragment, user info or escapes: the base is a literal prefix of URI templates.
+			if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null || uri.getRawQuery() != null
+					|| uri.getRawFragment() != null || uri.getRawUserInfo() != null || base.contains("%")) {
+				throw TriggerFailure.permanent("The GitHub target's baseUrl must look like " + DEFAULT_BASE_URL
+						+ " or https://ghes.example.com/api/v3.");
+			}
+			return base;
+		}
+
+		@Override
+		public String toString() {
+			return this.owner + "/" + this.repo + " workflow " + this.workflow;
+		}
+
+	}
+
+}

@@ -1,0 +1,520 @@
+package dev.tollgate.pipeline;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.StringJoiner;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.tollgate.outbound.OutboundPolicy;
+import dev.tollgate.outbound.OutboundRefused;
+import dev.tollgate.policy.Target;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.NestedExceptionUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.ClientHttpRequestFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.util.StringUtils;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.util.UriUtils;
+
+/**
+ * Starts GitLab CI/CD pipelines (external-apis.md section 4), on gitlab.com or a self-managed
+ * instance (with or without a relative root such as {@code https://acme.io/gitlab}).
+ * <ul>
+ * <li>{@code auth: TRIGGER_TOKEN} (default): {@code POST /api/v4/projects/{id}/trigger/pipeline},
+ * form-encoded {@code token}, {@code ref}, {@code variables[NAME]=value};</li>
+ * <li>{@code auth: ACCESS_TOKEN}: {@code POST /api/v4/projects/{id}/pipeline} with
+ * {@code PRIVATE-TOKEN} and a JSON body of {@code ref} and {@code variables}.</li>
+ * </ul>
+ * The decision id always travels as {@code TOLLGATE_DECISION_ID}. Where the project refuses
+ * pipeline variables (GitLab 18 default for new projects), the same values are sent once more as
+ * pipeline {@code inputs}, which the CI file must declare under {@code spec:inputs}.
+ * <p>
+ * On a repeated attempt ("outcome unknown" after a timeout) with an access token, the recent
+ * pipelines of the ref are searched for the decision id before anything is sent again; a trigger
+ * token cannot read pipelines, so then the trigger is re-sent (the pipeline can spot the repeat by
+ * the decision id).
+ * <p>
+ * The project path is encoded as one path segment ({@code acme/shop} → {@code acme%2Fshop}) and the
+ * URI is handed over already encoded, so it is never encoded twice.
+ */
+@Component
+class GitLabPipelineClient implements PipelineClient, DisposableBean {
+
+	static final String DEFAULT_BASE_URL = "https://gitlab.com";
+
+	static final String TRIGGER_TOKEN = "TRIGGER_TOKEN";
+
+	static final String ACCESS_TOKEN = "ACCESS_TOKEN";
+
+	/** At most this many pipelines' variables are read when looking for an earlier attempt's run. */
+	static final int MAX_VARIABLE_LOOKUPS = 5;
+
+	/** Pipelines created longer ago than this are not candidates for an earlier attempt's run. */
+	static final Duration LOOKUP_WINDOW = Duration.ofHours(6);
+
+	static final int MAX_RESPONSE_BYTES = 1024 * 1024;
+
+	static final int MAX_REASON_CHARS = 300;
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private final ClientHttpRequestFactory requestFactory;
+
+	private final RestClient rest;
+
+	private final Clock clock;
+
+	@Autowired
+	GitLabPipelineClient(OutboundPolicy policy, PipelineProperties properties) {
+		this(policy, properties, Clock.systemUTC());
+	}
+
+	GitLabPipelineClient(OutboundPolicy policy, PipelineProperties properties, Clock clock) {
+		this.requestFactory = policy.requestFactory(properties.connectTimeout(), properties.readTimeout());
+		this.rest = RestClient.builder()
+			.requestFactory(this.requestFactory)
+			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
+			.defaultHeader(HttpHeaders.USER_AGENT, "Tollgate")
+			.build();
+		this.clock = clock;
+	}
+
+	@Override
+	public Target.Kind kind() {
+		return Target.Kind.GITLAB;
+	}
+
+	@Override
+	public Run trigger(TriggerCall call) {
+		Target target = call.target();
+		String auth = auth(target.auth());
+		String base = baseUrl(target.baseUrl());
+		String project = projectSegment(target.project());
+		if (!StringUtils.hasText(target.ref())) {
+			throw TriggerFailure.permanent("The GitLab target has no ref (branch or tag to run the pipeline on).");
+		}
+		if (call.credential() == null) {
+			throw TriggerFailure.permanent("The GitLab target has no credential.");
+		}
+		String decisionId = call.request().decisionId().toString();
+		Map<String, String> values = new LinkedHashMap<>(call.values());
+		values.remove(Templates.DECISION_ID);
+		values.put(Templates.DECISION_ID, decisionId);
+		Context context = new Context(base, project, target.ref(), call.credential().reveal());
+		if (ACCESS_TOKEN.equals(auth)) {
+			if (call.attempt() > 1) {
+				Run earlier = findPipeline(context, decisionId);
+				if (earlier != null) {
+					return earlier;
+				}
+			}
+			return createWithAccessToken(context, values);
+		}
+		return createWithTriggerToken(context, values);
+	}
+
+	@Override
+	public void destroy() throws Exception {
+		// The request factory owns the connection pool.
+		if (this.requestFactory instanceof DisposableBean pool) {
+			pool.destroy();
+		}
+	}
+
+	private Run createWithTriggerToken(Context context, Map<String, String> values) {
+		String path = context.projectPath() + "/trigger/pipeline";
+		Response response = send(context, HttpMethod.POST, path, triggerForm(context, "variables", values),
+				MediaType.APPLICATION_FORM_URLENCODED, false);
+		if (variablesRefused(response)) {
+			Response retry = send(context, HttpMethod.POST, path, triggerForm(context, "inputs", values),
+					MediaType.APPLICATION_FORM_URLENCODED, false);
+			return created(context, "POST " + path, retry, true);
+		}
+		return created(context, "POST " + path, response, false);
+	}
+
+	private Run createWithAccessToken(Context context, Map<String, String> values) {
+		String path = context.projectPath() + "/pipeline";
+		List<Map<String, String>> variables = new ArrayList<>();
+		values.forEach((key, value) -> {
+			Map<String, String> variable = new LinkedHashMap<>();
+			variable.put("key", key);
+			variable.put("value", value);
+			variable.put("variable_type", "env_var");
+			variables.add(variable);
+		});
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("ref", context.ref());
+		body.put("variables", variables);
+		Response response = send(context, HttpMethod.POST, path, JSON.writeValueAsBytes(body),
+				MediaType.APPLICATION_JSON, true);
+		if (variablesRefused(response)) {
+			Map<String, Object> withInputs = new LinkedHashMap<>();
+			withInputs.put("ref", context.ref());
+			withInputs.put("inputs", new LinkedHashMap<>(values));
+			Response retry = send(context, HttpMethod.POST, path, JSON.writeValueAsBytes(withInputs),
+					MediaType.APPLICATION_JSON, true);
+			return created(context, "POST " + path, retry, true);
+		}
+		return created(context, "POST " + path, response, false);
+	}
+
+	private static byte[] triggerForm(Context context, String valuesName, Map<String, String> values) {
+		StringJoiner form = new StringJoiner("&");
+		form.add("token=" + formEncode(context.credential()));
+		form.add("ref=" + formEncode(context.ref()));
+		values.forEach((key, value) -> form.add(formEncode(valuesName + "[" + key + "]") + "=" + formEncode(value)));
+		return form.toString().getBytes(StandardCharsets.UTF_8);
+	}
+
+	/** GitLab refuses pipeline variables on this project (ci_pipeline_variables_minimum_override_role). */
+	private static boolean variablesRefused(Response response) {
+		if (response.status() != 400 && response.status() != 403) {
+			return false;
+		}
+		String text = new String(response.body(), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+		return text.contains("variables") && (text.contains("permission") || text.contains("not allowed"));
+	}
+
+	private Run created(Context context, String call, Response response, boolean asInputs) {
+		int status = response.status();
+		if (status >= 200 && status <= 299) {
+			JsonNode pipeline = parse(response.body());
+			String id = (pipeline != null) ? scalar(pipeline.path("id")) : null;
+			String url = (pipeline != null) ? scalar(pipeline.path("web_url")) : null;
+			return new Run(id, url);
+		}
+		String reason = context.scrub(message(response.body()));
+		String said = "GitLab answered " + status + " to " + call + ((reason != null) ? ": " + reason : "") + ".";
+		Instant retryAfter = retryAfter(response.headers(), this.clock.instant());
+		if (status == 429 || status == 408 || status >= 500) {
+			throw TriggerFailure.transientFailure(said, retryAfter);
+		}
+		if (asInputs) {
+			throw TriggerFailure.permanent("The project does not permit pipeline variables, and passing the values "
+					+ "as pipeline inputs failed too: " + said + " Declare the inputs (including "
+					+ Templates.DECISION_ID + ") under spec:inputs in the CI file, or let the token's role set "
+					+ "pipeline variables.");
+		}
+		throw TriggerFailure.permanent(said + hint(status));
+	}
+
+	private static String hint(int status) {
+		return switch (status) {
+			case 400 -> " Check the ref and that the pipeline has jobs for it.";
+			case 401 -> " The token is not accepted (revoked, expired or lacking the api scope).";
+			case 403 -> " The token's role may not run pipelines on this ref (protected branch?).";
+			case 404 -> " The project is not visible to the token, or the trigger token is invalid.";
+			default -> "";
+		};
+	}
+
+	/**
+	 * Looks for a pipeline an earlier attempt started: the newest pipelines of the ref, matched by a
+	 * workflow name carrying the decision id or, for the few created recently, by their
+	 * {@code TOLLGATE_DECISION_ID} variable. Every failure here just means "not found".
+	 */
+	private Run findPipeline(Context context, String decisionId) {
+		try {
+			String listPath = context.projectPath() + "/pipelines?ref=" + queryEncode(context.ref())
+					+ "&order_by=id&sort=desc&per_page=20";
+			Response list = send(context, HttpMethod.GET, listPath, null, null, true);
+			JsonNode pipelines = (list.status() == 200) ? parse(list.body()) : null;
+			if (pipelines == null || !pipelines.isArray()) {
+				return null;
+			}
+			List<JsonNode> candidates = new ArrayList<>();
+			Instant since = this.clock.instant().minus(LOOKUP_WINDOW);
+			for (JsonNode pipeline : pipelines) {
+				String id = scalar(pipeline.path("id"));
+				if (id == null || !id.chars().allMatch(Character::isDigit)) {
+					continue;
+				}
+				String name = scalar(pipeline.path("name"));
+				if (name != null && name.contains(decisionId)) {
+					return new Run(id, scalar(pipeline.path("web_url")));
+				}
+				if (createdSince(pipeline, since)) {
+					candidates.add(pipeline);
+				}
+			}
+			for (JsonNode pipeline : candidates.subList(0, Math.min(candidates.size(), MAX_VARIABLE_LOOKUPS))) {
+				String id = scalar(pipeline.path("id"));
+				Response variables = send(context, HttpMethod.GET,
+						context.projectPath() + "/pipelines/" + id + "/variables", null, null, true);
+				JsonNode found = (variables.status() == 200) ? parse(variables.body()) : null;
+				if (found != null && found.isArray()) {
+					for (JsonNode variable : found) {
+						if (Templates.DECISION_ID.equals(scalar(variable.path("key")))
+								&& decisionId.equals(scalar(variable.path("value")))) {
+							return new Run(id, scalar(pipeline.path("web_url")));
+						}
+					}
+				}
+			}
+			return null;
+		}
+		catch (RuntimeException ex) {
+			return null;
+		}
+	}
+
+	private static boolean createdSince(JsonNode pipeline, Instant since) {
+		String created = scalar(pipeline.path("created_at"));
+		if (created == null) {
+			return true;
+		}
+		try {
+			return !OffsetDateTime.parse(created).toInstant().isBefore(since);
+		}
+		catch (DateTimeException ex) {
+			return true;
+		}
+	}
+
+	/**
+	 * One call; every HTTP status comes back as a {@link Response}. Transport failures throw a
+	 * transient {@link TriggerFailure}, a refusal by the outbound policy a permanent one.
+	 * @param path below the base URL, already encoded
+	 */
+	private Response send(Context context, HttpMethod method, String path, byte[] body, MediaType contentType,
+			boolean privateToken) {
+		URI uri = URI.create(context.base() + path);
+		String call = method.name() + " " + withoutQuery(path);
+		try {
+			RestClient.RequestBodySpec request = this.rest.method(method).uri(uri);
+			if (privateToken) {
+				request.header("PRIVATE-TOKEN", context.credential());
+			}
+			if (body != null) {
+				request.contentType(contentType).body(body);
+			}
+			return request.exchange((req, response) -> new Response(response.getStatusCode().value(),
+					response.getHeaders(), readBounded(response.getBody())));
+		}
+		catch (OutboundRefused ex) {
+			throw TriggerFailure.permanent(ex.getMessage());
+		}
+		catch (ResourceAccessException ex) {
+			Throwable cause = NestedExceptionUtils.getMostSpecificCause(ex);
+			if (cause instanceof OutboundRefused refused) {
+				throw TriggerFailure.permanent(refused.getMessage());
+			}
+			String what = cause.getClass().getSimpleName()
+					+ ((cause.getMessage() != null) ? ": " + context.scrub(bounded(cause.getMessage())) : "");
+			throw TriggerFailure.transientFailure("GitLab did not answer " + call + " (" + what
+					+ "); if the request was received, the next attempt "
+					+ (privateToken ? "looks for the pipeline before sending it again."
+							: "sends it again (a trigger token cannot look pipelines up; "
+									+ Templates.DECISION_ID + " lets the pipeline spot the repeat)."),
+					null);
+		}
+	}
+
+	private static byte[] readBounded(InputStream in) throws IOException {
+		try (in) {
+			return in.readNBytes(MAX_RESPONSE_BYTES);
+		}
+	}
+
+	private static JsonNode parse(byte[] body) {
+		if (body.length == 0) {
+			return null;
+		}
+		try {
+			return JSON.readTree(body);
+		}
+		catch (JacksonException ex) {
+			return null;
+		}
+	}
+
+	/**
+	 * GitLab's {@code message} (a string, or an object such as {@code {"base":["Reference not
+	 * found"]}}), else {@code error}, else the start of the body; bounded.
+	 */
+	static String message(byte[] body) {
+		JsonNode json = parse(body);
+		if (json == null) {
+			String text = new String(body, StandardCharsets.UTF_8).strip();
+			return text.isEmpty() ? null : bounded(text);
+		}
+		for (String field : List.of("message", "error", "error_description")) {
+			JsonNode value = json.path(field);
+			if (value.isMissingNode() || value.isNull()) {
+				continue;
+			}
+			String text = scalar(value);
+			return bounded((text != null) ? text : flatten(value));
+		}
+		return bounded(json.toString());
+	}
+
+	/** {@code {"base":["Reference not found"]}} → {@code base: Reference not found}. */
+	private static String flatten(JsonNode value) {
+		if (value.isObject()) {
+			StringJoiner joined = new StringJoiner("; ");
+			for (Map.Entry<String, JsonNode> entry : value.properties()) {
+				joined.add(entry.getKey() + ": " + flatten(entry.getValue()));
+			}
+			return joined.toString();
+		}
+		if (value.isArray()) {
+			StringJoiner joined = new StringJoiner(", ");
+			value.values().forEach((item) -> joined.add(flatten(item)));
+			return joined.toString();
+		}
+		String text = scalar(value);
+		return (text != null) ? text : value.toString();
+	}
+
+	private static String bounded(String text) {
+		String oneLine = text.replaceAll("\\s+", " ").strip();
+		return (oneLine.length() <= MAX_REASON_CHARS) ? oneLine : oneLine.substring(0, MAX_REASON_CHARS) + "…";
+	}
+
+	private static String scalar(JsonNode node) {
+		if (node == null || !(node.isString() || node.isNumber() || node.isBoolean())) {
+			return null;
+		}
+		return node.asString();
+	}
+
+	/**
+	 * {@code Retry-After} (seconds or HTTP-date), else GitLab's {@code RateLimit-Reset} (Unix
+	 * seconds); {@code null} if neither is usable.
+	 */
+	static Instant retryAfter(HttpHeaders headers, Instant now) {
+		String value = headers.getFirst(HttpHeaders.RETRY_AFTER);
+		if (StringUtils.hasText(value)) {
+			String trimmed = value.strip();
+			try {
+				if (trimmed.chars().allMatch(Character::isDigit)) {
+					return now.plusSeconds(Long.parseLong(trimmed));
+				}
+				return ZonedDateTime.parse(trimmed, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+			}
+			catch (NumberFormatException | DateTimeException | ArithmeticException ex) {
+				// fall through to RateLimit-Reset
+			}
+		}
+		String reset = headers.getFirst("RateLimit-Reset");
+		if (StringUtils.hasText(reset) && reset.strip().chars().allMatch(Character::isDigit)) {
+			try {
+				Instant at = Instant.ofEpochSecond(Long.parseLong(reset.strip()));
+				return at.isAfter(now) ? at : null;
+			}
+			catch (NumberFormatException | DateTimeException ex) {
+				return null;
+			}
+		}
+		return null;
+	}
+
+	private static String auth(String auth) {
+		if (!StringUtils.hasText(auth)) {
+			return TRIGGER_TOKEN;
+		}
+		String normalized = auth.strip().toUpperCase(Locale.ROOT);
+		if (!normalized.equals(TRIGGER_TOKEN) && !normalized.equals(ACCESS_TOKEN)) {
+			throw TriggerFailure.permanent("GitLab auth '" + bounded(auth) + "' is neither " + TRIGGER_TOKEN + " nor "
+					+ ACCESS_TOKEN + ".");
+		}
+		return normalized;
+	}
+
+	/** The base URL without a trailing slash; a relative root such as {@code /gitlab} is kept. */
+	static String baseUrl(String baseUrl) {
+		String base = StringUtils.hasText(baseUrl) ? baseUrl.strip() : DEFAULT_BASE_URL;
+		while (base.endsWith("/")) {
+			base = base.substring(0, base.length() - 1);
+		}
+		try {
+			URI uri = new URI(base);
+			if (uri.getScheme() == null || uri.getHost() == null || uri.getRawQuery() != null
+					|| uri.getRawFragment() != null) {
+				throw new IllegalArgumentException();
+			}
+		}
+		catch (Exception ex) {
+			throw TriggerFailure.permanent("The GitLab baseUrl '" + bounded(baseUrl) + "' is not a usable URL.");
+		}
+		return base;
+	}
+
+	/** The project id, or its full path as one encoded segment: {@code acme/shop} → {@code acme%2Fshop}. */
+	static String projectSegment(String project) {
+		if (!StringUtils.hasText(project)) {
+			throw TriggerFailure.permanent("The GitLab target has no project (numeric id or full path).");
+		}
+		String trimmed = project.strip();
+		for (String part : trimmed.split("/", -1)) {
+			if (part.isEmpty() || part.equals(".") || part.equals("..")) {
+				throw TriggerFailure.permanent("The GitLab project '" + bounded(trimmed)
+						+ "' is not a numeric id or a path like group/project.");
+			}
+		}
+		return UriUtils.encodePathSegment(trimmed, StandardCharsets.UTF_8);
+	}
+
+	private static String formEncode(String value) {
+		return URLEncoder.encode(value, StandardCharsets.UTF_8);
+	}
+
+	private static String queryEncode(String value) {
+		return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+	}
+
+	private static String withoutQuery(String path) {
+		int query = path.indexOf('?');
+		return (query < 0) ? path : path.substring(0, query);
+	}
+
+	private record Response(int status, HttpHeaders headers, byte[] body) {
+	}
+
+	private record Context(String base, String project, String ref, String credential) {
+
+		String projectPath() {
+			return "/api/v4/projects/" + this.project;
+		}
+
+		/** Removes the credential from text that came from elsewhere (a response, an exception). */
+		String scrub(String text) {
+			if (text == null || this.credential.isEmpty()) {
+				return text;
+			}
+			return text.replace(this.credential, "[hidden]");
+		}
+
+		@Override
+		public String toString() {
+			return "Context[" + this.base + this.projectPath() + ", ref=" + this.ref + "]";
+		}
+
+	}
+
+}

@@ -1,0 +1,499 @@
+package dev.tollgate.pipeline;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.tollgate.outbound.OutboundPolicy;
+import dev.tollgate.outbound.OutboundRefused;
+import dev.tollgate.policy.Target;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.NestedExceptionUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.ClientHttpRequestFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.util.StringUtils;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.util.UriUtils;
+
+/**
+ * Starts Jenkins builds (external-apis.md section 5): {@code POST {base}/job/team/job/deploy/buildWithParameters},
+ * form-encoded parameters plus {@code TOLLGATE_DECISION_ID}, Basic auth from a {@code user:apiToken}
+ * credential. Jenkins answers 201 with the queue item's {@code Location}; the item is polled promptly
+ * (left-queue items vanish after five minutes) until it names the build.
+ * <p>
+ * API-token requests need no CSRF crumb; should Jenkins still answer 403 about a crumb, one is
+ * fetched from the crumb issuer (keeping its session cookie, to which the crumb is bound) and the
+ * trigger is sent once more with it.
+ * <p>
+ * On a repeated attempt ("outcome unknown" after a timeout) the job's recent builds are searched
+ * for the decision id before anything is sent again. An identical request still waiting in the
+ * queue is merged by Jenkins itself, so a re-send then returns the same queue item.
+ * <p>
+ * Credentials only go to the configured base URL: the queue item is polled at
+ * {@code {base}/queue/item/{n}/}, not at whatever host the {@code Location} names.
+ */
+@Component
+class JenkinsClient implements PipelineClient, DisposableBean {
+
+	static final Duration POLL_INTERVAL = Duration.ofMillis(250);
+
+	static final Duration MAX_POLL_BUDGET = Duration.ofSeconds(10);
+
+	/** The build lookup: the last 20 builds with their parameters. */
+	static final String BUILDS_TREE = "builds[number,url,actions[parameters[name,value]]]{0,20}";
+
+	static final int MAX_RESPONSE_BYTES = 1024 * 1024;
+
+	static final int MAX_REASON_CHARS = 300;
+
+	private static final Pattern QUEUE_ITEM = Pattern.compile("/queue/item/(\\d+)/?$");
+
+	private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,100}");
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private final ClientHttpRequestFactory requestFactory;
+
+	private final RestClient rest;
+
+	private final Duration pollInterval;
+
+	private final Duration pollBudget;
+
+	@Autowired
+	JenkinsClient(OutboundPolicy policy, PipelineProperties properties) {
+		// Polling stays within one read timeout, so the attempt as a whole stays well inside the job lease.
+		this(policy, properties, POLL_INTERVAL,
+				(properties.readTimeout().compareTo(MAX_POLL_BUDGET) < 0) ? properties.readTimeout() : MAX_POLL_BUDGET);
+	}
+
+	JenkinsClient(OutboundPolicy policy, PipelineProperties properties, Duration pollInterval, Duration pollBudget) {
+		this.requestFactory = policy.requestFactory(properties.connectTimeout(), properties.readTimeout());
+		this.rest = RestClient.builder()
+			.requestFactory(this.requestFactory)
+			.defaultHeader(HttpHeaders.USER_AGENT, "Tollgate")
+			.build();
+		this.pollInterval = pollInterval;
+		this.pollBudget = pollBudget;
+	}
+
+	@Override
+	public Target.Kind kind() {
+		return Target.Kind.JENKINS;
+	}
+
+	@Override
+	public Run trigger(TriggerCall call) {
+		Target target = call.target();
+		String base = baseUrl(target.baseUrl());
+		String jobPath = jobPath(target.job());
+		String credential = credentialOf(call.credential());
+		Context context = new Context(base, jobPath, basicAuth(credential), credential);
+		String decisionId = call.request().decisionId().toString();
+		if (call.attempt() > 1) {
+			Run earlier = findBuild(context, decisionId);
+			if (earlier != null) {
+				return earlier;
+			}
+		}
+		Map<String, String> parameters = new LinkedHashMap<>(call.values());
+		parameters.remove(Templates.DECISION_ID);
+		parameters.put(Templates.DECISION_ID, decisionId);
+		byte[] form = form(parameters);
+		String path = jobPath + "/buildWithParameters";
+		Response response = send(context, HttpMethod.POST, path, form, null);
+		if (response.status() == 403 && mentionsCrumb(response)) {
+			Crumb crumb = crumb(context);
+			response = send(context, HttpMethod.POST, path, form, crumb);
+		}
+		if (response.status() >= 200 && response.status() <= 299) {
+			return queued(context, response, decisionId);
+		}
+		throw failure(context, "POST " + path, response);
+	}
+
+	@Override
+	public void destroy() throws Exception {
+		// The request factory owns the connection pool.
+		if (this.requestFactory instanceof DisposableBean pool) {
+			pool.destroy();
+		}
+	}
+
+	/** Follows the queue item until it names its build; after a 201 the trigger has succeeded. */
+	private Run queued(Context context, Response response, String decisionId) {
+		String location = response.headers().getFirst(HttpHeaders.LOCATION);
+		Matcher item = (location != null) ? QUEUE_ITEM.matcher(pathOf(location)) : null;
+		if (item == null || !item.find()) {
+			return new Run(null, null);
+		}
+		String queuePath = "/queue/item/" + item.group(1) + "/";
+		String queueUrl = context.base() + queuePath;
+		long deadline = System.nanoTime() + this.pollBudget.toNanos();
+		while (true) {
+			Response poll;
+			try {
+				poll = send(context, HttpMethod.GET, queuePath + "api/json", null, null);
+			}
+			catch (TriggerFailure ex) {
+				poll = null;
+			}
+			if (poll != null && poll.status() == 404) {
+				// Left the queue more than five minutes ago: the build exists, find it by the decision id.
+				Run build = findBuild(context, decisionId);
+				return (build != null) ? build : new Run(null, queueUrl);
+			}
+			if (poll != null && poll.status() >= 200 && poll.status() <= 299) {
+				JsonNode state = parse(poll.body());
+				if (state != null) {
+					if (state.path("cancelled").asBoolean(false)) {
+						throw TriggerFailure.permanent("Jenkins queue item " + item.group(1) + " of job "
+								+ context.jobPath() + " was cancelled before it started a build (queue item cancelled).");
+					}
+					JsonNode executable = state.path("executable");
+					String number = scalar(executable.path("number"));
+					if (number != null) {
+						return new Run(number, scalar(executable.path("url")));
+					}
+				}
+			}
+			else if (poll != null && poll.status() >= 400 && poll.status() < 500) {
+				// No permission to read the queue (or similar): the build was queued all the same.
+				return new Run(null, queueUrl);
+			}
+			if (System.nanoTime() + this.pollInterval.toNanos() > deadline) {
+				return new Run(null, queueUrl);
+			}
+			try {
+				Thread.sleep(this.pollInterval.toMillis());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return new Run(null, queueUrl);
+			}
+		}
+	}
+
+	/** A build of the job whose {@code TOLLGATE_DECISION_ID} parameter is the decision id; failures mean "none". */
+	private Run findBuild(Context context, String decisionId) {
+		try {
+			Response response = send(context, HttpMethod.GET,
+					context.jobPath() + "/api/json?tree=" + queryEncode(BUILDS_TREE), null, null);
+			JsonNode job = (response.status() == 200) ? parse(response.body()) : null;
+			if (job == null) {
+				return null;
+			}
+			for (JsonNode build : job.path("builds")) {
+				for (JsonNode action : build.path("actions")) {
+					for (JsonNode parameter : action.path("parameters")) {
+						if (Templates.DECISION_ID.equals(scalar(parameter.path("name")))
+								&& decisionId.equals(scalar(parameter.path("value")))) {
+							String number = scalar(build.path("number"));
+							return new Run(number, scalar(build.path("url")));
+						}
+					}
+				}
+			}
+			return null;
+		}
+		catch (RuntimeException ex) {
+			return null;
+		}
+	}
+
+	private static boolean mentionsCrumb(Response response) {
+		return new String(response.body(), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT).contains("crumb");
+	}
+
+	/** Fetches a crumb and the session cookie it is bound to; a 403 naming the crumb made this necessary. */
+	private Crumb crumb(Context context) {
+		String call = "GET /crumbIssuer/api/json";
+		Response response = send(context, HttpMethod.GET, "/crumbIssuer/api/json", null, null);
+		if (response.status() == 404) {
+			throw TriggerFailure.permanent("Jenkins answered 403 to POST " + context.jobPath()
+					+ "/buildWithParameters about a missing CSRF crumb, but its crumb issuer answers 404 (CSRF "
+					+ "protection off). Check the user's Job/Build permission.");
+		}
+		if (response.status() != 200) {
+			throw failure(context, call, response);
+		}
+		JsonNode json = parse(response.body());
+		String field = (json != null) ? scalar(json.path("crumbRequestField")) : null;
+		String value = (json != null) ? scalar(json.path("crumb")) : null;
+		if (field == null) {
+			field = "Jenkins-Crumb";
+		}
+		if (value == null || !HEADER_NAME.matcher(field).matches() || value.chars().anyMatch((c) -> c < 0x21 || c > 0x7e)) {
+			throw TriggerFailure.permanent("Jenkins' crumb issuer (" + call + ") did not answer with a usable crumb.");
+		}
+		StringJoiner cookies = new StringJoiner("; ");
+		for (String setCookie : response.headers().getOrEmpty(HttpHeaders.SET_COOKIE)) {
+			String pair = setCookie.split(";", 2)[0].strip();
+			if (pair.indexOf('=') > 0) {
+				cookies.add(pair);
+			}
+		}
+		return new Crumb(field, value, (cookies.length() > 0) ? cookies.toString() : null);
+	}
+
+	private TriggerFailure failure(Context context, String call, Response response) {
+		int status = response.status();
+		String said = "Jenkins answered " + status + " to " + call + ".";
+		Instant retryAfter = retryAfter(response.headers().getFirst(HttpHeaders.RETRY_AFTER), Instant.now());
+		if (status == 429 || status == 408 || status >= 500) {
+			return TriggerFailure.transientFailure(said + ((status == 503) ? " Jenkins may be restarting." : ""),
+					retryAfter);
+		}
+		String hint = switch (status) {
+			case 400 -> " Jenkins refused the request: is the job parameterized?";
+			case 401 -> " The user or API token is not accepted.";
+			case 403 -> mentionsCrumb(response) ? " No valid CSRF crumb was accepted."
+					: " The user may not build this job (Job/Build permission).";
+			case 404 -> " There is no job at " + context.jobPath() + " (check the folder path and the base URL).";
+			default -> (status >= 300 && status < 400)
+					? " Jenkins redirected (to a login page, or another URL): check the base URL." : "";
+		};
+		return TriggerFailure.permanent(context.scrub(said + hint));
+	}
+
+	/**
+	 * One call to the Jenkins base URL; every HTTP status comes back as a {@link Response}.
+	 * Transport failures throw a transient {@link TriggerFailure}, a refusal by the outbound policy
+	 * a permanent one.
+	 * @param path below the base URL, already encoded
+	 */
+	private Response send(Context context, HttpMethod method, String path, byte[] form, Crumb crumb) {
+		URI uri = URI.create(context.base() + path);
+		String call = method.name() + " " + withoutQuery(path);
+		try {
+			RestClient.RequestBodySpec request = this.rest.method(method)
+				.uri(uri)
+				.header(HttpHeaders.AUTHORIZATION, context.authorization());
+			if (method == HttpMethod.GET) {
+				request.header(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE);
+			}
+			if (crumb != null) {
+				request.header(crumb.field(), crumb.value());
+				if (crumb.cookie() != null) {
+					request.header(HttpHeaders.COOKIE, crumb.cookie());
+				}
+			}
+			if (form != null) {
+				request.contentType(MediaType.APPLICATION_FORM_URLENCODED).body(form);
+			}
+			return request.exchange((req, response) -> new Response(response.getStatusCode().value(),
+					response.getHeaders(), readBounded(response.getBody())));
+		}
+		catch (OutboundRefused ex) {
+			throw TriggerFailure.permanent(ex.getMessage());
+		}
+		catch (ResourceAccessException ex) {
+			Throwable cause = NestedExceptionUtils.getMostSpecificCause(ex);
+			if (cause instanceof OutboundRefused refused) {
+				throw TriggerFailure.permanent(refused.getMessage());
+			}
+			String what = cause.getClass().getSimpleName()
+					+ ((cause.getMessage() != null) ? ": " + context.scrub(bounded(cause.getMessage())) : "");
+			throw TriggerFailure.transientFailure("Jenkins did not answer " + call + " (" + what
+					+ "); the next attempt looks for a build with this " + Templates.DECISION_ID
+					+ " before sending it again.", null);
+		}
+	}
+
+	private static byte[] form(Map<String, String> parameters) {
+		StringJoiner form = new StringJoiner("&");
+		parameters.forEach((name, value) -> form.add(formEncode(name) + "=" + formEncode(value)));
+		return form.toString().getBytes(StandardCharsets.UTF_8);
+	}
+
+	private static byte[] readBounded(InputStream in) throws IOException {
+		try (in) {
+			return in.readNBytes(MAX_RESPONSE_BYTES);
+		}
+	}
+
+	private static JsonNode parse(byte[] body) {
+		if (body.length == 0) {
+			return null;
+		}
+		try {
+			return JSON.readTree(body);
+		}
+		catch (JacksonException ex) {
+			return null;
+		}
+	}
+
+	private static String scalar(JsonNode node) {
+		if (node == null || !(node.isString() || node.isNumber() || node.isBoolean())) {
+			return null;
+		}
+		return node.asString();
+	}
+
+	private static String bounded(String text) {
+		String oneLine = text.replaceAll("\\s+", " ").strip();
+		return (oneLine.length() <= MAX_REASON_CHARS) ? oneLine : oneLine.substring(0, MAX_REASON_CHARS) + "…";
+	}
+
+	/** {@code Retry-After} as delay-seconds or HTTP-date; {@code null} if absent or unreadable. */
+	static Instant retryAfter(String value, Instant now) {
+		if (!StringUtils.hasText(value)) {
+			return null;
+		}
+		String trimmed = value.strip();
+		try {
+			if (trimmed.chars().allMatch(Character::isDigit)) {
+				return now.plusSeconds(Long.parseLong(trimmed));
+			}
+			return ZonedDateTime.parse(trimmed, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+		}
+		catch (NumberFormatException | DateTimeException | ArithmeticException ex) {
+			return null;
+		}
+	}
+
+	/** The base URL without a trailing slash; a context path such as {@code /jenkins} is kept. */
+	static String baseUrl(String baseUrl) {
+		if (!StringUtils.hasText(baseUrl)) {
+			throw TriggerFailure.permanent("The Jenkins target has no baseUrl.");
+		}
+		String base = baseUrl.strip();
+		while (base.endsWith("/")) {
+			base = base.substring(0, base.length() - 1);
+		}
+		try {
+			URI uri = new URI(base);
+			if (uri.getScheme() == null || uri.getHost() == null || uri.getRawQuery() != null
+					|| uri.getRawFragment() != null) {
+				throw new IllegalArgumentException();
+			}
+		}
+		catch (Exception ex) {
+			throw TriggerFailure.permanent("The Jenkins baseUrl '" + bounded(baseUrl) + "' is not a usable URL.");
+		}
+		return base;
+	}
+
+	/** {@code team/deploy} → {@code /job/team/job/deploy}, each name encoded as one path segment. */
+	static String jobPath(String job) {
+		if (!StringUtils.hasText(job)) {
+			throw TriggerFailure.permanent("The Jenkins target has no job.");
+		}
+		String trimmed = job.strip();
+		while (trimmed.startsWith("/")) {
+			trimmed = trimmed.substring(1);
+		}
+		while (trimmed.endsWith("/")) {
+			trimmed = trimmed.substring(0, trimmed.length() - 1);
+		}
+		StringBuilder path = new StringBuilder();
+		for (String name : trimmed.split("/", -1)) {
+			if (name.isBlank() || name.equals(".") || name.equals("..")) {
+				throw TriggerFailure.permanent(
+						"The Jenkins job '" + bounded(job) + "' is not a job name or a folder path like team/deploy.");
+			}
+			path.append("/job/").append(UriUtils.encodePathSegment(name, StandardCharsets.UTF_8));
+		}
+		return path.toString();
+	}
+
+	private static String basicAuth(String value) {
+		int colon = value.indexOf(':');
+		if (colon <= 0 || colon == value.length() - 1) {
+			throw TriggerFailure.permanent("The Jenkins credential must have the form user:apiToken.");
+		}
+		return "Basic " + HttpHeaders.encodeBasicAuth(value.substring(0, colon), value.substring(colon + 1),
+				StandardCharsets.UTF_8);
+	}
+
+	private static String credentialOf(Secret credential) {
+		if (credential == null) {
+			throw TriggerFailure.permanent("The Jenkins target has no credential.");
+		}
+		return credential.reveal();
+	}
+
+	private static String pathOf(String location) {
+		try {
+			String path = URI.create(location.strip()).getRawPath();
+			return (path != null) ? path : "";
+		}
+		catch (IllegalArgumentException ex) {
+			return "";
+		}
+	}
+
+	private static String formEncode(String value) {
+		return URLEncoder.encode(value, StandardCharsets.UTF_8);
+	}
+
+	private static String queryEncode(String value) {
+		return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+	}
+
+	private static String withoutQuery(String path) {
+		int query = path.indexOf('?');
+		return (query < 0) ? path : path.substring(0, query);
+	}
+
+	private record Response(int status, HttpHeaders headers, byte[] body) {
+	}
+
+	private record Crumb(String field, String value, String cookie) {
+
+		@Override
+		public String toString() {
+			return "Crumb[" + this.field + "]";
+		}
+
+	}
+
+	private record Context(String base, String jobPath, String authorization, String credential) {
+
+		/** Removes the credential (and its password part) from text that came from elsewhere. */
+		String scrub(String text) {
+			if (text == null) {
+				return null;
+			}
+			String scrubbed = text;
+			String token = this.credential.substring(this.credential.indexOf(':') + 1);
+			for (String secret : List.of(this.credential, token, this.authorization.substring("Basic ".length()))) {
+				if (!secret.isEmpty()) {
+					scrubbed = scrubbed.replace(secret, "[hidden]");
+				}
+			}
+			return scrubbed;
+		}
+
+		@Override
+		public String toString() {
+			return "Context[" + this.base + this.jobPath + "]";
+		}
+
+	}
+
+}

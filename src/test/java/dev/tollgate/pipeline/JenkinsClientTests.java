@@ -1,0 +1,495 @@
+package dev.tollgate.pipeline;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import dev.tollgate.outbound.OutboundPolicies;
+import dev.tollgate.outbound.OutboundPolicy;
+import dev.tollgate.policy.Target;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.absent;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.notFound;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+class JenkinsClientTests {
+
+	private static final WireMockServer jenkins = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+
+	private static final String USER = "tollgate-bot";
+
+	private static final String API_TOKEN = "11a0f4c2e9d8b7a6s3cr3t5e4d3c2b1a0f";
+
+	private static final String CREDENTIAL = USER + ":" + API_TOKEN;
+
+	private static final String BASIC = "Basic "
+			+ Base64.getEncoder().encodeToString(CREDENTIAL.getBytes(StandardCharsets.UTF_8));
+
+	private static final String BUILD_PATH = "/job/team/job/deploy/buildWithParameters";
+
+	private static final String QUEUE_PATH = "/queue/item/39/api/json";
+
+	private static final String JOB_API_PATH = "/job/team/job/deploy/api/json";
+
+	private static final String CRUMB_PATH = "/crumbIssuer/api/json";
+
+	private static final UUID DECISION = UUID.fromString("0190b6f2-6c3e-7c1a-9a4e-2f5d8e1c0b7a");
+
+	private JenkinsClient client;
+
+	@BeforeAll
+	static void start() {
+		jenkins.start();
+	}
+
+	@AfterAll
+	static void stop() {
+		jenkins.stop();
+	}
+
+	@BeforeEach
+	void setUp() {
+		jenkins.resetAll();
+		this.client = client(OutboundPolicies.forLocalStubs(), Duration.ofSeconds(2));
+	}
+
+	@AfterEach
+	void tearDown() throws Exception {
+		this.client.destroy();
+	}
+
+	// --- trigger and queue polling ------------------------------------------------------------
+
+	@Test
+	void postsParametersWithBasicAuthThenPollsTheQueueUntilTheBuildStarts() {
+		jenkins.stubFor(post(urlPathEqualTo(BUILD_PATH)).willReturn(queued(39)));
+		jenkins.stubFor(get(urlPathEqualTo(QUEUE_PATH)).inScenario("queue")
+			.whenScenarioStateIs(Scenario.STARTED)
+			.willReturn(okJson(waiting(39)))
+			.willSetStateTo("waited once"));
+		jenkins.stubFor(get(urlPathEqualTo(QUEUE_PATH)).inScenario("queue")
+			.whenScenarioStateIs("waited once")
+			.willReturn(okJson(waiting(39)))
+			.willSetStateTo("started"));
+		jenkins.stubFor(get(urlPathEqualTo(QUEUE_PATH)).inScenario("queue")
+			.whenScenarioStateIs("started")
+			.willReturn(okJson(started(39, 35))));
+		PipelineClient.Run run = this.client.trigger(call(target(base(), "team/deploy"), 1));
+		assertThat(run).isEqualTo(new PipelineClient.Run("35", base() + "/job/team/job/deploy/35/"));
+		jenkins.verify(1, postRequestedFor(urlPathEqualTo(BUILD_PATH)).withHeader("Authorization", equalTo(BASIC))
+			.withHeader("Content-Type", containing("application/x-www-form-urlencoded"))
+			.withHeader("Jenkins-Crumb", absent())
+			.withFormParam("ISSUE", equalTo("OPS-17"))
+			.withFormParam("NOTE", equalTo("a&b=c d+e"))
+			.withFormParam("TOLLGATE_DECISION_ID", equalTo(DECISION.toString())));
+		jenkins.verify(3, getRequestedFor(urlPathEqualTo(QUEUE_PATH)).withHeader("Authorization", equalTo(BASIC)));
+		jenkins.verify(0, getRequestedFor(urlPathEqualTo(CRUMB_PATH)));
+	}
+
+	@Test
+	void nestedFoldersUnderAContextPathAreEncodedSegmentBySegment() {
+		String path = "/jenkins/job/platform/job/team%20a/job/deploy/buildWithParameters";
+		jenkins.stubFor(post(urlPathEqualTo(path)).willReturn(aResponse().withStatus(201)
+			.withHeader("Location", base() + "/jenkins/queue/item/7/")));
+		jenkins.stubFor(get(urlPathEqualTo("/jenkins/queue/item/7/api/json"))
+			.willReturn(okJson(started(7, 12).replace("/job/team/job/deploy/", "/jenkins/job/platform/job/team%20a/job/deploy/"))));
+		PipelineClient.Run run = this.client.trigger(call(target(base() + "/jenkins/", "platform/team a/deploy"), 1));
+		assertThat(run).isEqualTo(
+				new PipelineClient.Run("12", base() + "/jenkins/job/platform/job/team%20a/job/deploy/12/"));
+		jenkins.verify(1, postRequestedFor(urlPathEqualTo(path)).withHeader("Authorization", equalTo(BASIC))
+			.withFormParam("TOLLGATE_DECISION_ID", equalTo(DECISION.toString())));
+		jenkins.verify(2, anyRequestedFor(anyUrl()));
+	}
+
+	@Test
+	void reservedCharactersInJobNamesAreEncodedNotInterpreted() {
+		// '?' and '#' must not start a query or fragment: each name is encoded as one path segment.
+		String path = "/job/a%3Fb/job/c%23d/buildWithParameters";
+		jenkins.stubFor(post(urlPathEqualTo(path)).willReturn(queued(39)));
+		jenkins.stubFor(get(urlPathEqualTo(QUEUE_PATH)).willReturn(okJson(started(39, 1))));
+		this.client.trigger(call(target(base(), "a?b/c#d"), 1));
+		jenkins.verify(1, postRequestedFor(urlPathEqualTo(path)));
+	}
+
+	@Test
+	void theQueueItemIsPolledAtTheBaseUrlNotWhereverLocationPoints() {
+		jenkins.stubFor(post(urlPathEqualTo(BUILD_PATH)).willReturn(aResponse().withStatus(201)
+			.withHeader("Location", "http://jenkins.internal.invalid:8080/queue/item/39/")));
+		jenkins.stubFor(get(urlPathEqualTo(QUEUE_PATH)).willReturn(okJson(started(39, 35))));
+		assertThat(this.client.trigger(call(target(base(), "team/deploy"), 1)).runId()).isEqualTo("35");
+		jenkins.verify(1, getRequestedFor(urlPathEqualTo(QUEUE_PATH)).withHeader("Authorization", equalTo(BASIC)));
+	}
+
+	@Test
+	void aCancelledQueueItemIsPermanent() {
+		jenkins.stubFor(post(urlPathEqualTo(BUILD_PATH)).willReturn(queued(39)));
+		jenkins.stubFor(get(urlPathEqualTo(QUEUE_PATH)).willReturn(okJson("""
+				{"_class":"hudson.model.Queue$LeftItem","id":39,"cancelled":true,"executable":null,
+				 "url":"queue/item/39/","why":null}
+				""")));
+		TriggerFailure failure = failure(call(target(base(), "team/deploy"), 1));
+		assertThat(failure.permanent()).isTrue();
+		assertThat(failure.getMessage()).contains("queue item cancelled");
+	}
+
+	@Test
+	void anExpiredQueueItemIsResolvedByLookingUpTheBuild() {
+		jenkins.stubFor(post(urlPathEqualTo(BUILD_PATH)).willReturn(queued(39)));
+		jenkins.stubFor(get(urlPathEqualTo(QUEUE_PATH)).willReturn(notFound()));
+		jenkins.stubFor(get(urlPathEqualTo(JOB_API_PATH)).willReturn(okJson(builds(DECISION.toString(), 35))));
+		PipelineClient.Run run = this.client.trigger(call(target(base(), "team/deploy"), 1));
+		assertThat(run).isEqualTo(new PipelineClient.Run("35", base() + "/job/team/job/deploy/35/"));
+		jenkins.verify(1, getRequestedFor(urlPathEqualTo(JOB_API_PATH)).withHeader("Authorization", equalTo(BASIC))
+			.withQueryParam("tree", equalTo("builds[number,url,actions[parameters[name,value]]]{0,20}")));
+	}
+
+	@Test
+	void anExpiredQueueItemWithoutAMatchingBuildReturnsTheQueueUrl() {
+		jenkins.stubFor(post(urlPathEqualTo(BUILD_PATH)).willReturn(queued(39)));
+		jenkins.stubFor(get(urlPathEqualTo(QUEUE_PATH)).willReturn(notFound()));
+		jenkins.stubFor(get(urlPathEqualTo(JOB_API_PATH)).willReturn(okJson(builds(UUID.randomUUID().toString(), 34))));
+		PipelineClient.Run run = this.client.trigger(call(target(base(), "team/deploy"), 1));
+		assertThat(run).isEqualTo(new PipelineClient.Run(null, base() + "/queue/item/39/"));
+	}
+
+	@Test
+	void pollingStopsWithinItsBudgetAndTheTriggerStillSucceeds() throws Exception {
+		JenkinsClient shortBudget = client(OutboundPolicies.forLocalStubs(), Duration.ofMillis(600));
+		jenkins.stubFor(post(urlPathEqualTo(BUILD_PATH)).willReturn(queued(39)));
+		jenkins.stubFor(get(urlPathEqualTo(QUEUE_PATH)).willReturn(okJson(waiting(39))));
+		try {
+			long start = System.nanoTime();
+			PipelineClient.Run run = shortBudget.trigger(call(target(base(), "team/deploy"), 1));
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+			assertThat(run).isEqualTo(new PipelineClient.Run(null, base() + "/queue/item/39/"));
+			assertThat(jenkins.findAll(getRequestedFor(urlPathEqualTo(QUEUE_PATH)))).hasSizeBetween(2, 20);
+		}
+		finally {
+			shortBudget.destroy();
+		}
+	}
+
+	@Test
+	void aMergedDuplicateReturningThePreviousLocationIsFine() {
+		jenkins.stubFor(post(urlPathEqualTo(BUILD_PATH)).willReturn(queued(39)));
+		jenkins.stubFor(get(urlPathEqualTo(QUEUE_PATH)).willReturn(okJson(started(39, 35))));
+		PipelineClient.Run first = this.client.trigger(call(target(base(), "team/deploy"), 1));
+		PipelineClient.Run second = this.client.trigger(call(target(base(), "team/deploy"), 1));
+		assertThat(second).isEqualTo(first).isEqualTo(new PipelineClient.Run("35", base() + "/job/team/job/deploy/35/"));
+		jenkins.verify(2, postRequestedFor(urlPathEqualTo(BUILD_PATH)));
+	}
+
+	@Test
+	void aSuccessWithoutLocationStillSucceeds() {
+		jenkins.stubFor(post(urlPathEqualTo(BUILD_PATH)).willReturn(aResponse().withStatus(201)));
+		assertThat(this.client.trigger(call(target(base(), "team/deploy"), 1)))
+			.isEqualTo(new PipelineClient.Run(null, null));
+		jenkins.verify(1, anyRequestedFor(anyUrl()));
+	}
+
+	// --- CSRF crumb ---------------------------------------------------------------------------
+
+	@Test
+	void aCrumbRefusalFetchesACrumbWithItsSessionCookieAndRetriesOnce() {
+		jenkins.stubFor(post(urlPathEqualTo(BUILD_PATH)).atPriority(5)
+			.willReturn(aResponse().withStatus(403)
+				.withHeader("Content-Type", "text/html")
+				.withBody("<html><body><h2>HTTP ERROR 403 No valid crumb was included in the request</h2></body></html>")));
+		jenkins.stubFor(post(urlPathEqualTo(BUILD_PATH)).atPriority(1)
+			.withHeader("Jenkins-Crumb", equalTo("6e78c0ffee"))
+			.willReturn(queued(39)));
+		jenkins.stubFor(get(urlPathEqualTo(CRUMB_PATH)).willReturn(okJson("""
+				{"_class":"hudson.security.csrf.DefaultCrumbIssuer","crumb":"6e78c0ffee","crumbRequestField":"Jenkins-Crumb"}
+				""").withHeader("Set-Cookie", "JSESSIONID.8d2f1c3a=node0abc123; Path=/; HttpOnly")));
+		jenkins.stubFor(get(urlPathEqualTo(QUEUE_PATH)).willReturn(okJson(started(39, 35))));
+		PipelineClient.Run run = this.client.trigger(call(target(base(), "team/deploy"), 1));
+		assertThat(run.runId()).isEqualTo("35");
+		jenkins.verify(1, getRequestedFor(urlPathEqualTo(CRUMB_PATH)).withHeader("Authorization", equalTo(BASIC)));
+		jenkins.verify(2, postRequestedFor(urlPathEqualTo(BUILD_PATH)));
+		jenkins.verify(1, postRequestedFor(urlPathEqualTo(BUILD_PATH)).withHeader("Authorization", equalTo(BASIC))
+			.withHeader("Jenkins-Crumb", equalTo("6e78c0ffee"))
+			.withHeader("Cookie", equalTo("JSESSIONID.8d2f1c3a=node0abc123"))
+			.withFormParam("TOLLGATE_DECISION_ID", equalTo(DECISION.toString())));
+	}
+
+	@Test
+	void aCrumbRefusalWhileTheCrumbIssuerIsOffIsPermanent() {
+		jenkins.stubFor(post(urlPathEqualTo(BUILD_PATH))
+			.willReturn(aResponse().withStatus(403).withBody("No valid crumb was included in the request")));
+		jenkins.stubFor(get(urlPathEqualTo(CRUMB_PATH)).willReturn(notFound()));
+		TriggerFailure failure = failure(call(target(base(), "team/deploy"), 1));
+		assertThat(failure.permanent()).isTrue();
+		assertThat(failure.getMessage()).contains("403", "crumb issuer answers 404");
+		jenkins.verify(1, postRequestedFor(urlPathEqualTo(BUILD_PATH)));
+	}
+
+	@Test
+	void aCrumbRefusedAgainIsPermanentAfterOneRetry() {
+		jenkins.stubFor(post(urlPathEqualTo(BUILD_PATH))
+			.willReturn(aResponse().withStatus(403).withBody("No valid crumb was included in the request")));
+		jenkins.stubFor(get(urlPathEqualTo(CRUMB_PATH))
+			.willReturn(okJson("{\"crumb\":\"abc\",\"crumbRequestField\":\"Jenkins-Crumb\"}")));
+		TriggerFailure failure = failure(call(target(base(), "team/deploy"), 1));
+		assertThat(failure.permanent()).isTrue();
+		assertThat(failure.getMessage()).contains("403", "crumb");
+		jenkins.verify(2, postRequestedFor(urlPathEqualTo(BUILD_PATH)));
+		jenkins.verify(1, getRequestedFor(urlPathEqualTo(CRUMB_PATH)));
+	}
+
+	@Test
+	void aPermissionRefusalIsPermanentWithoutFetchingACrumb() {
+		jenkins.stubFor(post(urlPathEqualTo(BUILD_PATH)).willReturn(aResponse().withStatus(403)
+			.withBody("<html>tollgate-bot is missing the Job/Build permission</html>")));
+		TriggerFailure failure = failure(call(target(base(), "team/deploy"), 1));
+		assertThat(failure.permanent()).isTrue();
+		assertThat(failure.getMessage()).contains("403", "Job/Build permission");
+		jenkins.verify(1, anyRequestedFor(anyUrl()));
+	}
+
+	// --- failures -----------------------------------------------------------------------------
+
+	@ParameterizedTest
+	@ValueSource(ints = { 400, 401, 404 })
+	void clientErrorsArePermanent(int status) {
+		jenkins.stubFor(post(urlPathEqualTo(BUILD_PATH))
+			.willReturn(aResponse().withStatus(status).withBody("<html>Error " + status + "</html>")));
+		TriggerFailure failure = failure(call(target(base(), "team/deploy"), 1));
+		assertThat(failure.permanent()).isTrue();
+		assertThat(failure.retryAfter()).isNull();
+		assertThat(failure.getMessage()).contains(String.valueOf(status));
+		jenkins.verify(1, anyRequestedFor(anyUrl()));
+	}
+
+	@Test
+	void anUnknownJobNamesThePath() {
+		jenkins.stubFor(post(urlPathEqualTo(BUILD_PATH)).willReturn(notFound()));
+		assertThat(failure(call(target(base(), "team/deploy"), 1)).getMessage()).contains("/job/team/job/deploy");
+	}
+
+	@Test
+	void restartingIsTransientAndHonoursRetryAfter() {
+		jenkins.stubFor(post(urlPathEqualTo(BUILD_PATH)).willReturn(aResponse().withStatus(503)
+			.withHeader("Retry-After", "120")
+			.withBody("<html>Jenkins is getting ready to work</html>")));
+		Instant before = Instant.now();
+		TriggerFailure failure = failure(call(target(base(), "team/deploy"), 1));
+		assertThat(failure.permanent()).isFalse();
+		assertThat(failure.retryAfter()).isBetween(before.plusSeconds(119), Instant.now().plusSeconds(121));
+		jenkins.verify(1, anyRequestedFor(anyUrl()));
+	}
+
+	@ParameterizedTest
+	@ValueSource(ints = { 500, 502, 503, 504 })
+	void serverErrorsAreTransient(int status) {
+		jenkins.stubFor(post(urlPathEqualTo(BUILD_PATH)).willReturn(aResponse().withStatus(status)));
+		TriggerFailure failure = failure(call(target(base(), "team/deploy"), 1));
+		assertThat(failure.permanent()).isFalse();
+		assertThat(failure.retryAfter()).isNull();
+		assertThat(failure.getMessage()).contains(String.valueOf(status));
+	}
+
+	@Test
+	void slowResponsePastTheReadTimeoutIsTransient() {
+		jenkins.stubFor(post(urlPathEqualTo(BUILD_PATH)).willReturn(queued(39).withFixedDelay(1_500)));
+		TriggerFailure failure = failure(call(target(base(), "team/deploy"), 1));
+		assertThat(failure.permanent()).isFalse();
+		assertThat(failure.getMessage()).contains("did not answer", "POST " + BUILD_PATH);
+	}
+
+	@Test
+	void connectionRefusedIsTransient() throws Exception {
+		TriggerFailure failure = failure(call(target("http://127.0.0.1:" + closedPort(), "team/deploy"), 1));
+		assertThat(failure.permanent()).isFalse();
+		assertThat(failure.getMessage()).contains("did not answer");
+	}
+
+	@Test
+	void aCredentialThatIsNotUserColonTokenIsPermanentWithoutACall() {
+		Target target = target(base(), "team/deploy");
+		TriggerRequest request = request(target);
+		String tokenOnly = "just-a-t0ken-without-user";
+		PipelineClient.TriggerCall call = new PipelineClient.TriggerCall(target, request, Map.of(),
+				new Secret(tokenOnly), 1);
+		TriggerFailure failure = failure(call);
+		assertThat(failure.permanent()).isTrue();
+		assertThat(failure.getMessage()).contains("user:apiToken").doesNotContain(tokenOnly);
+		jenkins.verify(0, anyRequestedFor(anyUrl()));
+	}
+
+	@Test
+	void dotSegmentsInTheJobAndAMissingBaseUrlArePermanentWithoutACall() {
+		assertThat(failure(call(target(base(), "team/../../script"), 1)).permanent()).isTrue();
+		assertThat(failure(call(target(null, "team/deploy"), 1)).getMessage()).contains("no baseUrl");
+		jenkins.verify(0, anyRequestedFor(anyUrl()));
+	}
+
+	@Test
+	void aUrlTheOutboundPolicyRefusesIsPermanentAndNothingIsSent() throws Exception {
+		JenkinsClient httpsOnly = client(OutboundPolicies.of(false, true), Duration.ofSeconds(2));
+		try {
+			TriggerFailure failure = failure(httpsOnly, call(target(base(), "team/deploy"), 1));
+			assertThat(failure.permanent()).isTrue();
+			assertThat(failure.getMessage()).contains("only https");
+		}
+		finally {
+			httpsOnly.destroy();
+		}
+		jenkins.verify(0, anyRequestedFor(anyUrl()));
+	}
+
+	// --- outcome unknown ----------------------------------------------------------------------
+
+	@Test
+	void repeatedAttemptFindsTheBuildByTheDecisionIdAndSendsNothing() {
+		jenkins.stubFor(get(urlPathEqualTo(JOB_API_PATH)).willReturn(okJson(builds(DECISION.toString(), 35))));
+		PipelineClient.Run run = this.client.trigger(call(target(base(), "team/deploy"), 2));
+		assertThat(run).isEqualTo(new PipelineClient.Run("35", base() + "/job/team/job/deploy/35/"));
+		jenkins.verify(1, getRequestedFor(urlPathEqualTo(JOB_API_PATH)).withHeader("Authorization", equalTo(BASIC))
+			.withQueryParam("tree", equalTo("builds[number,url,actions[parameters[name,value]]]{0,20}")));
+		jenkins.verify(0, postRequestedFor(anyUrl()));
+	}
+
+	@Test
+	void repeatedAttemptWithoutAMatchingBuildSendsAgain() {
+		jenkins.stubFor(get(urlPathEqualTo(JOB_API_PATH)).willReturn(okJson(builds(UUID.randomUUID().toString(), 34))));
+		jenkins.stubFor(post(urlPathEqualTo(BUILD_PATH)).willReturn(queued(39)));
+		jenkins.stubFor(get(urlPathEqualTo(QUEUE_PATH)).willReturn(okJson(started(39, 35))));
+		assertThat(this.client.trigger(call(target(base(), "team/deploy"), 2)).runId()).isEqualTo("35");
+		jenkins.verify(1, postRequestedFor(urlPathEqualTo(BUILD_PATH)));
+	}
+
+	@Test
+	void repeatedAttemptWhoseLookupFailsSendsAgain() {
+		jenkins.stubFor(get(urlPathEqualTo(JOB_API_PATH)).willReturn(aResponse().withStatus(500)));
+		jenkins.stubFor(post(urlPathEqualTo(BUILD_PATH)).willReturn(queued(39)));
+		jenkins.stubFor(get(urlPathEqualTo(QUEUE_PATH)).willReturn(okJson(started(39, 35))));
+		assertThat(this.client.trigger(call(target(base(), "team/deploy"), 2)).runId()).isEqualTo("35");
+		jenkins.verify(1, postRequestedFor(urlPathEqualTo(BUILD_PATH)));
+	}
+
+	@Test
+	void firstAttemptDoesNotLookUpBuilds() {
+		jenkins.stubFor(post(urlPathEqualTo(BUILD_PATH)).willReturn(queued(39)));
+		jenkins.stubFor(get(urlPathEqualTo(QUEUE_PATH)).willReturn(okJson(started(39, 35))));
+		this.client.trigger(call(target(base(), "team/deploy"), 1));
+		jenkins.verify(0, getRequestedFor(urlPathEqualTo(JOB_API_PATH)));
+	}
+
+	// --- helpers ------------------------------------------------------------------------------
+
+	private static JenkinsClient client(OutboundPolicy policy, Duration pollBudget) {
+		return new JenkinsClient(policy,
+				new PipelineProperties(Duration.ofSeconds(2), Duration.ofMillis(500), 5, Duration.ofSeconds(30)),
+				Duration.ofMillis(50), pollBudget);
+	}
+
+	private TriggerFailure failure(PipelineClient.TriggerCall call) {
+		return failure(this.client, call);
+	}
+
+	/** The failure the call ends in; its message must never carry the credential in any form. */
+	private static TriggerFailure failure(JenkinsClient client, PipelineClient.TriggerCall call) {
+		try {
+			PipelineClient.Run run = client.trigger(call);
+			return fail("Expected a TriggerFailure, got " + run);
+		}
+		catch (TriggerFailure failure) {
+			assertThat(failure.getMessage()).doesNotContain(API_TOKEN)
+				.doesNotContain(CREDENTIAL)
+				.doesNotContain(BASIC.substring("Basic ".length()));
+			return failure;
+		}
+	}
+
+	private static String base() {
+		return "http://127.0.0.1:" + jenkins.port();
+	}
+
+	private static ResponseDefinitionBuilder queued(int item) {
+		return aResponse().withStatus(201).withHeader("Location", base() + "/queue/item/" + item + "/");
+	}
+
+	private static String waiting(int item) {
+		return """
+				{"_class":"hudson.model.Queue$WaitingItem","id":%d,"blocked":false,"buildable":false,
+				 "why":"In the quiet period. Expires in 4.9 sec","task":{"name":"deploy"}}
+				""".formatted(item);
+	}
+
+	private static String started(int item, int build) {
+		return """
+				{"_class":"hudson.model.Queue$LeftItem","id":%d,"cancelled":false,"why":null,
+				 "executable":{"_class":"org.jenkinsci.plugins.workflow.job.WorkflowRun","number":%d,
+				 "url":"%s/job/team/job/deploy/%d/"}}
+				""".formatted(item, build, base(), build);
+	}
+
+	private static String builds(String decisionId, int number) {
+		return """
+				{"_class":"org.jenkinsci.plugins.workflow.job.WorkflowJob","builds":[
+				  {"_class":"org.jenkinsci.plugins.workflow.job.WorkflowRun","number":%d,"url":"%s/job/team/job/deploy/%d/",
+				   "actions":[{"_class":"hudson.model.CauseAction"},
+				     {"_class":"hudson.model.ParametersAction","parameters":[
+				       {"_class":"hudson.model.StringParameterValue","name":"ISSUE","value":"OPS-17"},
+				       {"_class":"hudson.model.StringParameterValue","name":"TOLLGATE_DECISION_ID","value":"%s"}]}]},
+				  {"_class":"org.jenkinsci.plugins.workflow.job.WorkflowRun","number":%d,"url":"%s/job/team/job/deploy/%d/",
+				   "actions":[{}]}]}
+				""".formatted(number, base(), number, decisionId, number - 1, base(), number - 1);
+	}
+
+	private static Target target(String baseUrl, String job) {
+		Map<String, String> parameters = new LinkedHashMap<>();
+		parameters.put("ISSUE", "{{issue.key}}");
+		parameters.put("NOTE", "a&b=c d+e");
+		return new Target("jenkins-deploy", Target.Kind.JENKINS, baseUrl, null, null, null, job, null,
+				"file:/run/secrets/jenkins", null, null, parameters, null, null, null);
+	}
+
+	private static TriggerRequest request(Target target) {
+		return new TriggerRequest(DECISION, "delivery-1", 7L, "deploy", target.name(), "10001", "OPS-17", "OPS",
+				"Story", "In Progress", "Ready", "5b10a2844c20165700ede21g", false);
+	}
+
+	private static PipelineClient.TriggerCall call(Target target, int attempt) {
+		TriggerRequest request = request(target);
+		return new PipelineClient.TriggerCall(target, request, Templates.render(target.templateValues(), request),
+				new Secret(CREDENTIAL), attempt);
+	}
+
+	private static int closedPort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+
+}
