@@ -18,10 +18,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.tollgate.approval.Approvals;
+import dev.tollgate.approval.VoteRequest;
 import dev.tollgate.audit.AuditEvent;
 import dev.tollgate.audit.AuditEventType;
 import dev.tollgate.audit.AuditLog;
-import dev.tollgate.identity.JiraIdentity;
+import dev.tollgate.identity.ActorRoleResolver;
 import dev.tollgate.jira.CommentProperties;
 import dev.tollgate.jira.CommentRequest;
 import dev.tollgate.jira.JiraUnavailable;
@@ -33,12 +35,10 @@ import dev.tollgate.job.JobOutcome;
 import dev.tollgate.job.JobQueue;
 import dev.tollgate.outbound.OutboundRefused;
 import dev.tollgate.pipeline.TriggerRequest;
-import dev.tollgate.policy.ActorRoles;
 import dev.tollgate.policy.Decision;
 import dev.tollgate.policy.DecisionEngine;
 import dev.tollgate.policy.PolicySnapshot;
 import dev.tollgate.policy.PolicySnapshots;
-import dev.tollgate.policy.RoleBinding;
 import dev.tollgate.policy.Rule;
 import dev.tollgate.policy.Transition;
 import dev.tollgate.webhook.JiraEvent;
@@ -65,7 +65,7 @@ class EvaluateJobHandler implements JobHandler {
 
 	private final PolicySnapshots snapshots;
 
-	private final JiraIdentity identity;
+	private final ActorRoleResolver roleResolver;
 
 	private final JobQueue jobs;
 
@@ -77,14 +77,17 @@ class EvaluateJobHandler implements JobHandler {
 
 	private final CommentProperties comments;
 
-	EvaluateJobHandler(JsonMapper json, AuditLog audit, PolicySnapshots snapshots, JiraIdentity identity,
-			JobQueue jobs, MeterRegistry registry, Reverts reverts, CommentProperties comments) {
+	private final Approvals approvals;
+
+	EvaluateJobHandler(JsonMapper json, AuditLog audit, PolicySnapshots snapshots, ActorRoleResolver roleResolver,
+			JobQueue jobs, MeterRegistry registry, Reverts reverts, CommentProperties comments, Approvals approvals) {
+		this.approvals = approvals;
 		this.reverts = reverts;
 		this.comments = comments;
 		this.json = json;
 		this.audit = audit;
 		this.snapshots = snapshots;
-		this.identity = identity;
+		this.roleResolver = roleResolver;
 		this.jobs = jobs;
 		this.registry = registry;
 		this.latency = Timer.builder("tollgate.decision.latency")
@@ -102,9 +105,9 @@ class EvaluateJobHandler implements JobHandler {
 	public JobOutcome handle(Job job) {
 		JiraEvent event = this.json.readValue(job.payload(), JiraEvent.class);
 		if (event.type() == JiraEvent.Type.APPROVAL_COMMAND) {
-			// Votes are handled by the approval gate; until one is open for this issue there is nothing to count.
-			log.debug("Approval command on {} received; no approval request handling yet", event.issue().key());
-			return JobOutcome.done();
+			VoteRequest vote = VoteRequest.fromComment(event.issue().id(), event.issue().key(),
+					event.issue().projectKey(), event.actorAccountId(), event.comment().id(), event.comment().text());
+			return JobOutcome.done(() -> this.jobs.enqueue(VoteRequest.JOB_KIND, vote.dedupKey(), vote));
 		}
 		PolicySnapshot snapshot = this.snapshots.current();
 		Transition transition = new Transition(event.issue().projectKey(), event.issue().type(), event.status().from(),
@@ -121,7 +124,8 @@ class EvaluateJobHandler implements JobHandler {
 		}
 		Set<String> roles;
 		try {
-			roles = DecisionEngine.anyRuleMatches(transition, snapshot) ? actorRoles(snapshot, transition) : Set.of();
+			roles = DecisionEngine.anyRuleMatches(transition, snapshot)
+					? this.roleResolver.rolesOf(snapshot, transition.projectKey(), transition.actorAccountId()) : Set.of();
 		}
 		catch (JiraUnavailable ex) {
 			return JobOutcome.retryLater("Actor roles unknown: " + ex.getMessage(), ex.retryAfter());
@@ -133,21 +137,10 @@ class EvaluateJobHandler implements JobHandler {
 		return JobOutcome.done(() -> record(job, event, transition, roles, decisions, snapshot.version()));
 	}
 
-	private Set<String> actorRoles(PolicySnapshot snapshot, Transition transition) {
-		String actor = transition.actorAccountId();
-		if (actor == null) {
-			return Set.of();
-		}
-		String project = transition.projectKey();
-		Set<String> groups = ActorRoles.needs(snapshot, RoleBinding.SubjectType.GROUP, project)
-				? this.identity.groupsOf(actor) : Set.of();
-		Set<String> projectRoles = ActorRoles.needs(snapshot, RoleBinding.SubjectType.PROJECT_ROLE, project)
-				? this.identity.projectRolesOf(project, actor) : Set.of();
-		return ActorRoles.resolve(snapshot, project, actor, groups, projectRoles);
-	}
-
 	private void record(Job job, JiraEvent event, Transition transition, Set<String> roles, List<Decision> decisions,
 			long policyVersion) {
+		// Leaving a gated status before the quorum cancels the open request (first, so a new one can open).
+		this.approvals.issueMoved(event.issue().id(), transition.fromStatus(), transition.toStatus());
 		for (Decision decision : decisions) {
 			Rule rule = decision.rule();
 			UUID decisionId = decisionId(job, rule);
@@ -180,12 +173,18 @@ class EvaluateJobHandler implements JobHandler {
 						rule.name(), rule.comment() && this.comments.enabled());
 				this.jobs.enqueue(RevertRequest.JOB_KIND, revert.dedupKey(), revert);
 			}
-			if (triggers) {
+			boolean gated = decision.outcome() == Decision.Outcome.PENDING_APPROVAL && !decision.dryRun();
+			if (triggers || gated) {
 				TriggerRequest trigger = new TriggerRequest(decisionId, event.deliveryId(), rule.id(), rule.name(),
 						rule.target(), event.issue().id(), event.issue().key(), event.issue().projectKey(),
 						event.issue().type(), transition.fromStatus(), transition.toStatus(), event.actorAccountId(),
 						rule.comment());
-				this.jobs.enqueue(TriggerRequest.JOB_KIND, trigger.dedupKey(), trigger);
+				if (triggers) {
+					this.jobs.enqueue(TriggerRequest.JOB_KIND, trigger.dedupKey(), trigger);
+				}
+				else {
+					this.approvals.open(rule, trigger);
+				}
 			}
 		}
 		afterCommit(() -> decisions.forEach((decision) -> {

@@ -96,6 +96,24 @@ public final class JiraPayloads {
 				""".formatted(issueId, commentId, text);
 	}
 
+	/** A comment on {@code <projectKey>-<issueId>} by {@code author}. */
+	public static String comment(String issueId, String projectKey, String commentId, String author, String text) {
+		return """
+				{
+				  "timestamp": 1767225601000,
+				  "webhookEvent": "comment_created",
+				  "comment": {
+				    "id": "%2$s",
+				    "author": { "accountId": "%4$s", "displayName": "Someone" },
+				    "body": "%5$s",
+				    "created": "2026-01-01T00:00:01.000+0000"
+				  },
+				  "issue": { "id": "%1$s", "key": "%3$s-%1$s",
+				    "fields": { "project": { "key": "%3$s" }, "issuetype": { "name": "Task" } } }
+				}
+				""".formatted(issueId, commentId, projectKey, author, text);
+	}
+
 	public static String otherEvent() {
 		return """
 				{ "timestamp": 1767225602000, "webhookEvent": "project_created",

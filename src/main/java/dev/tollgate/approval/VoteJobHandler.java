@@ -1,0 +1,100 @@
+package dev.tollgate.approval;
+
+import java.util.Optional;
+import java.util.Set;
+
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.tollgate.audit.AuditEvent;
+import dev.tollgate.audit.AuditEventType;
+import dev.tollgate.audit.AuditLog;
+import dev.tollgate.identity.ActorRoleResolver;
+import dev.tollgate.jira.CommentRequest;
+import dev.tollgate.jira.JiraUnavailable;
+import dev.tollgate.job.Job;
+import dev.tollgate.job.JobHandler;
+import dev.tollgate.job.JobOutcome;
+import dev.tollgate.job.JobQueue;
+import dev.tollgate.outbound.OutboundRefused;
+import dev.tollgate.policy.PolicySnapshots;
+import org.springframework.stereotype.Component;
+
+/**
+ * The {@code VOTE} job: resolves the voter's roles (like any actor: users, groups, project roles;
+ * a Jira outage means retry, never "not an approver") and counts the vote.
+ */
+@Component
+class VoteJobHandler implements JobHandler {
+
+	private final JsonMapper json;
+
+	private final Approvals approvals;
+
+	private final ActorRoleResolver roles;
+
+	private final PolicySnapshots snapshots;
+
+	private final AuditLog audit;
+
+	private final JobQueue jobs;
+
+	VoteJobHandler(JsonMapper json, Approvals approvals, ActorRoleResolver roles, PolicySnapshots snapshots,
+			AuditLog audit, JobQueue jobs) {
+		this.json = json;
+		this.approvals = approvals;
+		this.roles = roles;
+		this.snapshots = snapshots;
+		this.audit = audit;
+		this.jobs = jobs;
+	}
+
+	@Override
+	public String kind() {
+		return VoteRequest.JOB_KIND;
+	}
+
+	@Override
+	public JobOutcome handle(Job job) {
+		VoteRequest vote = this.json.readValue(job.payload(), VoteRequest.class);
+		Optional<Approvals.Stored> request = (vote.requestId() != null) ? this.approvals.find(vote.requestId())
+				: this.approvals.pendingFor(vote.issueId());
+		if (request.isEmpty()) {
+			return JobOutcome.done(() -> noRequest(vote));
+		}
+		Approvals.Stored found = request.get();
+		if (!found.status().equals("PENDING")) {
+			return JobOutcome.done(() -> this.approvals.refuse(found, vote,
+					"approval request " + found.id() + " is already closed (" + found.status() + ")"));
+		}
+		Set<String> voterRoles;
+		try {
+			voterRoles = this.roles.rolesOf(this.snapshots.current(), found.projectKey(), vote.voter());
+		}
+		catch (JiraUnavailable ex) {
+			return JobOutcome.retryLater("Voter roles unknown: " + ex.getMessage(), ex.retryAfter());
+		}
+		catch (OutboundRefused ex) {
+			return JobOutcome.retryLater("Voter roles unknown: " + ex.getMessage(), null);
+		}
+		return JobOutcome.done(() -> this.approvals.castVote(found.id(), vote, voterRoles));
+	}
+
+	/** A vote on nothing is answered on the issue once, not with an error. */
+	private void noRequest(VoteRequest vote) {
+		long eventId = this.audit.append(AuditEvent.of(AuditEventType.APPROVAL_VOTED,
+				"A vote by " + vote.voter() + " found no open approval request"
+						+ ((vote.issueKey() != null) ? " on " + vote.issueKey() : "") + ".")
+			.outcome("REJECTED")
+			.issue(vote.issueId(), vote.issueKey(), vote.projectKey(), null)
+			.actor(vote.voter())
+			.build());
+		if (vote.issueKey() != null) {
+			CommentRequest comment = CommentRequest.on(vote.issueKey(), eventId)
+				.strong("VOTE NOT COUNTED")
+				.text(": there is no open approval request on this issue.")
+				.build();
+			this.jobs.enqueueOrdered(CommentRequest.JOB_KIND, comment.dedupKey(), comment, comment.orderingKey());
+		}
+	}
+
+}

@@ -1,0 +1,6 @@
+/**
+ * Approval gates: requests opened by {@code PENDING_APPROVAL} decisions, votes from Jira comments
+ * ({@code /approve}, {@code /deny <reason>}) or the admin API, quorum, separation of duties, expiry
+ * and cancellation. Entry point: {@link dev.tollgate.approval.Approvals}.
+ */
+package dev.tollgate.approval;
