@@ -12,6 +12,14 @@ BEGIN
     EXECUTE format('GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA tollgate TO %I', app_role);
     -- The audit log is append-only for the application: no UPDATE, DELETE or TRUNCATE.
     EXECUTE format('REVOKE UPDATE, DELETE, TRUNCATE ON tollgate.audit_event FROM %I', app_role);
+    -- The hash chain and the purge checkpoints likewise: seals are inserted by the sealer, never changed;
+    -- checkpoints are written only by tollgate.audit_purge() (SECURITY DEFINER), the one audited way to
+    -- delete audit rows (retention), which the role may call but not imitate.
+    IF to_regclass('tollgate.audit_seal') IS NOT NULL THEN
+        EXECUTE format('REVOKE UPDATE, DELETE, TRUNCATE ON tollgate.audit_seal FROM %I', app_role);
+        EXECUTE format('REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON tollgate.audit_checkpoint FROM %I', app_role);
+        EXECUTE format('GRANT EXECUTE ON FUNCTION tollgate.audit_purge(BIGINT, TIMESTAMPTZ) TO %I', app_role);
+    END IF;
     EXECUTE format('REVOKE ALL ON tollgate.flyway_schema_history FROM %I', app_role);
     EXECUTE format('GRANT SELECT ON tollgate.flyway_schema_history TO %I', app_role);
 END

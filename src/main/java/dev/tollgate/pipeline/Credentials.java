@@ -63,7 +63,8 @@ class Credentials {
 			}
 			return cached.secret();
 		}
-		throw TriggerFailure.permanent("Credential reference " + reference + " is neither env:NAME nor file:/path.");
+		// Not echoed: a value that is not a reference may be a secret pasted by mistake.
+		throw TriggerFailure.permanent("The target's credentialRef is neither env:NAME nor file:/path.");
 	}
 
 	private static Secret read(Path path, String reference) {

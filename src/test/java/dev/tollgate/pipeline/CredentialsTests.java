@@ -1,0 +1,77 @@
+package dev.tollgate.pipeline;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class CredentialsTests {
+
+	@TempDir
+	Path dir;
+
+	private Instant now = Instant.parse("2026-11-26T10:00:00Z");
+
+	private final Credentials credentials = new Credentials(Map.of("GITHUB_TOKEN", " ghp_value ")::get, new Clock() {
+		@Override
+		public Instant instant() {
+			return CredentialsTests.this.now;
+		}
+
+		@Override
+		public java.time.ZoneId getZone() {
+			return ZoneOffset.UTC;
+		}
+
+		@Override
+		public Clock withZone(java.time.ZoneId zone) {
+			return this;
+		}
+	});
+
+	@Test
+	void environmentReference() {
+		assertThat(this.credentials.resolve("env:GITHUB_TOKEN").reveal()).isEqualTo("ghp_value");
+	}
+
+	@Test
+	void fileReferenceIsReReadAfterAMinuteSoRotationNeedsNoRestart() throws Exception {
+		Path file = this.dir.resolve("token");
+		Files.writeString(file, "first\n");
+		assertThat(this.credentials.resolve("file:" + file).reveal()).isEqualTo("first");
+		Files.writeString(file, "second");
+		this.now = this.now.plus(Duration.ofSeconds(30));
+		assertThat(this.credentials.resolve("file:" + file).reveal()).as("cached").isEqualTo("first");
+		this.now = this.now.plus(Duration.ofSeconds(31));
+		assertThat(this.credentials.resolve("file:" + file).reveal()).isEqualTo("second");
+	}
+
+	@Test
+	void missingCredentialsFailPermanentlyNamingOnlyTheReference() {
+		assertThatExceptionOfType(TriggerFailure.class).isThrownBy(() -> this.credentials.resolve("env:NOPE"))
+			.satisfies((f) -> assertThat(f.permanent()).isTrue())
+			.withMessageContaining("env:NOPE");
+		assertThatExceptionOfType(TriggerFailure.class)
+			.isThrownBy(() -> this.credentials.resolve("file:" + this.dir.resolve("absent")))
+			.satisfies((f) -> assertThat(f.permanent()).isTrue());
+		assertThatExceptionOfType(TriggerFailure.class).isThrownBy(() -> this.credentials.resolve("ghp_plaintext"))
+			.withMessageNotContaining("ghp_plaintext".substring(4));
+	}
+
+	@Test
+	void aSecretNeverPrintsItself() {
+		Secret secret = this.credentials.resolve("env:GITHUB_TOKEN");
+		assertThat(secret.toString()).doesNotContain("ghp_value");
+		assertThat(String.valueOf(secret)).doesNotContain("ghp_value");
+	}
+
+}
