@@ -1,0 +1,41 @@
+package dev.tollgate.deploy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs after {@code package}: replays the Dockerfile's extract-and-launch steps on the built jar
+ * ({@code scripts/check-layered-jar.sh}) and checks that the service starts from the layered layout,
+ * so the image's layout is proven without a Docker engine.
+ */
+class LayeredJarLaunchTests {
+
+	@Test
+	void theServiceStartsFromTheLayeredLayout() throws Exception {
+		Path jar = Path.of(System.getProperty("tollgate.jar", "target/tollgate.jar"));
+		assertThat(jar).exists();
+		Path log = Files.createTempFile("layered-jar", ".log");
+		Process process = new ProcessBuilder(List.of("bash", "scripts/check-layered-jar.sh", jar.toString()))
+			.redirectErrorStream(true)
+			.redirectOutput(log.toFile())
+			.start();
+		try {
+			boolean finished = process.waitFor(150, TimeUnit.SECONDS);
+			String output = Files.readString(log, StandardCharsets.UTF_8);
+			assertThat(finished).as(output).isTrue();
+			assertThat(process.exitValue()).as(output).isZero();
+		}
+		finally {
+			process.destroyForcibly();
+			Files.deleteIfExists(log);
+		}
+	}
+
+}
