@@ -4,10 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.tollgate.outbound.OutboundPolicy;
 import dev.tollgate.outbound.OutboundRefused;
+import dev.tollgate.outbound.RetryAfter;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.http.HttpHeaders;
@@ -305,25 +303,8 @@ public class JiraClient implements DisposableBean {
 			throw JiraUnavailable.unreadable(call, "not the expected JSON (" + ex.getOriginalMessage() + ")");
 		}
 	}
-
-	/**
-	 * {@code Retry-After} as delay-seconds or HTTP-date (RFC 9110); {@code null} if absent or
-	 * unreadable.
-	 */
 	static @Nullable Instant parseRetryAfter(@Nullable String value, Instant now) {
-		if (value == null || value.isBlank()) {
-			return null;
-		}
-		String trimmed = value.strip();
-		try {
-			if (trimmed.chars().allMatch(Character::isDigit)) {
-				return now.plusSeconds(Long.parseLong(trimmed));
-			}
-			return ZonedDateTime.parse(trimmed, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-		}
-		catch (NumberFormatException | DateTimeException | ArithmeticException ex) {
-			return null;
-		}
+		return RetryAfter.parse(value, now);
 	}
 
 	private static long roleId(String path, String roleUrl) {

@@ -20,7 +20,6 @@ import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
@@ -39,6 +38,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.tollgate.outbound.RetryAfter;
 import dev.tollgate.outbound.OutboundPolicy;
 import dev.tollgate.outbound.OutboundRefused;
 import dev.tollgate.policy.Target;
@@ -789,22 +789,9 @@ class GitHubActionsClient implements PipelineClient, DisposableBean {
 	private static String redact(String text, String hidden) {
 		return (hidden != null && !hidden.isEmpty()) ? text.replace(hidden, "[hidden]") : text;
 	}
-
 	/** {@code Retry-After} as delay-seconds or HTTP-date; {@code null} if absent or unreadable. */
 	static Instant retryAfter(String value, Instant now) {
-		if (value == null || value.isBlank()) {
-			return null;
-		}
-		String trimmed = value.strip();
-		try {
-			if (trimmed.chars().allMatch(Character::isDigit)) {
-				return now.plusSeconds(Long.parseLong(trimmed));
-			}
-			return ZonedDateTime.parse(trimmed, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-		}
-		catch (NumberFormatException | DateTimeException | ArithmeticException ex) {
-			return null;
-		}
+		return RetryAfter.parse(value, now);
 	}
 
 	private static Instant epochSeconds(String value) {

@@ -1,17 +1,12 @@
 package dev.tollgate.pipeline;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,10 +14,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
 
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.tollgate.outbound.RetryAfter;
 import dev.tollgate.outbound.OutboundPolicy;
 import dev.tollgate.outbound.OutboundRefused;
 import dev.tollgate.policy.Target;
@@ -38,6 +33,14 @@ import org.springframework.util.StringUtils;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.util.UriUtils;
+
+import static dev.tollgate.pipeline.PipelineHttp.bounded;
+import static dev.tollgate.pipeline.PipelineHttp.formEncode;
+import static dev.tollgate.pipeline.PipelineHttp.parse;
+import static dev.tollgate.pipeline.PipelineHttp.queryEncode;
+import static dev.tollgate.pipeline.PipelineHttp.readBounded;
+import static dev.tollgate.pipeline.PipelineHttp.scalar;
+import static dev.tollgate.pipeline.PipelineHttp.withoutQuery;
 
 /**
  * Starts GitLab CI/CD pipelines (external-apis.md section 4), on gitlab.com or a self-managed
@@ -75,9 +78,9 @@ class GitLabPipelineClient implements PipelineClient, DisposableBean {
 	/** Pipelines created longer ago than this are not candidates for an earlier attempt's run. */
 	static final Duration LOOKUP_WINDOW = Duration.ofHours(6);
 
-	static final int MAX_RESPONSE_BYTES = 1024 * 1024;
+	static final int MAX_RESPONSE_BYTES = PipelineHttp.MAX_RESPONSE_BYTES;
 
-	static final int MAX_REASON_CHARS = 300;
+	static final int MAX_REASON_CHARS = PipelineHttp.MAX_REASON_CHARS;
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -334,24 +337,6 @@ class GitLabPipelineClient implements PipelineClient, DisposableBean {
 		}
 	}
 
-	private static byte[] readBounded(InputStream in) throws IOException {
-		try (in) {
-			return in.readNBytes(MAX_RESPONSE_BYTES);
-		}
-	}
-
-	private static JsonNode parse(byte[] body) {
-		if (body.length == 0) {
-			return null;
-		}
-		try {
-			return JSON.readTree(body);
-		}
-		catch (JacksonException ex) {
-			return null;
-		}
-	}
-
 	/**
 	 * GitLab's {@code message} (a string, or an object such as {@code {"base":["Reference not
 	 * found"]}}), else {@code error}, else the start of the body; bounded.
@@ -391,35 +376,14 @@ class GitLabPipelineClient implements PipelineClient, DisposableBean {
 		return (text != null) ? text : value.toString();
 	}
 
-	private static String bounded(String text) {
-		String oneLine = text.replaceAll("\\s+", " ").strip();
-		return (oneLine.length() <= MAX_REASON_CHARS) ? oneLine : oneLine.substring(0, MAX_REASON_CHARS) + "…";
-	}
-
-	private static String scalar(JsonNode node) {
-		if (node == null || !(node.isString() || node.isNumber() || node.isBoolean())) {
-			return null;
-		}
-		return node.asString();
-	}
-
 	/**
 	 * {@code Retry-After} (seconds or HTTP-date), else GitLab's {@code RateLimit-Reset} (Unix
 	 * seconds); {@code null} if neither is usable.
 	 */
 	static Instant retryAfter(HttpHeaders headers, Instant now) {
-		String value = headers.getFirst(HttpHeaders.RETRY_AFTER);
-		if (StringUtils.hasText(value)) {
-			String trimmed = value.strip();
-			try {
-				if (trimmed.chars().allMatch(Character::isDigit)) {
-					return now.plusSeconds(Long.parseLong(trimmed));
-				}
-				return ZonedDateTime.parse(trimmed, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-			}
-			catch (NumberFormatException | DateTimeException | ArithmeticException ex) {
-				// fall through to RateLimit-Reset
-			}
+		Instant retryAfter = RetryAfter.parse(headers.getFirst(HttpHeaders.RETRY_AFTER), now);
+		if (retryAfter != null) {
+			return retryAfter;
 		}
 		String reset = headers.getFirst("RateLimit-Reset");
 		if (StringUtils.hasText(reset) && reset.strip().chars().allMatch(Character::isDigit)) {
@@ -478,19 +442,6 @@ class GitLabPipelineClient implements PipelineClient, DisposableBean {
 			}
 		}
 		return UriUtils.encodePathSegment(trimmed, StandardCharsets.UTF_8);
-	}
-
-	private static String formEncode(String value) {
-		return URLEncoder.encode(value, StandardCharsets.UTF_8);
-	}
-
-	private static String queryEncode(String value) {
-		return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
-	}
-
-	private static String withoutQuery(String path) {
-		int query = path.indexOf('?');
-		return (query < 0) ? path : path.substring(0, query);
 	}
 
 	private record Response(int status, HttpHeaders headers, byte[] body) {

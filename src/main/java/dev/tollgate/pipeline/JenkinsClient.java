@@ -1,15 +1,9 @@
 package dev.tollgate.pipeline;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,10 +12,10 @@ import java.util.StringJoiner;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.tollgate.outbound.RetryAfter;
 import dev.tollgate.outbound.OutboundPolicy;
 import dev.tollgate.outbound.OutboundRefused;
 import dev.tollgate.policy.Target;
@@ -37,6 +31,14 @@ import org.springframework.util.StringUtils;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.util.UriUtils;
+
+import static dev.tollgate.pipeline.PipelineHttp.bounded;
+import static dev.tollgate.pipeline.PipelineHttp.formEncode;
+import static dev.tollgate.pipeline.PipelineHttp.parse;
+import static dev.tollgate.pipeline.PipelineHttp.queryEncode;
+import static dev.tollgate.pipeline.PipelineHttp.readBounded;
+import static dev.tollgate.pipeline.PipelineHttp.scalar;
+import static dev.tollgate.pipeline.PipelineHttp.withoutQuery;
 
 /**
  * Starts Jenkins builds (external-apis.md section 5): {@code POST {base}/job/team/job/deploy/buildWithParameters},
@@ -65,9 +67,9 @@ class JenkinsClient implements PipelineClient, DisposableBean {
 	/** The build lookup: the last 20 builds with their parameters. */
 	static final String BUILDS_TREE = "builds[number,url,actions[parameters[name,value]]]{0,20}";
 
-	static final int MAX_RESPONSE_BYTES = 1024 * 1024;
+	static final int MAX_RESPONSE_BYTES = PipelineHttp.MAX_RESPONSE_BYTES;
 
-	static final int MAX_REASON_CHARS = 300;
+	static final int MAX_REASON_CHARS = PipelineHttp.MAX_REASON_CHARS;
 
 	private static final Pattern QUEUE_ITEM = Pattern.compile("/queue/item/(\\d+)/?$");
 
@@ -328,52 +330,9 @@ class JenkinsClient implements PipelineClient, DisposableBean {
 		parameters.forEach((name, value) -> form.add(formEncode(name) + "=" + formEncode(value)));
 		return form.toString().getBytes(StandardCharsets.UTF_8);
 	}
-
-	private static byte[] readBounded(InputStream in) throws IOException {
-		try (in) {
-			return in.readNBytes(MAX_RESPONSE_BYTES);
-		}
-	}
-
-	private static JsonNode parse(byte[] body) {
-		if (body.length == 0) {
-			return null;
-		}
-		try {
-			return JSON.readTree(body);
-		}
-		catch (JacksonException ex) {
-			return null;
-		}
-	}
-
-	private static String scalar(JsonNode node) {
-		if (node == null || !(node.isString() || node.isNumber() || node.isBoolean())) {
-			return null;
-		}
-		return node.asString();
-	}
-
-	private static String bounded(String text) {
-		String oneLine = text.replaceAll("\\s+", " ").strip();
-		return (oneLine.length() <= MAX_REASON_CHARS) ? oneLine : oneLine.substring(0, MAX_REASON_CHARS) + "…";
-	}
-
 	/** {@code Retry-After} as delay-seconds or HTTP-date; {@code null} if absent or unreadable. */
 	static Instant retryAfter(String value, Instant now) {
-		if (!StringUtils.hasText(value)) {
-			return null;
-		}
-		String trimmed = value.strip();
-		try {
-			if (trimmed.chars().allMatch(Character::isDigit)) {
-				return now.plusSeconds(Long.parseLong(trimmed));
-			}
-			return ZonedDateTime.parse(trimmed, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-		}
-		catch (NumberFormatException | DateTimeException | ArithmeticException ex) {
-			return null;
-		}
+		return RetryAfter.parse(value, now);
 	}
 
 	/** The base URL without a trailing slash; a context path such as {@code /jenkins} is kept. */
@@ -445,19 +404,6 @@ class JenkinsClient implements PipelineClient, DisposableBean {
 		catch (IllegalArgumentException ex) {
 			return "";
 		}
-	}
-
-	private static String formEncode(String value) {
-		return URLEncoder.encode(value, StandardCharsets.UTF_8);
-	}
-
-	private static String queryEncode(String value) {
-		return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
-	}
-
-	private static String withoutQuery(String path) {
-		int query = path.indexOf('?');
-		return (query < 0) ? path : path.substring(0, query);
 	}
 
 	private record Response(int status, HttpHeaders headers, byte[] body) {
