@@ -2,8 +2,8 @@ package dev.tollgate.admin;
 
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Size;
 
 import dev.tollgate.approval.ApprovalRequest;
@@ -24,7 +24,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code /approvals}: the requests with who voted when, and votes by approver tokens. A vote is
  * queued (202) and counted like a Jira {@code /approve}: the voter's roles may need Jira, and no
- * request thread ever waits on Jira.
+ * request thread ever waits on Jira. One queued vote per token account and request: repeats are
+ * no-ops, so a token cannot flood the queue.
  */
 @RestController
 @RequestMapping("/api/v1/approvals")
@@ -49,13 +50,13 @@ class ApprovalController {
 	}
 
 	@PostMapping("/{id}/approve")
-	ResponseEntity<Map<String, Object>> approve(@PathVariable long id, @RequestBody(required = false) VoteBody body,
+	ResponseEntity<Map<String, Object>> approve(@PathVariable long id, @Valid @RequestBody(required = false) VoteBody body,
 			@AuthenticationPrincipal TokenPrincipal caller) {
 		return vote(id, true, body, caller);
 	}
 
 	@PostMapping("/{id}/deny")
-	ResponseEntity<Map<String, Object>> deny(@PathVariable long id, @RequestBody(required = false) VoteBody body,
+	ResponseEntity<Map<String, Object>> deny(@PathVariable long id, @Valid @RequestBody(required = false) VoteBody body,
 			@AuthenticationPrincipal TokenPrincipal caller) {
 		return vote(id, false, body, caller);
 	}
@@ -68,7 +69,7 @@ class ApprovalController {
 			throw new PolicyProblems.NotFound("No approval request with id " + id + ".");
 		}
 		VoteRequest vote = new VoteRequest(id, null, null, null, caller.accountId(), approve,
-				(body != null) ? body.reason() : null, VoteRequest.Source.API, UUID.randomUUID().toString());
+				(body != null) ? body.reason() : null, VoteRequest.Source.API, id + ":" + caller.accountId());
 		this.jobs.enqueue(VoteRequest.JOB_KIND, vote.dedupKey(), vote);
 		return ResponseEntity.accepted().body(Map.of("requestId", id, "status", "QUEUED"));
 	}

@@ -94,6 +94,16 @@ class EvaluateJobHandler implements JobHandler {
 			.description("Time from receiving a Jira delivery to its decision")
 			.publishPercentileHistogram()
 			.register(registry);
+		for (Decision.Outcome outcome : Decision.Outcome.values()) {
+			decisions(outcome);
+		}
+	}
+
+	private Counter decisions(Decision.Outcome outcome) {
+		return Counter.builder("tollgate.decisions")
+			.description("Decisions by outcome")
+			.tag("outcome", outcome.name())
+			.register(this.registry);
 	}
 
 	@Override
@@ -188,13 +198,38 @@ class EvaluateJobHandler implements JobHandler {
 			}
 		}
 		afterCommit(() -> decisions.forEach((decision) -> {
-			Counter.builder("tollgate.decisions")
-				.description("Decisions by outcome")
-				.tag("outcome", decision.outcome().name())
-				.register(this.registry)
-				.increment();
+			decisions(decision.outcome()).increment();
 			this.latency.record(Duration.between(event.receivedAt(), Instant.now()));
 		}));
+	}
+
+	/**
+	 * An evaluation that could not be completed (Jira unreachable for all attempts, say) is still
+	 * visible: an {@code ERROR} decision in the audit log and on the issue.
+	 */
+	@Override
+	public void buried(Job job, String reason) {
+		JiraEvent event = this.json.readValue(job.payload(), JiraEvent.class);
+		String from = (event.status() != null) ? event.status().from() : null;
+		String to = (event.status() != null) ? event.status().to() : null;
+		long eventId = this.audit.append(AuditEvent.of(AuditEventType.DECISION,
+				"Tollgate could not evaluate this " + ((event.type() == JiraEvent.Type.APPROVAL_COMMAND) ? "vote"
+						: "transition") + " and gave up: " + reason + " Nothing was started.")
+			.outcome(Decision.Outcome.ERROR.name())
+			.deliveryId(event.deliveryId())
+			.issue(event.issue().id(), event.issue().key(), event.issue().projectKey(), event.issue().type())
+			.actor(event.actorAccountId())
+			.transition(from, to)
+			.decisionId(decisionId(job, null))
+			.build());
+		if (this.comments.enabled()) {
+			CommentRequest comment = CommentRequest.on(event.issue().key(), eventId)
+				.strong("ERROR")
+				.text(": Tollgate could not evaluate this change (" + reason
+						+ "). Nothing was started; operators can see the dead job and retry it.")
+				.build();
+			this.jobs.enqueueOrdered(CommentRequest.JOB_KIND, comment.dedupKey(), comment, comment.orderingKey());
+		}
 	}
 
 	/** Stable across retries of the same job: the same evaluation always yields the same ids. */

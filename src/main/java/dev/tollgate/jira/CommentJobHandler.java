@@ -42,6 +42,9 @@ class CommentJobHandler implements JobHandler {
 		this.properties = properties;
 		this.jdbc = jdbc;
 		this.registry = registry;
+		for (String result : new String[] { "POSTED", "RATE_LIMITED", "FAILED", "REJECTED", "DISABLED" }) {
+			counter(result);
+		}
 	}
 
 	@Override
@@ -58,7 +61,7 @@ class CommentJobHandler implements JobHandler {
 		CommentRequest request = this.json.readValue(job.payload(), CommentRequest.class);
 		String marker = marker(request.auditEventId());
 		try {
-			if (job.attempts() > 1) {
+			if (job.triedBefore()) {
 				Optional<String> existing = this.jira.findComment(request.issueKey(), marker);
 				if (existing.isPresent()) {
 					count("POSTED");
@@ -81,7 +84,8 @@ class CommentJobHandler implements JobHandler {
 
 	/** The text that identifies Tollgate's comment for one audit event. */
 	static String marker(long auditEventId) {
-		return "Tollgate audit event #" + auditEventId;
+		// The full stop ends the number, so #12 never matches #123.
+		return "Tollgate audit event #" + auditEventId + ".";
 	}
 
 	/** The request JSON: an ADF document (version 1), and the configured visibility. */
@@ -127,11 +131,14 @@ class CommentJobHandler implements JobHandler {
 	}
 
 	private void count(String result) {
-		Counter.builder("tollgate.jira.comments")
+		counter(result).increment();
+	}
+
+	private Counter counter(String result) {
+		return Counter.builder("tollgate.jira.comments")
 			.description("Jira comment attempts by result")
 			.tag("result", result)
-			.register(this.registry)
-			.increment();
+			.register(this.registry);
 	}
 
 }

@@ -251,8 +251,8 @@ public class JiraClient implements DisposableBean {
 	}
 
 	/**
-	 * One call to Jira, with its failures mapped. Comments and transitions will go through here too
-	 * (with a request body), so auth, limits and error mapping stay in one place.
+	 * One read from Jira, with its failures mapped (writes go through {@link #send}, whose client
+	 * errors are permanent).
 	 * @param path a URI template; it, not the expanded URI, appears in messages
 	 * @return the parsed body, or empty on 404
 	 */

@@ -66,6 +66,11 @@ class RevertJobHandler implements JobHandler {
 				return JobOutcome.done(() -> record(request, AuditEventType.REVERT_FAILED,
 						"The denied transition could not be reverted: " + ex.getMessage()));
 			}
+			catch (JiraUnavailable ex) {
+				// Not made (as far as we know): a stale marker would let a real user move skip evaluation.
+				this.reverts.forget(expected);
+				throw ex;
+			}
 			return JobOutcome.done(() -> record(request, AuditEventType.TRANSITION_REVERTED,
 					request.issueKey() + " was moved back to '" + request.backTo() + "' because rule '"
 							+ request.ruleName() + "' denied the transition to '" + request.deniedTo() + "'."));

@@ -1,7 +1,8 @@
 /**
- * The Jira Cloud REST client: user groups and project roles now, comments and transitions later.
- * Entry point: {@link dev.tollgate.jira.JiraClient}. Every failure that a retry could cure, and every
- * misconfiguration, surfaces as {@link dev.tollgate.jira.JiraUnavailable} so that callers retry and
- * never mistake an outage for an answer.
+ * Jira Cloud: the REST client (user groups, project roles, comments in Atlassian Document Format,
+ * transitions), the {@code COMMENT} and {@code REVERT} jobs. Reads surface every failure a retry could
+ * cure, and every misconfiguration, as {@link dev.tollgate.jira.JiraUnavailable}, so callers retry and
+ * never mistake an outage for an answer; writes that Jira refuses for good are
+ * {@link dev.tollgate.jira.JiraRejected}.
  */
 package dev.tollgate.jira;

@@ -57,7 +57,8 @@ class JobRepository {
 				      LIMIT :limit
 				      FOR UPDATE SKIP LOCKED) due
 				WHERE j.id = due.id
-				RETURNING j.id, j.kind, j.dedup_key, j.payload::text AS payload, j.attempts, j.created_at
+				RETURNING j.id, j.kind, j.dedup_key, j.payload::text AS payload, j.attempts, j.created_at,
+				    j.last_error IS NOT NULL AS failed_before
 				""")
 			.param("worker", workerId)
 			.param("leaseSeconds", lease.toMillis() / 1000.0)
@@ -108,6 +109,18 @@ class JobRepository {
 			.update() == 1;
 	}
 
+	/** Extends the leases of jobs this worker is still running, so a slow job is never taken twice. */
+	int extendLeases(List<Long> ids, String workerId, Duration lease) {
+		return this.jdbc.sql("""
+				UPDATE tollgate.job SET locked_until = now() + make_interval(secs => :leaseSeconds)
+				WHERE id = ANY(:ids) AND status = 'RUNNING' AND locked_by = :worker
+				""")
+			.param("leaseSeconds", lease.toMillis() / 1000.0)
+			.param("ids", ids.toArray(Long[]::new))
+			.param("worker", workerId)
+			.update();
+	}
+
 	/** Puts the job back until {@code runAt} without counting this attempt. */
 	boolean defer(Job job, String workerId, Instant runAt, String reason) {
 		return this.jdbc.sql("""
@@ -126,12 +139,14 @@ class JobRepository {
 
 	/**
 	 * Gives an unfinished job back on shutdown without counting the attempt, so another replica
-	 * can take it at once instead of after the lease.
+	 * can take it at once instead of after the lease. The note in {@code last_error} makes the next
+	 * attempt check whether this one had an effect.
 	 */
 	void release(Job job, String workerId) {
 		this.jdbc.sql("""
 				UPDATE tollgate.job
-				SET status = 'PENDING', attempts = attempts - 1, locked_by = NULL, locked_until = NULL, updated_at = now()
+				SET status = 'PENDING', attempts = attempts - 1, locked_by = NULL, locked_until = NULL, updated_at = now(),
+				    last_error = COALESCE(last_error, 'released at shutdown while running')
 				WHERE id = :id AND status = 'RUNNING' AND locked_by = :worker AND attempts = :attempts
 				""")
 			.param("id", job.id())
@@ -140,7 +155,10 @@ class JobRepository {
 			.update();
 	}
 
-	/** Puts a dead job back in the queue with a fresh set of attempts. */
+	/**
+	 * Puts a dead job back in the queue with a fresh set of attempts; its last error is kept, so the
+	 * handler knows it was tried before.
+	 */
 	boolean retryDead(long id) {
 		return this.jdbc.sql("""
 				UPDATE tollgate.job
@@ -174,7 +192,7 @@ class JobRepository {
 
 	private static Job mapJob(ResultSet rs, int rowNum) throws SQLException {
 		return new Job(rs.getLong("id"), rs.getString("kind"), rs.getString("dedup_key"), rs.getString("payload"),
-				rs.getInt("attempts"), rs.getTimestamp("created_at").toInstant());
+				rs.getInt("attempts"), rs.getTimestamp("created_at").toInstant(), rs.getBoolean("failed_before"));
 	}
 
 	record KindStats(String kind, long pending, double oldestAgeSeconds, long dead) {

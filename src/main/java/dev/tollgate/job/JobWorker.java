@@ -137,8 +137,14 @@ class JobWorker implements SmartLifecycle {
 
 	private void dispatch() {
 		long pollNanos = this.properties.pollInterval().toNanos();
+		long renewEveryNanos = this.properties.lease().toNanos() / 3;
+		long lastRenewal = System.nanoTime();
 		boolean databaseWasDown = false;
 		while (this.running) {
+			if (System.nanoTime() - lastRenewal >= renewEveryNanos) {
+				renewLeases();
+				lastRenewal = System.nanoTime();
+			}
 			int free = this.slots.availablePermits();
 			int claimed = 0;
 			if (free > 0 && !this.kinds.isEmpty()) {
@@ -161,6 +167,22 @@ class JobWorker implements SmartLifecycle {
 			if (claimed == 0 || claimed == free) {
 				LockSupport.parkNanos(this, pollNanos);
 			}
+		}
+	}
+
+	/**
+	 * A heartbeat for running jobs: their leases are extended every third of the lease, so only a
+	 * worker that really died (or lost the database) lets its jobs be claimed again.
+	 */
+	private void renewLeases() {
+		if (this.inFlight.isEmpty()) {
+			return;
+		}
+		try {
+			this.jobs.extendLeases(this.inFlight.stream().map(Job::id).toList(), this.workerId, this.properties.lease());
+		}
+		catch (DataAccessException ex) {
+			log.debug("Leases not renewed: {}", describe(ex.getMostSpecificCause()));
 		}
 	}
 

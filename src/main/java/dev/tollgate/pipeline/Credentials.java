@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -22,6 +23,15 @@ import org.springframework.stereotype.Component;
 class Credentials {
 
 	static final Duration FILE_CACHE = Duration.ofSeconds(60);
+
+	/**
+	 * An admin must not be able to send Tollgate's own secrets (database password, Jira token,
+	 * webhook secrets) to a CI host of their choosing by naming them as a target's credential.
+	 */
+	private static final List<String> RESERVED_ENV_PREFIXES = List.of("SPRING_", "TOLLGATE_", "JAVA_", "PG");
+
+	private static final List<Path> RESERVED_PATHS = List.of(Path.of("/proc"), Path.of("/sys"), Path.of("/dev"),
+			Path.of("/etc"));
 
 	private final Function<String, String> environment;
 
@@ -47,14 +57,22 @@ class Credentials {
 			throw TriggerFailure.permanent("The target has no credentialRef.");
 		}
 		if (reference.startsWith("env:")) {
-			String value = this.environment.apply(reference.substring(4));
+			String name = reference.substring(4);
+			if (RESERVED_ENV_PREFIXES.stream().anyMatch(name::startsWith)) {
+				throw TriggerFailure.permanent("Credential " + reference
+						+ " names Tollgate's own configuration, which is never sent to a CI system.");
+			}
+			String value = this.environment.apply(name);
 			if (value == null || value.isBlank()) {
 				throw TriggerFailure.permanent("Credential " + reference + " is not set in the environment.");
 			}
 			return new Secret(value.strip());
 		}
 		if (reference.startsWith("file:")) {
-			Path path = Path.of(reference.substring(5));
+			Path path = Path.of(reference.substring(5)).normalize();
+			if (RESERVED_PATHS.stream().anyMatch(path::startsWith)) {
+				throw TriggerFailure.permanent("Credential " + reference + " points into a system directory.");
+			}
 			Instant now = this.clock.instant();
 			Cached cached = this.files.get(path);
 			if (cached == null || cached.readAt().plus(FILE_CACHE).isBefore(now)) {

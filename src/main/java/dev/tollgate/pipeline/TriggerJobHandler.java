@@ -62,6 +62,11 @@ class TriggerJobHandler implements JobHandler {
 		this.snapshots = snapshots;
 		this.clients = clients.stream().collect(Collectors.toUnmodifiableMap(PipelineClient::kind, Function.identity()));
 		this.registry = registry;
+		for (Target.Kind kind : Target.Kind.values()) {
+			counter(kind, "SUCCEEDED");
+			counter(kind, "FAILED");
+			timer(kind);
+		}
 	}
 
 	@Override
@@ -91,7 +96,8 @@ class TriggerJobHandler implements JobHandler {
 			Secret credential = (target.kind() == Target.Kind.NOOP) ? null : this.credentials.resolve(target.credentialRef());
 			Map<String, String> values = Templates.render(target.templateValues(), request);
 			PipelineClient.Run run = client.trigger(
-					new PipelineClient.TriggerCall(target, request, values, credential, job.attempts()));
+					new PipelineClient.TriggerCall(target, request, values, credential,
+							job.triedBefore() ? Math.max(2, job.attempts()) : 1));
 			this.breakers.succeeded(target.name());
 			record(target.kind(), "SUCCEEDED", start);
 			return JobOutcome.done(() -> succeeded(target, request, run));
@@ -99,6 +105,8 @@ class TriggerJobHandler implements JobHandler {
 		catch (TriggerFailure failure) {
 			record(target.kind(), "FAILED", start);
 			if (failure.permanent()) {
+				// The CI system answered (or the target is wrong): not an outage, so the circuit closes.
+				this.breakers.succeeded(target.name());
 				return JobOutcome.failed(failure.getMessage());
 			}
 			this.breakers.failed(target.name());
@@ -188,18 +196,23 @@ class TriggerJobHandler implements JobHandler {
 	}
 
 	private void record(Target.Kind kind, String result, long startNanos) {
-		String provider = kind.name();
-		Counter.builder("tollgate.triggers")
+		counter(kind, result).increment();
+		timer(kind).record(Duration.ofNanos(System.nanoTime() - startNanos));
+	}
+
+	private Counter counter(Target.Kind kind, String result) {
+		return Counter.builder("tollgate.triggers")
 			.description("Pipeline trigger attempts by provider and result")
-			.tag("provider", provider)
+			.tag("provider", kind.name())
 			.tag("result", result)
-			.register(this.registry)
-			.increment();
-		Timer.builder("tollgate.trigger.duration")
+			.register(this.registry);
+	}
+
+	private Timer timer(Target.Kind kind) {
+		return Timer.builder("tollgate.trigger.duration")
 			.description("Time a trigger call to the CI system took")
-			.tag("provider", provider)
-			.register(this.registry)
-			.record(Duration.ofNanos(System.nanoTime() - startNanos));
+			.tag("provider", kind.name())
+			.register(this.registry);
 	}
 
 }

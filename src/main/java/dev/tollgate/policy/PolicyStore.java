@@ -585,14 +585,27 @@ public class PolicyStore {
 			.details(details)
 			.build());
 		this.jdbc.sql("UPDATE tollgate.policy_version SET version = version + 1 WHERE id = 1").update();
-		if (TransactionSynchronizationManager.isSynchronizationActive()) {
-			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-				@Override
-				public void afterCommit() {
-					PolicyStore.this.snapshots.refresh();
-				}
-			});
+		refreshAfterCommit();
+	}
+
+	/** One snapshot reload per transaction, however many objects a policy document changed. */
+	private void refreshAfterCommit() {
+		if (!TransactionSynchronizationManager.isSynchronizationActive()
+				|| TransactionSynchronizationManager.hasResource(this)) {
+			return;
 		}
+		TransactionSynchronizationManager.bindResource(this, Boolean.TRUE);
+		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+			@Override
+			public void afterCommit() {
+				PolicyStore.this.snapshots.refresh();
+			}
+
+			@Override
+			public void afterCompletion(int status) {
+				TransactionSynchronizationManager.unbindResourceIfPossible(PolicyStore.this);
+			}
+		});
 	}
 
 	private static String describe(BindingSpec spec) {

@@ -29,7 +29,7 @@ public record Target(
 		@Size(max = 200) String ref,
 		@Pattern(regexp = "^(env:[A-Za-z_][A-Za-z0-9_]*|file:/\\S+)$",
 				message = "must be a reference: env:NAME or file:/path") String credentialRef,
-		@Size(max = 25) Map<String, String> inputs, @Size(max = 50) Map<String, String> variables,
+		@Size(max = 24, message = "at most 24: GitHub takes 25 inputs and one carries the decision id") Map<String, String> inputs, @Size(max = 50) Map<String, String> variables,
 		@Size(max = 50) Map<String, String> parameters, @Size(max = 30) String auth, @Size(max = 30) String appId,
 		@Size(max = 30) String installationId) {
 

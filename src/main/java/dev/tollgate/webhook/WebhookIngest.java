@@ -53,7 +53,10 @@ class WebhookIngest {
 		if (parsed.event() == null) {
 			return Result.IGNORED;
 		}
-		this.jobs.enqueue(JiraEvent.EVALUATE_JOB, "evaluate:" + source + ":" + id, parsed.event());
+		// One issue's events are evaluated one at a time, in arrival order: a later transition must
+		// see what an earlier one decided (an approval request to cancel, a revert to recognise).
+		this.jobs.enqueueOrdered(JiraEvent.EVALUATE_JOB, "evaluate:" + source + ":" + id, parsed.event(),
+				"issue:" + parsed.event().issue().id());
 		return Result.QUEUED;
 	}
 

@@ -60,6 +60,13 @@ class ApprovalTests extends IntegrationTest {
 		JiraStub.register(registry, jira);
 	}
 
+	/** Every comment any test here made Tollgate post is valid ADF. */
+	@org.junit.jupiter.api.AfterEach
+	void everyCommentIsValidAdf() {
+		jira.findAll(postRequestedFor(urlPathMatching("/rest/api/3/issue/.*/comment")))
+			.forEach((request) -> dev.tollgate.support.Adf.assertValidComment(request.getBodyAsString()));
+	}
+
 	@AfterAll
 	static void stop() {
 		jira.stop();

@@ -31,6 +31,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static dev.tollgate.support.ApiClient.body;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -54,6 +55,13 @@ class JiraFeedbackTests extends IntegrationTest {
 	@DynamicPropertySource
 	static void jira(DynamicPropertyRegistry registry) {
 		JiraStub.register(registry, jira);
+	}
+
+	/** Every comment any test here made Tollgate post is valid ADF. */
+	@org.junit.jupiter.api.AfterEach
+	void everyCommentIsValidAdf() {
+		jira.findAll(postRequestedFor(urlPathMatching("/rest/api/3/issue/.*/comment")))
+			.forEach((request) -> dev.tollgate.support.Adf.assertValidComment(request.getBodyAsString()));
 	}
 
 	@AfterAll
@@ -97,7 +105,7 @@ class JiraFeedbackTests extends IntegrationTest {
 		assertThat(posts.get(0).getHeader("Authorization")).startsWith("Basic ");
 		long decisionEvent = body(api().get("/api/v1/audit?deliveryId=" + delivery + "&type=DECISION")).get("items").get(0)
 			.get("id").asLong();
-		assertThat(text).contains("Tollgate audit event #" + decisionEvent);
+		assertThat(text).contains("Tollgate audit event #" + decisionEvent + ".");
 		await().atMost(Duration.ofSeconds(10)).until(() -> commentIdFor(decisionEvent) != null);
 		assertThat(commentIdFor(decisionEvent)).isEqualTo("10500");
 	}
@@ -143,7 +151,7 @@ class JiraFeedbackTests extends IntegrationTest {
 		long decisionEvent = decisionEventId(delivery);
 		jira.stubFor(get(urlPathEqualTo("/rest/api/3/issue/" + key + "/comment")).willReturn(okJson("""
 				{"comments":[{"id":"10503","body":{"type":"doc","version":1,"content":[{"type":"paragraph",
-				 "content":[{"type":"text","text":"Tollgate audit event #%d"}]}]}}]}""".formatted(decisionEvent))));
+				 "content":[{"type":"text","text":"Tollgate audit event #%d."}]}]}}]}""".formatted(decisionEvent))));
 		await().atMost(Duration.ofSeconds(20)).until(() -> commentIdFor(decisionEvent) != null);
 		assertThat(commentIdFor(decisionEvent)).isEqualTo("10503");
 		assertThat(jira.findAll(postRequestedFor(urlPathEqualTo("/rest/api/3/issue/" + key + "/comment")))).hasSize(1);

@@ -31,7 +31,7 @@ import static org.awaitility.Awaitility.await;
 
 /** The queue against the real database: claims, leases, retries, dead letters, transactions. */
 @Import(JobQueueTests.TestHandlers.class)
-@TestPropertySource(properties = "tollgate.jobs.max-attempts=3")
+@TestPropertySource(properties = { "tollgate.jobs.max-attempts=3", "tollgate.jobs.lease=2s" })
 class JobQueueTests extends IntegrationTest {
 
 	static final String KIND = "TEST";
@@ -99,6 +99,35 @@ class JobQueueTests extends IntegrationTest {
 		// The late worker can no longer complete it; the new owner can.
 		assertThat(this.repository.markSucceeded(first.get(0), "dead-worker")).isFalse();
 		assertThat(this.repository.markSucceeded(reclaimed.get(0), "other-worker")).isTrue();
+	}
+
+	@Test
+	void aSlowJobKeepsItsLeaseWhileItRuns() {
+		String key = "slow-runner-" + UUID.randomUUID();
+		this.queue.enqueue(KIND, key, Map.of("mode", "slow", "marker", key));
+		await().atMost(Duration.ofSeconds(5)).until(() -> "RUNNING".equals(status(key)));
+		// The job runs three times longer than its 2 s lease; the heartbeat keeps others off it.
+		long until = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+		while (System.nanoTime() < until && "RUNNING".equals(status(key))) {
+			assertThat(this.repository.claim(List.of(KIND), 10, "thief", Duration.ofMinutes(1)))
+				.noneMatch((job) -> job.dedupKey().equals(key));
+			org.awaitility.Awaitility.await().pollDelay(Duration.ofMillis(200)).until(() -> true);
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> "SUCCEEDED".equals(status(key)));
+		assertThat(attempts(key)).isEqualTo(1);
+	}
+
+	@Test
+	void aReDrivenJobKnowsItWasTriedBefore() {
+		String kind = "REDRIVE-" + UUID.randomUUID();
+		this.queue.enqueue(kind, kind, Map.of());
+		Job first = this.repository.claim(List.of(kind), 1, "w", Duration.ofMinutes(1)).get(0);
+		assertThat(first.triedBefore()).isFalse();
+		this.repository.markDead(first, "w", "timed out");
+		assertThat(this.repository.retryDead(first.id())).isTrue();
+		Job again = this.repository.claim(List.of(kind), 1, "w", Duration.ofMinutes(1)).get(0);
+		assertThat(again.attempts()).isEqualTo(1);
+		assertThat(again.triedBefore()).isTrue();
 	}
 
 	@Test
@@ -244,10 +273,23 @@ class JobQueueTests extends IntegrationTest {
 						case "retry-at" ->
 							JobOutcome.retryLater("rate limited", Instant.ofEpochMilli(payload.path("at").asLong()));
 						case "permanent" -> JobOutcome.failed("target was deleted");
+						case "slow" -> {
+							sleep(6000);
+							yield JobOutcome.done();
+						}
 						case "fail-then-hold" -> (job.attempts() == 1) ? fail()
 								: JobOutcome.retryLater("held", Instant.now().plus(1, ChronoUnit.HOURS));
 						default -> fail();
 					};
+				}
+
+				private void sleep(long millis) {
+					try {
+						Thread.sleep(millis);
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+					}
 				}
 
 				private JobOutcome fail() {

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -65,6 +66,16 @@ class CredentialsTests {
 			.satisfies((f) -> assertThat(f.permanent()).isTrue());
 		assertThatExceptionOfType(TriggerFailure.class).isThrownBy(() -> this.credentials.resolve("ghp_plaintext"))
 			.withMessageNotContaining("ghp_plaintext".substring(4));
+	}
+
+	@Test
+	void tollgatesOwnSecretsAndSystemFilesCannotBeNamed() {
+		for (String reference : List.of("env:SPRING_DATASOURCE_PASSWORD", "env:TOLLGATE_JIRA_API_TOKEN", "env:PGPASSWORD",
+				"file:/proc/self/environ", "file:/etc/shadow", "file:/run/secrets/../../etc/passwd")) {
+			assertThatExceptionOfType(TriggerFailure.class).as(reference)
+				.isThrownBy(() -> this.credentials.resolve(reference))
+				.satisfies((f) -> assertThat(f.permanent()).isTrue());
+		}
 	}
 
 	@Test
