@@ -351,6 +351,14 @@ class AdminApiTests extends IntegrationTest {
 	}
 
 	@Test
+	void oversizedBodiesAreRefused() {
+		String huge = "{\"name\":\"big\",\"description\":\"" + "x".repeat(1024 * 1024 + 10) + "\"}";
+		HttpResponse<String> response = api().post("/api/v1/roles", huge);
+		assertThat(response.statusCode()).isEqualTo(413);
+		assertThat(api().get("/api/v1/roles/big").statusCode()).isEqualTo(404);
+	}
+
+	@Test
 	void theOpenApiDocumentIsPublic() {
 		HttpResponse<String> docs = api(null).get("/v3/api-docs");
 		assertThat(docs.statusCode()).isEqualTo(200);

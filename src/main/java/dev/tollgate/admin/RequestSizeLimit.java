@@ -1,0 +1,108 @@
+package dev.tollgate.admin;
+
+import java.io.IOException;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Admin API bodies are capped (1 MB, a policy document with thousands of rules fits easily): by
+ * {@code Content-Length} before anything is read, and while a chunked body streams in.
+ */
+@Configuration(proxyBeanMethods = false)
+class RequestSizeLimit {
+
+	static final int MAX_BYTES = 1024 * 1024;
+
+	@Bean
+	FilterRegistrationBean<OncePerRequestFilter> apiBodyLimit() {
+		FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(new Limit());
+		registration.addUrlPatterns("/api/*");
+		return registration;
+	}
+
+	static final class Limit extends OncePerRequestFilter {
+
+		@Override
+		protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+				throws ServletException, IOException {
+			if (request.getContentLengthLong() > MAX_BYTES) {
+				response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
+				response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+				response.getWriter()
+					.write("{\"type\":\"https://tollgate.dev/problems/body-too-large\",\"title\":\"Content Too Large\","
+							+ "\"status\":413,\"detail\":\"The body is larger than " + MAX_BYTES + " bytes.\"}");
+				return;
+			}
+			chain.doFilter(new Bounded(request), response);
+		}
+
+	}
+
+	/** Fails the read once more than the limit has streamed in (the JSON reader then answers 400). */
+	static final class Bounded extends HttpServletRequestWrapper {
+
+		Bounded(HttpServletRequest request) {
+			super(request);
+		}
+
+		@Override
+		public ServletInputStream getInputStream() throws IOException {
+			ServletInputStream in = super.getInputStream();
+			return new ServletInputStream() {
+
+				private long read;
+
+				@Override
+				public int read() throws IOException {
+					int b = in.read();
+					count((b < 0) ? 0 : 1);
+					return b;
+				}
+
+				@Override
+				public int read(byte[] buffer, int offset, int length) throws IOException {
+					int n = in.read(buffer, offset, length);
+					count(Math.max(n, 0));
+					return n;
+				}
+
+				private void count(int n) throws IOException {
+					this.read += n;
+					if (this.read > MAX_BYTES) {
+						throw new IOException("The request body is larger than " + MAX_BYTES + " bytes");
+					}
+				}
+
+				@Override
+				public boolean isFinished() {
+					return in.isFinished();
+				}
+
+				@Override
+				public boolean isReady() {
+					return in.isReady();
+				}
+
+				@Override
+				public void setReadListener(ReadListener listener) {
+					in.setReadListener(listener);
+				}
+			};
+		}
+
+	}
+
+}
