@@ -8,6 +8,8 @@ public enum AuditEventType {
 	/** Extensions: a denied transition moved back (or not) because its rule sets revertOnDeny. */
 	TRANSITION_REVERTED, REVERT_FAILED,
 	/** Extensions: one vote on an approval request (counted or refused), and a request cancelled because the issue moved on. */
-	APPROVAL_VOTED, APPROVAL_CANCELLED
+	APPROVAL_VOTED, APPROVAL_CANCELLED,
+	/** Extension: retention deleted the oldest sealed events (docs/audit.md); details name the checkpoint. */
+	AUDIT_PURGED
 
 }

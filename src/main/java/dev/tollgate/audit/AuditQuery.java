@@ -1,22 +1,33 @@
 package dev.tollgate.audit;
 
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.UUID;
 
-import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reads the audit log, newest first, with keyset paging on the id: a cursor stays valid and
- * stable while new events are appended.
+ * Reads the audit log: pages, newest first, with keyset paging on the id (a cursor stays valid and
+ * stable while new events are appended), and streamed exports of any size. Each event carries the
+ * hash of its link in the hash chain ({@code null} until it is sealed, normally within a second).
  */
 @Service
 public class AuditQuery {
@@ -25,12 +36,23 @@ public class AuditQuery {
 
 	public static final int MAX_LIMIT = 1000;
 
-	private final JdbcClient jdbc;
+	private static final String SELECT = "SELECT e.*, s.hash FROM tollgate.audit_event e"
+			+ " LEFT JOIN tollgate.audit_seal s ON s.event_id = e.id WHERE true";
+
+	private final JdbcTemplate jdbc;
+
+	private final JdbcTemplate streaming;
+
+	private final TransactionTemplate readOnly;
 
 	private final JsonMapper json;
 
-	AuditQuery(JdbcClient jdbc, JsonMapper json) {
+	AuditQuery(JdbcTemplate jdbc, PlatformTransactionManager transactions, JsonMapper json, AuditProperties properties) {
 		this.jdbc = jdbc;
+		this.streaming = new JdbcTemplate(jdbc.getDataSource());
+		this.streaming.setFetchSize(properties.exportFetchSize());
+		this.readOnly = new TransactionTemplate(transactions);
+		this.readOnly.setReadOnly(true);
 		this.json = json;
 	}
 
@@ -49,26 +71,55 @@ public class AuditQuery {
 	public record Page(List<Entry> items, String nextCursor) {
 	}
 
+	/** Export formats: one JSON object per line, or RFC 4180 CSV with a header row. */
+	public enum ExportFormat {
+
+		NDJSON("application/x-ndjson", "ndjson"), CSV("text/csv;charset=UTF-8", "csv");
+
+		private final String contentType;
+
+		private final String extension;
+
+		ExportFormat(String contentType, String extension) {
+			this.contentType = contentType;
+			this.extension = extension;
+		}
+
+		public String contentType() {
+			return this.contentType;
+		}
+
+		public String extension() {
+			return this.extension;
+		}
+
+		public static ExportFormat parse(String value) {
+			if (value != null) {
+				for (ExportFormat format : values()) {
+					if (format.extension.equals(value.strip().toLowerCase(Locale.ROOT))) {
+						return format;
+					}
+				}
+			}
+			throw new IllegalArgumentException("format must be ndjson or csv.");
+		}
+
+	}
+
+	/** The CSV columns, in order: the fields of {@link Entry}; {@code details} as compact JSON. */
+	public static final List<String> CSV_COLUMNS = List.of("id", "occurredAt", "type", "outcome", "reason",
+			"deliveryId", "issueKey", "issueId", "projectKey", "issueType", "actorAccountId", "fromStatus", "toStatus",
+			"ruleId", "ruleName", "target", "runUrl", "dryRun", "decisionId", "hash", "details");
+
 	public Page find(Filter filter, int limit, String cursor) {
 		int size = Math.max(1, Math.min(limit, MAX_LIMIT));
-		StringBuilder sql = new StringBuilder("""
-				SELECT e.*, NULL::text AS hash FROM tollgate.audit_event e WHERE true""");
-		Map<String, Object> params = new LinkedHashMap<>();
-		condition(sql, params, "e.delivery_id = :deliveryId", "deliveryId", filter.deliveryId());
-		condition(sql, params, "e.issue_key = :issueKey", "issueKey", filter.issueKey());
-		condition(sql, params, "e.project_key = :projectKey", "projectKey", filter.projectKey());
-		condition(sql, params, "e.type = :type", "type", (filter.type() != null) ? filter.type().name() : null);
-		condition(sql, params, "e.outcome = :outcome", "outcome", filter.outcome());
-		condition(sql, params, "e.occurred_at >= :since", "since",
-				(filter.since() != null) ? Timestamp.from(filter.since()) : null);
-		condition(sql, params, "e.occurred_at < :until", "until",
-				(filter.until() != null) ? Timestamp.from(filter.until()) : null);
+		Query query = new Query(filter);
 		if (cursor != null && !cursor.isBlank()) {
-			condition(sql, params, "e.id < :cursor", "cursor", parseCursor(cursor));
+			query.condition("e.id < ?", parseCursor(cursor));
 		}
-		sql.append(" ORDER BY e.id DESC LIMIT :limit");
-		params.put("limit", size + 1);
-		List<Entry> rows = new ArrayList<>(this.jdbc.sql(sql.toString()).params(params).query(this::map).list());
+		query.sql.append(" ORDER BY e.id DESC LIMIT ?");
+		query.params.add(size + 1);
+		List<Entry> rows = new ArrayList<>(this.jdbc.query(query.sql.toString(), this::map, query.params.toArray()));
 		String next = null;
 		if (rows.size() > size) {
 			rows.remove(size);
@@ -77,12 +128,103 @@ public class AuditQuery {
 		return new Page(rows, next);
 	}
 
-	private static void condition(StringBuilder sql, Map<String, Object> params, String clause, String name,
-			Object value) {
-		if (value != null && !(value instanceof String s && s.isBlank())) {
-			sql.append(" AND ").append(clause);
-			params.put(name, value);
+	/**
+	 * Streams every event that matches the filter to {@code out}, in one read-only transaction (one
+	 * consistent snapshot) through a server-side cursor, so memory stays constant whatever the size.
+	 *
+	 * @param afterId only events with a higher id (for incremental pulls, with {@code oldestFirst}); null
+	 * for all
+	 * @param oldestFirst ascending id order; otherwise newest first, as {@link #find}
+	 */
+	public void export(Filter filter, Long afterId, boolean oldestFirst, ExportFormat format, OutputStream out) {
+		Query query = new Query(filter);
+		if (afterId != null) {
+			query.condition("e.id > ?", afterId);
 		}
+		query.sql.append(oldestFirst ? " ORDER BY e.id ASC" : " ORDER BY e.id DESC");
+		Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
+		try {
+			if (format == ExportFormat.CSV) {
+				writer.write(String.join(",", CSV_COLUMNS));
+				writer.write("\r\n");
+			}
+			this.readOnly.executeWithoutResult((status) -> this.streaming.query((con) -> {
+				PreparedStatement statement = con.prepareStatement(query.sql.toString(), ResultSet.TYPE_FORWARD_ONLY,
+						ResultSet.CONCUR_READ_ONLY);
+				statement.setFetchSize(this.streaming.getFetchSize());
+				for (int i = 0; i < query.params.size(); i++) {
+					statement.setObject(i + 1, query.params.get(i));
+				}
+				return statement;
+			}, (RowCallbackHandler) (rs) -> write(writer, format, map(rs, 0))));
+			writer.flush();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private void write(Writer writer, ExportFormat format, Entry entry) {
+		try {
+			if (format == ExportFormat.NDJSON) {
+				writer.write(this.json.writeValueAsString(entry));
+				writer.write('\n');
+				return;
+			}
+			Object[] values = { entry.id(), (entry.occurredAt() != null) ? entry.occurredAt().toString() : null,
+					entry.type(), entry.outcome(), entry.reason(), entry.deliveryId(), entry.issueKey(), entry.issueId(),
+					entry.projectKey(), entry.issueType(), entry.actorAccountId(), entry.fromStatus(), entry.toStatus(),
+					entry.ruleId(), entry.ruleName(), entry.target(), entry.runUrl(), entry.dryRun(), entry.decisionId(),
+					entry.hash(), (entry.details() != null) ? this.json.writeValueAsString(entry.details()) : null };
+			for (int i = 0; i < values.length; i++) {
+				if (i > 0) {
+					writer.write(',');
+				}
+				writer.write(csvField(values[i]));
+			}
+			writer.write("\r\n");
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** RFC 4180: a field with a comma, quote, CR or LF is quoted, quotes doubled; null is empty. */
+	static String csvField(Object value) {
+		if (value == null) {
+			return "";
+		}
+		String text = value.toString();
+		if (text.indexOf(',') < 0 && text.indexOf('"') < 0 && text.indexOf('\r') < 0 && text.indexOf('\n') < 0) {
+			return text;
+		}
+		return '"' + text.replace("\"", "\"\"") + '"';
+	}
+
+	/** The filters of contract section 4 as SQL with positional parameters. */
+	private static final class Query {
+
+		final StringBuilder sql = new StringBuilder(SELECT);
+
+		final List<Object> params = new ArrayList<>();
+
+		Query(Filter filter) {
+			condition("e.delivery_id = ?", filter.deliveryId());
+			condition("e.issue_key = ?", filter.issueKey());
+			condition("e.project_key = ?", filter.projectKey());
+			condition("e.type = ?", (filter.type() != null) ? filter.type().name() : null);
+			condition("e.outcome = ?", filter.outcome());
+			condition("e.occurred_at >= ?", (filter.since() != null) ? Timestamp.from(filter.since()) : null);
+			condition("e.occurred_at < ?", (filter.until() != null) ? Timestamp.from(filter.until()) : null);
+		}
+
+		void condition(String clause, Object value) {
+			if (value != null && !(value instanceof String s && s.isBlank())) {
+				this.sql.append(" AND ").append(clause);
+				this.params.add(value);
+			}
+		}
+
 	}
 
 	private static long parseCursor(String cursor) {

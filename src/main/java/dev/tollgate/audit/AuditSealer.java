@@ -7,6 +7,7 @@ import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -49,9 +50,13 @@ public class AuditSealer {
 
 	private final LongSupplier nanoTime;
 
+	/** Whether the last scheduled round failed; only touched by the scheduler thread. */
+	private boolean failing;
+
 	/** The gap this replica is waiting on; only touched by the thread running a round. */
 	private Gap pendingGap;
 
+	@Autowired
 	AuditSealer(JdbcTemplate template, PlatformTransactionManager transactions, AuditProperties properties) {
 		this(template, transactions, properties, System::nanoTime);
 	}
@@ -102,7 +107,19 @@ public class AuditSealer {
 			while (sealed >= this.properties.sealBatchSize() && rounds < 100);
 		}
 		catch (DataAccessException | TransactionException ex) {
-			log.warn("Audit sealing round failed, retrying shortly: {}", ex.getMessage());
+			// Once per outage at WARN, not four times a second.
+			if (!this.failing) {
+				log.warn("Audit sealing failed, retrying every round until the database answers: {}", ex.getMessage());
+				this.failing = true;
+			}
+			else {
+				log.debug("Audit sealing round failed: {}", ex.getMessage());
+			}
+			return;
+		}
+		if (this.failing) {
+			log.info("Audit sealing resumed");
+			this.failing = false;
 		}
 	}
 
@@ -112,7 +129,8 @@ public class AuditSealer {
 	 */
 	int sealOnce() {
 		Integer sealed = this.tx.execute((status) -> {
-			Boolean locked = this.jdbc.sql("SELECT pg_try_advisory_xact_lock(?)")
+			// JIT off for this transaction: the rounds are small and frequent; compiling would cost more.
+			Boolean locked = this.jdbc.sql("SELECT pg_try_advisory_xact_lock(?) FROM set_config('jit', 'off', true)")
 				.param(AuditChain.LOCK_KEY)
 				.query(Boolean.class)
 				.single();
@@ -207,14 +225,15 @@ public class AuditSealer {
 
 	/** Rows that committed inside a gap the chain had already accepted: sealed now, at the end. */
 	private List<Seal> sealLate(Tip tip) {
-		List<AuditChain.Row> rows = this.template.query("SELECT " + AuditChain.SELECT_COLUMNS + """
-				 FROM tollgate.audit_event e
-				WHERE e.id IN (SELECT x.id
-				                 FROM (SELECT gap_from, event_id FROM tollgate.audit_seal WHERE gap_from IS NOT NULL
-				                       ORDER BY position DESC LIMIT ?) g
-				                 JOIN tollgate.audit_event x ON x.id >= g.gap_from AND x.id < g.event_id)
-				  AND NOT EXISTS (SELECT 1 FROM tollgate.audit_seal s WHERE s.event_id = e.id)
-				ORDER BY e.id
+		// Driven by the few recent gaps (a partial index); LATERAL makes each an id range probed on the
+		// primary key, whatever the planner's statistics say.
+		List<AuditChain.Row> rows = this.template.query("SELECT " + AuditChain.SELECT_COLUMNS.replace("e.", "x.") + """
+				 FROM (SELECT gap_from, event_id FROM tollgate.audit_seal WHERE gap_from IS NOT NULL
+				       ORDER BY position DESC LIMIT ?) g
+				 CROSS JOIN LATERAL (SELECT e.* FROM tollgate.audit_event e
+				                      WHERE e.id >= g.gap_from AND e.id < g.event_id
+				                        AND NOT EXISTS (SELECT 1 FROM tollgate.audit_seal s WHERE s.event_id = e.id)) x
+				ORDER BY x.id
 				""", (rs, n) -> AuditChain.read(rs), LATE_GAPS);
 		List<Seal> seals = new ArrayList<>();
 		long position = tip.position();

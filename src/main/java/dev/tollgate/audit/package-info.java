@@ -1,5 +1,8 @@
 /**
- * The append-only, tamper-evident audit log: appending events, and (later) sealing, query, export
- * and verification. Entry point: {@link dev.tollgate.audit.AuditLog}.
+ * The append-only, tamper-evident audit log (docs/audit.md, ADR 0004): appending events
+ * ({@link dev.tollgate.audit.AuditLog}), sealing them into a SHA-256 hash chain
+ * ({@link dev.tollgate.audit.AuditSealer}), verification and the head hash
+ * ({@link dev.tollgate.audit.AuditVerifier}), query and streamed export
+ * ({@link dev.tollgate.audit.AuditQuery}), and retention ({@link dev.tollgate.audit.AuditRetention}).
  */
 package dev.tollgate.audit;

@@ -55,12 +55,16 @@ DECLARE
 BEGIN
     IF TG_OP = 'DELETE' AND coalesce(current_setting('tollgate.audit_purge', true), '') = 'on' THEN
         SELECT max(c.position) INTO covered FROM tollgate.audit_checkpoint c;
-        IF TG_TABLE_NAME = 'audit_seal' AND OLD.position <= covered THEN
-            RETURN OLD;
-        END IF;
-        IF TG_TABLE_NAME = 'audit_event' AND EXISTS (
-                SELECT 1 FROM tollgate.audit_seal s WHERE s.event_id = OLD.id AND s.position <= covered) THEN
-            RETURN OLD;
+        -- Nested IFs: a record field is resolved when its expression is planned, and only one of
+        -- the two tables has each field.
+        IF TG_TABLE_NAME = 'audit_seal' THEN
+            IF OLD.position <= covered THEN
+                RETURN OLD;
+            END IF;
+        ELSIF TG_TABLE_NAME = 'audit_event' THEN
+            IF EXISTS (SELECT 1 FROM tollgate.audit_seal s WHERE s.event_id = OLD.id AND s.position <= covered) THEN
+                RETURN OLD;
+            END IF;
         END IF;
     END IF;
     RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP
