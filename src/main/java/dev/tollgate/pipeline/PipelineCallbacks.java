@@ -15,6 +15,7 @@ import dev.tollgate.jira.CommentRequest;
 import dev.tollgate.job.JobQueue;
 import dev.tollgate.policy.Target;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -28,7 +29,7 @@ class PipelineCallbacks {
 
 	enum Outcome {
 
-		COMPLETED, DUPLICATE, UNMATCHED, IGNORED, REJECTED
+		COMPLETED, DUPLICATE, UNMATCHED, PARKED, IGNORED, REJECTED
 
 	}
 
@@ -71,7 +72,7 @@ class PipelineCallbacks {
 	Outcome completed(Report report) {
 		Optional<Map<String, Object>> run = find(report);
 		if (run.isEmpty()) {
-			return Outcome.UNMATCHED;
+			return park(report) ? Outcome.PARKED : Outcome.UNMATCHED;
 		}
 		Map<String, Object> row = run.get();
 		String runUrl = (report.runUrl() != null) ? report.runUrl() : (String) row.get("run_url");
@@ -121,6 +122,67 @@ class PipelineCallbacks {
 			this.jobs.enqueueOrdered(CommentRequest.JOB_KIND, comment.dedupKey(), comment, comment.orderingKey());
 		}
 		return Outcome.COMPLETED;
+	}
+
+	/**
+	 * A report that names a decision Tollgate is still triggering (its run not yet recorded) is kept
+	 * until the run is; anything else that matches nothing is only counted.
+	 */
+	private boolean park(Report report) {
+		if (report.decisionId() == null || this.jdbc
+			.sql("SELECT count(*) FROM tollgate.job WHERE dedup_key = :key AND status IN ('PENDING', 'RUNNING')")
+			.param("key", "trigger:" + report.decisionId())
+			.query(Long.class)
+			.single() == 0) {
+			return false;
+		}
+		this.jdbc.sql("""
+				INSERT INTO tollgate.pipeline_report (provider, decision_id, run_id, run_url, result, succeeded, duration_seconds)
+				VALUES (:provider, :decisionId, :runId, :runUrl, :result, :succeeded, :duration)
+				""")
+			.param("provider", report.provider())
+			.param("decisionId", report.decisionId())
+			.param("runId", report.runId())
+			.param("runUrl", report.runUrl())
+			.param("result", report.result())
+			.param("succeeded", report.succeeded())
+			.param("duration", (report.duration() != null) ? report.duration().toSeconds() : null, java.sql.Types.BIGINT)
+			.update();
+		return true;
+	}
+
+	/** Parked reports whose run never got recorded are dropped after a day; applied ones after a week. */
+	@Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT5M")
+	void purgeParked() {
+		try {
+			this.jdbc.sql("""
+					DELETE FROM tollgate.pipeline_report
+					WHERE (applied_at IS NULL AND received_at < now() - interval '1 day')
+					   OR applied_at < now() - interval '7 days'
+					""").update();
+		}
+		catch (org.springframework.dao.DataAccessException ex) {
+			// the next round tries again
+		}
+	}
+
+	/** Applies a report parked for this decision; joins the transaction that recorded its run. */
+	void applyParked(String provider, UUID decisionId) {
+		this.jdbc.sql("""
+				UPDATE tollgate.pipeline_report SET applied_at = now()
+				WHERE id = (SELECT id FROM tollgate.pipeline_report
+				            WHERE provider = :provider AND decision_id = :decisionId AND applied_at IS NULL
+				            ORDER BY id LIMIT 1 FOR UPDATE)
+				RETURNING provider, run_id, decision_id, result, succeeded, run_url, duration_seconds
+				""")
+			.param("provider", provider)
+			.param("decisionId", decisionId)
+			.query((rs, n) -> new Report(rs.getString("provider"), rs.getString("run_id"),
+					rs.getObject("decision_id", UUID.class), rs.getString("result"), rs.getBoolean("succeeded"),
+					rs.getString("run_url"),
+					(rs.getObject("duration_seconds") != null) ? Duration.ofSeconds(rs.getLong("duration_seconds")) : null))
+			.optional()
+			.ifPresent(this::completed);
 	}
 
 	/**

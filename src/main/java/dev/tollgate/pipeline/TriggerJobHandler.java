@@ -51,8 +51,12 @@ class TriggerJobHandler implements JobHandler {
 
 	private final JobQueue jobs;
 
+	private final PipelineCallbacks callbacks;
+
 	TriggerJobHandler(JsonMapper json, AuditLog audit, PolicySnapshots snapshots, List<PipelineClient> clients,
-			MeterRegistry registry, Credentials credentials, CircuitBreakers breakers, PipelineRuns runs, JobQueue jobs) {
+			MeterRegistry registry, Credentials credentials, CircuitBreakers breakers, PipelineRuns runs, JobQueue jobs,
+			PipelineCallbacks callbacks) {
+		this.callbacks = callbacks;
 		this.jobs = jobs;
 		this.credentials = credentials;
 		this.breakers = breakers;
@@ -148,6 +152,8 @@ class TriggerJobHandler implements JobHandler {
 			}
 			enqueue(comment.build());
 		}
+		// A result that came back before the run was recorded is applied now, after the start's comment.
+		this.callbacks.applyParked(target.kind().name(), request.decisionId());
 	}
 
 	private static String runLabel(PipelineClient.Run run) {

@@ -129,6 +129,40 @@ class CallbackTests extends IntegrationTest {
 		assertThat(completed(byToken).get(0).get("outcome").asString()).isEqualTo("FAILED");
 	}
 
+	@Autowired
+	private PipelineCallbacks callbacks;
+
+	@Autowired
+	private org.springframework.transaction.support.TransactionTemplate tx;
+
+	@Test
+	void aResultThatArrivesBeforeTheRunIsRecordedIsParkedNotLost() {
+		UUID decisionId = UUID.randomUUID();
+		// The trigger is still running: its job exists, its run is not recorded yet.
+		this.jdbc.sql("INSERT INTO tollgate.job (kind, dedup_key, payload) VALUES ('TRIGGER-IN-FLIGHT', ?, '{}')")
+			.param("trigger:" + decisionId)
+			.update();
+		String body = github("completed", "31337", "success", "deploy (tollgate " + decisionId + ")");
+		HttpResponse<String> early = post("/webhooks/github", body, Map.of("X-GitHub-Event", "workflow_run",
+				"X-Hub-Signature-256", HmacSignature.sign("gh-new-secret", bytes(body))));
+		assertThat(early.statusCode()).isEqualTo(202);
+		assertThat(body(early).get("status").asString()).isEqualTo("PARKED");
+		String issueKey = "CB-" + ThreadLocalRandom.current().nextInt(1_000_000);
+		this.tx.executeWithoutResult((status) -> {
+			this.jdbc.sql("""
+					INSERT INTO tollgate.pipeline_run (decision_id, provider, target, run_id, issue_key, issue_id, project_key)
+					VALUES (?, 'GITHUB_ACTIONS', 'deploy-prod', '31337', ?, '1', 'CB')
+					""").params(decisionId, issueKey).update();
+			this.callbacks.applyParked("GITHUB_ACTIONS", decisionId);
+		});
+		List<JsonNode> completed = body(api().get("/api/v1/audit?issueKey=" + issueKey + "&type=PIPELINE_COMPLETED"))
+			.get("items")
+			.valueStream()
+			.toList();
+		assertThat(completed).hasSize(1);
+		assertThat(completed.get(0).get("outcome").asString()).isEqualTo("SUCCEEDED");
+	}
+
 	@Test
 	void malformedCallbacksAre400() {
 		String body = "not json";
