@@ -16,7 +16,9 @@ import org.springframework.test.context.DynamicPropertySource;
 				"tollgate.jobs.backoff-max=1s", "tollgate.webhook.max-body-size=1MB",
 				"tollgate.admin.bootstrap-token=" + IntegrationTest.ADMIN_TOKEN, "tollgate.policy.refresh-interval=200ms",
 				"tollgate.github.webhook-secrets=gh-old-secret,gh-new-secret", "tollgate.gitlab.webhook-tokens=gl-token",
-				"tollgate.jenkins.webhook-secrets=jenkins-secret" })
+				"tollgate.jenkins.webhook-secrets=jenkins-secret",
+				// Several application contexts live at once in a test run: keep each one's pool small.
+				"spring.datasource.hikari.maximum-pool-size=8", "spring.datasource.hikari.minimum-idle=1" })
 public abstract class IntegrationTest {
 
 	public static final String SECRET = "test-secret-current";

@@ -30,7 +30,8 @@ import static org.awaitility.Awaitility.await;
  * without a durable write, and the service recovers without a restart.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "tollgate.jira.webhook-secrets=outage-secret", "tollgate.jobs.poll-interval=100ms" })
+		properties = { "tollgate.jira.webhook-secrets=outage-secret", "tollgate.jobs.poll-interval=100ms",
+				"spring.datasource.hikari.maximum-pool-size=8", "spring.datasource.hikari.minimum-idle=1" })
 @org.springframework.test.annotation.DirtiesContext
 class DatabaseOutageTests {
 
