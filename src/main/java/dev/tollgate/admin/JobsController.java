@@ -8,6 +8,7 @@ import jakarta.validation.constraints.Min;
 import dev.tollgate.job.JobAdmin;
 import dev.tollgate.policy.PolicyProblems;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -34,8 +35,8 @@ class JobsController {
 	}
 
 	@PostMapping("/jobs/{id}/retry")
-	ResponseEntity<Void> retry(@PathVariable long id) {
-		if (!this.jobs.retry(id)) {
+	ResponseEntity<Void> retry(@PathVariable long id, @AuthenticationPrincipal TokenPrincipal caller) {
+		if (!this.jobs.retry(id, caller.name())) {
 			throw new PolicyProblems.Conflict("Job " + id + " is not dead (or does not exist); only dead jobs are retried.");
 		}
 		return ResponseEntity.accepted().build();

@@ -3,9 +3,16 @@ package dev.tollgate.job;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
+import dev.tollgate.audit.AuditEvent;
+import dev.tollgate.audit.AuditEventType;
+import dev.tollgate.audit.AuditLog;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /** What operators see of the queue, and the re-drive of dead jobs. */
 @Service
@@ -17,7 +24,10 @@ public class JobAdmin {
 
 	private final JobSignal signal;
 
-	JobAdmin(JdbcClient jdbc, JobRepository jobs, JobSignal signal) {
+	private final AuditLog audit;
+
+	JobAdmin(JdbcClient jdbc, JobRepository jobs, JobSignal signal, AuditLog audit) {
+		this.audit = audit;
 		this.jdbc = jdbc;
 		this.jobs = jobs;
 		this.signal = signal;
@@ -51,13 +61,26 @@ public class JobAdmin {
 			.list();
 	}
 
-	/** Re-queues a dead job with fresh attempts; false if it is not dead (or does not exist). */
-	public boolean retry(long id) {
-		boolean requeued = this.jobs.retryDead(id);
-		if (requeued) {
-			this.signal.wakeUp();
+	/**
+	 * Re-queues a dead job with fresh attempts, audited like every admin change; false if it is not
+	 * dead (or does not exist).
+	 */
+	@Transactional
+	public boolean retry(long id, String changedBy) {
+		if (!this.jobs.retryDead(id)) {
+			return false;
 		}
-		return requeued;
+		this.audit.append(AuditEvent.of(AuditEventType.POLICY_CHANGED, "Token '" + changedBy + "' re-queued dead job " + id + ".")
+			.outcome("RETRY")
+			.details(Map.of("changedBy", changedBy, "resource", "job", "name", Long.toString(id), "action", "RETRY"))
+			.build());
+		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+			@Override
+			public void afterCommit() {
+				JobAdmin.this.signal.wakeUp();
+			}
+		});
+		return true;
 	}
 
 	private static Instant instant(Timestamp timestamp) {

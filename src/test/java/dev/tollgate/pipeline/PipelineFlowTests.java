@@ -100,9 +100,7 @@ class PipelineFlowTests extends IntegrationTest {
 
 	@BeforeEach
 	void setUp() {
-		jira.stubFor(post(urlPathMatching("/rest/api/3/issue/.*/comment"))
-			.willReturn(aResponse().withStatus(201).withBody("{\"id\":\"1\"}")));
-		jira.stubFor(get(urlPathMatching("/rest/api/3/issue/.*/comment")).willReturn(okJson("{\"comments\":[]}")));
+		JiraStub.acceptComments(jira);
 		this.suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
 		this.project = ("C" + this.suffix.replaceAll("[0-9]", "") + "I").toUpperCase(Locale.ROOT);
 		created(api().post("/api/v1/roles", "{\"name\":\"deployer-" + this.suffix + "\"}"));
@@ -186,6 +184,9 @@ class PipelineFlowTests extends IntegrationTest {
 
 		ci.stubFor(post(urlPathEqualTo(path)).willReturn(okJson("{\"workflow_run_id\":5001,\"html_url\":\"https://github.com/acme/shop/actions/runs/5001\"}")));
 		assertThat(api().post("/api/v1/jobs/" + dead.get("id").asLong() + "/retry", "").statusCode()).isEqualTo(202);
+		// Every admin change is audited, a re-drive too (contract section 4).
+		assertThat(body(api().get("/api/v1/audit?type=POLICY_CHANGED&limit=1")).get("items").get(0).get("reason").asString())
+			.contains("re-queued dead job " + dead.get("id").asLong());
 		await().atMost(Duration.ofSeconds(20)).until(() -> events(issueKey, "TRIGGER_SUCCEEDED").size() == 1);
 		assertThat(api().post("/api/v1/jobs/" + dead.get("id").asLong() + "/retry", "").statusCode()).isEqualTo(409);
 	}
