@@ -409,24 +409,9 @@ class GitLabPipelineClient implements PipelineClient, DisposableBean {
 		}
 		return normalized;
 	}
-
 	/** The base URL without a trailing slash; a relative root such as {@code /gitlab} is kept. */
 	static String baseUrl(String baseUrl) {
-		String base = StringUtils.hasText(baseUrl) ? baseUrl.strip() : DEFAULT_BASE_URL;
-		while (base.endsWith("/")) {
-			base = base.substring(0, base.length() - 1);
-		}
-		try {
-			URI uri = new URI(base);
-			if (uri.getScheme() == null || uri.getHost() == null || uri.getRawQuery() != null
-					|| uri.getRawFragment() != null) {
-				throw new IllegalArgumentException();
-			}
-		}
-		catch (Exception ex) {
-			throw TriggerFailure.permanent("The GitLab baseUrl '" + bounded(baseUrl) + "' is not a usable URL.");
-		}
-		return base;
+		return PipelineHttp.baseUrl(baseUrl, DEFAULT_BASE_URL, "GitLab");
 	}
 
 	/** The project id, or its full path as one encoded segment: {@code acme/shop} → {@code acme%2Fshop}. */

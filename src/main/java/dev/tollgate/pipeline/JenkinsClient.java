@@ -334,27 +334,9 @@ class JenkinsClient implements PipelineClient, DisposableBean {
 	static Instant retryAfter(String value, Instant now) {
 		return RetryAfter.parse(value, now);
 	}
-
 	/** The base URL without a trailing slash; a context path such as {@code /jenkins} is kept. */
 	static String baseUrl(String baseUrl) {
-		if (!StringUtils.hasText(baseUrl)) {
-			throw TriggerFailure.permanent("The Jenkins target has no baseUrl.");
-		}
-		String base = baseUrl.strip();
-		while (base.endsWith("/")) {
-			base = base.substring(0, base.length() - 1);
-		}
-		try {
-			URI uri = new URI(base);
-			if (uri.getScheme() == null || uri.getHost() == null || uri.getRawQuery() != null
-					|| uri.getRawFragment() != null) {
-				throw new IllegalArgumentException();
-			}
-		}
-		catch (Exception ex) {
-			throw TriggerFailure.permanent("The Jenkins baseUrl '" + bounded(baseUrl) + "' is not a usable URL.");
-		}
-		return base;
+		return PipelineHttp.baseUrl(baseUrl, null, "Jenkins");
 	}
 
 	/** {@code team/deploy} → {@code /job/team/job/deploy}, each name encoded as one path segment. */

@@ -131,7 +131,7 @@ class PipelineCallbacks {
 	private boolean park(Report report) {
 		if (report.decisionId() == null || this.jdbc
 			.sql("SELECT count(*) FROM tollgate.job WHERE dedup_key = :key AND status IN ('PENDING', 'RUNNING')")
-			.param("key", "trigger:" + report.decisionId())
+			.param("key", TriggerRequest.dedupKey(report.decisionId()))
 			.query(Long.class)
 			.single() == 0) {
 			return false;

@@ -55,6 +55,31 @@ final class PipelineHttp {
 		return (oneLine.length() <= MAX_REASON_CHARS) ? oneLine : oneLine.substring(0, MAX_REASON_CHARS) + "…";
 	}
 
+	/**
+	 * The target's base URL without a trailing slash (a context path such as {@code /jenkins} is kept).
+	 * @param fallback used when the target names none; {@code null} makes a base URL required
+	 */
+	static String baseUrl(String configured, String fallback, String product) {
+		String base = (configured != null && !configured.isBlank()) ? configured.strip() : fallback;
+		if (base == null) {
+			throw TriggerFailure.permanent("The " + product + " target has no baseUrl.");
+		}
+		while (base.endsWith("/")) {
+			base = base.substring(0, base.length() - 1);
+		}
+		try {
+			java.net.URI uri = new java.net.URI(base);
+			if (uri.getScheme() == null || uri.getHost() == null || uri.getRawQuery() != null
+					|| uri.getRawFragment() != null) {
+				throw new IllegalArgumentException();
+			}
+		}
+		catch (Exception ex) {
+			throw TriggerFailure.permanent("The " + product + " baseUrl '" + bounded(base) + "' is not a usable URL.");
+		}
+		return base;
+	}
+
 	static String formEncode(String value) {
 		return URLEncoder.encode(value, StandardCharsets.UTF_8);
 	}

@@ -16,7 +16,12 @@ public record TriggerRequest(UUID decisionId, String deliveryId, long ruleId, St
 	public static final String JOB_KIND = "TRIGGER";
 
 	public String dedupKey() {
-		return "trigger:" + this.decisionId;
+		return dedupKey(this.decisionId);
+	}
+
+	/** The key of the one {@code TRIGGER} job a decision can have. */
+	static String dedupKey(UUID decisionId) {
+		return "trigger:" + decisionId;
 	}
 
 }

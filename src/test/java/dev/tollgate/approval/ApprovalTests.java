@@ -74,9 +74,7 @@ class ApprovalTests extends IntegrationTest {
 
 	@BeforeEach
 	void setUp() {
-		jira.stubFor(post(urlPathMatching("/rest/api/3/issue/.*/comment"))
-			.willReturn(aResponse().withStatus(201).withBody("{\"id\":\"1\"}")));
-		jira.stubFor(get(urlPathMatching("/rest/api/3/issue/.*/comment")).willReturn(okJson("{\"comments\":[]}")));
+		JiraStub.acceptComments(jira);
 		this.suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
 		this.project = ("A" + this.suffix.replaceAll("[0-9]", "") + "Z").toUpperCase(Locale.ROOT);
 		this.approverRole = "approver-" + this.suffix;

@@ -2,14 +2,14 @@ package dev.tollgate.pipeline;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+
+import dev.tollgate.support.MutableClock;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,24 +20,9 @@ class CredentialsTests {
 	@TempDir
 	Path dir;
 
-	private Instant now = Instant.parse("2026-11-26T10:00:00Z");
+	private final MutableClock clock = new MutableClock(Instant.parse("2026-11-26T10:00:00Z"));
 
-	private final Credentials credentials = new Credentials(Map.of("GITHUB_TOKEN", " ghp_value ")::get, new Clock() {
-		@Override
-		public Instant instant() {
-			return CredentialsTests.this.now;
-		}
-
-		@Override
-		public java.time.ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(java.time.ZoneId zone) {
-			return this;
-		}
-	});
+	private final Credentials credentials = new Credentials(Map.of("GITHUB_TOKEN", " ghp_value ")::get, this.clock);
 
 	@Test
 	void environmentReference() {
@@ -50,9 +35,9 @@ class CredentialsTests {
 		Files.writeString(file, "first\n");
 		assertThat(this.credentials.resolve("file:" + file).reveal()).isEqualTo("first");
 		Files.writeString(file, "second");
-		this.now = this.now.plus(Duration.ofSeconds(30));
+		this.clock.advance(Duration.ofSeconds(30));
 		assertThat(this.credentials.resolve("file:" + file).reveal()).as("cached").isEqualTo("first");
-		this.now = this.now.plus(Duration.ofSeconds(31));
+		this.clock.advance(Duration.ofSeconds(31));
 		assertThat(this.credentials.resolve("file:" + file).reveal()).isEqualTo("second");
 	}
 

@@ -4,6 +4,11 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 
 import org.springframework.test.context.DynamicPropertyRegistry;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 /** A WireMock Jira on loopback, and the properties that point Tollgate at it. */
@@ -18,6 +23,13 @@ public final class JiraStub {
 		WireMockServer server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
 		server.start();
 		return server;
+	}
+
+	/** Jira accepts every comment (201) and lists none yet. */
+	public static void acceptComments(WireMockServer server) {
+		server.stubFor(post(urlPathMatching("/rest/api/3/issue/.*/comment"))
+			.willReturn(aResponse().withStatus(201).withBody("{\"id\":\"1\"}")));
+		server.stubFor(get(urlPathMatching("/rest/api/3/issue/.*/comment")).willReturn(okJson("{\"comments\":[]}")));
 	}
 
 	public static void register(DynamicPropertyRegistry registry, WireMockServer server) {
