@@ -20,6 +20,7 @@
 #   BUILD_ISOLATED=1   build Tollgate from a copy of the sources in bench/target/app-build instead of
 #                      the repository root, so a test run going on in ./target is not disturbed
 #   DRAIN_TIMEOUT=120  seconds to wait for the job queue to empty before the exactness check
+#   TOLLGATE_JAVA_OPTS extra JVM options for Tollgate (e.g. -XX:StartFlightRecording=filename=...)
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -130,7 +131,7 @@ TOLLGATE_JIRA_USER_EMAIL="bench@example.invalid" \
 TOLLGATE_JIRA_API_TOKEN="bench-not-a-token" \
 TOLLGATE_OUTBOUND_ALLOW_HTTP=true \
 TOLLGATE_OUTBOUND_ALLOW_LOOPBACK=true \
-  java -Xmx256m -jar "$APP_JAR" >"$WORK/tollgate.log" 2>&1 &
+  java -Xmx256m ${TOLLGATE_JAVA_OPTS:-} -jar "$APP_JAR" >"$WORK/tollgate.log" 2>&1 &
 TOLLGATE_PID=$!
 
 READY=""

@@ -1,6 +1,7 @@
 package dev.tollgate.job;
 
 import java.time.Instant;
+import java.util.List;
 
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -47,6 +48,36 @@ public class JobQueue {
 	 */
 	public boolean enqueueOrdered(String kind, String dedupKey, Object payload, String orderingKey) {
 		return enqueue(kind, dedupKey, payload, null, orderingKey);
+	}
+
+	/**
+	 * Enqueues a batch of ordered jobs of one kind in one statement, in list order; the batch
+	 * equivalent of {@link #enqueueOrdered(String, String, Object, String)} for group commit.
+	 * @return how many jobs were created
+	 */
+	public int enqueueOrdered(String kind, List<OrderedJob> batch) {
+		if (batch.isEmpty()) {
+			return 0;
+		}
+		int size = batch.size();
+		String[] dedupKeys = new String[size];
+		String[] payloads = new String[size];
+		String[] orderingKeys = new String[size];
+		for (int i = 0; i < size; i++) {
+			OrderedJob job = batch.get(i);
+			dedupKeys[i] = job.dedupKey();
+			payloads[i] = this.json.writeValueAsString(job.payload());
+			orderingKeys[i] = job.orderingKey();
+		}
+		int created = this.jobs.insertAll(kind, dedupKeys, payloads, orderingKeys);
+		if (created > 0) {
+			wakeWorkersAfterCommit();
+		}
+		return created;
+	}
+
+	/** One job of {@link #enqueueOrdered(String, List)}. */
+	public record OrderedJob(String dedupKey, Object payload, String orderingKey) {
 	}
 
 	private boolean enqueue(String kind, String dedupKey, Object payload, Instant runAt, String orderingKey) {

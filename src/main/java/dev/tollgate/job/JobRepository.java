@@ -2,10 +2,12 @@ package dev.tollgate.job;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -32,6 +34,28 @@ class JobRepository {
 			.param("payload", payloadJson)
 			.param("runAt", (runAt != null) ? java.sql.Timestamp.from(runAt) : null, java.sql.Types.TIMESTAMP)
 			.update() == 1;
+	}
+
+	/**
+	 * Inserts a batch of jobs of one kind in one statement, in list order (so ids, and with them
+	 * the order within an ordering key, follow the list); rows whose dedup key exists are skipped.
+	 * Arrays keep the statement text fixed, whatever the batch size.
+	 * @return how many were inserted
+	 */
+	int insertAll(String kind, String[] dedupKeys, String[] payloadsJson, String[] orderingKeys) {
+		return this.jdbc.sql("""
+				INSERT INTO tollgate.job (kind, dedup_key, payload, ordering_key)
+				SELECT :kind, u.dedup_key, CAST(u.payload AS jsonb), u.ordering_key
+				FROM unnest(CAST(:dedupKeys AS text[]), CAST(:payloads AS text[]), CAST(:orderingKeys AS text[]))
+				     WITH ORDINALITY AS u(dedup_key, payload, ordering_key, n)
+				ORDER BY u.n
+				ON CONFLICT (dedup_key) DO NOTHING
+				""")
+			.param("kind", kind)
+			.param("dedupKeys", new SqlParameterValue(Types.ARRAY, dedupKeys))
+			.param("payloads", new SqlParameterValue(Types.ARRAY, payloadsJson))
+			.param("orderingKeys", new SqlParameterValue(Types.ARRAY, orderingKeys))
+			.update();
 	}
 
 	/**

@@ -1,17 +1,47 @@
 package dev.tollgate.webhook;
 
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import dev.tollgate.job.JobQueue;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.dao.TransientDataAccessResourceException;
+import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionException;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The one short transaction of a webhook request: the delivery row (whose unique keys stop
- * duplicates, also under concurrency) and, for an event that needs a decision, its
- * {@code EVALUATE} job. Committed ⇒ durably queued; nothing else happens on the request thread.
+ * Stores webhook deliveries with group commit. A request hands its delivery to a small set of
+ * writer threads and waits; each writer takes everything that queued up while the previous commit
+ * was in flight (up to {@value #MAX_BATCH}) and stores it in one transaction: one multi-row insert
+ * of delivery rows, whose unique keys stop duplicates (also within a batch and across replicas),
+ * and one of their {@code EVALUATE} jobs. Only after that commit is any waiting request answered,
+ * so a 2xx still means "durably queued"; under load the commit (a third of PostgreSQL's cost per
+ * delivery) and the connection are shared by the whole batch (ADR 0007).
  */
 @Service
-class WebhookIngest {
+class WebhookIngest implements SmartLifecycle {
+
+	private static final Logger log = LoggerFactory.getLogger(WebhookIngest.class);
 
 	enum Result {
 
@@ -19,55 +49,263 @@ class WebhookIngest {
 
 	}
 
+	/** Large enough to amortise a commit, small enough that one statement stays quick. */
+	static final int MAX_BATCH = 256;
+
+	/** Writers commit concurrently, so one batch forms while another waits for its WAL flush. */
+	private static final int WRITERS = 3;
+
+	/** Bounded: beyond this backlog a request is answered 503 at once instead of queueing. */
+	private static final int QUEUE_CAPACITY = 4096;
+
+	/** A request waits at most this long for its commit, then gets a 503 (Jira retries). */
+	private static final long WAIT_SECONDS = 5;
+
+	private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+
 	private final JdbcClient jdbc;
 
 	private final JobQueue jobs;
 
-	WebhookIngest(JdbcClient jdbc, JobQueue jobs) {
+	private final TransactionTemplate tx;
+
+	private final List<Thread> writers = new ArrayList<>();
+
+	private volatile boolean running;
+
+	WebhookIngest(JdbcClient jdbc, JobQueue jobs, PlatformTransactionManager transactions) {
 		this.jdbc = jdbc;
 		this.jobs = jobs;
+		this.tx = new TransactionTemplate(transactions);
+		this.tx.setTimeout((int) WAIT_SECONDS);
 	}
 
-	@Transactional(timeout = 5)
+	/**
+	 * Stores one delivery and returns once it is committed.
+	 * @throws DataAccessException or {@link TransactionException} if it could not be stored (503)
+	 */
 	Result ingest(String source, String deliveryId, int retryCount, JiraPayloadParser.Parsed parsed) {
-		Long id = this.jdbc.sql("""
+		Pending pending = new Pending(source, Objects.requireNonNull(deliveryId), retryCount, parsed,
+				new CompletableFuture<>());
+		if (!this.running || !this.queue.offer(pending)) {
+			throw new TransientDataAccessResourceException(
+					this.running ? "Too many deliveries waiting to be stored" : "Not accepting deliveries");
+		}
+		try {
+			return pending.result().get(WAIT_SECONDS, TimeUnit.SECONDS);
+		}
+		catch (TimeoutException ex) {
+			// Not answered 2xx, so Jira retries; if the write still commits, the retry is a DUPLICATE.
+			pending.result().cancel(false);
+			throw new QueryTimeoutException("The delivery was not stored within " + WAIT_SECONDS + " s");
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			pending.result().cancel(false);
+			throw new TransientDataAccessResourceException("Interrupted while storing the delivery");
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			throw new IllegalStateException(ex.getCause());
+		}
+	}
+
+	private void writeLoop() {
+		List<Pending> batch = new ArrayList<>(MAX_BATCH);
+		while (this.running || !this.queue.isEmpty()) {
+			try {
+				Pending first = this.queue.poll(100, TimeUnit.MILLISECONDS);
+				if (first == null) {
+					continue;
+				}
+				batch.add(first);
+				this.queue.drainTo(batch, MAX_BATCH - 1);
+				// A request that gave up has been answered 503 already; storing it now would only
+				// turn Jira's retry into a duplicate.
+				batch.removeIf((pending) -> pending.result().isDone());
+				write(batch);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+			catch (RuntimeException ex) {
+				// write() completes every future itself; this only keeps the writer alive.
+				log.error("Delivery writer failed", ex);
+			}
+			finally {
+				batch.clear();
+			}
+		}
+	}
+
+	private void write(List<Pending> batch) {
+		if (batch.isEmpty()) {
+			return;
+		}
+		try {
+			List<Result> results = this.tx.execute((status) -> store(batch));
+			for (int i = 0; i < batch.size(); i++) {
+				batch.get(i).result().complete(results.get(i));
+			}
+		}
+		catch (RuntimeException ex) {
+			if (batch.size() > 1 && !isUnavailable(ex)) {
+				// One delivery the database refuses must not cost the others their answer.
+				batch.forEach((pending) -> write(List.of(pending)));
+				return;
+			}
+			batch.forEach((pending) -> pending.result().completeExceptionally(ex));
+		}
+	}
+
+	private List<Result> store(List<Pending> batch) {
+		Map<String, Long> inserted = insertDeliveries(batch);
+		List<Result> results = new ArrayList<>(batch.size());
+		List<JobQueue.OrderedJob> evaluations = new ArrayList<>();
+		for (Pending pending : batch) {
+			// remove(): a second delivery with the same id in this batch is a duplicate of the first.
+			Long id = inserted.remove(pending.key());
+			JiraEvent event = pending.parsed().event();
+			if (id == null) {
+				recordRetry(pending);
+				results.add(Result.DUPLICATE);
+			}
+			else if (event == null) {
+				results.add(Result.IGNORED);
+			}
+			else {
+				// One issue's events are evaluated one at a time, in arrival order: a later transition
+				// must see what an earlier one decided (an approval request to cancel, a revert to
+				// recognise).
+				evaluations.add(new JobQueue.OrderedJob("evaluate:" + pending.source() + ":" + id, event,
+						"issue:" + event.issue().id()));
+				results.add(Result.QUEUED);
+			}
+		}
+		this.jobs.enqueueOrdered(JiraEvent.EVALUATE_JOB, evaluations);
+		return results;
+	}
+
+	/** Inserts the batch in order; returns the ids of the rows stored, by source and delivery id. */
+	private Map<String, Long> insertDeliveries(List<Pending> batch) {
+		int size = batch.size();
+		String[] sources = new String[size];
+		String[] deliveryIds = new String[size];
+		String[] issueIds = new String[size];
+		String[] eventKeys = new String[size];
+		String[] webhookEvents = new String[size];
+		String[] statuses = new String[size];
+		Integer[] retryCounts = new Integer[size];
+		for (int i = 0; i < size; i++) {
+			Pending pending = batch.get(i);
+			JiraPayloadParser.Parsed parsed = pending.parsed();
+			sources[i] = pending.source();
+			deliveryIds[i] = pending.deliveryId();
+			issueIds[i] = parsed.issueId();
+			eventKeys[i] = parsed.eventKey();
+			webhookEvents[i] = parsed.webhookEvent();
+			statuses[i] = (parsed.event() != null) ? Result.QUEUED.name() : Result.IGNORED.name();
+			retryCounts[i] = pending.retryCount();
+		}
+		Map<String, Long> ids = new HashMap<>();
+		this.jdbc.sql("""
 				INSERT INTO tollgate.delivery (source, delivery_id, issue_id, event_key, webhook_event, status, retry_count)
-				VALUES (:source, :deliveryId, :issueId, :eventKey, :webhookEvent, :status, :retryCount)
+				SELECT u.source, u.delivery_id, u.issue_id, u.event_key, u.webhook_event, u.status, u.retry_count
+				FROM unnest(CAST(:sources AS text[]), CAST(:deliveryIds AS text[]), CAST(:issueIds AS text[]),
+				            CAST(:eventKeys AS text[]), CAST(:webhookEvents AS text[]), CAST(:statuses AS text[]),
+				            CAST(:retryCounts AS int[]))
+				     WITH ORDINALITY AS u(source, delivery_id, issue_id, event_key, webhook_event, status, retry_count, n)
+				ORDER BY u.n
 				ON CONFLICT DO NOTHING
-				RETURNING id
+				RETURNING id, source, delivery_id
 				""")
-			.param("source", source)
-			.param("deliveryId", deliveryId)
-			.param("issueId", parsed.issueId())
-			.param("eventKey", parsed.eventKey())
-			.param("webhookEvent", parsed.webhookEvent())
-			.param("status", (parsed.event() != null) ? Result.QUEUED.name() : Result.IGNORED.name())
-			.param("retryCount", retryCount)
-			.query(Long.class)
-			.optional()
-			.orElse(null);
-		if (id == null) {
-			recordRetry(source, deliveryId, retryCount);
-			return Result.DUPLICATE;
-		}
-		if (parsed.event() == null) {
-			return Result.IGNORED;
-		}
-		// One issue's events are evaluated one at a time, in arrival order: a later transition must
-		// see what an earlier one decided (an approval request to cancel, a revert to recognise).
-		this.jobs.enqueueOrdered(JiraEvent.EVALUATE_JOB, "evaluate:" + source + ":" + id, parsed.event(),
-				"issue:" + parsed.event().issue().id());
-		return Result.QUEUED;
+			.param("sources", array(sources))
+			.param("deliveryIds", array(deliveryIds))
+			.param("issueIds", array(issueIds))
+			.param("eventKeys", array(eventKeys))
+			.param("webhookEvents", array(webhookEvents))
+			.param("statuses", array(statuses))
+			.param("retryCounts", array(retryCounts))
+			.query((rs, row) -> ids.put(key(rs.getString("source"), rs.getString("delivery_id")), rs.getLong("id")))
+			.list();
+		return ids;
 	}
 
 	/** Keeps the highest retry count Jira reported for a delivery, for operators. */
-	private void recordRetry(String source, String deliveryId, int retryCount) {
-		if (retryCount > 0 && deliveryId != null) {
+	private void recordRetry(Pending pending) {
+		if (pending.retryCount() > 0) {
 			this.jdbc.sql("""
 					UPDATE tollgate.delivery SET retry_count = :retryCount
 					WHERE source = :source AND delivery_id = :deliveryId AND retry_count < :retryCount
-					""").param("retryCount", retryCount).param("source", source).param("deliveryId", deliveryId).update();
+					""")
+				.param("retryCount", pending.retryCount())
+				.param("source", pending.source())
+				.param("deliveryId", pending.deliveryId())
+				.update();
 		}
+	}
+
+	/** The database is unreachable or too slow: storing the deliveries one by one would not help. */
+	private static boolean isUnavailable(RuntimeException ex) {
+		return ex instanceof DataAccessResourceFailureException || ex instanceof TransientDataAccessResourceException
+				|| ex instanceof QueryTimeoutException || ex instanceof TransactionException;
+	}
+
+	private static SqlParameterValue array(Object[] values) {
+		return new SqlParameterValue(Types.ARRAY, values);
+	}
+
+	private static String key(String source, String deliveryId) {
+		return source + '\n' + deliveryId;
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+		for (int i = 1; i <= WRITERS; i++) {
+			Thread writer = new Thread(this::writeLoop, "tollgate-ingest-" + i);
+			writer.setDaemon(true);
+			writer.start();
+			this.writers.add(writer);
+		}
+	}
+
+	@Override
+	public void stop() {
+		// Runs after the web server's graceful shutdown: the writers store what is queued, then end.
+		this.running = false;
+		for (Thread writer : this.writers) {
+			try {
+				writer.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS + 5));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+		this.writers.clear();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		// Below the web server's graceful shutdown phase, so requests in flight still get stored.
+		return SmartLifecycle.DEFAULT_PHASE - 2048;
+	}
+
+	private record Pending(String source, String deliveryId, int retryCount, JiraPayloadParser.Parsed parsed,
+			CompletableFuture<Result> result) {
+
+		String key() {
+			return WebhookIngest.key(this.source, this.deliveryId);
+		}
+
 	}
 
 }
