@@ -69,12 +69,15 @@ class WebhookIngest implements SmartLifecycle {
 
 	private final TransactionTemplate tx;
 
+	private final WebhookMetrics metrics;
+
 	private final List<Thread> writers = new ArrayList<>();
 
 	private volatile boolean running;
 
-	WebhookIngest(JdbcClient jdbc, JobQueue jobs, PlatformTransactionManager transactions) {
+	WebhookIngest(JdbcClient jdbc, JobQueue jobs, PlatformTransactionManager transactions, WebhookMetrics metrics) {
 		this.jdbc = jdbc;
+		this.metrics = metrics;
 		this.jobs = jobs;
 		this.tx = new TransactionTemplate(transactions);
 		this.tx.setTimeout((int) WAIT_SECONDS);
@@ -147,6 +150,7 @@ class WebhookIngest implements SmartLifecycle {
 		}
 		try {
 			List<Result> results = this.tx.execute((status) -> store(batch));
+			this.metrics.recordBatch(batch.size());
 			for (int i = 0; i < batch.size(); i++) {
 				batch.get(i).result().complete(results.get(i));
 			}

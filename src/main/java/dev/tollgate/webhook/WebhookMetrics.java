@@ -4,12 +4,16 @@ import java.util.EnumMap;
 import java.util.Map;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import org.springframework.stereotype.Component;
 
-/** {@code tollgate_webhooks_received_total{status}} and {@code tollgate_webhook_ack_seconds}. */
+/**
+ * {@code tollgate_webhooks_received_total{status}}, {@code tollgate_webhook_ack_seconds} and
+ * {@code tollgate_webhook_ingest_batch_deliveries} (deliveries per group commit).
+ */
 @Component
 class WebhookMetrics {
 
@@ -24,6 +28,8 @@ class WebhookMetrics {
 
 	private final Timer ack;
 
+	private final DistributionSummary batch;
+
 	WebhookMetrics(MeterRegistry registry) {
 		for (Status status : Status.values()) {
 			this.received.put(status, Counter.builder("tollgate.webhooks.received")
@@ -35,11 +41,19 @@ class WebhookMetrics {
 			.description("Time from receiving a Jira delivery to answering it")
 			.publishPercentileHistogram()
 			.register(registry);
+		this.batch = DistributionSummary.builder("tollgate.webhook.ingest.batch")
+			.description("Deliveries stored per group commit")
+			.baseUnit("deliveries")
+			.register(registry);
 	}
 
 	void record(Status status, long startNanos) {
 		this.received.get(status).increment();
 		this.ack.record(System.nanoTime() - startNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+	}
+
+	void recordBatch(int size) {
+		this.batch.record(size);
 	}
 
 }
