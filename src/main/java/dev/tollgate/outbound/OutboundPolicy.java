@@ -1,13 +1,17 @@
 package dev.tollgate.outbound;
 
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.SystemDefaultDnsResolver;
@@ -45,6 +49,16 @@ public class OutboundPolicy {
 	private static final Set<InetAddress> METADATA_ADDRESSES = Set.of(literal("169.254.169.254"),
 			literal("fd00:ec2::254"), literal("100.100.100.200"));
 
+	// Names that resolve to a metadata service inside a cloud (GCP's two, and the short form its
+	// search domain completes). Refused by name, before any resolution: outside the cloud they may
+	// resolve to anything, and a cached answer could outlive a move into it.
+	private static final Set<String> METADATA_HOSTS = Set.of("metadata.google.internal", "metadata.goog",
+			"metadata");
+
+	private static final Pattern IPV4_LITERAL = Pattern.compile("^(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}$");
+
+	private static final byte[] NAT64_PREFIX = { 0, 0x64, (byte) 0xff, (byte) 0x9b, 0, 0, 0, 0, 0, 0, 0, 0 };
+
 	private final boolean allowHttp;
 
 	private final boolean allowLoopback;
@@ -80,8 +94,21 @@ public class OutboundPolicy {
 			throw new OutboundRefused(host, scheme.equals("http")
 					? "only https is allowed (tollgate.outbound.allow-http is false)" : "only https is allowed");
 		}
+		checkHostName(host);
 		if (!this.allowedHosts.isEmpty() && this.allowedHosts.stream().noneMatch((allowed) -> matches(allowed, host))) {
 			throw new OutboundRefused(host, "the host is not in tollgate.outbound.allowed-hosts");
+		}
+		// An address written into the URL is known now, so it is refused now (when a target is
+		// saved, not only when it is first called); names are checked again at connect time.
+		InetAddress literal = ipLiteral(host);
+		if (literal != null) {
+			checkAddress(host, literal);
+		}
+	}
+
+	private static void checkHostName(String host) {
+		if (METADATA_HOSTS.contains(host)) {
+			throw new OutboundRefused(host, "it is a cloud metadata host");
 		}
 	}
 
@@ -90,6 +117,11 @@ public class OutboundPolicy {
 	 * @throws OutboundRefused if the address may not be connected to
 	 */
 	void checkAddress(String host, InetAddress address) {
+		InetAddress embedded = embeddedIpv4(address);
+		if (embedded != null) {
+			// NAT64 and IPv4-compatible forms reach the IPv4 address inside them.
+			checkAddress(host, embedded);
+		}
 		String ip = address.getHostAddress();
 		if (METADATA_ADDRESSES.contains(address)) {
 			throw new OutboundRefused(host, "it resolves to the cloud metadata address " + ip);
@@ -97,8 +129,10 @@ public class OutboundPolicy {
 		if (address.isLinkLocalAddress()) {
 			throw new OutboundRefused(host, "it resolves to the link-local address " + ip);
 		}
-		// 0.0.0.0 and :: reach the local machine too.
-		if ((address.isLoopbackAddress() || address.isAnyLocalAddress()) && !this.allowLoopback) {
+		// 0.0.0.0 and :: reach the local machine too (so does the rest of 0.0.0.0/8 on some systems).
+		boolean thisHost = address.isAnyLocalAddress()
+				|| (address instanceof Inet4Address && address.getAddress()[0] == 0);
+		if ((address.isLoopbackAddress() || thisHost) && !this.allowLoopback) {
 			throw new OutboundRefused(host,
 					"it resolves to the loopback address " + ip + " (tollgate.outbound.allow-loopback is false)");
 		}
@@ -147,6 +181,39 @@ public class OutboundPolicy {
 		return factory;
 	}
 
+	/**
+	 * The IPv4 address carried in a NAT64 ({@code 64:ff9b::/96}) or IPv4-compatible
+	 * ({@code ::/96}, except {@code ::} and {@code ::1}) IPv6 address; {@code null} for any other.
+	 * IPv4-mapped addresses ({@code ::ffff:0:0/96}) need nothing: Java parses them as IPv4.
+	 */
+	private static InetAddress embeddedIpv4(InetAddress address) {
+		if (!(address instanceof Inet6Address)) {
+			return null;
+		}
+		byte[] bytes = address.getAddress();
+		byte[] prefix = Arrays.copyOf(bytes, 12);
+		boolean nat64 = Arrays.equals(prefix, NAT64_PREFIX);
+		boolean compatible = Arrays.equals(prefix, new byte[12]) && (bytes[12] | bytes[13]) != 0;
+		if (!nat64 && !compatible) {
+			return null;
+		}
+		try {
+			return InetAddress.getByAddress(Arrays.copyOfRange(bytes, 12, 16));
+		}
+		catch (UnknownHostException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** The address a host written as an IP literal stands for; {@code null} for a name (no look-up). */
+	private static InetAddress ipLiteral(String host) {
+		// URI only returns a host with a colon for a well-formed (bracketed) IPv6 literal.
+		if (!IPV4_LITERAL.matcher(host).matches() && host.indexOf(':') < 0) {
+			return null;
+		}
+		return literal(host);
+	}
+
 	private static String host(URI url) {
 		String host = url.getHost();
 		if (host == null) {
@@ -155,6 +222,10 @@ public class OutboundPolicy {
 		// IPv6 literals come bracketed.
 		if (host.startsWith("[") && host.endsWith("]")) {
 			host = host.substring(1, host.length() - 1);
+		}
+		// "metadata.google.internal." is the same host as without the final dot.
+		while (host.endsWith(".")) {
+			host = host.substring(0, host.length() - 1);
 		}
 		return host.toLowerCase(Locale.ROOT);
 	}
@@ -181,6 +252,7 @@ public class OutboundPolicy {
 
 		@Override
 		public InetAddress[] resolve(String host) throws UnknownHostException {
+			checkHostName(host.toLowerCase(Locale.ROOT));
 			InetAddress[] addresses = SystemDefaultDnsResolver.INSTANCE.resolve(host);
 			for (InetAddress address : addresses) {
 				checkAddress(host, address);

@@ -14,6 +14,8 @@ import java.util.stream.Collectors;
 import dev.tollgate.audit.AuditEvent;
 import dev.tollgate.audit.AuditEventType;
 import dev.tollgate.audit.AuditLog;
+import dev.tollgate.outbound.OutboundPolicy;
+import dev.tollgate.outbound.OutboundRefused;
 import dev.tollgate.policy.PolicyProblems.FieldProblem;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -46,9 +48,12 @@ public class PolicyStore {
 
 	private final PolicySnapshots snapshots;
 
+	private final OutboundPolicy outbound;
+
 	PolicyStore(Roles roles, RoleBindings bindings,
 			Targets targets, Rules rules, JdbcClient jdbc, AuditLog audit,
-			PolicySnapshots snapshots) {
+			PolicySnapshots snapshots, OutboundPolicy outbound) {
+		this.outbound = outbound;
 		this.roles = roles;
 		this.bindings = bindings;
 		this.targets = targets;
@@ -426,7 +431,7 @@ public class PolicyStore {
 		}
 	}
 
-	static List<FieldProblem> targetProblems(Target target, String prefix) {
+	private List<FieldProblem> targetProblems(Target target, String prefix) {
 		List<FieldProblem> problems = new ArrayList<>();
 		switch (target.kind()) {
 			case GITHUB_ACTIONS -> {
@@ -465,6 +470,15 @@ public class PolicyStore {
 						|| uri.getHost() == null || uri.getUserInfo() != null) {
 					problems.add(new FieldProblem(prefix + "baseUrl", "must be an http(s) URL without credentials"));
 				}
+				else {
+					// Refused now rather than at the first trigger, so that a token with scope admin
+					// cannot even store a target aimed at a host the operator has ruled out. Names
+					// are resolved and checked again on every connection.
+					this.outbound.checkUrl(uri);
+				}
+			}
+			catch (OutboundRefused ex) {
+				problems.add(new FieldProblem(prefix + "baseUrl", ex.getMessage()));
 			}
 			catch (IllegalArgumentException ex) {
 				problems.add(new FieldProblem(prefix + "baseUrl", "is not a valid URL"));

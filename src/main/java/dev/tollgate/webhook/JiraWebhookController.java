@@ -2,6 +2,7 @@ package dev.tollgate.webhook;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.URI;
 import java.time.Instant;
 import java.util.Map;
@@ -27,8 +28,9 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code POST /webhooks/jira} (contract section 2). Order matters: the size limit before reading,
- * the signature over the exact bytes before parsing, and a 2xx only after the delivery is durably
+ * {@code POST /webhooks/jira} (contract section 2). Order matters: the source address (allow-list,
+ * then the limit on bad signatures) before anything else, the size limit before reading, the
+ * signature over the exact bytes before parsing, and a 2xx only after the delivery is durably
  * stored. Jira retries 5xx, so every failure to store is a 503.
  */
 @RestController
@@ -56,8 +58,15 @@ class JiraWebhookController {
 
 	private final WebhookMetrics metrics;
 
+	private final WebhookSources sources;
+
+	private final RejectedSignatureLimiter limiter;
+
 	JiraWebhookController(JiraWebhookProperties secrets, WebhookProperties properties, JsonMapper json,
-			WebhookIngest ingest, AuditLog audit, RejectedSignatureAudit rejections, WebhookMetrics metrics) {
+			WebhookIngest ingest, AuditLog audit, RejectedSignatureAudit rejections, WebhookMetrics metrics,
+			WebhookSources sources, RejectedSignatureLimiter limiter) {
+		this.sources = sources;
+		this.limiter = limiter;
 		this.signature = HmacSignature.of(secrets.webhookSecrets());
 		this.maxBodyBytes = properties.maxBodySize().toBytes();
 		this.parser = new JiraPayloadParser(json);
@@ -82,6 +91,19 @@ class JiraWebhookController {
 		String deliveryId = deliveryId(deliveryIdHeader);
 		MDC.put("deliveryId", deliveryId);
 		try {
+			InetAddress source = this.sources.source(request);
+			if (!this.sources.allowed(source)) {
+				return answer(WebhookMetrics.Status.FORBIDDEN_SOURCE, start, problem(HttpStatus.FORBIDDEN,
+						"forbidden-source", "Deliveries are not accepted from this address."));
+			}
+			long retryAfter = this.limiter.retryAfterSeconds(source);
+			if (retryAfter > 0) {
+				ProblemDetail problem = problem(HttpStatus.TOO_MANY_REQUESTS, "too-many-bad-signatures",
+						"Too many deliveries from this address failed authentication; retry later.");
+				return answer(WebhookMetrics.Status.RATE_LIMITED, start, ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+					.header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter))
+					.body(problem));
+			}
 			byte[] body = (request.getContentLengthLong() > this.maxBodyBytes) ? null
 					: readAtMost(request.getInputStream(), this.maxBodyBytes);
 			if (body == null) {
@@ -89,7 +111,9 @@ class JiraWebhookController {
 						"The body is larger than the limit of " + this.maxBodyBytes + " bytes."));
 			}
 			if (!this.signature.matches(signatureHeader, body)) {
-				this.rejections.rejected(SOURCE, deliveryId, request.getRemoteAddr());
+				this.limiter.rejected(source);
+				this.rejections.rejected(SOURCE, deliveryId,
+						(source != null) ? source.getHostAddress() : request.getRemoteAddr());
 				return answer(WebhookMetrics.Status.UNAUTHORIZED, start,
 						problem(HttpStatus.UNAUTHORIZED, "unauthorized", "The delivery could not be authenticated."));
 			}

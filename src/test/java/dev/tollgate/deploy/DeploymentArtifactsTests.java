@@ -546,6 +546,22 @@ class DeploymentArtifactsTests {
 	}
 
 	@Test
+	void theBuildWritesAnSbomThatCiAuditsWithInternet() throws IOException {
+		String pom = Files.readString(ROOT.resolve("pom.xml"));
+		assertThat(pom).contains("<cyclonedx-maven-plugin.version>2.9.3</cyclonedx-maven-plugin.version>")
+			.contains("<artifactId>cyclonedx-maven-plugin</artifactId>")
+			.contains("<outputName>bom</outputName>")
+			// verify must work with Maven Central alone: no feed-downloading check in the build.
+			.doesNotContain("dependency-check-maven");
+		JsonNode audit = readYaml(ROOT.resolve(".github/workflows/sbom-audit.yml"));
+		assertThat(audit.path("on").propertyNames()).contains("pull_request", "schedule");
+		JsonNode job = audit.at("/jobs/sbom");
+		assertThat(runs(job)).anyMatch((run) -> run.contains("./mvnw") && run.contains("package"))
+			.anyMatch((run) -> run.contains("osv-scanner") && run.contains("target/bom.json"));
+		assertThat(step(job, "actions/upload-artifact").at("/with/path").asString()).isEqualTo("target/bom.json");
+	}
+
+	@Test
 	void everyWorkflowActionIsPinnedToAVersion() throws IOException {
 		try (Stream<Path> files = Files.list(ROOT.resolve(".github/workflows"))) {
 			for (Path file : files.toList()) {

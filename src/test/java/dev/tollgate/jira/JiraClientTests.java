@@ -254,6 +254,23 @@ class JiraClientTests {
 	}
 
 	@Test
+	void aRedirectToAnotherHostDoesNotCarryTheCredentialThere() {
+		WireMockServer attacker = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+		attacker.start();
+		try {
+			attacker.stubFor(get(anyUrl()).willReturn(okJson("[]")));
+			jira.stubFor(get(urlPathEqualTo(GROUPS_PATH)).willReturn(aResponse().withStatus(302)
+				.withHeader("Location", "http://localhost:" + attacker.port() + "/steal")));
+			assertThatThrownBy(() -> this.client.groupsOf(ACCOUNT)).isInstanceOf(JiraUnavailable.class)
+				.hasMessageContaining("302");
+			attacker.verify(0, anyRequestedFor(anyUrl()));
+		}
+		finally {
+			attacker.stop();
+		}
+	}
+
+	@Test
 	void anOversizedAnswerIsRefused() {
 		String huge = "[" + "{\"name\":\"g\"},".repeat(JiraClient.MAX_RESPONSE_BYTES / 12) + "{\"name\":\"g\"}]";
 		jira.stubFor(get(urlPathEqualTo(GROUPS_PATH)).willReturn(okJson(huge)));

@@ -146,6 +146,57 @@ class OutboundPolicyTests {
 		assertThatNoException().isThrownBy(() -> policy.checkUrl(URI.create("https://gitlab.acme.io/api")));
 	}
 
+	// checkUrl: what is known without a DNS look-up is refused when a target is saved
+
+	@ParameterizedTest
+	@ValueSource(strings = { "https://metadata.google.internal/computeMetadata/v1/", "https://METADATA.google.internal./x",
+			"https://metadata.goog/", "http://metadata/computeMetadata/v1/" })
+	void metadataHostNamesAreAlwaysRefused(String url) {
+		OutboundPolicy permissive = OutboundPolicies.of(true, true);
+		assertThatThrownBy(() -> permissive.checkUrl(URI.create(url))).isInstanceOf(OutboundRefused.class)
+			.hasMessageContaining("cloud metadata");
+	}
+
+	@Test
+	void metadataHostNamesAreRefusedEvenWhenAllowListed() {
+		OutboundPolicy policy = OutboundPolicies.of(false, false, "*.google.internal");
+		assertThatThrownBy(() -> policy.checkUrl(URI.create("https://metadata.google.internal/")))
+			.isInstanceOf(OutboundRefused.class)
+			.hasMessageContaining("cloud metadata");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "https://169.254.169.254/latest/meta-data/", "https://[fd00:ec2::254]/",
+			"https://100.100.100.200/", "https://[::ffff:169.254.169.254]/", "https://[64:ff9b::a9fe:a9fe]/" })
+	void metadataAddressLiteralsAreRefusedByCheckUrl(String url) {
+		assertThatThrownBy(() -> OutboundPolicies.of(true, true).checkUrl(URI.create(url)))
+			.isInstanceOf(OutboundRefused.class)
+			.hasMessageContaining("cloud metadata");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "https://169.254.1.1/", "https://[fe80::1]/" })
+	void linkLocalLiteralsAreRefusedByCheckUrl(String url) {
+		assertThatThrownBy(() -> OutboundPolicies.of(true, true).checkUrl(URI.create(url)))
+			.isInstanceOf(OutboundRefused.class)
+			.hasMessageContaining("link-local");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "https://127.0.0.1/", "https://[::1]/", "https://0.0.0.0/", "https://[::ffff:127.0.0.1]/",
+			"https://[::127.0.0.1]/", "https://[64:ff9b::7f00:1]/" })
+	void loopbackLiteralsAreRefusedByCheckUrlUnlessAllowed(String url) {
+		assertThatThrownBy(() -> this.defaults.checkUrl(URI.create(url))).isInstanceOf(OutboundRefused.class)
+			.hasMessageContaining("loopback");
+		assertThatNoException().isThrownBy(() -> OutboundPolicies.of(false, true).checkUrl(URI.create(url)));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "https://10.0.0.5/", "https://[fd12::1]/", "https://140.82.112.5/" })
+	void otherLiteralsPassCheckUrl(String url) {
+		assertThatNoException().isThrownBy(() -> this.defaults.checkUrl(URI.create(url)));
+	}
+
 	// checkAddress
 
 	@ParameterizedTest
@@ -175,7 +226,8 @@ class OutboundPolicyTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "169.254.169.254", "fd00:ec2::254", "100.100.100.200", "::ffff:169.254.169.254" })
+	@ValueSource(strings = { "169.254.169.254", "fd00:ec2::254", "100.100.100.200", "::ffff:169.254.169.254",
+			"64:ff9b::a9fe:a9fe", "::169.254.169.254" })
 	void cloudMetadataIsAlwaysRefused(String ip) throws Exception {
 		InetAddress address = InetAddress.getByName(ip);
 		assertThatThrownBy(() -> OutboundPolicies.of(true, true).checkAddress("metadata.lab", address))
@@ -207,17 +259,18 @@ class OutboundPolicyTests {
 	}
 
 	@Test
-	void factoryRefusesLoopbackAtConnectTime() throws Exception {
-		OutboundPolicy policy = OutboundPolicies.of(true, false);
-		// The URL itself is fine: only the resolved address is forbidden.
-		assertThatNoException().isThrownBy(() -> policy.checkUrl(url("/ping")));
-		assertRefusedBeforeSending(policy, url("/ping"), "loopback");
+	void factoryRefusesALoopbackLiteral() throws Exception {
+		assertRefusedBeforeSending(OutboundPolicies.of(true, false), url("/ping"), "loopback");
 	}
 
 	@Test
-	void factoryRefusesANameThatResolvesToLoopback() throws Exception {
+	void factoryRefusesANameThatResolvesToLoopbackAtConnectTime() throws Exception {
+		OutboundPolicy policy = OutboundPolicies.of(true, false);
 		URI url = URI.create("http://localhost:" + server.port() + "/ping");
-		assertRefusedBeforeSending(OutboundPolicies.of(true, false), url, "'localhost'");
+		// The URL itself passes (a name could resolve anywhere); the resolved address does not: this
+		// is what stops a name that is re-pointed at 127.0.0.1 after the target was saved.
+		assertThatNoException().isThrownBy(() -> policy.checkUrl(url));
+		assertRefusedBeforeSending(policy, url, "'localhost'");
 	}
 
 	@Test

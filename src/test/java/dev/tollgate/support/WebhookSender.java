@@ -19,9 +19,21 @@ public final class WebhookSender {
 
 	private final String secret;
 
+	private final String forwardedFor;
+
 	public WebhookSender(int port, String secret) {
+		this(port, secret, null);
+	}
+
+	private WebhookSender(int port, String secret, String forwardedFor) {
 		this.port = port;
 		this.secret = secret;
+		this.forwardedFor = forwardedFor;
+	}
+
+	/** The same sender, with {@code X-Forwarded-For: value} on every delivery (as a proxy would add it). */
+	public WebhookSender forwardedFor(String value) {
+		return new WebhookSender(this.port, this.secret, value);
 	}
 
 	public HttpResponse<String> send(String body, String deliveryId) {
@@ -40,6 +52,9 @@ public final class WebhookSender {
 		}
 		if (signature != null) {
 			request.header("X-Hub-Signature", signature);
+		}
+		if (this.forwardedFor != null) {
+			request.header("X-Forwarded-For", this.forwardedFor);
 		}
 		try {
 			return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
