@@ -94,6 +94,24 @@ final class FakeCi extends StubServer {
 			.collect(Collectors.toSet());
 	}
 
+	/**
+	 * For each decision of the project dispatched more than once: how many runs (of any decision)
+	 * were started between its first and its second dispatch — how deep a retry had to look for it.
+	 */
+	List<Integer> repeatDepths(String projectKey) {
+		List<Run> all = List.copyOf(this.runs);
+		Map<String, Integer> first = new HashMap<>();
+		List<Integer> depths = new ArrayList<>();
+		for (int i = 0; i < all.size(); i++) {
+			Run run = all.get(i);
+			Integer earlier = first.putIfAbsent(run.decisionId(), i);
+			if (earlier != null && run.issueKey().startsWith(projectKey + "-")) {
+				depths.add(i - earlier - 1);
+			}
+		}
+		return depths;
+	}
+
 	@Override
 	void handle(HttpExchange exchange, byte[] body) throws IOException {
 		String path = exchange.getRequestURI().getPath();

@@ -119,7 +119,8 @@ class FaultInjectionLaunchTests {
 			Report report = settle("CRASH", tally);
 			report.extra("leased_at_kill", leasedAtKill)
 				.extra("taken_over_ms", takenOverAfter)
-				.extra("ci_lookups", cluster.ci.lookups() - lookupsBefore);
+				.extra("ci_lookups", cluster.ci.lookups() - lookupsBefore)
+				.extra("runs_between_repeats", cluster.ci.repeatDepths("CRASH"));
 			report.print("crash");
 			assertThat(leasedAtKill).as("jobs leased by the killed replica").isPositive();
 			assertThat(released).as("the killed replica's leases were taken over").isTrue();
@@ -145,6 +146,7 @@ class FaultInjectionLaunchTests {
 			Traffic.Tally tally = traffic.await(DRAIN);
 			Report report = settle("DBCUT", tally);
 			report.extra("answered_503_during_cut", unavailableDuringCut)
+				.extra("runs_between_repeats", cluster.ci.repeatDepths("DBCUT"))
 				.extra("acknowledged_during_cut", acknowledgedDuringCut);
 			report.print("database-cut");
 			assertThat(unavailableDuringCut).as("webhooks answered 503 while the database was cut").isPositive();
