@@ -47,8 +47,8 @@ final class Cluster implements AutoCloseable {
 
 	static final String TO_STATUS = "Ready for Deploy";
 
-	/** How long a stub holds a call it is told to let time out (the replicas' read timeouts are 1 s). */
-	static final long HANG_MILLIS = 2500;
+	/** How long a stub holds a call it is told to let time out (the replicas' read timeouts are 2 s). */
+	static final long HANG_MILLIS = 4000;
 
 	/** The job lease the replicas run with (a killed replica's jobs are claimable after it). */
 	static final Duration LEASE = Duration.ofSeconds(5);
@@ -116,13 +116,13 @@ final class Cluster implements AutoCloseable {
 				"--spring.datasource.username=postgres", "--spring.datasource.password=",
 				"--spring.datasource.hikari.maximum-pool-size=5", "--tollgate.jira.base-url=" + this.jira.baseUrl(),
 				"--tollgate.jira.user-email=faults@example.invalid", "--tollgate.jira.connect-timeout=1s",
-				"--tollgate.jira.read-timeout=1s", "--tollgate.outbound.allow-http=true",
+				"--tollgate.jira.read-timeout=2s", "--tollgate.outbound.allow-http=true",
 				"--tollgate.outbound.allow-loopback=true", "--tollgate.jobs.lease=" + LEASE.toSeconds() + "s",
 				"--tollgate.jobs.concurrency=" + JOB_CONCURRENCY, "--tollgate.jobs.backoff-initial=300ms",
 				"--tollgate.jobs.backoff-max=2s", "--tollgate.jobs.poll-interval=200ms",
 				// Backoff is compressed 60-fold, so attempts are raised to cover outages of the same length.
 				"--tollgate.jobs.max-attempts=30", "--tollgate.pipeline.connect-timeout=1s",
-				"--tollgate.pipeline.read-timeout=1s", "--tollgate.pipeline.breaker-open-for=2s",
+				"--tollgate.pipeline.read-timeout=2s", "--tollgate.pipeline.breaker-open-for=2s",
 				"--tollgate.identity.cache-ttl=1s", "--spring.lifecycle.timeout-per-shutdown-phase=20s",
 				"--spring.main.banner-mode=off");
 	}
