@@ -113,7 +113,16 @@ class GitHubActionsClient implements PipelineClient, DisposableBean {
 	private static final String DISPATCH_PATH = "/repos/{owner}/{repo}/actions/workflows/{workflow}/dispatches";
 
 	private static final String RUNS_PATH = "/repos/{owner}/{repo}/actions/workflows/{workflow}/runs"
-			+ "?event=workflow_dispatch&created={created}&per_page=50";
+			+ "?event=workflow_dispatch&created={created}&per_page={perPage}&page={page}";
+
+	/** Runs per look-up page (GitHub's maximum). */
+	static final int RUNS_PER_PAGE = 100;
+
+	/**
+	 * Pages a look-up reads at most: newer runs of other decisions push the one sought back, so a
+	 * busy workflow needs more than the first page; bounded so a look-up stays a few requests.
+	 */
+	static final int MAX_LOOKUP_PAGES = 10;
 
 	private static final String ACCESS_TOKENS_PATH = "/app/installations/{installationId}/access_tokens";
 
@@ -294,36 +303,46 @@ class GitHubActionsClient implements PipelineClient, DisposableBean {
 		return null;
 	}
 
-	/** A workflow_dispatch run whose name carries the decision id; {@code null} if none or on any failure. */
+	/**
+	 * A workflow_dispatch run whose name carries the decision id, looked for newest first across up
+	 * to {@value #MAX_LOOKUP_PAGES} pages; {@code null} if none or on any failure.
+	 */
 	private Run findRun(Workflow workflow, Auth auth, String decisionId, Instant since) {
 		// Outside the try: without a token the dispatch cannot happen either, so that failure counts.
 		String token = auth.token();
 		try {
 			String created = ">=" + DateTimeFormatter.ISO_INSTANT.format(since.truncatedTo(ChronoUnit.SECONDS));
-			URI uri = expand(workflow.base() + RUNS_PATH, workflow.owner(), workflow.repo(), workflow.workflow(),
-					created);
-			Response response = send(HttpMethod.GET, uri, token, null, "the run look-up on " + workflow, false);
-			if (!response.successful()) {
-				if (response.status() == 401) {
-					auth.dropToken(token);
+			for (int page = 1; page <= MAX_LOOKUP_PAGES; page++) {
+				URI uri = expand(workflow.base() + RUNS_PATH, workflow.owner(), workflow.repo(), workflow.workflow(),
+						created, RUNS_PER_PAGE, page);
+				Response response = send(HttpMethod.GET, uri, token, null, "the run look-up on " + workflow, false);
+				if (!response.successful()) {
+					if (response.status() == 401) {
+						auth.dropToken(token);
+					}
+					log.debug("Looking for the run of decision {} on {} failed with {}", decisionId, workflow,
+							response.status());
+					return null;
 				}
-				log.debug("Looking for the run of decision {} on {} failed with {}", decisionId, workflow,
-						response.status());
-				return null;
-			}
-			JsonNode runs = (response.json() != null) ? response.json().get("workflow_runs") : null;
-			if (runs == null || !runs.isArray()) {
-				return null;
-			}
-			for (JsonNode run : runs.values()) {
-				String name = text(run.get("name"));
-				String title = text(run.get("display_title"));
-				if ((name != null && name.contains(decisionId)) || (title != null && title.contains(decisionId))) {
-					String id = scalar(run.get("id"));
-					String url = text(run.get("html_url"));
-					return new Run(id, (url != null) ? url : text(run.get("url")));
+				JsonNode runs = (response.json() != null) ? response.json().get("workflow_runs") : null;
+				if (runs == null || !runs.isArray()) {
+					return null;
+				}
+				for (JsonNode run : runs.values()) {
+					String name = text(run.get("name"));
+					String title = text(run.get("display_title"));
+					if ((name != null && name.contains(decisionId)) || (title != null && title.contains(decisionId))) {
+						String id = scalar(run.get("id"));
+						String url = text(run.get("html_url"));
+						return new Run(id, (url != null) ? url : text(run.get("url")));
+					}
+				}
+				if (runs.size() < RUNS_PER_PAGE) {
+					return null;
 				}
 			}
+			log.info("No run for decision {} among the newest {} runs on {}; dispatching again", decisionId,
+					MAX_LOOKUP_PAGES * RUNS_PER_PAGE, workflow);
 			return null;
 		}
 		catch (RuntimeException ex) {

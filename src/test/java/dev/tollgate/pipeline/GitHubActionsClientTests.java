@@ -300,7 +300,8 @@ class GitHubActionsClientTests {
 		assertThat(run).isEqualTo(new Run("4712", "https://github.com/acme/shop/actions/runs/4712"));
 		github.verify(1, getRequestedFor(urlPathEqualTo(RUNS)).withQueryParam("event", equalTo("workflow_dispatch"))
 			.withQueryParam("created", equalTo(">=" + iso(START.minus(Duration.ofMinutes(10)))))
-			.withQueryParam("per_page", equalTo("50"))
+			.withQueryParam("per_page", equalTo("100"))
+			.withQueryParam("page", equalTo("1"))
 			.withHeader("Authorization", equalTo("Bearer " + TOKEN)));
 	}
 
@@ -563,11 +564,48 @@ class GitHubActionsClientTests {
 		github.verify(0, postRequestedFor(urlEqualTo(DISPATCH)));
 		github.verify(1, getRequestedFor(urlPathEqualTo(RUNS)).withQueryParam("event", equalTo("workflow_dispatch"))
 			.withQueryParam("created", equalTo(">=" + iso(START.minus(GitHubActionsClient.RETRY_LOOKBACK))))
-			.withQueryParam("per_page", equalTo("50"))
+			.withQueryParam("per_page", equalTo("100"))
+			.withQueryParam("page", equalTo("1"))
 			.withHeader("Authorization", equalTo("Bearer " + TOKEN))
 			.withHeader("Accept", equalTo("application/vnd.github+json"))
 			.withHeader("X-GitHub-Api-Version", equalTo("2022-11-28"))
 			.withHeader("User-Agent", equalTo("tollgate")));
+	}
+
+	@Test
+	void aLaterAttemptFindsTheRunBehindAFullPageOfNewerRuns() {
+		// A busy workflow: by the time the lease of a crashed attempt expires, runs of other decisions
+		// fill the first page (seen in the fault-injection crash scenario as repeated dispatches).
+		String[] newer = new String[GitHubActionsClient.RUNS_PER_PAGE];
+		for (int i = 0; i < newer.length; i++) {
+			newer[i] = run(5000 + i, "deploy other-decision-" + i);
+		}
+		github.stubFor(get(urlPathEqualTo(RUNS)).withQueryParam("page", equalTo("1")).willReturn(okJson(runs(newer))));
+		github.stubFor(get(urlPathEqualTo(RUNS)).withQueryParam("page", equalTo("2"))
+			.willReturn(okJson(runs(run(4714, "deploy (tollgate " + this.decisionId + ")")))));
+		github.stubFor(post(urlEqualTo(DISPATCH)).willReturn(okJson(RUN_DETAILS)));
+
+		Run run = this.client.trigger(call(target(base()), Map.of(), 2));
+
+		assertThat(run.runId()).isEqualTo("4714");
+		github.verify(0, postRequestedFor(urlEqualTo(DISPATCH)));
+		github.verify(2, getRequestedFor(urlPathEqualTo(RUNS)));
+	}
+
+	@Test
+	void theLookUpReadsABoundedNumberOfPages() {
+		String[] full = new String[GitHubActionsClient.RUNS_PER_PAGE];
+		for (int i = 0; i < full.length; i++) {
+			full[i] = run(5000 + i, "deploy other-decision-" + i);
+		}
+		github.stubFor(get(urlPathEqualTo(RUNS)).willReturn(okJson(runs(full))));
+		github.stubFor(post(urlEqualTo(DISPATCH)).willReturn(okJson(RUN_DETAILS)));
+
+		Run run = this.client.trigger(call(target(base()), Map.of(), 2));
+
+		assertThat(run.runId()).isEqualTo("4711");
+		github.verify(GitHubActionsClient.MAX_LOOKUP_PAGES, getRequestedFor(urlPathEqualTo(RUNS)));
+		github.verify(1, postRequestedFor(urlEqualTo(DISPATCH)));
 	}
 
 	@Test
