@@ -9,6 +9,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -62,6 +63,8 @@ class JobWorker implements SmartLifecycle {
 
 	private ExecutorService executor;
 
+	private ScheduledExecutorService heartbeat;
+
 	JobWorker(JobRepository jobs, TransactionTemplate tx, JobProperties properties, List<JobHandler> handlers,
 			JobSignal signal) {
 		this.signal = signal;
@@ -84,6 +87,16 @@ class JobWorker implements SmartLifecycle {
 			return thread;
 		});
 		this.running = true;
+		// Its own thread: the dispatcher can sit in a connection wait while the database is away, and
+		// the leases of running jobs must be renewed as soon as it is back, not after that wait.
+		this.heartbeat = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+			Thread thread = new Thread(runnable, "tollgate-job-heartbeat");
+			thread.setDaemon(true);
+			return thread;
+		});
+		long renewEveryMillis = Math.max(1, this.properties.lease().toMillis() / 3);
+		this.heartbeat.scheduleWithFixedDelay(this::renewLeases, renewEveryMillis, renewEveryMillis,
+				TimeUnit.MILLISECONDS);
 		Thread thread = new Thread(this::dispatch, "tollgate-job-dispatcher");
 		thread.setDaemon(true);
 		this.dispatcher = thread;
@@ -105,6 +118,7 @@ class JobWorker implements SmartLifecycle {
 			return;
 		}
 		this.executor.shutdown();
+		// The heartbeat keeps renewing while running jobs finish, and stops before they are released.
 		try {
 			// Let running jobs finish (their HTTP calls have timeouts); what is left is released.
 			if (!this.executor.awaitTermination(20, TimeUnit.SECONDS)) {
@@ -115,6 +129,7 @@ class JobWorker implements SmartLifecycle {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+		this.heartbeat.shutdownNow();
 		this.inFlight.forEach(this::releaseQuietly);
 		log.info("Job worker {} stopped", this.workerId);
 	}
@@ -137,14 +152,8 @@ class JobWorker implements SmartLifecycle {
 
 	private void dispatch() {
 		long pollNanos = this.properties.pollInterval().toNanos();
-		long renewEveryNanos = this.properties.lease().toNanos() / 3;
-		long lastRenewal = System.nanoTime();
 		boolean databaseWasDown = false;
 		while (this.running) {
-			if (System.nanoTime() - lastRenewal >= renewEveryNanos) {
-				renewLeases();
-				lastRenewal = System.nanoTime();
-			}
 			int free = this.slots.availablePermits();
 			int claimed = 0;
 			if (free > 0 && !this.kinds.isEmpty()) {
@@ -181,8 +190,9 @@ class JobWorker implements SmartLifecycle {
 		try {
 			this.jobs.extendLeases(this.inFlight.stream().map(Job::id).toList(), this.workerId, this.properties.lease());
 		}
-		catch (DataAccessException ex) {
-			log.debug("Leases not renewed: {}", describe(ex.getMostSpecificCause()));
+		catch (RuntimeException ex) {
+			// Never let an exception end the scheduled heartbeat.
+			log.debug("Leases not renewed: {}", describe(ex));
 		}
 	}
 
