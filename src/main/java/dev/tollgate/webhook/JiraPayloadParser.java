@@ -1,5 +1,9 @@
 package dev.tollgate.webhook;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Locale;
 
@@ -38,7 +42,7 @@ final class JiraPayloadParser {
 	Parsed parse(byte[] body, String deliveryId, Instant receivedAt) {
 		JsonNode root;
 		try {
-			root = this.json.readTree(body);
+			root = this.json.readTree(utf8(body));
 		}
 		catch (JacksonException ex) {
 			throw new MalformedDelivery("The body is not valid JSON.");
@@ -66,6 +70,24 @@ final class JiraPayloadParser {
 			case "comment_created" -> commentCreated(root, webhookEvent, issueId, deliveryId, receivedAt);
 			default -> Parsed.ignored(webhookEvent, issueId, null);
 		};
+	}
+
+	/**
+	 * JSON between systems is UTF-8 (RFC 8259). Jackson lets some invalid sequences through
+	 * (encoded surrogates, a truncated sequence before a quote) and guesses UTF-16/32 from the first
+	 * bytes, so the body is decoded strictly first and Jackson reads the characters.
+	 */
+	private static String utf8(byte[] body) {
+		try {
+			return StandardCharsets.UTF_8.newDecoder()
+				.onMalformedInput(CodingErrorAction.REPORT)
+				.onUnmappableCharacter(CodingErrorAction.REPORT)
+				.decode(ByteBuffer.wrap(body))
+				.toString();
+		}
+		catch (CharacterCodingException ex) {
+			throw new MalformedDelivery("The body is not valid UTF-8 JSON.");
+		}
 	}
 
 	private Parsed issueUpdated(JsonNode root, String webhookEvent, String issueId, String deliveryId,
