@@ -16,7 +16,7 @@ class WebhookMetrics {
 	/** The bounded label set: one value per way a delivery can be answered. */
 	enum Status {
 
-		QUEUED, IGNORED, DUPLICATE, UNAUTHORIZED, TOO_LARGE, MALFORMED, UNAVAILABLE
+		QUEUED, IGNORED, DUPLICATE, UNAUTHORIZED, TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, MALFORMED, UNAVAILABLE
 
 	}
 
