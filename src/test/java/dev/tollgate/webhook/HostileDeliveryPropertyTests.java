@@ -8,7 +8,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.tollgate.support.IntegrationTest;
 import dev.tollgate.support.WebhookSender;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -21,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * acknowledged or refused with problem+json. About 250 requests; the seed is in each case's name
  * and in every failure message.
  */
-class HostileDeliveryPropertyTests extends IntegrationTest {
+class HostileDeliveryPropertyTests extends HostileEndpointTest {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 

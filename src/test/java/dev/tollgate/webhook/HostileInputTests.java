@@ -18,7 +18,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.tollgate.support.IntegrationTest;
 import dev.tollgate.support.JiraPayloads;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -30,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and never a 2xx for something ambiguous. Bodies are signed with the real secret unless the test
  * is about the signature, so that they reach the parser; unsigned garbage gets 401 before parsing.
  */
-class HostileInputTests extends IntegrationTest {
+class HostileInputTests extends HostileEndpointTest {
 
 	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
