@@ -1,26 +1,38 @@
 package dev.tollgate.webhook;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Locale;
 
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reads a verified Jira webhook body into what the gateway acts on. A transition is recognised by
  * the changelog item whose field is {@code status}, not by {@code issue_event_type_name}, which
  * depends on workflow configuration. Unknown fields are ignored; ids may be numbers or strings.
+ * <p>
+ * Hostile bodies are refused with {@link MalformedDelivery} (a 400), never with anything that would
+ * become a 5xx: Jackson's read constraints bound nesting depth and number length, duplicate keys
+ * are an error, and a NUL character, which PostgreSQL cannot store, is refused where it is read.
  */
 final class JiraPayloadParser {
 
 	/** Comment text kept for command parsing; the command and a reason fit easily. */
 	static final int MAX_COMMENT_TEXT = 2000;
 
-	private final JsonMapper json;
+	private final ObjectReader json;
 
 	JiraPayloadParser(JsonMapper json) {
-		this.json = json;
+		// A body with two "webhookEvent" (or "id", "toString", ...) keys means different things to
+		// different readers, and Jackson would silently keep the last one: refuse it instead.
+		this.json = json.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
 	}
 
 	/**
@@ -30,7 +42,7 @@ final class JiraPayloadParser {
 	Parsed parse(byte[] body, String deliveryId, Instant receivedAt) {
 		JsonNode root;
 		try {
-			root = this.json.readTree(body);
+			root = this.json.readTree(utf8(body));
 		}
 		catch (JacksonException ex) {
 			throw new MalformedDelivery("The body is not valid JSON.");
@@ -58,6 +70,24 @@ final class JiraPayloadParser {
 			case "comment_created" -> commentCreated(root, webhookEvent, issueId, deliveryId, receivedAt);
 			default -> Parsed.ignored(webhookEvent, issueId, null);
 		};
+	}
+
+	/**
+	 * JSON between systems is UTF-8 (RFC 8259). Jackson lets some invalid sequences through
+	 * (encoded surrogates, a truncated sequence before a quote) and guesses UTF-16/32 from the first
+	 * bytes, so the body is decoded strictly first and Jackson reads the characters.
+	 */
+	private static String utf8(byte[] body) {
+		try {
+			return StandardCharsets.UTF_8.newDecoder()
+				.onMalformedInput(CodingErrorAction.REPORT)
+				.onUnmappableCharacter(CodingErrorAction.REPORT)
+				.decode(ByteBuffer.wrap(body))
+				.toString();
+		}
+		catch (CharacterCodingException ex) {
+			throw new MalformedDelivery("The body is not valid UTF-8 JSON.");
+		}
 	}
 
 	private Parsed issueUpdated(JsonNode root, String webhookEvent, String issueId, String deliveryId,
@@ -124,7 +154,7 @@ final class JiraPayloadParser {
 			return null;
 		}
 		if (body.isString()) {
-			return body.asString();
+			return storable(body.asString());
 		}
 		StringBuilder text = new StringBuilder();
 		appendAdfText(body, text);
@@ -136,7 +166,7 @@ final class JiraPayloadParser {
 			return;
 		}
 		if ("text".equals(text(node.path("type")))) {
-			out.append(node.path("text").asString(""));
+			out.append(storable(node.path("text").asString("")));
 		}
 		if ("hardBreak".equals(text(node.path("type")))) {
 			out.append('\n');
@@ -160,12 +190,26 @@ final class JiraPayloadParser {
 		return value;
 	}
 
-	/** A string or number as text; {@code null} for anything else. */
+	/**
+	 * A string or whole number as text; {@code null} for anything else. Fractions are not ids or
+	 * names (and {@code 1e400} would read as "Infinity").
+	 */
 	private static String text(JsonNode node) {
-		if (node == null || !(node.isString() || node.isNumber())) {
+		if (node == null || !(node.isString() || node.isIntegralNumber())) {
 			return null;
 		}
-		return node.asString();
+		return storable(node.asString());
+	}
+
+	/**
+	 * PostgreSQL refuses U+0000 in text and jsonb; storing it would fail with a database error
+	 * (a 503 that Jira retries for ever), so it is a malformed delivery.
+	 */
+	private static String storable(String value) {
+		if (value.indexOf('\u0000') >= 0) {
+			throw new MalformedDelivery("The body contains a NUL character (\\u0000).");
+		}
+		return value;
 	}
 
 	/**

@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -19,6 +21,8 @@ import dev.tollgate.audit.AuditLog;
 import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.transaction.TransactionException;
@@ -29,9 +33,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code POST /webhooks/jira} (contract section 2). Order matters: the source address (allow-list,
- * then the limit on bad signatures) before anything else, the size limit before reading, the
- * signature over the exact bytes before parsing, and a 2xx only after the delivery is durably
- * stored. Jira retries 5xx, so every failure to store is a 503.
+ * then the limit on bad signatures) before anything else, the content type and the size limit
+ * before reading, the signature over the exact bytes before parsing (or looking at the delivery
+ * id), and a 2xx only after the delivery is durably stored. Jira retries 5xx, so every failure to
+ * store is a 503, and nothing a sender controls may end in a 5xx.
  */
 @RestController
 class JiraWebhookController {
@@ -41,6 +46,10 @@ class JiraWebhookController {
 	static final String SOURCE = "jira";
 
 	private static final int MAX_DELIVERY_ID_LENGTH = 200;
+
+	private static final String SIGNATURE_HEADER = "X-Hub-Signature";
+
+	private static final String DELIVERY_ID_HEADER = "X-Atlassian-Webhook-Identifier";
 
 	private static final String RETRY_AFTER_SECONDS = "5";
 
@@ -82,13 +91,14 @@ class JiraWebhookController {
 
 	@PostMapping("/webhooks/jira")
 	ResponseEntity<Object> receive(HttpServletRequest request,
-			@RequestHeader(name = "X-Hub-Signature", required = false) String signatureHeader,
-			@RequestHeader(name = "X-Atlassian-Webhook-Identifier", required = false) String deliveryIdHeader,
 			@RequestHeader(name = "X-Atlassian-Webhook-Retry", required = false) String retryHeader)
 			throws IOException {
 		long start = System.nanoTime();
 		Instant receivedAt = Instant.now();
-		String deliveryId = deliveryId(deliveryIdHeader);
+		// Read by hand rather than with @RequestHeader, which would join repeated headers with commas.
+		List<String> deliveryIdHeaders = Collections.list(request.getHeaders(DELIVERY_ID_HEADER));
+		List<String> signatureHeaders = Collections.list(request.getHeaders(SIGNATURE_HEADER));
+		String deliveryId = deliveryId(deliveryIdHeaders.isEmpty() ? null : deliveryIdHeaders.get(0));
 		MDC.put("deliveryId", deliveryId);
 		try {
 			InetAddress source = this.sources.source(request);
@@ -104,18 +114,29 @@ class JiraWebhookController {
 					.header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter))
 					.body(problem));
 			}
+			if (!isJson(request.getContentType())) {
+				return answer(WebhookMetrics.Status.UNSUPPORTED_MEDIA_TYPE, start,
+						problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
+								"The body must be JSON (Content-Type: application/json)."));
+			}
 			byte[] body = (request.getContentLengthLong() > this.maxBodyBytes) ? null
 					: readAtMost(request.getInputStream(), this.maxBodyBytes);
 			if (body == null) {
 				return answer(WebhookMetrics.Status.TOO_LARGE, start, problem(HttpStatus.CONTENT_TOO_LARGE, "body-too-large",
 						"The body is larger than the limit of " + this.maxBodyBytes + " bytes."));
 			}
+			// Two signature headers are ambiguous (which one was checked?): neither is trusted.
+			String signatureHeader = (signatureHeaders.size() == 1) ? signatureHeaders.get(0) : null;
 			if (!this.signature.matches(signatureHeader, body)) {
 				this.limiter.rejected(source);
 				this.rejections.rejected(SOURCE, deliveryId,
 						(source != null) ? source.getHostAddress() : request.getRemoteAddr());
 				return answer(WebhookMetrics.Status.UNAUTHORIZED, start,
 						problem(HttpStatus.UNAUTHORIZED, "unauthorized", "The delivery could not be authenticated."));
+			}
+			String deliveryIdProblem = deliveryIdProblem(deliveryIdHeaders);
+			if (deliveryIdProblem != null) {
+				return malformed(deliveryId, deliveryIdProblem, start);
 			}
 			return accept(body, deliveryId, retryCount(retryHeader), receivedAt, start);
 		}
@@ -140,19 +161,23 @@ class JiraWebhookController {
 			parsed = this.parser.parse(body, deliveryId, receivedAt);
 		}
 		catch (JiraPayloadParser.MalformedDelivery ex) {
-			this.audit.append(AuditEvent.of(AuditEventType.WEBHOOK_MALFORMED,
-					"A signed Jira delivery could not be read: " + ex.getMessage())
-				.outcome("REJECTED")
-				.deliveryId(deliveryId)
-				.build());
-			return answer(WebhookMetrics.Status.MALFORMED, start,
-					problem(HttpStatus.BAD_REQUEST, "malformed-delivery", ex.getMessage()));
+			return malformed(deliveryId, ex.getMessage(), start);
 		}
 		WebhookIngest.Result result = this.ingest.ingest(SOURCE, deliveryId, retryCount, parsed);
 		log.debug("Delivery {} ({}) {}", deliveryId, parsed.webhookEvent(), result);
 		HttpStatus status = (result == WebhookIngest.Result.DUPLICATE) ? HttpStatus.OK : HttpStatus.ACCEPTED;
 		return answer(WebhookMetrics.Status.valueOf(result.name()), start,
 				ResponseEntity.status(status).body(Map.of("deliveryId", deliveryId, "status", result.name())));
+	}
+
+	/** 400 for a signed delivery that cannot be acted on; {@code reason} is safe to return to the sender. */
+	private ResponseEntity<Object> malformed(String deliveryId, String reason, long start) {
+		this.audit.append(AuditEvent.of(AuditEventType.WEBHOOK_MALFORMED, "A signed Jira delivery could not be read: " + reason)
+			.outcome("REJECTED")
+			.deliveryId(deliveryId)
+			.build());
+		return answer(WebhookMetrics.Status.MALFORMED, start,
+				problem(HttpStatus.BAD_REQUEST, "malformed-delivery", reason));
 	}
 
 	private ResponseEntity<Object> answer(WebhookMetrics.Status status, long start, ResponseEntity<Object> response) {
@@ -171,7 +196,47 @@ class JiraWebhookController {
 		return (body.length > limit) ? null : body;
 	}
 
-	/** Jira's delivery id, or a generated one so that every delivery can be traced. */
+	/**
+	 * Jira sends {@code application/json}; anything else (a form, multipart, XML, text) is refused
+	 * with 415 rather than read as JSON. Without a Content-Type the body is still tried as JSON: a
+	 * proxy that drops the header should not stop deliveries, and the signature and parser still apply.
+	 */
+	static boolean isJson(String contentType) {
+		if (contentType == null || contentType.isBlank()) {
+			return true;
+		}
+		try {
+			MediaType type = MediaType.parseMediaType(contentType);
+			return type.getType().equals("application")
+					&& (type.getSubtype().equals("json") || "json".equals(type.getSubtypeSuffix()));
+		}
+		catch (InvalidMediaTypeException ex) {
+			return false;
+		}
+	}
+
+	/**
+	 * Why the delivery id headers cannot be used, or {@code null} (checked only once the signature is
+	 * valid). Repeated ids are ambiguous. An over-long one is not Jira's: cutting it could make two
+	 * deliveries share an id and the second be dropped as a duplicate. The id is a dedup key that
+	 * goes into logs, audit and answers, so it must be visible ASCII: whitespace inside it (a folded
+	 * header line is unfolded into spaces), controls and Latin-1 bytes are not Jira's either.
+	 */
+	private static String deliveryIdProblem(List<String> headers) {
+		if (headers.size() > 1) {
+			return "The delivery has more than one " + DELIVERY_ID_HEADER + " header.";
+		}
+		String id = headers.isEmpty() ? "" : headers.get(0).strip();
+		if (id.length() > MAX_DELIVERY_ID_LENGTH) {
+			return "The " + DELIVERY_ID_HEADER + " header is longer than " + MAX_DELIVERY_ID_LENGTH + " characters.";
+		}
+		if (!id.chars().allMatch((c) -> c > 0x20 && c < 0x7F)) {
+			return "The " + DELIVERY_ID_HEADER + " header may contain only visible ASCII characters.";
+		}
+		return null;
+	}
+
+	/** Jira's delivery id (cut for logs and audit), or a generated one so that every delivery can be traced. */
 	private static String deliveryId(String header) {
 		if (header == null || header.isBlank()) {
 			return "tollgate-" + UUID.randomUUID();
