@@ -41,6 +41,8 @@
 #   WORK_DIR           logs and intermediate files (default bench/target/run-<timestamp>)
 #   DRAIN_TIMEOUT=120  seconds to wait for the job queue to empty (before (c) and before (d))
 #   TOLLGATE_JAVA_OPTS extra JVM options for Tollgate (e.g. -XX:StartFlightRecording=filename=...)
+#   TOLLGATE_JAVA=java the java that runs Tollgate and the ceiling in the main run (e.g. a Java 25
+#                      bin/java, for virtual threads)
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -62,6 +64,10 @@ if [[ -z "${JAVA25_HOME:-}" ]]; then
   for d in /usr/lib/jvm/*25*; do [[ -x "$d/bin/java" ]] && { JAVA25_HOME="$d"; break; }; done
 fi
 JAVA25_HOME="${JAVA25_HOME:-}"
+TOLLGATE_JAVA="${TOLLGATE_JAVA:-java}"
+# jcmd of the same JDK as the process it attaches to
+JCMD="$(dirname "$(readlink -f "$(command -v "$TOLLGATE_JAVA")")")/jcmd"
+[[ -x "$JCMD" ]] || JCMD=jcmd
 export PGHOST="${PGHOST:-127.0.0.1}" PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-postgres}"
 TS="$(date -u +%Y%m%dT%H%M%SZ)"
 DB_PREFIX="tollgate_bench_$(echo "$TS" | tr 'A-Z' 'a-z')_$$"
@@ -259,7 +265,7 @@ if [[ "$CEILING" == 1 ]]; then
   CPORT="$(free_port)"
   log "starting the ceiling endpoint on port $CPORT"
   LAUNCH_NS="$(date +%s%N)"
-  CEILING_SECRET="$SECRET" java -Xmx256m -cp "$EXTRACTED/lib/*:$CEILING_JAR" dev.tollgate.bench.ceiling.CeilingApp \
+  CEILING_SECRET="$SECRET" "$TOLLGATE_JAVA" -Xmx256m -cp "$EXTRACTED/lib/*:$CEILING_JAR" dev.tollgate.bench.ceiling.CeilingApp \
     --server.port="$CPORT" --server.address=127.0.0.1 >"$WORK/ceiling.log" 2>&1 &
   CEILING_PID=$!
   PIDS+=("$CEILING_PID")
@@ -303,7 +309,7 @@ PORT="$(free_port)"
 BASE="http://127.0.0.1:$PORT"
 log "starting Tollgate on port $PORT (-Xmx256m), log in $WORK/tollgate.log"
 # shellcheck disable=SC2086
-launch_tollgate "$PORT" "$DB" "$WORK/tollgate.log" java -Xmx256m ${TOLLGATE_JAVA_OPTS:-} -jar "$APP_JAR"
+launch_tollgate "$PORT" "$DB" "$WORK/tollgate.log" "$TOLLGATE_JAVA" -Xmx256m ${TOLLGATE_JAVA_OPTS:-} -jar "$APP_JAR"
 TOLLGATE_PID="$LAUNCHED_PID"
 wait_ready "$TOLLGATE_PID" "$BASE/actuator/health/readiness" 90 "$WORK/tollgate.log"
 log "ready after ${READY_MS} ms (wall clock from launch, includes Flyway on an empty database)"
@@ -472,7 +478,7 @@ HWM_KB="$(awk '/^VmHWM/ {print $2}' "/proc/$TOLLGATE_PID/status")"
 RSS_KB="$(awk '/^VmRSS/ {print $2}' "/proc/$TOLLGATE_PID/status")"
 HEAP_USED_KB=null
 HEAP_TOTAL_KB=null
-if timeout 30 jcmd "$TOLLGATE_PID" GC.run >/dev/null 2>&1 && timeout 30 jcmd "$TOLLGATE_PID" GC.heap_info >"$WORK/heap_info.txt" 2>&1; then
+if timeout 30 "$JCMD" "$TOLLGATE_PID" GC.run >/dev/null 2>&1 && timeout 30 "$JCMD" "$TOLLGATE_PID" GC.heap_info >"$WORK/heap_info.txt" 2>&1; then
   HEAP_USED_KB="$(grep -o -m1 'used [0-9]*K' "$WORK/heap_info.txt" | tr -dc 0-9 || true)"
   HEAP_TOTAL_KB="$(grep -o -m1 'total [0-9]*K' "$WORK/heap_info.txt" | tr -dc 0-9 || true)"
   HEAP_USED_KB="${HEAP_USED_KB:-null}"; HEAP_TOTAL_KB="${HEAP_TOTAL_KB:-null}"
@@ -487,7 +493,7 @@ for variant in $STARTUP_VARIANTS; do  # in the order asked for
 done
 
 # --- results -------------------------------------------------------------------------------------
-JAVA_VERSION="$(java -version 2>&1 | head -n1)"
+JAVA_VERSION="$("$TOLLGATE_JAVA" -version 2>&1 | head -n1)"
 JSON_OUT="$RESULTS/$TS.json"
 LOADAVG="$(cut -d' ' -f1-3 /proc/loadavg)"
 SMOKE_TAG=""; [[ "$SMOKE" == 1 ]] && SMOKE_TAG="SMOKE=1 "
