@@ -1,43 +1,87 @@
 #!/usr/bin/env bash
-# Tollgate benchmark harness, first slice (issue 9).
+# Tollgate benchmark harness (issue 9).
 #
 #   bench/run.sh
 #
-# Builds Tollgate and the load generator, creates a throwaway PostgreSQL database, starts Tollgate
-# on a free port with -Xmx256m, loads a benchmark policy through the admin API, warms up, runs
-#   (a) ingest, closed loop at 16 and 64 connections
-#   (b) ack latency, open loop at a fixed rate (coordinated-omission corrected)
-#   (d) exactness, by SQL once the job queue has drained
-# and writes bench/results/<timestamp>.json and bench/results/<timestamp>.md. Every wait is bounded;
-# Tollgate is stopped by its PID and the database dropped on every exit path.
+# Builds Tollgate and the bench jars, then, in one invocation:
+#   start-up   (e) each start-up variant on a fresh empty database, timed from launch to readiness
+#   ceiling    a bare HMAC+parse endpoint on Tollgate's own jars, under the same load as (a)/(b)
+#   Tollgate   on a fresh database with -Xmx256m, a benchmark policy whose target is a GitHub
+#              Actions stub, then
+#     (a) ingest, closed loop at 16 and 64 connections
+#     (b) ack latency, open loop at OPEN_RATE (coordinated-omission corrected)
+#     (c) end to end: webhook-to-trigger latency at E2E_RATE, then a ramp over E2E_RAMP where the
+#         job queue must stay bounded
+#     (d) exactness, by SQL and at the stub CI, once the job queue has drained
+#     (e) resources: peak RSS, heap after GC, CPU per webhook (plus the start-up variants above)
+# and writes <RESULTS_DIR>/<timestamp>.json and .md. Every wait is bounded; every process started
+# here is stopped by its PID and every database created here is dropped, on every exit path.
 #
 # Environment (all optional):
 #   DURATION=10        seconds per measured scenario
-#   WARMUP=5           seconds of warm-up (closed loop, 16 connections; not reported)
+#   WARMUP=5           seconds of warm-up (closed loop, 16 connections; not reported), for Tollgate
+#                      and for the ceiling
 #   OPEN_RATE=1000     requests/s for scenario (b)
+#   E2E_RATE=500       requests/s for the webhook-to-trigger latency of scenario (c)
+#   E2E_RAMP="500 1000 2000"  open-loop rates for the sustained end-to-end ramp of (c); stops at the
+#                      first step that does not keep up; empty to skip
+#   E2E_STEP_DURATION=60  seconds per ramp step (issue 9: queue depth bounded over 60 s)
+#   CEILING=1          run the ceiling endpoint (0 to skip)
+#   STARTUP_VARIANTS="fatjar-17 extracted-17 extracted-cds-17 extracted-25 aot-25"
+#                      start-up variants to time (empty to skip); *-25 need JAVA25_HOME
+#   JAVA25_HOME        a Java 25 JDK (default: the first /usr/lib/jvm/*25*)
+#   SMOKE=1            a quick check that the harness works: no ceiling, no ramp, no start-up variants
 #   PGHOST=127.0.0.1 PGPORT=5432 PGUSER=postgres   (trust auth, or PGPASSWORD)
-#   SKIP_BUILD=1       reuse target/tollgate-*.jar and bench/target/tollgate-bench.jar
+#   SKIP_BUILD=1       reuse target/tollgate-*.jar and the bench jars
+#   APP_JAR=path       use this Tollgate jar (no Tollgate build); the bench jars are still built
+#                      unless SKIP_BUILD=1
 #   BUILD_ISOLATED=1   build Tollgate from a copy of the sources in bench/target/app-build instead of
 #                      the repository root, so a test run going on in ./target is not disturbed
-#   DRAIN_TIMEOUT=120  seconds to wait for the job queue to empty before the exactness check
+#   RESULTS_DIR        where the .json/.md go (default bench/results)
+#   WORK_DIR           logs and intermediate files (default bench/target/run-<timestamp>)
+#   DRAIN_TIMEOUT=120  seconds to wait for the job queue to empty (before (c) and before (d))
 #   TOLLGATE_JAVA_OPTS extra JVM options for Tollgate (e.g. -XX:StartFlightRecording=filename=...)
+#   TOLLGATE_JAVA=java the java that runs Tollgate and the ceiling in the main run (e.g. a Java 25
+#                      bin/java, for virtual threads)
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$BENCH_DIR/.." && pwd)"
+SMOKE="${SMOKE:-0}"
 DURATION="${DURATION:-10}"
 WARMUP="${WARMUP:-5}"
 OPEN_RATE="${OPEN_RATE:-1000}"
+E2E_RATE="${E2E_RATE:-500}"
+E2E_RAMP="${E2E_RAMP-500 1000 2000}"
+E2E_STEP_DURATION="${E2E_STEP_DURATION:-60}"
+CEILING="${CEILING:-1}"
+STARTUP_VARIANTS="${STARTUP_VARIANTS-fatjar-17 extracted-17 extracted-cds-17 extracted-25 aot-25}"
 DRAIN_TIMEOUT="${DRAIN_TIMEOUT:-120}"
+if [[ "$SMOKE" == 1 ]]; then
+  CEILING=0; E2E_RAMP=""; STARTUP_VARIANTS=""
+fi
+if [[ -z "${JAVA25_HOME:-}" ]]; then
+  for d in /usr/lib/jvm/*25*; do [[ -x "$d/bin/java" ]] && { JAVA25_HOME="$d"; break; }; done
+fi
+JAVA25_HOME="${JAVA25_HOME:-}"
+TOLLGATE_JAVA="${TOLLGATE_JAVA:-java}"
+# jcmd of the same JDK as the process it attaches to
+JCMD="$(dirname "$(readlink -f "$(command -v "$TOLLGATE_JAVA")")")/jcmd"
+[[ -x "$JCMD" ]] || JCMD=jcmd
 export PGHOST="${PGHOST:-127.0.0.1}" PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-postgres}"
 TS="$(date -u +%Y%m%dT%H%M%SZ)"
-DB="tollgate_bench_$(echo "$TS" | tr 'A-Z' 'a-z')_$$"
-RESULTS="$BENCH_DIR/results"
-WORK="$BENCH_DIR/target/run-$TS"
+DB_PREFIX="tollgate_bench_$(echo "$TS" | tr 'A-Z' 'a-z')_$$"
+DB="$DB_PREFIX"
+RESULTS="${RESULTS_DIR:-$BENCH_DIR/results}"
+WORK="${WORK_DIR:-$BENCH_DIR/target/run-$TS}"
 SECRET="bench-secret-$RANDOM$RANDOM"
 ADMIN_TOKEN="bench-admin-$RANDOM$RANDOM"
+# The stub CI's bearer token. Not TOLLGATE_*: Tollgate refuses credential references to its own
+# configuration.
+export BENCH_CI_TOKEN="bench-ci-$RANDOM$RANDOM"
 ACTOR="5b10ac8d82e05b22cc7d4ef5"
-mkdir -p "$RESULTS" "$WORK"
+CLK_TCK="$(getconf CLK_TCK)"
+mkdir -p "$RESULTS" "$WORK/load" "$WORK/ceiling" "$WORK/e2e" "$WORK/parts" "$WORK/startup"
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 log() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
@@ -53,98 +97,224 @@ psql_retry() {
   cat "$WORK/psql.err" >&2; return 1
 }
 
-TOLLGATE_PID=""
-STUB_PID=""
-DB_CREATED=""
+# --- processes and databases: every one started or created here is tracked and cleaned up -----
+PIDS=()
+DBS=()
+stop_pid() {  # pid [label]: SIGTERM, SIGKILL after 40 s
+  local pid="$1"
+  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 80); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+  if kill -0 "$pid" 2>/dev/null; then
+    log "${2:-pid $pid} did not stop within 40 s, sending SIGKILL"
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+}
+create_db() { psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE \"$1\"" >/dev/null; DBS+=("$1"); }
+drop_db() {
+  psql -X -q -d postgres -c "DROP DATABASE IF EXISTS \"$1\" WITH (FORCE)" >/dev/null 2>&1 || log "could not drop database $1"
+}
 cleanup() {
-  local rc=$?
-  if [[ -n "$STUB_PID" ]] && kill -0 "$STUB_PID" 2>/dev/null; then
-    kill "$STUB_PID" 2>/dev/null || true
-    wait "$STUB_PID" 2>/dev/null || true
-  fi
-  if [[ -n "$TOLLGATE_PID" ]] && kill -0 "$TOLLGATE_PID" 2>/dev/null; then
-    log "stopping Tollgate (pid $TOLLGATE_PID)"
-    kill "$TOLLGATE_PID" 2>/dev/null || true
-    for _ in $(seq 1 40); do kill -0 "$TOLLGATE_PID" 2>/dev/null || break; sleep 1; done
-    if kill -0 "$TOLLGATE_PID" 2>/dev/null; then
-      log "Tollgate did not stop within 40 s, sending SIGKILL"
-      kill -9 "$TOLLGATE_PID" 2>/dev/null || true
-    fi
-    wait "$TOLLGATE_PID" 2>/dev/null || true
-  fi
-  if [[ -n "$DB_CREATED" ]]; then
-    log "dropping database $DB"
-    psql -X -q -d postgres -c "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" >/dev/null 2>&1 \
-      || log "could not drop database $DB"
-  fi
+  local rc=$? pid db
+  for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
+  for db in "${DBS[@]}"; do drop_db "$db"; done
+  [[ ${#DBS[@]} -gt 0 ]] && log "dropped database(s) ${DBS[*]}"
   exit "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# --- build -----------------------------------------------------------------------------------
-if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
-  if [[ "${BUILD_ISOLATED:-0}" == 1 ]]; then
-    APP_ROOT="$BENCH_DIR/target/app-build"
-    log "building Tollgate from a copy of the sources in $APP_ROOT"
-    rm -rf "$APP_ROOT/src"; mkdir -p "$APP_ROOT"
-    cp -r "$ROOT/src" "$ROOT/pom.xml" "$ROOT/mvnw" "$ROOT/.mvn" "$APP_ROOT/"
-  else
-    APP_ROOT="$ROOT"
-  fi
-  log "building Tollgate (./mvnw -q -DskipTests package in $APP_ROOT)"
-  (cd "$APP_ROOT" && timeout 900 ./mvnw -q -DskipTests package)
-  log "building the load generator"
-  (cd "$BENCH_DIR" && timeout 600 mvn -q package)
-fi
-[[ "${BUILD_ISOLATED:-0}" == 1 ]] && APP_ROOT="$BENCH_DIR/target/app-build" || APP_ROOT="$ROOT"
-APP_JAR="$(ls "$APP_ROOT"/target/tollgate-*.jar | grep -v -e '-plain' -e '\.original' | head -n1)"
-BENCH_JAR="$BENCH_DIR/target/tollgate-bench.jar"
-[[ -f "$APP_JAR" && -f "$BENCH_JAR" ]] || { log "missing $APP_JAR or $BENCH_JAR"; exit 1; }
-
-# --- database --------------------------------------------------------------------------------
-log "creating database $DB on $PGHOST:$PGPORT"
-psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE \"$DB\"" >/dev/null
-DB_CREATED=1
-
-# --- stub Jira (comments must complete, or every decision leaves a retrying COMMENT job) ------
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-STUB_PORT="$(free_port)"
-java -Xmx64m -cp "$BENCH_JAR" dev.tollgate.bench.StubJira "$STUB_PORT" >"$WORK/stub-jira.log" 2>&1 &
-STUB_PID=$!
-for _ in $(seq 1 40); do curl -fsS -m 1 "http://127.0.0.1:$STUB_PORT/__stats" >/dev/null 2>&1 && break; sleep 0.25; done
-curl -fsS -m 1 "http://127.0.0.1:$STUB_PORT/__stats" >/dev/null || { log "stub Jira did not start"; exit 1; }
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # utime + stime of a process, in clock ticks
 
-# --- start Tollgate --------------------------------------------------------------------------
+# --- build -----------------------------------------------------------------------------------
+[[ "${BUILD_ISOLATED:-0}" == 1 ]] && APP_ROOT="$BENCH_DIR/target/app-build" || APP_ROOT="$ROOT"
+if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+  if [[ -z "${APP_JAR:-}" ]]; then
+    if [[ "${BUILD_ISOLATED:-0}" == 1 ]]; then
+      log "building Tollgate from a copy of the sources in $APP_ROOT"
+      rm -rf "$APP_ROOT/src"; mkdir -p "$APP_ROOT"
+      cp -r "$ROOT/src" "$ROOT/pom.xml" "$ROOT/mvnw" "$ROOT/.mvn" "$APP_ROOT/"
+    fi
+    log "building Tollgate (./mvnw -q -DskipTests package in $APP_ROOT)"
+    (cd "$APP_ROOT" && timeout 900 ./mvnw -B -q -DskipTests package)
+  fi
+  log "building the bench jars (./mvnw -f bench/pom.xml package)"
+  (cd "$ROOT" && timeout 600 ./mvnw -B -q -f "$BENCH_DIR/pom.xml" package)
+fi
+APP_JAR_GIVEN="${APP_JAR:-}"
+if [[ -z "${APP_JAR:-}" ]]; then
+  APP_JAR="$(ls "$APP_ROOT"/target/tollgate-*.jar 2>/dev/null | grep -v -e '-plain' -e '\.original' | head -n1 || true)"
+fi
+BENCH_JAR="$BENCH_DIR/target/tollgate-bench.jar"
+CEILING_JAR="$BENCH_DIR/target/tollgate-bench-ceiling.jar"
+[[ -n "$APP_JAR" && -f "$APP_JAR" && -f "$BENCH_JAR" && -f "$CEILING_JAR" ]] \
+  || { log "missing the Tollgate jar ($APP_JAR) or $BENCH_JAR or $CEILING_JAR"; exit 1; }
+APP_JAR="$(cd "$(dirname "$APP_JAR")" && pwd)/$(basename "$APP_JAR")"
+
+# The extracted layout (X/<name>.jar + X/lib/): start-up variants run it, the ceiling uses its lib/.
+EXTRACTED="$WORK/extracted"
+if [[ "$CEILING" == 1 || -n "$STARTUP_VARIANTS" ]]; then
+  java -Djarmode=tools -jar "$APP_JAR" extract --destination "$EXTRACTED" >"$WORK/extract.log" 2>&1 \
+    || { cat "$WORK/extract.log" >&2; exit 1; }
+  EXTRACTED_JAR="$EXTRACTED/$(basename "$APP_JAR")"
+fi
+
+# --- starting Tollgate ---------------------------------------------------------------------------
+# launch_tollgate port db logfile java-command...: starts it in the background, sets LAUNCHED_PID
+# and LAUNCH_NS. STUB_PORT may be empty (start-up variants need no Jira).
+launch_tollgate() {
+  local port="$1" db="$2" logfile="$3"; shift 3
+  LAUNCH_NS="$(date +%s%N)"
+  SERVER_PORT="$port" \
+  SPRING_DATASOURCE_URL="jdbc:postgresql://$PGHOST:$PGPORT/$db" \
+  SPRING_DATASOURCE_USERNAME="$PGUSER" \
+  SPRING_DATASOURCE_PASSWORD="${PGPASSWORD:-}" \
+  TOLLGATE_JIRA_WEBHOOK_SECRETS="$SECRET" \
+  TOLLGATE_ADMIN_BOOTSTRAP_TOKEN="$ADMIN_TOKEN" \
+  TOLLGATE_JIRA_BASE_URL="http://127.0.0.1:${STUB_PORT:-9}" \
+  TOLLGATE_JIRA_USER_EMAIL="bench@example.invalid" \
+  TOLLGATE_JIRA_API_TOKEN="bench-not-a-token" \
+  TOLLGATE_OUTBOUND_ALLOW_HTTP=true \
+  TOLLGATE_OUTBOUND_ALLOW_LOOPBACK=true \
+    "$@" >"$logfile" 2>&1 &
+  LAUNCHED_PID=$!
+  PIDS+=("$LAUNCHED_PID")
+}
+# wait_ready pid url timeout-s logfile: polls every 100 ms; sets READY_MS (from LAUNCH_NS) or fails.
+wait_ready() {
+  local pid="$1" url="$2" timeout_s="$3" logfile="$4" deadline
+  deadline=$(( $(date +%s) + timeout_s ))
+  while :; do
+    if ! kill -0 "$pid" 2>/dev/null; then log "process $pid exited; tail of $logfile:"; tail -n 40 "$logfile" >&2; return 1; fi
+    if curl -fsS -m 2 "$url" >/dev/null 2>&1; then break; fi
+    (( $(date +%s) >= deadline )) && { log "not ready within $timeout_s s; tail of $logfile:"; tail -n 40 "$logfile" >&2; return 1; }
+    sleep 0.1
+  done
+  READY_MS=$(( ($(date +%s%N) - LAUNCH_NS) / 1000000 ))
+}
+
+# --- (e) start-up variants, each against a fresh empty database ---------------------------------
+# A training run (-Dspring.context.exit=onRefresh) writes the CDS archive / AOT cache; the timed
+# start after it uses it. Training runs use a database of their own, which is dropped before the
+# timed start gets a new one.
+startup_variant() {
+  local variant="$1" java17=java java25="" cmd=() train=() n="${#DBS[@]}" db port logfile
+  [[ -n "$JAVA25_HOME" ]] && java25="$JAVA25_HOME/bin/java"
+  case "$variant" in
+    fatjar-17)        cmd=("$java17" -Xmx256m -jar "$APP_JAR") ;;
+    extracted-17)     cmd=("$java17" -Xmx256m -jar "$EXTRACTED_JAR") ;;
+    extracted-cds-17) train=("$java17" -Xmx256m -XX:ArchiveClassesAtExit="$WORK/startup/app.jsa" -Dspring.context.exit=onRefresh -jar "$EXTRACTED_JAR")
+                      cmd=("$java17" -Xmx256m -XX:SharedArchiveFile="$WORK/startup/app.jsa" -jar "$EXTRACTED_JAR") ;;
+    extracted-25)     cmd=("$java25" -Xmx256m -jar "$EXTRACTED_JAR") ;;
+    aot-25)           train=("$java25" -Xmx256m -XX:AOTCacheOutput="$WORK/startup/app.aot" -Dspring.context.exit=onRefresh -jar "$EXTRACTED_JAR")
+                      cmd=("$java25" -Xmx256m -XX:AOTCache="$WORK/startup/app.aot" -jar "$EXTRACTED_JAR") ;;
+    *) log "unknown start-up variant $variant"; return 1 ;;
+  esac
+  if [[ "$variant" == *-25 && -z "$java25" ]]; then
+    log "start-up $variant: skipped, no Java 25 (set JAVA25_HOME)"
+    jq -n --arg v "$variant" '{variant: $v, skipped: "no Java 25 found (JAVA25_HOME)"}' >"$WORK/startup/$variant.json"
+    return 0
+  fi
+  local training_ms=null
+  if [[ ${#train[@]} -gt 0 ]]; then
+    db="${DB_PREFIX}_s${n}t"; create_db "$db"; port="$(free_port)"; logfile="$WORK/startup/$variant-training.log"
+    log "start-up $variant: training run"
+    launch_tollgate "$port" "$db" "$logfile" timeout 300 "${train[@]}"
+    wait "$LAUNCHED_PID" || { log "training run for $variant failed; tail of $logfile:"; tail -n 30 "$logfile" >&2; return 1; }
+    training_ms=$(( ($(date +%s%N) - LAUNCH_NS) / 1000000 ))
+    drop_db "$db"
+  fi
+  db="${DB_PREFIX}_s${n}"; create_db "$db"; port="$(free_port)"; logfile="$WORK/startup/$variant.log"
+  launch_tollgate "$port" "$db" "$logfile" "${cmd[@]}"
+  local pid="$LAUNCHED_PID"
+  wait_ready "$pid" "http://127.0.0.1:$port/actuator/health/readiness" 120 "$logfile" || return 1
+  local rss_kb started
+  rss_kb="$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)"
+  started="$(grep -o 'Started [A-Za-z]* in [0-9.]* seconds (process running for [0-9.]*)' "$logfile" | head -n1 || true)"
+  log "start-up $variant: ready after $READY_MS ms ($started)"
+  stop_pid "$pid" "Tollgate ($variant)"
+  drop_db "$db"
+  jq -n --arg v "$variant" --arg cmd "${cmd[*]}" --argjson ready "$READY_MS" --argjson training "$training_ms" \
+    --arg started "$started" --argjson rss "${rss_kb:-0}" \
+    --arg java "$("${cmd[0]}" -version 2>&1 | head -n1)" \
+    '{variant: $v, java: $java, ready_ms: $ready,
+      started_in_s: ($started | capture("in (?<s>[0-9.]+) seconds").s // null | if . then tonumber else null end),
+      process_running_for_s: ($started | capture("running for (?<s>[0-9.]+)").s // null | if . then tonumber else null end),
+      rss_at_ready_mb: (($rss / 1024 * 10 | round) / 10), training_run_ms: $training,
+      command: ($cmd | gsub("/[^ ]*/(?<f>[^/ ]+)"; "\(.f)"))}' >"$WORK/startup/$variant.json"
+}
+for variant in $STARTUP_VARIANTS; do
+  startup_variant "$variant"
+done
+
+# --- load -------------------------------------------------------------------------------------
+load() {  # dir url label, then load-generator options
+  local dir="$1" url="$2" label="$3"; shift 3
+  log "$label: $*"
+  timeout $(( DURATION + WARMUP + E2E_STEP_DURATION + 90 )) java -Xmx512m -jar "$BENCH_JAR" --url "$url" \
+    --secret "$SECRET" --actor "$ACTOR" --label "$label" --out "$dir/$label.json" "$@" >/dev/null
+  jq -c '{scenario, acked_per_s, errors, non_2xx, latency_ms}' "$dir/$label.json" >&2
+}
+
+# --- the ceiling: a bare HMAC+parse endpoint on Tollgate's own jars ------------------------------
+CEILING_CPU_TICKS=0
+if [[ "$CEILING" == 1 ]]; then
+  CPORT="$(free_port)"
+  log "starting the ceiling endpoint on port $CPORT"
+  LAUNCH_NS="$(date +%s%N)"
+  CEILING_SECRET="$SECRET" "$TOLLGATE_JAVA" -Xmx256m -cp "$EXTRACTED/lib/*:$CEILING_JAR" dev.tollgate.bench.ceiling.CeilingApp \
+    --server.port="$CPORT" --server.address=127.0.0.1 >"$WORK/ceiling.log" 2>&1 &
+  CEILING_PID=$!
+  PIDS+=("$CEILING_PID")
+  wait_ready "$CEILING_PID" "http://127.0.0.1:$CPORT/ready" 90 "$WORK/ceiling.log"
+  CEILING_READY_MS="$READY_MS"
+  CURL="http://127.0.0.1:$CPORT/webhooks/jira"
+  load "$WORK/ceiling" "$CURL" ceiling-warmup --mode closed --connections 16 --duration "$WARMUP"
+  C0="$(cpu_ticks "$CEILING_PID")"
+  load "$WORK/ceiling" "$CURL" ceiling-16 --mode closed --connections 16 --duration "$DURATION"
+  load "$WORK/ceiling" "$CURL" ceiling-64 --mode closed --connections 64 --duration "$DURATION"
+  CEILING_CPU_TICKS=$(( $(cpu_ticks "$CEILING_PID") - C0 ))
+  load "$WORK/ceiling" "$CURL" "ceiling-open-${OPEN_RATE}" --mode open --rate "$OPEN_RATE" --duration "$DURATION"
+  CEILING_RSS_KB="$(awk '/^VmHWM/ {print $2}' "/proc/$CEILING_PID/status")"
+  stop_pid "$CEILING_PID" "the ceiling"
+  jq -n --argjson ready "$CEILING_READY_MS" --argjson ticks "$CEILING_CPU_TICKS" --argjson hz "$CLK_TCK" \
+    --argjson rss "$CEILING_RSS_KB" \
+    --slurpfile w "$WORK/ceiling/ceiling-warmup.json" --slurpfile c16 "$WORK/ceiling/ceiling-16.json" \
+    --slurpfile c64 "$WORK/ceiling/ceiling-64.json" --slurpfile co "$WORK/ceiling/ceiling-open-${OPEN_RATE}.json" \
+    '{app: "dev.tollgate.bench.ceiling.CeilingApp on the extracted Tollgate jar'"'"'s lib/ (same Spring Boot, Tomcat, Jackson 3), -Xmx256m, spring.threads.virtual.enabled=true; body limit 1 MB, HMAC-SHA256 constant-time check, JsonMapper.readTree, 202; no database, no security",
+      startup_ready_ms: $ready, peak_rss_mb: (($rss / 1024 * 10 | round) / 10),
+      cpu_us_per_request: (if ($c16[0].acked_2xx + $c64[0].acked_2xx) > 0
+        then ($ticks / $hz * 1e6 / ($c16[0].acked_2xx + $c64[0].acked_2xx) | round) else null end),
+      warmup: $w[0], scenarios: [$c16[0], $c64[0], $co[0]]}' >"$WORK/parts/ceiling.json"
+else
+  echo null >"$WORK/parts/ceiling.json"
+fi
+
+# --- database, stub Jira + CI, Tollgate ----------------------------------------------------------
+log "creating database $DB on $PGHOST:$PGPORT"
+create_db "$DB"
+
+# Comments must complete, or every decision leaves a retrying COMMENT job; triggers go to its CI.
+STUB_PORT="$(free_port)"
+java -Xmx256m -cp "$BENCH_JAR" dev.tollgate.bench.StubJira "$STUB_PORT" >"$WORK/stub.log" 2>&1 &
+STUB_PID=$!
+PIDS+=("$STUB_PID")
+for _ in $(seq 1 40); do curl -fsS -m 1 "http://127.0.0.1:$STUB_PORT/__stats" >/dev/null 2>&1 && break; sleep 0.25; done
+curl -fsS -m 1 "http://127.0.0.1:$STUB_PORT/__stats" >/dev/null || { log "stub Jira/CI did not start"; exit 1; }
+
 PORT="$(free_port)"
 BASE="http://127.0.0.1:$PORT"
 log "starting Tollgate on port $PORT (-Xmx256m), log in $WORK/tollgate.log"
-START_NS="$(date +%s%N)"
-SERVER_PORT="$PORT" \
-SPRING_DATASOURCE_URL="jdbc:postgresql://$PGHOST:$PGPORT/$DB" \
-SPRING_DATASOURCE_USERNAME="$PGUSER" \
-SPRING_DATASOURCE_PASSWORD="${PGPASSWORD:-}" \
-TOLLGATE_JIRA_WEBHOOK_SECRETS="$SECRET" \
-TOLLGATE_ADMIN_BOOTSTRAP_TOKEN="$ADMIN_TOKEN" \
-TOLLGATE_JIRA_BASE_URL="http://127.0.0.1:$STUB_PORT" \
-TOLLGATE_JIRA_USER_EMAIL="bench@example.invalid" \
-TOLLGATE_JIRA_API_TOKEN="bench-not-a-token" \
-TOLLGATE_OUTBOUND_ALLOW_HTTP=true \
-TOLLGATE_OUTBOUND_ALLOW_LOOPBACK=true \
-  java -Xmx256m ${TOLLGATE_JAVA_OPTS:-} -jar "$APP_JAR" >"$WORK/tollgate.log" 2>&1 &
-TOLLGATE_PID=$!
-
-READY=""
-for _ in $(seq 1 120); do
-  if ! kill -0 "$TOLLGATE_PID" 2>/dev/null; then log "Tollgate exited; tail of its log:"; tail -n 40 "$WORK/tollgate.log" >&2; exit 1; fi
-  if curl -fsS -m 2 "$BASE/actuator/health/readiness" >/dev/null 2>&1; then READY=1; break; fi
-  sleep 0.5
-done
-[[ -n "$READY" ]] || { log "Tollgate not ready within 60 s"; tail -n 40 "$WORK/tollgate.log" >&2; exit 1; }
-READY_MS=$(( ($(date +%s%N) - START_NS) / 1000000 ))
+# shellcheck disable=SC2086
+launch_tollgate "$PORT" "$DB" "$WORK/tollgate.log" "$TOLLGATE_JAVA" -Xmx256m ${TOLLGATE_JAVA_OPTS:-} -jar "$APP_JAR"
+TOLLGATE_PID="$LAUNCHED_PID"
+wait_ready "$TOLLGATE_PID" "$BASE/actuator/health/readiness" 90 "$WORK/tollgate.log"
 log "ready after ${READY_MS} ms (wall clock from launch, includes Flyway on an empty database)"
 
-# --- benchmark policy ------------------------------------------------------------------------
+# --- benchmark policy: the target is a GitHub Actions workflow at the stub CI ---------------------
 API="$BASE/api/v1"
 admin() {
   local path="$1" body="$2" code
@@ -155,35 +325,89 @@ admin() {
 log "loading the benchmark policy"
 admin roles '{"name":"bench-deployer","description":"benchmark actor"}'
 admin role-bindings "{\"role\":\"bench-deployer\",\"subjectType\":\"USER\",\"subject\":\"$ACTOR\"}"
-admin targets '{"name":"bench-noop","kind":"NOOP"}'
-admin rules '{"name":"bench deploy","projectKey":"OPS","fromStatus":"*","toStatus":"Ready for Deploy","allowedRoles":["bench-deployer"],"target":"bench-noop"}'
+admin targets "{\"name\":\"bench-ci\",\"kind\":\"GITHUB_ACTIONS\",\"baseUrl\":\"http://127.0.0.1:$STUB_PORT\",
+  \"repository\":\"bench/tollgate\",\"workflow\":\"deploy.yml\",\"ref\":\"main\",\"credentialRef\":\"env:BENCH_CI_TOKEN\",
+  \"inputs\":{\"issue\":\"{{issue.key}}\",\"issue_id\":\"{{issue.id}}\"}}"
+admin rules '{"name":"bench deploy","projectKey":"OPS","fromStatus":"*","toStatus":"Ready for Deploy","allowedRoles":["bench-deployer"],"target":"bench-ci"}'
 sleep 2   # policy refresh interval is 1 s
 
-# --- load ------------------------------------------------------------------------------------
-load() {  # label, then load-generator options
-  local label="$1"; shift
-  log "scenario $label: $*"
-  timeout $(( DURATION + WARMUP + 90 )) java -Xmx512m -jar "$BENCH_JAR" --url "$BASE/webhooks/jira" --secret "$SECRET" \
-    --actor "$ACTOR" --label "$label" --out "$WORK/$label.json" "$@" >/dev/null
-  jq -c '{scenario, acked_per_s, errors, non_2xx, latency_ms}' "$WORK/$label.json" >&2
+queue_depth() { psql_retry -c "SELECT count(*) FROM tollgate.job WHERE status IN ('PENDING','RUNNING')" 2>/dev/null || echo '?'; }
+drain() {  # label: waits up to DRAIN_TIMEOUT s for an empty job queue; sets DRAINED_DEPTH, DRAIN_S
+  local start; start=$(date +%s)
+  while :; do
+    DRAINED_DEPTH="$(queue_depth)"
+    [[ "$DRAINED_DEPTH" == 0 ]] && break
+    (( $(date +%s) - start >= DRAIN_TIMEOUT )) && break
+    sleep 1
+  done
+  DRAIN_S=$(( $(date +%s) - start ))
+  log "$1: $DRAINED_DEPTH unfinished job(s) after ${DRAIN_S} s of draining"
 }
-load warmup --mode closed --connections 16 --duration "$WARMUP"
-load a-ingest-16 --mode closed --connections 16 --duration "$DURATION"
-load a-ingest-64 --mode closed --connections 64 --duration "$DURATION"
-load "b-open-${OPEN_RATE}" --mode open --rate "$OPEN_RATE" --duration "$DURATION"
 
-# --- drain the job queue, then (d) exactness ---------------------------------------------------
-log "waiting up to ${DRAIN_TIMEOUT} s for the job queue to drain"
-DRAIN_START=$(date +%s)
-PENDING=""
-while :; do
-  PENDING="$(psql_retry -c "SELECT count(*) FROM tollgate.job WHERE status IN ('PENDING','RUNNING')")" || PENDING="?"
-  [[ "$PENDING" == 0 ]] && break
-  (( $(date +%s) - DRAIN_START >= DRAIN_TIMEOUT )) && break
-  sleep 2
+# --- (a), (b) ------------------------------------------------------------------------------------
+URL="$BASE/webhooks/jira"
+load "$WORK" "$URL" warmup --mode closed --connections 16 --duration "$WARMUP"
+T0="$(cpu_ticks "$TOLLGATE_PID")"
+load "$WORK/load" "$URL" a-ingest-16 --mode closed --connections 16 --duration "$DURATION"
+load "$WORK/load" "$URL" a-ingest-64 --mode closed --connections 64 --duration "$DURATION"
+CLOSED_CPU_TICKS=$(( $(cpu_ticks "$TOLLGATE_PID") - T0 ))
+load "$WORK/load" "$URL" "b-open-${OPEN_RATE}" --mode open --rate "$OPEN_RATE" --duration "$DURATION"
+
+# --- (c) end to end ------------------------------------------------------------------------------
+drain "before (c)"
+E2E_BACKLOG="$DRAINED_DEPTH"
+load "$WORK/load" "$URL" "c-e2e-${E2E_RATE}" --mode open --rate "$E2E_RATE" --duration "$DURATION" \
+  --sends "$WORK/e2e/c-e2e-${E2E_RATE}.sends"
+
+# Ramp: each step at a fixed rate while the queue depth is sampled every second. A step keeps up
+# when every request got a 2xx at the offered rate and the queue stayed bounded: by the end of the
+# step the depth grew by at most one second's worth of webhooks (max(rate, 100) jobs) over its first
+# sample, and, for steps of 20 s or more, over the second half of the step by less than 2 % of the
+# rate per second (in shorter steps the second half is still the rise to the steady depth). The
+# ramp stops at the first step that fails. A step that starts on a backlog (the drain before it timed
+# out) says so in backlog_at_start.
+ramp_ok=1
+for rate in $E2E_RAMP; do
+  [[ "$ramp_ok" == 1 ]] || break
+  drain "before ramp step $rate/s"
+  step_backlog="$DRAINED_DEPTH"
+  samples="$WORK/e2e/ramp-$rate.depth"
+  : >"$samples"
+  ( while :; do
+      echo "$(date +%s.%N) $(psql_db -c "SELECT count(*) FROM tollgate.job WHERE status IN ('PENDING','RUNNING')" 2>/dev/null || echo '?')" >>"$samples"
+      sleep 1
+    done ) &
+  SAMPLER_PID=$!
+  PIDS+=("$SAMPLER_PID")
+  load "$WORK/load" "$URL" "c-ramp-$rate" --mode open --rate "$rate" --duration "$E2E_STEP_DURATION" \
+    --sends "$WORK/e2e/c-ramp-$rate.sends"
+  kill "$SAMPLER_PID" 2>/dev/null || true; wait "$SAMPLER_PID" 2>/dev/null || true
+  awk '$2 ~ /^[0-9]+$/ {print $1, $2}' "$samples" \
+    | jq -R -s --argjson rate "$rate" --argjson backlog "${step_backlog//\?/null}" --slurpfile r "$WORK/load/c-ramp-$rate.json" '
+      [split("\n")[] | select(length > 0) | split(" ") | {t: (.[0] | tonumber), d: (.[1] | tonumber)}] as $s
+      | ($s | length) as $n
+      | ($s[($n / 2 | floor):]) as $h
+      | (if ($h | length) >= 2 then
+           ($h | map(.t) | add / length) as $mt | ($h | map(.d) | add / length) as $md
+           | ([$h[] | (.t - $mt) * (.d - $md)] | add) / ([$h[] | (.t - $mt) * (.t - $mt)] | add)
+         else null end) as $slope
+      | $r[0] as $l
+      | {rate_per_s: $rate, duration_s: $l.duration_s, sent: $l.sent, acked_2xx: $l.acked_2xx,
+         acked_per_s: $l.acked_per_s, non_2xx: $l.non_2xx, errors: $l.errors, ack_latency_ms: $l.latency_ms,
+         backlog_at_start: $backlog,
+         queue_depth: {samples: $n, first: ($s | first | .d), max: ($s | map(.d) | max), last: ($s | last | .d),
+                       growth_per_s_second_half: (if $slope then ($slope * 10 | round) / 10 else null end)},
+         kept_up: ($n > 0 and $l.non_2xx == 0 and $l.errors == 0 and $l.sent >= 0.99 * $rate * ($l.duration_s | floor)
+                   and (($s | last | .d) - ($s | first | .d)) <= ([$rate, 100] | max)
+                   and ($slope == null or $l.duration_s < 20 or $slope <= 0.02 * $rate))}' >"$WORK/e2e/c-ramp-$rate.step.json"
+  jq -c '{rate_per_s, acked_per_s, queue_depth, kept_up}' "$WORK/e2e/c-ramp-$rate.step.json" >&2
+  [[ "$(jq -r .kept_up "$WORK/e2e/c-ramp-$rate.step.json")" == true ]] || ramp_ok=0
 done
-DRAIN_S=$(( $(date +%s) - DRAIN_START ))
-log "queue: $PENDING unfinished job(s) after ${DRAIN_S} s"
+
+# --- drain the job queue, then (d) exactness -------------------------------------------------------
+drain "before (d)"
+DRAIN_S_FINAL="$DRAIN_S"
+T_END="$(cpu_ticks "$TOLLGATE_PID")"
 
 psql_retry -F $'\t' >"$WORK/exactness.tsv" <<'SQL'
 WITH d AS (
@@ -209,64 +433,170 @@ SELECT
   (SELECT count(*) FROM tollgate.job WHERE status IN ('PENDING','RUNNING'));
 SQL
 read -r QUEUED NO_DECISION MULTI_DECISION ALLOWED NOT_ALLOWED TRIG_OK TRIG_FAILED DUP_DECISION_ID DUP_TRIGGER DEAD UNFINISHED <"$WORK/exactness.tsv"
-ACKED_TOTAL="$(jq -s 'map(.status_counts["202"] // 0) | add' "$WORK"/*.json)"
-# PASS: the queue drained and every check holds. INCOMPLETE: nothing duplicated and nothing lost at
-# ingest, but decisions were still outstanding when the drain timeout ran out. FAIL: anything else.
+ACKED_TOTAL="$(jq -s 'map(.status_counts["202"] // 0) | add' "$WORK/warmup.json" "$WORK"/load/*.json)"
+curl -fsS -m 10 "http://127.0.0.1:$STUB_PORT/__stats" >"$WORK/stub.json" 2>/dev/null || echo '{}' >"$WORK/stub.json"
+curl -fsS -m 30 "http://127.0.0.1:$STUB_PORT/__triggers" >"$WORK/e2e/triggers.tsv"
+CI_DISPATCH="$(jq '.ci_dispatch // 0' "$WORK/stub.json")"
+CI_DISTINCT="$(jq '.ci_decision_ids_distinct // 0' "$WORK/stub.json")"
+CI_TWICE="$(jq '.ci_decision_ids_twice // 0' "$WORK/stub.json")"
+CI_UNAUTH="$(jq '.ci_dispatch_unauthorized // 0' "$WORK/stub.json")"
+# PASS: the queue drained and every check holds, in the database and at the stub CI. INCOMPLETE:
+# nothing duplicated and nothing lost at ingest, but work was still outstanding when the drain
+# timeout ran out. FAIL: anything else.
 PASS=false
 VERDICT=FAIL
 if [[ "$UNFINISHED" != 0 && "$MULTI_DECISION" == 0 && "$DUP_DECISION_ID" == 0 && "$DUP_TRIGGER" == 0 \
-      && "$TRIG_FAILED" == 0 && "$DEAD" == 0 && "$QUEUED" == "$ACKED_TOTAL" ]]; then
+      && "$TRIG_FAILED" == 0 && "$DEAD" == 0 && "$QUEUED" == "$ACKED_TOTAL" && "$CI_TWICE" == 0 ]]; then
   VERDICT=INCOMPLETE
 fi
 if [[ "$NO_DECISION" == 0 && "$MULTI_DECISION" == 0 && "$ALLOWED" == "$TRIG_OK" && "$TRIG_FAILED" == 0 \
-      && "$DUP_DECISION_ID" == 0 && "$DUP_TRIGGER" == 0 && "$QUEUED" == "$ACKED_TOTAL" && "$DEAD" == 0 ]]; then
+      && "$DUP_DECISION_ID" == 0 && "$DUP_TRIGGER" == 0 && "$QUEUED" == "$ACKED_TOTAL" && "$DEAD" == 0 \
+      && "$UNFINISHED" == 0 && "$CI_DISPATCH" == "$TRIG_OK" && "$CI_DISTINCT" == "$TRIG_OK" && "$CI_TWICE" == 0 \
+      && "$CI_UNAUTH" == 0 ]]; then
   PASS=true
   VERDICT=PASS
 fi
-log "exactness: $VERDICT queued=$QUEUED acked202=$ACKED_TOTAL no_decision=$NO_DECISION multi_decision=$MULTI_DECISION allowed=$ALLOWED triggers=$TRIG_OK dup_decision_id=$DUP_DECISION_ID"
+log "exactness: $VERDICT queued=$QUEUED acked202=$ACKED_TOTAL no_decision=$NO_DECISION multi_decision=$MULTI_DECISION allowed=$ALLOWED triggers=$TRIG_OK ci_dispatches=$CI_DISPATCH ci_distinct=$CI_DISTINCT dup_decision_id=$DUP_DECISION_ID"
 
-# --- results ---------------------------------------------------------------------------------
-curl -fsS -m 5 "http://127.0.0.1:$STUB_PORT/__stats" >"$WORK/stub-jira.json" 2>/dev/null || echo '{}' >"$WORK/stub-jira.json"
-JAVA_VERSION="$(java -version 2>&1 | head -n1)"
+# --- (c) webhook-to-trigger latencies: join send times with the stub CI's arrival times -----------
+for sends in "$WORK"/e2e/*.sends; do
+  label="$(basename "$sends" .sends)"
+  java -Xmx256m -cp "$BENCH_JAR" dev.tollgate.bench.E2eJoin "$sends" "$WORK/e2e/triggers.tsv" "$label" \
+    >"$WORK/e2e/$label.join.json"
+done
+jq -c '{scenario, acked_2xx, triggered, webhook_to_trigger_ms}' "$WORK/e2e/c-e2e-${E2E_RATE}.join.json" >&2
+for f in "$WORK"/e2e/c-ramp-*.step.json; do
+  [[ -f "$f" ]] || continue
+  label="$(basename "$f" .step.json)"
+  jq --slurpfile j "$WORK/e2e/$label.join.json" '. + {webhook_to_trigger_ms: $j[0].webhook_to_trigger_ms, triggered: $j[0].triggered}' \
+    "$f" >"$f.tmp" && mv "$f.tmp" "$f"
+done
+jq -s 'sort_by(.rate_per_s)' "$WORK"/e2e/c-ramp-*.step.json >"$WORK/parts/ramp.json" 2>/dev/null || echo '[]' >"$WORK/parts/ramp.json"
+[[ -s "$WORK/parts/ramp.json" ]] || echo '[]' >"$WORK/parts/ramp.json"
+
+# --- (e) resources ---------------------------------------------------------------------------------
+HWM_KB="$(awk '/^VmHWM/ {print $2}' "/proc/$TOLLGATE_PID/status")"
+RSS_KB="$(awk '/^VmRSS/ {print $2}' "/proc/$TOLLGATE_PID/status")"
+HEAP_USED_KB=null
+HEAP_TOTAL_KB=null
+if timeout 30 "$JCMD" "$TOLLGATE_PID" GC.run >/dev/null 2>&1 && timeout 30 "$JCMD" "$TOLLGATE_PID" GC.heap_info >"$WORK/heap_info.txt" 2>&1; then
+  HEAP_USED_KB="$(grep -o -m1 'used [0-9]*K' "$WORK/heap_info.txt" | tr -dc 0-9 || true)"
+  HEAP_TOTAL_KB="$(grep -o -m1 'total [0-9]*K' "$WORK/heap_info.txt" | tr -dc 0-9 || true)"
+  HEAP_USED_KB="${HEAP_USED_KB:-null}"; HEAP_TOTAL_KB="${HEAP_TOTAL_KB:-null}"
+else
+  log "jcmd GC.run / GC.heap_info failed; heap after GC not measured"
+fi
+echo '[]' >"$WORK/parts/startup.json"
+for variant in $STARTUP_VARIANTS; do  # in the order asked for
+  [[ -f "$WORK/startup/$variant.json" ]] || continue
+  jq --slurpfile v "$WORK/startup/$variant.json" '. + $v' "$WORK/parts/startup.json" >"$WORK/parts/startup.tmp"
+  mv "$WORK/parts/startup.tmp" "$WORK/parts/startup.json"
+done
+
+# --- results -------------------------------------------------------------------------------------
+JAVA_VERSION="$("$TOLLGATE_JAVA" -version 2>&1 | head -n1)"
 JSON_OUT="$RESULTS/$TS.json"
 LOADAVG="$(cut -d' ' -f1-3 /proc/loadavg)"
+SMOKE_TAG=""; [[ "$SMOKE" == 1 ]] && SMOKE_TAG="SMOKE=1 "
+CMD="${SMOKE_TAG}${APP_JAR_GIVEN:+APP_JAR=$APP_JAR_GIVEN }${SKIP_BUILD:+SKIP_BUILD=$SKIP_BUILD }${BUILD_ISOLATED:+BUILD_ISOLATED=$BUILD_ISOLATED }DURATION=$DURATION WARMUP=$WARMUP OPEN_RATE=$OPEN_RATE E2E_RATE=$E2E_RATE E2E_RAMP=\"$E2E_RAMP\" E2E_STEP_DURATION=$E2E_STEP_DURATION CEILING=$CEILING STARTUP_VARIANTS=\"$STARTUP_VARIANTS\" DRAIN_TIMEOUT=$DRAIN_TIMEOUT bench/run.sh"
 jq -n \
   --arg ts "$TS" --arg java "$JAVA_VERSION" --arg nproc "$(nproc)" --arg kernel "$(uname -sr)" --arg loadavg "$LOADAVG" --arg loadBefore "$LOAD_BEFORE" \
-  --arg pg "$(psql -X -At -d postgres -c 'SHOW server_version')" \
-  --arg cmd "${SKIP_BUILD:+SKIP_BUILD=$SKIP_BUILD }${BUILD_ISOLATED:+BUILD_ISOLATED=$BUILD_ISOLATED }DURATION=$DURATION WARMUP=$WARMUP OPEN_RATE=$OPEN_RATE DRAIN_TIMEOUT=$DRAIN_TIMEOUT bench/run.sh" \
-  --argjson readyMs "$READY_MS" --argjson drainS "$DRAIN_S" --arg pass "$PASS" --arg verdict "$VERDICT" \
+  --arg pg "$(psql -X -At -d postgres -c 'SHOW server_version')" --arg cmd "$CMD" --arg smoke "$SMOKE" \
+  --argjson readyMs "$READY_MS" --argjson drainS "$DRAIN_S_FINAL" --arg pass "$PASS" --arg verdict "$VERDICT" \
   --argjson queued "$QUEUED" --argjson acked "$ACKED_TOTAL" --argjson noDecision "$NO_DECISION" \
   --argjson multiDecision "$MULTI_DECISION" --argjson allowed "$ALLOWED" --argjson notAllowed "$NOT_ALLOWED" \
   --argjson trigOk "$TRIG_OK" --argjson trigFailed "$TRIG_FAILED" --argjson dupDecision "$DUP_DECISION_ID" \
   --argjson dupTrigger "$DUP_TRIGGER" --argjson dead "$DEAD" --argjson unfinished "$UNFINISHED" \
-  --slurpfile warmup "$WORK/warmup.json" --slurpfile stub "$WORK/stub-jira.json" \
-  --slurpfile a16 "$WORK/a-ingest-16.json" --slurpfile a64 "$WORK/a-ingest-64.json" \
-  --slurpfile b "$WORK/b-open-${OPEN_RATE}.json" \
-  '{timestamp: $ts,
+  --argjson ciDispatch "$CI_DISPATCH" --argjson ciDistinct "$CI_DISTINCT" --argjson ciTwice "$CI_TWICE" \
+  --argjson ciUnauth "$CI_UNAUTH" \
+  --arg mainStarted "$(grep -o 'Started [A-Za-z]* in [0-9.]* seconds' "$WORK/tollgate.log" | head -n1 || true)" \
+  --argjson e2eRate "$E2E_RATE" --arg e2eBacklog "$E2E_BACKLOG" \
+  --argjson hwm "$HWM_KB" --argjson rss "$RSS_KB" --argjson heapUsed "$HEAP_USED_KB" --argjson heapTotal "$HEAP_TOTAL_KB" \
+  --argjson closedTicks "$CLOSED_CPU_TICKS" --argjson allTicks "$(( T_END - T0 ))" --argjson hz "$CLK_TCK" \
+  --slurpfile warmup "$WORK/warmup.json" --slurpfile stub "$WORK/stub.json" \
+  --slurpfile a16 "$WORK/load/a-ingest-16.json" --slurpfile a64 "$WORK/load/a-ingest-64.json" \
+  --slurpfile b "$WORK/load/b-open-${OPEN_RATE}.json" \
+  --slurpfile e2eLoad "$WORK/load/c-e2e-${E2E_RATE}.json" --slurpfile e2eJoin "$WORK/e2e/c-e2e-${E2E_RATE}.join.json" \
+  --slurpfile ramp "$WORK/parts/ramp.json" --slurpfile ceiling "$WORK/parts/ceiling.json" \
+  --slurpfile startup "$WORK/parts/startup.json" \
+  '
+  def r2: (. * 100 | round) / 100;
+  def mb: (. / 1024 * 10 | round) / 10;
+  # the ceiling scenario run under the same load as s (same connections, or same open rate)
+  def ceiling_for(s): ($ceiling[0] // {scenarios: []}).scenarios
+    | map(select(.mode == s.mode and .connections == s.connections and .target_rate_per_s == s.target_rate_per_s)) | first;
+  def vs_ceiling: . as $s | ceiling_for($s) as $c
+    | if $c == null then . else . + {vs_ceiling: {ceiling_scenario: $c.scenario, ceiling_acked_per_s: $c.acked_per_s,
+        acked_ratio: (if $c.acked_per_s > 0 then ($s.acked_per_s / $c.acked_per_s | r2) else null end),
+        ceiling_latency_ms: $c.latency_ms,
+        p99_ratio: (if $c.latency_ms.p99 > 0 then ($s.latency_ms.p99 / $c.latency_ms.p99 | r2) else null end)}} end;
+  ($ceiling[0] // null) as $ceil
+  | ($ceil | if . then (.scenarios | map(select(.connections == 64)) | first | .acked_per_s) else null end) as $c64
+  | ($a16[0].acked_2xx + $a64[0].acked_2xx) as $closedAcked
+  | ([$a16[0], $a64[0], $b[0], $e2eLoad[0]] + ($ramp[0] | map({acked_2xx})) | map(.acked_2xx) | add) as $allAcked
+  | ([$ramp[0][] | select(.kept_up) | .rate_per_s] | max) as $sustained
+  | {timestamp: $ts, smoke: ($smoke == "1"),
     machine: {nproc: ($nproc|tonumber), java: $java, kernel: $kernel, postgresql: $pg,
               tollgate_heap: "-Xmx256m", load_generator: "same machine",
               loadavg_before_run: $loadBefore, loadavg_after_run: $loadavg},
     command: $cmd,
     startup_ready_ms: $readyMs,
+    ceiling: $ceil,
     warmup: $warmup[0],
-    scenarios: [$a16[0], $a64[0], $b[0]],
+    scenarios: ([$a16[0], $a64[0], $b[0]] | map(vs_ceiling)),
+    end_to_end: {
+      latency: {rate_per_s: $e2eRate, backlog_at_start: ($e2eBacklog | tonumber? // null), load: $e2eLoad[0],
+                webhook_to_trigger_ms: $e2eJoin[0].webhook_to_trigger_ms, join: ($e2eJoin[0] | del(.webhook_to_trigger_ms))},
+      ramp: {steps: $ramp[0],
+             kept_up_rule: "every request 2xx at the offered rate; PENDING+RUNNING jobs grew by at most max(rate, 100) from the first to the last sample of the step, and (steps >= 20 s) by < 2% of the rate per second over its second half",
+             highest_sustained_rate_per_s: $sustained,
+             vs_ceiling_ratio: (if $sustained and $c64 then ($sustained / $c64 | r2) else null end)}},
+    resources: {peak_rss_mb: ($hwm | mb), rss_at_end_mb: ($rss | mb),
+                heap_after_gc_mb: (if $heapUsed then ($heapUsed | mb) else null end),
+                heap_committed_mb: (if $heapTotal then ($heapTotal | mb) else null end),
+                cpu_us_per_ack_closed_loop: (if $closedAcked > 0 then ($closedTicks / $hz * 1e6 / $closedAcked | round) else null end),
+                cpu_us_per_webhook_whole_run: (if $allAcked > 0 then ($allTicks / $hz * 1e6 / $allAcked | round) else null end),
+                ceiling_cpu_us_per_request: ($ceil.cpu_us_per_request // null),
+                cpu_basis: "utime+stime of the Tollgate process (/proc/<pid>/stat): closed loop = during (a) 16+64 divided by their 202s; whole run = from the start of (a) to the end of the final drain (ingest, decisions, triggers, comments) divided by every 202 in that window",
+                startup: ([{variant: "main run (fat jar, stub Jira up)", java: $java, ready_ms: $readyMs,
+                             started_in_s: ($mainStarted | capture("in (?<s>[0-9.]+) seconds").s // null | if . then tonumber else null end)}]
+                          + $startup[0])},
     exactness: {pass: ($pass == "true"), verdict: $verdict, queued_deliveries: $queued, acked_202: $acked,
                 queued_without_decision: $noDecision, queued_with_several_decisions: $multiDecision,
                 decisions_allowed: $allowed, decisions_other: $notAllowed,
                 triggers_succeeded: $trigOk, triggers_failed: $trigFailed,
                 decision_ids_twice: $dupDecision, triggers_for_same_decision_twice: $dupTrigger,
+                ci_dispatches_received: $ciDispatch, ci_distinct_decision_ids: $ciDistinct,
+                ci_decision_ids_twice: $ciTwice, ci_dispatches_unauthorized: $ciUnauth,
                 dead_jobs: $dead, unfinished_jobs: $unfinished, drain_seconds: $drainS},
-    stub_jira_calls: $stub[0]}' >"$JSON_OUT"
+    stub_calls: $stub[0]}' >"$JSON_OUT"
 
 MD_OUT="$RESULTS/$TS.md"
 jq -r '
-  "### Tollgate benchmark \(.timestamp)\n",
-  "Machine: \(.machine.nproc) cores, \(.machine.java), PostgreSQL \(.machine.postgresql), Tollgate -Xmx256m, load generator on the same machine. Ready after \(.startup_ready_ms) ms. Load average before the run: \(.machine.loadavg_before_run).\n",
+  def ratio(x): if x == null then "" else " = \(x) × ceiling" end;
+  def fmt: if . == null then "–" else tostring end;
+  "### Tollgate benchmark \(.timestamp)\(if .smoke then " (smoke run)" else "" end)\n",
+  "Machine: \(.machine.nproc) cores, \(.machine.java), PostgreSQL \(.machine.postgresql), Tollgate -Xmx256m, load generator on the same machine. Load average before the run: \(.machine.loadavg_before_run), after: \(.machine.loadavg_after_run).\n",
   "| scenario | mode | load | acked/s | p50 ms | p99 ms | p99.9 ms | max ms | non-2xx | errors |",
   "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-  (.scenarios[] | "| \(.scenario) | \(.mode) | \(if .mode == "open" then "\(.target_rate_per_s) req/s" else "\(.connections) conns" end) | \(.acked_per_s) | \(.latency_ms.p50) | \(.latency_ms.p99) | \(.latency_ms.p99_9) | \(.latency_ms.max) | \(.non_2xx) | \(.errors) |"),
+  (.scenarios[] | "| \(.scenario) | \(.mode) | \(if .mode == "open" then "\(.target_rate_per_s) req/s" else "\(.connections) conns" end) | \(.acked_per_s)\(ratio(.vs_ceiling.acked_ratio)) | \(.latency_ms.p50) | \(.latency_ms.p99)\(if .vs_ceiling.p99_ratio then " (\(.vs_ceiling.p99_ratio) ×)" else "" end) | \(.latency_ms.p99_9) | \(.latency_ms.max) | \(.non_2xx) | \(.errors) |"),
+  (if .ceiling then (.ceiling.scenarios[] | "| ceiling: \(.scenario) | \(.mode) | \(if .mode == "open" then "\(.target_rate_per_s) req/s" else "\(.connections) conns" end) | \(.acked_per_s) | \(.latency_ms.p50) | \(.latency_ms.p99) | \(.latency_ms.p99_9) | \(.latency_ms.max) | \(.non_2xx) | \(.errors) |") else empty end),
   "",
-  "Exactness (d): **\(.exactness.verdict)**: \(.exactness.acked_202) acked 202, \(.exactness.queued_deliveries) QUEUED deliveries, \(.exactness.queued_without_decision) without a DECISION, \(.exactness.queued_with_several_decisions) with more than one, \(.exactness.decisions_allowed) ALLOWED decisions vs \(.exactness.triggers_succeeded) triggers (\(.exactness.triggers_failed) failed), \(.exactness.decision_ids_twice) decision ids twice, \(.exactness.dead_jobs) dead jobs, \(.exactness.unfinished_jobs) unfinished jobs after \(.exactness.drain_seconds) s of draining.",
+  (if .ceiling then "Ceiling: a bare HMAC+parse endpoint on Tollgate'"'"'s own jars, same load, same run (\(.ceiling.cpu_us_per_request) µs CPU per request). Ratios: acked/s as a fraction of the ceiling'"'"'s, p99 as a multiple of the ceiling'"'"'s.\n" else "Ceiling: not run.\n" end),
+  "**(c) end to end.** Webhook-to-trigger at \(.end_to_end.latency.rate_per_s)/s: p50 \(.end_to_end.latency.webhook_to_trigger_ms.p50 | fmt) ms, p99 \(.end_to_end.latency.webhook_to_trigger_ms.p99 | fmt) ms, max \(.end_to_end.latency.webhook_to_trigger_ms.max | fmt) ms (\(.end_to_end.latency.join.triggered) of \(.end_to_end.latency.join.acked_2xx) acked requests triggered; \(.end_to_end.latency.backlog_at_start | fmt) jobs queued at the start).\n",
+  (if (.end_to_end.ramp.steps | length) > 0 then
+    "| ramp step | acked/s | ack p99 ms | queue depth first / max / last | growth/s (2nd half) | trigger p50 / p99 ms | kept up |",
+    "| ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    (.end_to_end.ramp.steps[] | "| \(.rate_per_s)/s | \(.acked_per_s) | \(.ack_latency_ms.p99) | \(.queue_depth.first) / \(.queue_depth.max) / \(.queue_depth.last) | \(.queue_depth.growth_per_s_second_half | fmt) | \(.webhook_to_trigger_ms.p50 | fmt) / \(.webhook_to_trigger_ms.p99 | fmt) | \(if .kept_up then "yes" else "**no**" end) |"),
+    "",
+    "Highest sustained end-to-end rate: **\(.end_to_end.ramp.highest_sustained_rate_per_s | fmt)/s**\(ratio(.end_to_end.ramp.vs_ceiling_ratio)) (ceiling at 64 connections).\n"
+   else "Ramp: not run.\n" end),
+  "**(e) resources.** Peak RSS \(.resources.peak_rss_mb) MB, heap after GC \(.resources.heap_after_gc_mb | fmt) MB (of \(.resources.heap_committed_mb | fmt) MB committed), CPU \(.resources.cpu_us_per_ack_closed_loop | fmt) µs per ack during (a) (ceiling \(.resources.ceiling_cpu_us_per_request | fmt) µs), \(.resources.cpu_us_per_webhook_whole_run | fmt) µs per webhook end to end.\n",
+  "| start-up to ready (fresh database) | Java | ready ms | Spring \"started in\" s | RSS at ready MB |",
+  "| --- | --- | ---: | ---: | ---: |",
+  (.resources.startup[] | "| \(.variant) | \(.java // "" | sub("^(openjdk|java) version "; "")) | \(.ready_ms | fmt)\(if .skipped then " (skipped: \(.skipped))" else "" end) | \(.started_in_s | fmt) | \(.rss_at_ready_mb | fmt) |"),
+  "",
+  "Exactness (d): **\(.exactness.verdict)**: \(.exactness.acked_202) acked 202, \(.exactness.queued_deliveries) QUEUED deliveries, \(.exactness.queued_without_decision) without a DECISION, \(.exactness.queued_with_several_decisions) with more than one, \(.exactness.decisions_allowed) ALLOWED decisions vs \(.exactness.triggers_succeeded) triggers (\(.exactness.triggers_failed) failed) vs \(.exactness.ci_dispatches_received) dispatches at the stub CI (\(.exactness.ci_distinct_decision_ids) distinct decision ids, \(.exactness.ci_decision_ids_twice) twice), \(.exactness.decision_ids_twice) decision ids twice, \(.exactness.dead_jobs) dead jobs, \(.exactness.unfinished_jobs) unfinished jobs after \(.exactness.drain_seconds) s of draining.",
   "",
   "Command: `\(.command)`"
 ' "$JSON_OUT" >"$MD_OUT"

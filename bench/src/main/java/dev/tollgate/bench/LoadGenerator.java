@@ -74,6 +74,14 @@ public final class LoadGenerator {
 
 	private final SecretKeySpec key;
 
+	/** With {@code --sends}: one record per request (issue id, send time, status) for the end-to-end join. */
+	private final java.util.Queue<long[]> sends = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+	/** Wall clock (µs since the epoch) at {@link #nanoOrigin}, so send times compare with the stub's clock. */
+	private final long wallOriginMicros;
+
+	private final long nanoOrigin;
+
 	private LoadGenerator(Options options) {
 		this.options = options;
 		this.client = HttpClient.newBuilder()
@@ -86,11 +94,15 @@ public final class LoadGenerator {
 		this.idBase = (System.currentTimeMillis() / 1000) * 10_000_000L;
 		this.runNonce = Long.toString(System.nanoTime() & 0xffffffffL, 36);
 		this.key = new SecretKeySpec(options.secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+		Instant now = Instant.now();
+		this.nanoOrigin = System.nanoTime();
+		this.wallOriginMicros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
 	}
 
 	public static void main(String[] args) throws Exception {
 		Options options = Options.parse(args);
-		Map<String, Object> result = new LoadGenerator(options).run();
+		LoadGenerator generator = new LoadGenerator(options);
+		Map<String, Object> result = generator.run();
 		ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 		String text = json.writeValueAsString(result);
 		System.out.println(text);
@@ -100,6 +112,9 @@ public final class LoadGenerator {
 				Files.createDirectories(out.getParent());
 			}
 			Files.writeString(out, text + System.lineSeparator());
+		}
+		if (options.sends != null) {
+			generator.writeSends(Path.of(options.sends));
 		}
 		System.exit(0);
 	}
@@ -125,15 +140,18 @@ public final class LoadGenerator {
 		for (int i = 0; i < this.options.connections; i++) {
 			workers.execute(() -> {
 				while (System.nanoTime() < deadline) {
-					HttpRequest request = nextRequest();
+					long n = this.sequence.incrementAndGet();
+					HttpRequest request = request(n);
 					long sentAt = System.nanoTime();
 					this.sent.increment();
 					try {
 						HttpResponse<Void> response = this.client.send(request, HttpResponse.BodyHandlers.discarding());
 						record(sentAt, response.statusCode());
+						recordSend(n, sentAt, response.statusCode());
 					}
 					catch (IOException ex) {
 						error(sentAt, ex);
+						recordSend(n, sentAt, 0);
 					}
 					catch (InterruptedException ex) {
 						Thread.currentThread().interrupt();
@@ -165,15 +183,18 @@ public final class LoadGenerator {
 				LockSupport.parkNanos(intended - now);
 			}
 			inFlight.acquire();
-			HttpRequest request = nextRequest();
+			long n = this.sequence.incrementAndGet();
+			HttpRequest request = request(n);
 			this.sent.increment();
 			this.client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, ex) -> {
 				try {
 					if (ex != null) {
 						error(intended, ex);
+						recordSend(n, intended, 0);
 					}
 					else {
 						record(intended, response.statusCode());
+						recordSend(n, intended, response.statusCode());
 					}
 				}
 				finally {
@@ -189,8 +210,7 @@ public final class LoadGenerator {
 
 	// --- requests ------------------------------------------------------------------------------
 
-	private HttpRequest nextRequest() {
-		long n = this.sequence.incrementAndGet();
+	private HttpRequest request(long n) {
 		long issueId = this.idBase + n;
 		String changelogId = Long.toString(issueId);
 		String deliveryId = "bench-" + this.runNonce + "-" + n;
@@ -227,6 +247,29 @@ public final class LoadGenerator {
 		Throwable cause = (ex.getCause() != null && ex instanceof java.util.concurrent.CompletionException) ? ex.getCause()
 				: ex;
 		this.errors.computeIfAbsent(cause.getClass().getSimpleName(), (s) -> new LongAdder()).increment();
+	}
+
+	/**
+	 * Keeps (issue id, send time in µs since the epoch, HTTP status or 0 on an exception). The send
+	 * time is the intended one in open-loop mode, like the latency.
+	 */
+	private void recordSend(long n, long sentAtNanos, int status) {
+		if (this.options.sends != null) {
+			this.sends.add(new long[] { this.idBase + n, this.wallOriginMicros + (sentAtNanos - this.nanoOrigin) / 1000,
+					status });
+		}
+	}
+
+	/** Tab-separated {@code issueId sendEpochMicros status}, one line per request. */
+	private void writeSends(Path file) throws IOException {
+		if (file.getParent() != null) {
+			Files.createDirectories(file.getParent());
+		}
+		try (java.io.BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+			for (long[] s : this.sends) {
+				out.write(s[0] + "\t" + s[1] + "\t" + s[2] + "\n");
+			}
+		}
 	}
 
 	private static long micros(long from) {
@@ -322,6 +365,8 @@ public final class LoadGenerator {
 
 		String out;
 
+		String sends;
+
 		static Options parse(String[] args) {
 			Options o = new Options();
 			for (int i = 0; i < args.length; i++) {
@@ -345,6 +390,7 @@ public final class LoadGenerator {
 					case "--actor" -> o.actor = value;
 					case "--label" -> o.label = value;
 					case "--out" -> o.out = value;
+					case "--sends" -> o.sends = value;
 					default -> {
 						System.err.println("unknown option " + name);
 						usage(2);
@@ -373,7 +419,9 @@ public final class LoadGenerator {
 					  --max-in-flight N     open loop cap on outstanding requests (default 2048)
 					  --actor ID            Jira accountId of the transitioning user
 					  --label NAME          scenario name in the result
-					  --out FILE            also write the JSON result here""");
+					  --out FILE            also write the JSON result here
+					  --sends FILE          write issueId, send time (µs since the epoch) and status per
+					                        request, tab-separated (for the end-to-end join)""");
 			System.exit(code);
 		}
 
