@@ -75,8 +75,20 @@ class GitLabPipelineClient implements PipelineClient, DisposableBean {
 	/** At most this many pipelines' variables are read when looking for an earlier attempt's run. */
 	static final int MAX_VARIABLE_LOOKUPS = 5;
 
-	/** Pipelines created longer ago than this are not candidates for an earlier attempt's run. */
+	/**
+	 * Pipelines created longer ago than this are not candidates for an earlier attempt's run, and
+	 * the look-up reads no further than the first of them.
+	 */
 	static final Duration LOOKUP_WINDOW = Duration.ofHours(6);
+
+	/** Pipelines per look-up page (GitLab's maximum). */
+	static final int PIPELINES_PER_PAGE = 100;
+
+	/**
+	 * Pages a look-up reads at most: newer pipelines (other decisions, pushes) push the one sought
+	 * back, so a busy ref needs more than the first page; bounded so a look-up stays a few requests.
+	 */
+	static final int MAX_LOOKUP_PAGES = 10;
 
 	static final int MAX_RESPONSE_BYTES = PipelineHttp.MAX_RESPONSE_BYTES;
 
@@ -236,46 +248,61 @@ class GitLabPipelineClient implements PipelineClient, DisposableBean {
 	}
 
 	/**
-	 * Looks for a pipeline an earlier attempt started: the newest pipelines of the ref, matched by a
-	 * workflow name carrying the decision id or, for the few created recently, by their
-	 * {@code TOLLGATE_DECISION_ID} variable. Every failure here just means "not found".
+	 * Looks for a pipeline an earlier attempt started among the ref's pipelines, newest first, up to
+	 * {@value #MAX_LOOKUP_PAGES} pages of {@value #PIPELINES_PER_PAGE}, no page beyond the first that
+	 * reaches pipelines created before {@link #LOOKUP_WINDOW}: matched by a workflow name carrying the
+	 * decision id or, for the {@value #MAX_VARIABLE_LOOKUPS} newest created within the window, by
+	 * their {@code TOLLGATE_DECISION_ID} variable (one call each, so bounded). Every failure here
+	 * just means "not found".
 	 */
 	private Run findPipeline(Context context, String decisionId) {
 		try {
-			String listPath = context.projectPath() + "/pipelines?ref=" + queryEncode(context.ref())
-					+ "&order_by=id&sort=desc&per_page=20";
-			Response list = send(context, HttpMethod.GET, listPath, null, null, true);
-			JsonNode pipelines = (list.status() == 200) ? parse(list.body()) : null;
-			if (pipelines == null || !pipelines.isArray()) {
-				return null;
-			}
-			List<JsonNode> candidates = new ArrayList<>();
 			Instant since = this.clock.instant().minus(LOOKUP_WINDOW);
-			for (JsonNode pipeline : pipelines) {
-				String id = scalar(pipeline.path("id"));
-				if (id == null || !id.chars().allMatch(Character::isDigit)) {
-					continue;
+			// No updated_after filter: the first page is read whatever the pipelines' age (as the
+			// 20 newest were before); the window only ends the paging, on created_at.
+			String listPath = context.projectPath() + "/pipelines?ref=" + queryEncode(context.ref())
+					+ "&order_by=id&sort=desc&per_page=" + PIPELINES_PER_PAGE + "&page=";
+			int variableLookups = 0;
+			for (int page = 1; page <= MAX_LOOKUP_PAGES; page++) {
+				Response list = send(context, HttpMethod.GET, listPath + page, null, null, true);
+				JsonNode pipelines = (list.status() == 200) ? parse(list.body()) : null;
+				if (pipelines == null || !pipelines.isArray()) {
+					return null;
 				}
-				String name = scalar(pipeline.path("name"));
-				if (name != null && name.contains(decisionId)) {
-					return new Run(id, scalar(pipeline.path("web_url")));
-				}
-				if (createdSince(pipeline, since)) {
-					candidates.add(pipeline);
-				}
-			}
-			for (JsonNode pipeline : candidates.subList(0, Math.min(candidates.size(), MAX_VARIABLE_LOOKUPS))) {
-				String id = scalar(pipeline.path("id"));
-				Response variables = send(context, HttpMethod.GET,
-						context.projectPath() + "/pipelines/" + id + "/variables", null, null, true);
-				JsonNode found = (variables.status() == 200) ? parse(variables.body()) : null;
-				if (found != null && found.isArray()) {
-					for (JsonNode variable : found) {
-						if (Templates.DECISION_ID.equals(scalar(variable.path("key")))
-								&& decisionId.equals(scalar(variable.path("value")))) {
-							return new Run(id, scalar(pipeline.path("web_url")));
-						}
+				List<JsonNode> candidates = new ArrayList<>();
+				boolean pastWindow = false;
+				for (JsonNode pipeline : pipelines) {
+					String id = scalar(pipeline.path("id"));
+					if (id == null || !id.chars().allMatch(Character::isDigit)) {
+						continue;
 					}
+					String name = scalar(pipeline.path("name"));
+					if (name != null && name.contains(decisionId)) {
+						return new Run(id, scalar(pipeline.path("web_url")));
+					}
+					if (createdSince(pipeline, since)) {
+						candidates.add(pipeline);
+					}
+					else {
+						pastWindow = true;
+					}
+				}
+				// The newest candidates' variables are read as soon as they are seen: a lost answer
+				// usually leaves its pipeline among the newest, found without reading further pages.
+				for (JsonNode pipeline : candidates) {
+					if (variableLookups >= MAX_VARIABLE_LOOKUPS) {
+						break;
+					}
+					variableLookups++;
+					String id = scalar(pipeline.path("id"));
+					if (carriesDecision(context, id, decisionId)) {
+						return new Run(id, scalar(pipeline.path("web_url")));
+					}
+				}
+				// Newest first by id: a short page is the last one, and once pipelines created before
+				// the window show up, the older pages cannot hold the earlier attempt's pipeline.
+				if (pipelines.size() < PIPELINES_PER_PAGE || pastWindow) {
+					return null;
 				}
 			}
 			return null;
@@ -283,6 +310,22 @@ class GitLabPipelineClient implements PipelineClient, DisposableBean {
 		catch (RuntimeException ex) {
 			return null;
 		}
+	}
+
+	/** Whether the pipeline's {@code TOLLGATE_DECISION_ID} variable is the decision id (one call). */
+	private boolean carriesDecision(Context context, String id, String decisionId) {
+		Response variables = send(context, HttpMethod.GET, context.projectPath() + "/pipelines/" + id + "/variables",
+				null, null, true);
+		JsonNode found = (variables.status() == 200) ? parse(variables.body()) : null;
+		if (found != null && found.isArray()) {
+			for (JsonNode variable : found) {
+				if (Templates.DECISION_ID.equals(scalar(variable.path("key")))
+						&& decisionId.equals(scalar(variable.path("value")))) {
+					return true;
+				}
+			}
+		}
+		return false;
 	}
 
 	private static boolean createdSince(JsonNode pipeline, Instant since) {

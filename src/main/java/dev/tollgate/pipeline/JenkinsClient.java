@@ -50,9 +50,10 @@ import static dev.tollgate.pipeline.PipelineHttp.withoutQuery;
  * fetched from the crumb issuer (keeping its session cookie, to which the crumb is bound) and the
  * trigger is sent once more with it.
  * <p>
- * On a repeated attempt ("outcome unknown" after a timeout) the job's recent builds are searched
- * for the decision id before anything is sent again. An identical request still waiting in the
- * queue is merged by Jenkins itself, so a re-send then returns the same queue item.
+ * On a repeated attempt ("outcome unknown" after a timeout) the job's recent builds (up to 1,000,
+ * newest first, a page of 100 at a time) are searched for the decision id before anything is sent
+ * again. An identical request still waiting in the queue is merged by Jenkins itself, so a re-send
+ * then returns the same queue item.
  * <p>
  * Credentials only go to the configured base URL: the queue item is polled at
  * {@code {base}/queue/item/{n}/}, not at whatever host the {@code Location} names.
@@ -64,8 +65,27 @@ class JenkinsClient implements PipelineClient, DisposableBean {
 
 	static final Duration MAX_POLL_BUDGET = Duration.ofSeconds(10);
 
-	/** The build lookup: the last 20 builds with their parameters. */
-	static final String BUILDS_TREE = "builds[number,url,actions[parameters[name,value]]]{0,20}";
+	/**
+	 * The build look-up, one page: {@code allBuilds}, because Jenkins cuts {@code builds} off at the
+	 * newest 100; the range {@code {M,N}} runs from M inclusive to N exclusive, newest first.
+	 */
+	static final String BUILDS_TREE = "allBuilds[number,url,timestamp,actions[parameters[name,value]]]{%d,%d}";
+
+	/** Builds per look-up page. */
+	static final int BUILDS_PER_PAGE = 100;
+
+	/**
+	 * Pages a look-up reads at most: newer builds (other decisions, other triggers) push the one
+	 * sought back, so a busy job needs more than the first page; bounded so a look-up stays a few
+	 * requests.
+	 */
+	static final int MAX_LOOKUP_PAGES = 10;
+
+	/**
+	 * How far back a later attempt looks for a build an earlier attempt may have started (as for
+	 * GitHub): no page is read beyond the first that reaches a build started longer ago.
+	 */
+	static final Duration RETRY_LOOKBACK = Duration.ofHours(24);
 
 	static final int MAX_RESPONSE_BYTES = PipelineHttp.MAX_RESPONSE_BYTES;
 
@@ -199,24 +219,44 @@ class JenkinsClient implements PipelineClient, DisposableBean {
 		}
 	}
 
-	/** A build of the job whose {@code TOLLGATE_DECISION_ID} parameter is the decision id; failures mean "none". */
+	/**
+	 * A build of the job whose {@code TOLLGATE_DECISION_ID} parameter is the decision id, looked for
+	 * newest first across up to {@value #MAX_LOOKUP_PAGES} pages of {@value #BUILDS_PER_PAGE}, ending
+	 * at a short page or at builds started before {@link #RETRY_LOOKBACK}; failures mean "none".
+	 */
 	private Run findBuild(Context context, String decisionId) {
 		try {
-			Response response = send(context, HttpMethod.GET,
-					context.jobPath() + "/api/json?tree=" + queryEncode(BUILDS_TREE), null, null);
-			JsonNode job = (response.status() == 200) ? parse(response.body()) : null;
-			if (job == null) {
-				return null;
-			}
-			for (JsonNode build : job.path("builds")) {
-				for (JsonNode action : build.path("actions")) {
-					for (JsonNode parameter : action.path("parameters")) {
-						if (Templates.DECISION_ID.equals(scalar(parameter.path("name")))
-								&& decisionId.equals(scalar(parameter.path("value")))) {
-							String number = scalar(build.path("number"));
-							return new Run(number, scalar(build.path("url")));
+			long since = Instant.now().minus(RETRY_LOOKBACK).toEpochMilli();
+			for (int page = 0; page < MAX_LOOKUP_PAGES; page++) {
+				String tree = String.format(Locale.ROOT, BUILDS_TREE, page * BUILDS_PER_PAGE,
+						(page + 1) * BUILDS_PER_PAGE);
+				Response response = send(context, HttpMethod.GET,
+						context.jobPath() + "/api/json?tree=" + queryEncode(tree), null, null);
+				JsonNode job = (response.status() == 200) ? parse(response.body()) : null;
+				if (job == null) {
+					return null;
+				}
+				JsonNode builds = job.path("allBuilds");
+				boolean pastWindow = false;
+				for (JsonNode build : builds) {
+					for (JsonNode action : build.path("actions")) {
+						for (JsonNode parameter : action.path("parameters")) {
+							if (Templates.DECISION_ID.equals(scalar(parameter.path("name")))
+									&& decisionId.equals(scalar(parameter.path("value")))) {
+								String number = scalar(build.path("number"));
+								return new Run(number, scalar(build.path("url")));
+							}
 						}
 					}
+					JsonNode timestamp = build.path("timestamp");
+					if (timestamp.isNumber() && timestamp.asLong() < since) {
+						pastWindow = true;
+					}
+				}
+				// Newest first: a short page is the last one, and builds older than the window
+				// mean the older pages cannot hold the earlier attempt's build.
+				if (!builds.isArray() || builds.size() < BUILDS_PER_PAGE || pastWindow) {
+					return null;
 				}
 			}
 			return null;

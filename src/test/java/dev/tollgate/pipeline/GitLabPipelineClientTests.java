@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -22,6 +24,7 @@ import dev.tollgate.outbound.OutboundPolicies;
 import dev.tollgate.policy.Target;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
@@ -331,7 +334,8 @@ class GitLabPipelineClientTests {
 			.withQueryParam("ref", equalTo("main"))
 			.withQueryParam("order_by", equalTo("id"))
 			.withQueryParam("sort", equalTo("desc"))
-			.withQueryParam("per_page", equalTo("20")));
+			.withQueryParam("per_page", equalTo("100"))
+			.withQueryParam("page", equalTo("1")));
 		gitlab.verify(0, getRequestedFor(urlPathEqualTo("/api/v4/projects/42/pipelines/300/variables")));
 		gitlab.verify(0, postRequestedFor(anyUrl()));
 	}
@@ -358,6 +362,83 @@ class GitLabPipelineClientTests {
 		assertThat(this.client.trigger(call(accessTarget(base(), "42"), 2)).runId()).isEqualTo("401");
 		gitlab.verify(5, getRequestedFor(urlPathMatching(".*/variables")));
 		gitlab.verify(1, getRequestedFor(urlPathEqualTo("/api/v4/projects/42/pipelines/400/variables")));
+		gitlab.verify(1, postRequestedFor(urlPathEqualTo(API_PATH)));
+	}
+
+	@Test
+	void aLaterAttemptFindsItsPipelineBehindSeventyThreeNewerOnes() {
+		// The fault suite's crash scenario: 73 pipelines of other decisions were created between the
+		// lost answer and the retry, so the earlier attempt's pipeline is the 74th newest.
+		List<String> pipelines = otherDecisionsPipelines(150);
+		pipelines.set(73, named(pipeline(427, 73), "tollgate " + DECISION));
+		servePipelines(pipelines);
+		gitlab.stubFor(get(urlPathMatching("/api/v4/projects/42/pipelines/\\d+/variables"))
+			.willReturn(okJson(variables(UUID.randomUUID().toString()))));
+		gitlab.stubFor(post(urlPathEqualTo(API_PATH)).willReturn(created(601)));
+
+		PipelineClient.Run run = this.client.trigger(call(accessTarget(base(), "42"), 2));
+
+		assertThat(run).isEqualTo(new PipelineClient.Run("427", "https://gitlab.example.com/acme/shop/-/pipelines/427"));
+		gitlab.verify(0, postRequestedFor(anyUrl()));
+		gitlab.verify(1, getRequestedFor(urlPathEqualTo("/api/v4/projects/42/pipelines")));
+	}
+
+	@Test
+	void aLaterAttemptReadsTheNextPageWhenTheFirstIsFullOfNewerPipelines() {
+		List<String> pipelines = otherDecisionsPipelines(180);
+		pipelines.set(150, named(pipeline(350, 150), "tollgate " + DECISION));
+		servePipelines(pipelines);
+		gitlab.stubFor(get(urlPathMatching("/api/v4/projects/42/pipelines/\\d+/variables"))
+			.willReturn(okJson(variables(UUID.randomUUID().toString()))));
+		gitlab.stubFor(post(urlPathEqualTo(API_PATH)).willReturn(created(601)));
+
+		assertThat(this.client.trigger(call(accessTarget(base(), "42"), 2)).runId()).isEqualTo("350");
+		gitlab.verify(0, postRequestedFor(anyUrl()));
+		gitlab.verify(2, getRequestedFor(urlPathEqualTo("/api/v4/projects/42/pipelines")));
+		gitlab.verify(1, getRequestedFor(urlPathEqualTo("/api/v4/projects/42/pipelines")).withQueryParam("page",
+				equalTo("2")));
+		gitlab.verify(GitLabPipelineClient.MAX_VARIABLE_LOOKUPS, getRequestedFor(urlPathMatching(".*/variables")));
+	}
+
+	@Test
+	void theLookUpReadsABoundedNumberOfPagesThenSendsAgain() {
+		StringBuilder full = new StringBuilder("[");
+		for (int i = 0; i < GitLabPipelineClient.PIPELINES_PER_PAGE; i++) {
+			full.append((i > 0) ? "," : "").append(named(pipeline(5000 - i, 1), "tollgate " + UUID.randomUUID()));
+		}
+		gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/42/pipelines")).willReturn(okJson(full + "]")));
+		gitlab.stubFor(get(urlPathMatching("/api/v4/projects/42/pipelines/\\d+/variables"))
+			.willReturn(okJson(variables(UUID.randomUUID().toString()))));
+		gitlab.stubFor(post(urlPathEqualTo(API_PATH)).willReturn(created(601)));
+
+		assertThat(this.client.trigger(call(accessTarget(base(), "42"), 2)).runId()).isEqualTo("601");
+		gitlab.verify(GitLabPipelineClient.MAX_LOOKUP_PAGES,
+				getRequestedFor(urlPathEqualTo("/api/v4/projects/42/pipelines")));
+		gitlab.verify(1, getRequestedFor(urlPathEqualTo("/api/v4/projects/42/pipelines")).withQueryParam("page",
+				equalTo(String.valueOf(GitLabPipelineClient.MAX_LOOKUP_PAGES))));
+		gitlab.verify(GitLabPipelineClient.MAX_VARIABLE_LOOKUPS, getRequestedFor(urlPathMatching(".*/variables")));
+		gitlab.verify(1, postRequestedFor(urlPathEqualTo(API_PATH)));
+	}
+
+	@Test
+	void theLookUpReadsNoPageBeyondPipelinesCreatedBeforeTheWindow() {
+		// A full first page whose oldest pipelines predate the window: the pages behind it are not
+		// read, not even for a workflow name (a retry comes well within the window).
+		List<String> pipelines = otherDecisionsPipelines(250);
+		for (int i = 90; i < pipelines.size(); i++) {
+			pipelines.set(i, named(pipeline(500 - i, 60 * 7 + i), "tollgate " + UUID.randomUUID()));
+		}
+		pipelines.set(150, named(pipeline(350, 60 * 7 + 150), "tollgate " + DECISION));
+		servePipelines(pipelines);
+		gitlab.stubFor(get(urlPathMatching("/api/v4/projects/42/pipelines/\\d+/variables"))
+			.willReturn(okJson(variables(UUID.randomUUID().toString()))));
+		gitlab.stubFor(post(urlPathEqualTo(API_PATH)).willReturn(created(601)));
+
+		assertThat(this.client.trigger(call(accessTarget(base(), "42"), 2)).runId()).isEqualTo("601");
+		gitlab.verify(1, getRequestedFor(urlPathEqualTo("/api/v4/projects/42/pipelines")).withQueryParam("page",
+				equalTo("1")));
+		gitlab.verify(0, getRequestedFor(urlPathEqualTo("/api/v4/projects/42/pipelines")).withQueryParam("page",
+				equalTo("2")));
 		gitlab.verify(1, postRequestedFor(urlPathEqualTo(API_PATH)));
 	}
 
@@ -436,6 +517,44 @@ class GitLabPipelineClientTests {
 				{"id":%d,"iid":%d,"project_id":42,"sha":"91e2","ref":"main","status":"running","source":"api",
 				 "created_at":"%s","web_url":"https://gitlab.example.com/acme/shop/-/pipelines/%d"}
 				""".formatted(id, id, Instant.now().minus(Duration.ofMinutes(minutesAgo)), id);
+	}
+
+	private static String named(String pipeline, String name) {
+		return pipeline.replace("\"ref\"", "\"name\":\"" + name + "\",\"ref\"");
+	}
+
+	/** Pipelines of other decisions, newest first, one a minute (ids descending from 500). */
+	private static List<String> otherDecisionsPipelines(int count) {
+		List<String> pipelines = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			pipelines.add(named(pipeline(500 - i, i), "tollgate " + UUID.randomUUID()));
+		}
+		return pipelines;
+	}
+
+	/**
+	 * Answers the pipeline list the way GitLab pages it: {@code per_page} (default 20) and
+	 * {@code page} (default 1) cut the newest-first list.
+	 */
+	private static void servePipelines(List<String> pipelines) {
+		for (int perPage : new int[] { 20, 100 }) {
+			int pages = pipelines.size() / perPage + 1;
+			for (int page = 1; page <= pages; page++) {
+				List<String> slice = pipelines.subList(Math.min((page - 1) * perPage, pipelines.size()),
+						Math.min(page * perPage, pipelines.size()));
+				String body = "[" + String.join(",", slice) + "]";
+				gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/42/pipelines"))
+					.withQueryParam("per_page", equalTo(String.valueOf(perPage)))
+					.withQueryParam("page", equalTo(String.valueOf(page)))
+					.willReturn(okJson(body)));
+				if (page == 1) {
+					gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/42/pipelines"))
+						.withQueryParam("per_page", equalTo(String.valueOf(perPage)))
+						.withQueryParam("page", absent())
+						.willReturn(okJson(body)));
+				}
+			}
+		}
 	}
 
 	private static String variables(String decisionId) {

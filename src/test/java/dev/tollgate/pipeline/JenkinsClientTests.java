@@ -5,8 +5,10 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -62,6 +64,11 @@ class JenkinsClientTests {
 	private static final String JOB_API_PATH = "/job/team/job/deploy/api/json";
 
 	private static final String CRUMB_PATH = "/crumbIssuer/api/json";
+
+	private static final String FIRST_PAGE_TREE = "allBuilds[number,url,timestamp,actions[parameters[name,value]]]{0,100}";
+
+	/** The tree the look-up asked for before it paged: Jenkins' {@code builds}, newest 20. */
+	private static final String NEWEST_TWENTY_TREE = "builds[number,url,actions[parameters[name,value]]]{0,20}";
 
 	private static final UUID DECISION = UUID.fromString("0190b6f2-6c3e-7c1a-9a4e-2f5d8e1c0b7a");
 
@@ -170,7 +177,7 @@ class JenkinsClientTests {
 		PipelineClient.Run run = this.client.trigger(call(target(base(), "team/deploy"), 1));
 		assertThat(run).isEqualTo(new PipelineClient.Run("35", base() + "/job/team/job/deploy/35/"));
 		jenkins.verify(1, getRequestedFor(urlPathEqualTo(JOB_API_PATH)).withHeader("Authorization", equalTo(BASIC))
-			.withQueryParam("tree", equalTo("builds[number,url,actions[parameters[name,value]]]{0,20}")));
+			.withQueryParam("tree", equalTo(FIRST_PAGE_TREE)));
 	}
 
 	@Test
@@ -375,7 +382,7 @@ class JenkinsClientTests {
 		PipelineClient.Run run = this.client.trigger(call(target(base(), "team/deploy"), 2));
 		assertThat(run).isEqualTo(new PipelineClient.Run("35", base() + "/job/team/job/deploy/35/"));
 		jenkins.verify(1, getRequestedFor(urlPathEqualTo(JOB_API_PATH)).withHeader("Authorization", equalTo(BASIC))
-			.withQueryParam("tree", equalTo("builds[number,url,actions[parameters[name,value]]]{0,20}")));
+			.withQueryParam("tree", equalTo(FIRST_PAGE_TREE)));
 		jenkins.verify(0, postRequestedFor(anyUrl()));
 	}
 
@@ -394,6 +401,73 @@ class JenkinsClientTests {
 		jenkins.stubFor(post(urlPathEqualTo(BUILD_PATH)).willReturn(queued(39)));
 		jenkins.stubFor(get(urlPathEqualTo(QUEUE_PATH)).willReturn(okJson(started(39, 35))));
 		assertThat(this.client.trigger(call(target(base(), "team/deploy"), 2)).runId()).isEqualTo("35");
+		jenkins.verify(1, postRequestedFor(urlPathEqualTo(BUILD_PATH)));
+	}
+
+	@Test
+	void aLaterAttemptFindsItsBuildBehindSeventyThreeNewerOnes() {
+		// The fault suite's crash scenario: 73 builds of other decisions started between the lost
+		// answer and the retry, so the earlier attempt's build is the 74th newest.
+		List<String> builds = otherDecisionsBuilds(150);
+		builds.set(73, build(427, DECISION.toString(), 73));
+		serveBuilds(builds);
+		jenkins.stubFor(post(urlPathEqualTo(BUILD_PATH)).willReturn(queued(39)));
+		jenkins.stubFor(get(urlPathEqualTo(QUEUE_PATH)).willReturn(okJson(started(39, 501))));
+
+		PipelineClient.Run run = this.client.trigger(call(target(base(), "team/deploy"), 2));
+
+		assertThat(run).isEqualTo(new PipelineClient.Run("427", base() + "/job/team/job/deploy/427/"));
+		jenkins.verify(0, postRequestedFor(anyUrl()));
+		jenkins.verify(1, getRequestedFor(urlPathEqualTo(JOB_API_PATH)).withHeader("Authorization", equalTo(BASIC))
+			.withQueryParam("tree", equalTo(FIRST_PAGE_TREE)));
+	}
+
+	@Test
+	void aLaterAttemptReadsTheNextPageWhenTheFirstIsFullOfNewerBuilds() {
+		List<String> builds = otherDecisionsBuilds(180);
+		builds.set(150, build(350, DECISION.toString(), 150));
+		serveBuilds(builds);
+		jenkins.stubFor(post(urlPathEqualTo(BUILD_PATH)).willReturn(queued(39)));
+		jenkins.stubFor(get(urlPathEqualTo(QUEUE_PATH)).willReturn(okJson(started(39, 501))));
+
+		assertThat(this.client.trigger(call(target(base(), "team/deploy"), 2)).runId()).isEqualTo("350");
+		jenkins.verify(0, postRequestedFor(anyUrl()));
+		jenkins.verify(2, getRequestedFor(urlPathEqualTo(JOB_API_PATH)));
+		jenkins.verify(1, getRequestedFor(urlPathEqualTo(JOB_API_PATH)).withQueryParam("tree",
+				equalTo("allBuilds[number,url,timestamp,actions[parameters[name,value]]]{100,200}")));
+	}
+
+	@Test
+	void theLookUpReadsABoundedNumberOfPagesThenSendsAgain() {
+		jenkins.stubFor(get(urlPathEqualTo(JOB_API_PATH))
+			.willReturn(okJson(job("allBuilds", otherDecisionsBuilds(JenkinsClient.BUILDS_PER_PAGE)))));
+		jenkins.stubFor(post(urlPathEqualTo(BUILD_PATH)).willReturn(queued(39)));
+		jenkins.stubFor(get(urlPathEqualTo(QUEUE_PATH)).willReturn(okJson(started(39, 501))));
+
+		assertThat(this.client.trigger(call(target(base(), "team/deploy"), 2)).runId()).isEqualTo("501");
+		jenkins.verify(JenkinsClient.MAX_LOOKUP_PAGES, getRequestedFor(urlPathEqualTo(JOB_API_PATH)));
+		jenkins.verify(1, getRequestedFor(urlPathEqualTo(JOB_API_PATH)).withQueryParam("tree",
+				equalTo("allBuilds[number,url,timestamp,actions[parameters[name,value]]]{900,1000}")));
+		jenkins.verify(1, postRequestedFor(urlPathEqualTo(BUILD_PATH)));
+	}
+
+	@Test
+	void theLookUpReadsNoPageBeyondBuildsStartedBeforeTheLookback() {
+		// A full first page whose oldest builds started more than a day ago: nothing older can be the
+		// earlier attempt's, so no second page is read (the job's history may go back years).
+		List<String> builds = otherDecisionsBuilds(250);
+		for (int i = 90; i < builds.size(); i++) {
+			builds.set(i, build(500 - i, UUID.randomUUID().toString(), 60 * 25 + i));
+		}
+		builds.set(150, build(350, DECISION.toString(), 60 * 25 + 150));
+		serveBuilds(builds);
+		jenkins.stubFor(post(urlPathEqualTo(BUILD_PATH)).willReturn(queued(39)));
+		jenkins.stubFor(get(urlPathEqualTo(QUEUE_PATH)).willReturn(okJson(started(39, 501))));
+
+		assertThat(this.client.trigger(call(target(base(), "team/deploy"), 2)).runId()).isEqualTo("501");
+		jenkins.verify(1, getRequestedFor(urlPathEqualTo(JOB_API_PATH)).withQueryParam("tree",
+				equalTo(FIRST_PAGE_TREE)));
+		jenkins.verify(1, getRequestedFor(urlPathEqualTo(JOB_API_PATH)));
 		jenkins.verify(1, postRequestedFor(urlPathEqualTo(BUILD_PATH)));
 	}
 
@@ -456,7 +530,7 @@ class JenkinsClientTests {
 
 	private static String builds(String decisionId, int number) {
 		return """
-				{"_class":"org.jenkinsci.plugins.workflow.job.WorkflowJob","builds":[
+				{"_class":"org.jenkinsci.plugins.workflow.job.WorkflowJob","allBuilds":[
 				  {"_class":"org.jenkinsci.plugins.workflow.job.WorkflowRun","number":%d,"url":"%s/job/team/job/deploy/%d/",
 				   "actions":[{"_class":"hudson.model.CauseAction"},
 				     {"_class":"hudson.model.ParametersAction","parameters":[
@@ -465,6 +539,50 @@ class JenkinsClientTests {
 				  {"_class":"org.jenkinsci.plugins.workflow.job.WorkflowRun","number":%d,"url":"%s/job/team/job/deploy/%d/",
 				   "actions":[{}]}]}
 				""".formatted(number, base(), number, decisionId, number - 1, base(), number - 1);
+	}
+
+	/** One build as the look-up's tree shows it, started {@code minutesAgo}. */
+	private static String build(int number, String decisionId, int minutesAgo) {
+		return """
+				{"_class":"org.jenkinsci.plugins.workflow.job.WorkflowRun","number":%d,"url":"%s/job/team/job/deploy/%d/",
+				 "timestamp":%d,
+				 "actions":[{"_class":"hudson.model.CauseAction"},
+				   {"_class":"hudson.model.ParametersAction","parameters":[
+				     {"_class":"hudson.model.StringParameterValue","name":"ISSUE","value":"OPS-17"},
+				     {"_class":"hudson.model.StringParameterValue","name":"TOLLGATE_DECISION_ID","value":"%s"}]}]}
+				""".formatted(number, base(), number,
+				Instant.now().minus(Duration.ofMinutes(minutesAgo)).toEpochMilli(), decisionId);
+	}
+
+	/** Builds of other decisions, newest first, one a minute (numbers descending from 500). */
+	private static List<String> otherDecisionsBuilds(int count) {
+		List<String> builds = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			builds.add(build(500 - i, UUID.randomUUID().toString(), i));
+		}
+		return builds;
+	}
+
+	private static String job(String field, List<String> builds) {
+		return "{\"_class\":\"org.jenkinsci.plugins.workflow.job.WorkflowJob\",\"" + field + "\":["
+				+ String.join(",", builds) + "]}";
+	}
+
+	/**
+	 * Answers the job API the way Jenkins does: {@code builds} holds at most the newest 100, cut by
+	 * the range; {@code allBuilds} holds them all, cut by the range ({@code {M,N}}: M inclusive, N
+	 * exclusive).
+	 */
+	private static void serveBuilds(List<String> builds) {
+		jenkins.stubFor(get(urlPathEqualTo(JOB_API_PATH)).withQueryParam("tree", equalTo(NEWEST_TWENTY_TREE))
+			.willReturn(okJson(job("builds", builds.subList(0, Math.min(20, builds.size()))))));
+		for (int from = 0; from <= builds.size(); from += JenkinsClient.BUILDS_PER_PAGE) {
+			int to = from + JenkinsClient.BUILDS_PER_PAGE;
+			jenkins.stubFor(get(urlPathEqualTo(JOB_API_PATH))
+				.withQueryParam("tree",
+						equalTo("allBuilds[number,url,timestamp,actions[parameters[name,value]]]{" + from + "," + to + "}"))
+				.willReturn(okJson(job("allBuilds", builds.subList(from, Math.min(to, builds.size()))))));
+		}
 	}
 
 	private static Target target(String baseUrl, String job) {
