@@ -26,7 +26,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("tollgate.jobs")
 record JobProperties(@DefaultValue("10") @Min(1) @Max(1000) int maxAttempts,
 		@DefaultValue("2s") @NotNull Duration backoffInitial, @DefaultValue("5m") @NotNull Duration backoffMax,
-		@DefaultValue("60s") @NotNull Duration lease, @DefaultValue("4") @Min(1) @Max(256) int concurrency,
+		@DefaultValue("60s") @NotNull Duration lease, @DefaultValue("16") @Min(1) @Max(256) int concurrency,
 		@DefaultValue("500ms") @NotNull Duration pollInterval, @DefaultValue("7d") @NotNull Duration retention,
 		@DefaultValue("true") boolean enabled) {
 }

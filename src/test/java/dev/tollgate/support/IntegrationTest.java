@@ -17,7 +17,8 @@ import org.springframework.test.context.DynamicPropertySource;
 				"tollgate.admin.bootstrap-token=" + IntegrationTest.ADMIN_TOKEN, "tollgate.policy.refresh-interval=200ms",
 				"tollgate.github.webhook-secrets=gh-old-secret,gh-new-secret", "tollgate.gitlab.webhook-tokens=gl-token",
 				"tollgate.jenkins.webhook-secrets=jenkins-secret",
-				// Several application contexts live at once in a test run: keep each one's pool small.
+				// Keep each context's pool small, and the job threads within it.
+				"tollgate.jobs.concurrency=4",
 				"spring.datasource.hikari.maximum-pool-size=8", "spring.datasource.hikari.minimum-idle=1" })
 public abstract class IntegrationTest {
 
