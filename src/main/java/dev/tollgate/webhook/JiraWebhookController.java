@@ -33,8 +33,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code POST /webhooks/jira} (contract section 2). Order matters: the source address (allow-list,
- * then the limit on bad signatures) before anything else, the content type and the size limit
- * before reading, the signature over the exact bytes before parsing (or looking at the delivery
+ * then the limit on bad signatures) before anything else, the size limit before reading, the
+ * signature over the exact bytes before parsing (or looking at the content type or the delivery
  * id), and a 2xx only after the delivery is durably stored. Jira retries 5xx, so every failure to
  * store is a 503, and nothing a sender controls may end in a 5xx.
  */
@@ -114,11 +114,6 @@ class JiraWebhookController {
 					.header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter))
 					.body(problem));
 			}
-			if (!isJson(request.getContentType())) {
-				return answer(WebhookMetrics.Status.UNSUPPORTED_MEDIA_TYPE, start,
-						problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
-								"The body must be JSON (Content-Type: application/json)."));
-			}
 			byte[] body = (request.getContentLengthLong() > this.maxBodyBytes) ? null
 					: readAtMost(request.getInputStream(), this.maxBodyBytes);
 			if (body == null) {
@@ -133,6 +128,12 @@ class JiraWebhookController {
 						(source != null) ? source.getHostAddress() : request.getRemoteAddr());
 				return answer(WebhookMetrics.Status.UNAUTHORIZED, start,
 						problem(HttpStatus.UNAUTHORIZED, "unauthorized", "The delivery could not be authenticated."));
+			}
+			// After the signature: an unsigned request gets 401 whatever it claims to carry.
+			if (!isJson(request.getContentType())) {
+				return answer(WebhookMetrics.Status.UNSUPPORTED_MEDIA_TYPE, start,
+						problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
+								"The body must be JSON (Content-Type: application/json)."));
 			}
 			String deliveryIdProblem = deliveryIdProblem(deliveryIdHeaders);
 			if (deliveryIdProblem != null) {
