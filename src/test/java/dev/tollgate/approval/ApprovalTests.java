@@ -4,7 +4,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -76,7 +75,7 @@ class ApprovalTests extends IntegrationTest {
 	void setUp() {
 		JiraStub.acceptComments(jira);
 		this.suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
-		this.project = ("A" + this.suffix.replaceAll("[0-9]", "") + "Z").toUpperCase(Locale.ROOT);
+		this.project = JiraPayloads.projectKey('A', this.suffix);
 		this.approverRole = "approver-" + this.suffix;
 		this.requester = "acc-requester-" + this.suffix;
 		created(api().post("/api/v1/roles", "{\"name\":\"rm-" + this.suffix + "\"}"));

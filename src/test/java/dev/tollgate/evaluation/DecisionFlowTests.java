@@ -2,7 +2,6 @@ package dev.tollgate.evaluation;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -67,7 +66,7 @@ class DecisionFlowTests extends IntegrationTest {
 	@BeforeEach
 	void policy() {
 		String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
-		this.project = "P" + suffix.replaceAll("[0-9]", "").toUpperCase(Locale.ROOT) + "X";
+		this.project = JiraPayloads.projectKey('P', suffix);
 		this.role = "release-manager-" + suffix;
 		created(api().post("/api/v1/roles", "{\"name\":\"" + this.role + "\"}"));
 		created(api().post("/api/v1/role-bindings",

@@ -3,7 +3,6 @@ package dev.tollgate.jira;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -72,7 +71,7 @@ class JiraFeedbackTests extends IntegrationTest {
 	@BeforeEach
 	void policy() {
 		this.suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
-		this.project = ("F" + this.suffix.replaceAll("[0-9]", "") + "Q").toUpperCase(Locale.ROOT);
+		this.project = JiraPayloads.projectKey('F', this.suffix);
 		this.role = "releaser-" + this.suffix;
 		created(api().post("/api/v1/roles", "{\"name\":\"" + this.role + "\"}"));
 		created(api().post("/api/v1/role-bindings",

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -102,7 +101,7 @@ class PipelineFlowTests extends IntegrationTest {
 	void setUp() {
 		JiraStub.acceptComments(jira);
 		this.suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
-		this.project = ("C" + this.suffix.replaceAll("[0-9]", "") + "I").toUpperCase(Locale.ROOT);
+		this.project = JiraPayloads.projectKey('C', this.suffix);
 		created(api().post("/api/v1/roles", "{\"name\":\"deployer-" + this.suffix + "\"}"));
 		created(api().post("/api/v1/role-bindings", "{\"role\":\"deployer-" + this.suffix
 				+ "\",\"subjectType\":\"USER\",\"subject\":\"acc-deployer\"}"));

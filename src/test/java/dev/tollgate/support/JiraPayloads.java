@@ -9,6 +9,19 @@ public final class JiraPayloads {
 	private JiraPayloads() {
 	}
 
+	/**
+	 * A project key unique to {@code hexSuffix}: every hex digit becomes a letter (0-9 → G-P), so
+	 * two suffixes never share a key. Dropping the digits instead made keys collide between test
+	 * methods, whose rules then matched each other's transitions.
+	 */
+	public static String projectKey(char prefix, String hexSuffix) {
+		StringBuilder key = new StringBuilder().append(prefix);
+		for (char c : hexSuffix.toLowerCase(java.util.Locale.ROOT).toCharArray()) {
+			key.append(Character.isDigit(c) ? (char) ('G' + (c - '0')) : Character.toUpperCase(c));
+		}
+		return key.toString();
+	}
+
 	public static String transition(String issueId, String changelogId, String from, String to) {
 		return transition(issueId, changelogId, "OPS", "5b10ac8d82e05b22cc7d4ef5", from, to);
 	}
