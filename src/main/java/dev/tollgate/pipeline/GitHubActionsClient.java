@@ -115,14 +115,18 @@ class GitHubActionsClient implements PipelineClient, DisposableBean {
 	private static final String RUNS_PATH = "/repos/{owner}/{repo}/actions/workflows/{workflow}/runs"
 			+ "?event=workflow_dispatch&created={created}&per_page={perPage}&page={page}";
 
-	/** Runs per look-up page (GitHub's maximum). */
-	static final int RUNS_PER_PAGE = 100;
+	/**
+	 * Runs per look-up page. Not GitHub's maximum of 100: each run carries full repository and
+	 * actor objects (10–15 KB), so 100 could pass the 1 MiB response cap, be read as "no run" and
+	 * let a retry dispatch again.
+	 */
+	static final int RUNS_PER_PAGE = 50;
 
 	/**
 	 * Pages a look-up reads at most: newer runs of other decisions push the one sought back, so a
 	 * busy workflow needs more than the first page; bounded so a look-up stays a few requests.
 	 */
-	static final int MAX_LOOKUP_PAGES = 10;
+	static final int MAX_LOOKUP_PAGES = 20;
 
 	private static final String ACCESS_TOKENS_PATH = "/app/installations/{installationId}/access_tokens";
 

@@ -300,7 +300,7 @@ class GitHubActionsClientTests {
 		assertThat(run).isEqualTo(new Run("4712", "https://github.com/acme/shop/actions/runs/4712"));
 		github.verify(1, getRequestedFor(urlPathEqualTo(RUNS)).withQueryParam("event", equalTo("workflow_dispatch"))
 			.withQueryParam("created", equalTo(">=" + iso(START.minus(Duration.ofMinutes(10)))))
-			.withQueryParam("per_page", equalTo("100"))
+			.withQueryParam("per_page", equalTo(String.valueOf(GitHubActionsClient.RUNS_PER_PAGE)))
 			.withQueryParam("page", equalTo("1"))
 			.withHeader("Authorization", equalTo("Bearer " + TOKEN)));
 	}
@@ -564,7 +564,7 @@ class GitHubActionsClientTests {
 		github.verify(0, postRequestedFor(urlEqualTo(DISPATCH)));
 		github.verify(1, getRequestedFor(urlPathEqualTo(RUNS)).withQueryParam("event", equalTo("workflow_dispatch"))
 			.withQueryParam("created", equalTo(">=" + iso(START.minus(GitHubActionsClient.RETRY_LOOKBACK))))
-			.withQueryParam("per_page", equalTo("100"))
+			.withQueryParam("per_page", equalTo(String.valueOf(GitHubActionsClient.RUNS_PER_PAGE)))
 			.withQueryParam("page", equalTo("1"))
 			.withHeader("Authorization", equalTo("Bearer " + TOKEN))
 			.withHeader("Accept", equalTo("application/vnd.github+json"))
