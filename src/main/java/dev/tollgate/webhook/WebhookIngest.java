@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -98,9 +99,12 @@ class WebhookIngest implements SmartLifecycle {
 			return pending.result().get(WAIT_SECONDS, TimeUnit.SECONDS);
 		}
 		catch (TimeoutException ex) {
-			// Not answered 2xx, so Jira retries; if the write still commits, the retry is a DUPLICATE.
-			pending.result().cancel(false);
-			throw new QueryTimeoutException("The delivery was not stored within " + WAIT_SECONDS + " s");
+			if (pending.result().cancel(false)) {
+				// Not answered 2xx, so Jira retries; if the write still commits, the retry is a DUPLICATE.
+				throw new QueryTimeoutException("The delivery was not stored within " + WAIT_SECONDS + " s");
+			}
+			// Completed between the timeout and the cancel: answer what happened.
+			return outcome(pending);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -108,11 +112,28 @@ class WebhookIngest implements SmartLifecycle {
 			throw new TransientDataAccessResourceException("Interrupted while storing the delivery");
 		}
 		catch (ExecutionException ex) {
-			if (ex.getCause() instanceof RuntimeException runtime) {
-				throw runtime;
-			}
-			throw new IllegalStateException(ex.getCause());
+			throw unavailable(ex.getCause());
 		}
+	}
+
+	private static Result outcome(Pending pending) {
+		try {
+			return pending.result().getNow(null);
+		}
+		catch (CompletionException ex) {
+			throw unavailable(ex.getCause());
+		}
+	}
+
+	/**
+	 * A delivery that could not be stored is a 503 (the controller's answer to data access and
+	 * transaction failures), whatever the writer ran into: Jira retries it, nothing is lost.
+	 */
+	private static RuntimeException unavailable(Throwable cause) {
+		if (cause instanceof DataAccessException || cause instanceof TransactionException) {
+			return (RuntimeException) cause;
+		}
+		return new TransientDataAccessResourceException("The delivery could not be stored", cause);
 	}
 
 	private void writeLoop() {
@@ -134,8 +155,10 @@ class WebhookIngest implements SmartLifecycle {
 				Thread.currentThread().interrupt();
 				break;
 			}
-			catch (RuntimeException ex) {
-				// write() completes every future itself; this only keeps the writer alive.
+			catch (Throwable ex) {
+				// Keep the writer alive whatever happened (even an Error such as running out of memory),
+				// and answer every request of the batch: a dead writer would leave requests to time out.
+				batch.forEach((pending) -> pending.result().completeExceptionally(ex));
 				log.error("Delivery writer failed", ex);
 			}
 			finally {
@@ -148,12 +171,9 @@ class WebhookIngest implements SmartLifecycle {
 		if (batch.isEmpty()) {
 			return;
 		}
+		List<Result> results;
 		try {
-			List<Result> results = this.tx.execute((status) -> store(batch));
-			this.metrics.recordBatch(batch.size());
-			for (int i = 0; i < batch.size(); i++) {
-				batch.get(i).result().complete(results.get(i));
-			}
+			results = this.tx.execute((status) -> store(batch));
 		}
 		catch (RuntimeException ex) {
 			if (batch.size() > 1 && !isUnavailable(ex)) {
@@ -162,7 +182,12 @@ class WebhookIngest implements SmartLifecycle {
 				return;
 			}
 			batch.forEach((pending) -> pending.result().completeExceptionally(ex));
+			return;
 		}
+		for (int i = 0; i < batch.size(); i++) {
+			batch.get(i).result().complete(results.get(i));
+		}
+		this.metrics.recordBatch(batch.size());
 	}
 
 	private List<Result> store(List<Pending> batch) {
@@ -193,7 +218,7 @@ class WebhookIngest implements SmartLifecycle {
 		return results;
 	}
 
-	/** Inserts the batch in order; returns the ids of the rows stored, by source and delivery id. */
+	/** Inserts the batch in order; returns the ids of the rows stored, by {@link Pending#key()}. */
 	private Map<String, Long> insertDeliveries(List<Pending> batch) {
 		int size = batch.size();
 		String[] sources = new String[size];
@@ -224,7 +249,7 @@ class WebhookIngest implements SmartLifecycle {
 				     WITH ORDINALITY AS u(source, delivery_id, issue_id, event_key, webhook_event, status, retry_count, n)
 				ORDER BY u.n
 				ON CONFLICT DO NOTHING
-				RETURNING id, source, delivery_id
+				RETURNING id, source, delivery_id, issue_id, event_key
 				""")
 			.param("sources", array(sources))
 			.param("deliveryIds", array(deliveryIds))
@@ -233,7 +258,8 @@ class WebhookIngest implements SmartLifecycle {
 			.param("webhookEvents", array(webhookEvents))
 			.param("statuses", array(statuses))
 			.param("retryCounts", array(retryCounts))
-			.query((rs, row) -> ids.put(key(rs.getString("source"), rs.getString("delivery_id")), rs.getLong("id")))
+			.query((rs, row) -> ids.put(key(rs.getString("source"), rs.getString("delivery_id"), rs.getString("issue_id"),
+					rs.getString("event_key")), rs.getLong("id")))
 			.list();
 		return ids;
 	}
@@ -262,8 +288,12 @@ class WebhookIngest implements SmartLifecycle {
 		return new SqlParameterValue(Types.ARRAY, values);
 	}
 
-	private static String key(String source, String deliveryId) {
-		return source + '\n' + deliveryId;
+	/**
+	 * Which request a stored row belongs to. The delivery id alone is not enough: a sender that
+	 * reuses one id for two different changes in one batch must not get the other's answer.
+	 */
+	private static String key(String source, String deliveryId, String issueId, String eventKey) {
+		return source + '\n' + deliveryId + '\n' + issueId + '\n' + eventKey;
 	}
 
 	@Override
@@ -307,7 +337,7 @@ class WebhookIngest implements SmartLifecycle {
 			CompletableFuture<Result> result) {
 
 		String key() {
-			return WebhookIngest.key(this.source, this.deliveryId);
+			return WebhookIngest.key(this.source, this.deliveryId, this.parsed.issueId(), this.parsed.eventKey());
 		}
 
 	}
