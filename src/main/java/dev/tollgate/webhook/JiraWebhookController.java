@@ -32,8 +32,8 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code POST /webhooks/jira} (contract section 2). Order matters: the source address (allow-list,
- * then the limit on bad signatures) before anything else, the size limit before reading, the
+ * {@code POST /webhooks/jira} (contract section 2). Order matters: the source allow-list before
+ * anything else, the size limit before reading, the
  * signature over the exact bytes before parsing (or looking at the content type or the delivery
  * id), and a 2xx only after the delivery is durably stored. Jira retries 5xx, so every failure to
  * store is a 503, and nothing a sender controls may end in a 5xx.
@@ -106,14 +106,6 @@ class JiraWebhookController {
 				return answer(WebhookMetrics.Status.FORBIDDEN_SOURCE, start, problem(HttpStatus.FORBIDDEN,
 						"forbidden-source", "Deliveries are not accepted from this address."));
 			}
-			long retryAfter = this.limiter.retryAfterSeconds(source);
-			if (retryAfter > 0) {
-				ProblemDetail problem = problem(HttpStatus.TOO_MANY_REQUESTS, "too-many-bad-signatures",
-						"Too many deliveries from this address failed authentication; retry later.");
-				return answer(WebhookMetrics.Status.RATE_LIMITED, start, ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
-					.header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter))
-					.body(problem));
-			}
 			byte[] body = (request.getContentLengthLong() > this.maxBodyBytes) ? null
 					: readAtMost(request.getInputStream(), this.maxBodyBytes);
 			if (body == null) {
@@ -123,6 +115,18 @@ class JiraWebhookController {
 			// Two signature headers are ambiguous (which one was checked?): neither is trusted.
 			String signatureHeader = (signatureHeaders.size() == 1) ? signatureHeaders.get(0) : null;
 			if (!this.signature.matches(signatureHeader, body)) {
+				// The limit applies to bad signatures only. Jira Cloud sites share egress addresses,
+				// so refusing a limited source outright would let anyone's misconfigured (or hostile)
+				// webhook block a victim's genuine deliveries: those are still checked and accepted.
+				long retryAfter = this.limiter.retryAfterSeconds(source);
+				if (retryAfter > 0) {
+					ProblemDetail problem = problem(HttpStatus.TOO_MANY_REQUESTS, "too-many-bad-signatures",
+							"Too many deliveries from this address failed authentication; retry later.");
+					return answer(WebhookMetrics.Status.RATE_LIMITED, start,
+							ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+								.header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter))
+								.body(problem));
+				}
 				this.limiter.rejected(source);
 				this.rejections.rejected(SOURCE, deliveryId,
 						(source != null) ? source.getHostAddress() : request.getRemoteAddr());

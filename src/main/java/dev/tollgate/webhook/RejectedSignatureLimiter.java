@@ -15,10 +15,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * After {@code tollgate.webhook.rejected-signature-limit-per-minute} bad signatures from one source
- * within a minute, that source's further deliveries are answered 429 until the minute is over,
- * before their body is read or any HMAC is computed: guessing signatures, or just burning our CPU
- * on them, gets expensive for the sender and stays cheap for us. Sources that sign correctly never
- * count. Per replica and in memory, bounded to {@link #MAX_SOURCES} sources (least recently used
+ * within a minute, that source's further bad signatures are answered 429 instead of 401 until the
+ * minute is over, without an audit row or a log line, so that guessing signatures cannot flood the
+ * audit log. Its correctly signed deliveries are still accepted: Jira Cloud sites share egress
+ * addresses, and another site's bad webhook must not block this one's. Sources that sign
+ * correctly never count. Per replica and in memory, bounded to {@link #MAX_SOURCES} sources (least recently used
  * go first), like {@link RejectedSignatureAudit}'s cap on audit rows.
  */
 @Component

@@ -86,15 +86,16 @@ class WebhookSourceEndToEndTests extends IntegrationTest {
 		assertThat(limited.headers().firstValue("Retry-After")).hasValueSatisfying(
 				(seconds) -> assertThat(Integer.parseInt(seconds)).isBetween(1, 60));
 		assertThat(body(limited).get("type").asString()).endsWith("/too-many-bad-signatures");
-		// Even a correct signature from that source waits: telling them apart would cost the HMAC.
+		// A correct signature from that source is still accepted: Jira Cloud sites share egress
+		// addresses, so another site's bad webhook must not block this one's deliveries.
 		assertThat(webhooks().forwardedFor("203.0.113.66")
 			.send(JiraPayloads.fieldEdit(unique(), unique()), UUID.randomUUID().toString())
-			.statusCode()).isEqualTo(429);
+			.statusCode()).isEqualTo(202);
 		// Another source is unaffected.
 		assertThat(webhooks().forwardedFor("203.0.113.67")
 			.send(JiraPayloads.fieldEdit(unique(), unique()), UUID.randomUUID().toString())
 			.statusCode()).isEqualTo(202);
-		assertThat(counter(scrape(), "RATE_LIMITED")).isGreaterThanOrEqualTo(counter(before, "RATE_LIMITED") + 2);
+		assertThat(counter(scrape(), "RATE_LIMITED")).isGreaterThanOrEqualTo(counter(before, "RATE_LIMITED") + 1);
 	}
 
 	private static String unique() {
