@@ -297,7 +297,14 @@ class GitHubActionsClient implements PipelineClient, DisposableBean {
 			if (!pause(this.lookupDelay)) {
 				return null;
 			}
-			Run run = findRun(workflow, auth, decisionId, since);
+			Run run;
+			try {
+				run = findRun(workflow, auth, decisionId, since);
+			}
+			catch (TriggerFailure ex) {
+				// This attempt's dispatch was accepted: a look-up that cannot answer only loses the link.
+				return null;
+			}
 			if (run != null) {
 				return run;
 			}
@@ -309,7 +316,8 @@ class GitHubActionsClient implements PipelineClient, DisposableBean {
 
 	/**
 	 * A workflow_dispatch run whose name carries the decision id, looked for newest first across up
-	 * to {@value #MAX_LOOKUP_PAGES} pages; {@code null} if none or on any failure.
+	 * to {@value #MAX_LOOKUP_PAGES} pages; {@code null} if none or on a permanent failure.
+	 * @throws TriggerFailure (transient) if GitHub could not answer: see PipelineHttp#refuseBlindRedispatch
 	 */
 	private Run findRun(Workflow workflow, Auth auth, String decisionId, Instant since) {
 		// Outside the try: without a token the dispatch cannot happen either, so that failure counts.
@@ -324,6 +332,7 @@ class GitHubActionsClient implements PipelineClient, DisposableBean {
 					if (response.status() == 401) {
 						auth.dropToken(token);
 					}
+					PipelineHttp.refuseBlindRedispatch("GitHub", response.status());
 					log.debug("Looking for the run of decision {} on {} failed with {}", decisionId, workflow,
 							response.status());
 					return null;
@@ -350,7 +359,8 @@ class GitHubActionsClient implements PipelineClient, DisposableBean {
 			return null;
 		}
 		catch (RuntimeException ex) {
-			// Best effort: without an answer the caller dispatches (again).
+			PipelineHttp.rethrowIfTransient(ex);
+			// A permanent failure: the look-up cannot work, so the caller dispatches (again).
 			log.debug("Looking for the run of decision {} on {} failed: {}", decisionId, workflow,
 					ex.getClass().getSimpleName());
 			return null;

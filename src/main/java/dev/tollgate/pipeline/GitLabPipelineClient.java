@@ -252,8 +252,9 @@ class GitLabPipelineClient implements PipelineClient, DisposableBean {
 	 * {@value #MAX_LOOKUP_PAGES} pages of {@value #PIPELINES_PER_PAGE}, no page beyond the first that
 	 * reaches pipelines created before {@link #LOOKUP_WINDOW}: matched by a workflow name carrying the
 	 * decision id or, for the {@value #MAX_VARIABLE_LOOKUPS} newest created within the window, by
-	 * their {@code TOLLGATE_DECISION_ID} variable (one call each, so bounded). Every failure here
-	 * just means "not found".
+	 * their {@code TOLLGATE_DECISION_ID} variable (one call each, so bounded). A 429, 5xx or no
+	 * answer to the list fails the attempt transiently (no blind second dispatch); other failures
+	 * mean "not found".
 	 */
 	private Run findPipeline(Context context, String decisionId) {
 		try {
@@ -265,6 +266,7 @@ class GitLabPipelineClient implements PipelineClient, DisposableBean {
 			int variableLookups = 0;
 			for (int page = 1; page <= MAX_LOOKUP_PAGES; page++) {
 				Response list = send(context, HttpMethod.GET, listPath + page, null, null, true);
+				PipelineHttp.refuseBlindRedispatch("GitLab", list.status());
 				JsonNode pipelines = (list.status() == 200) ? parse(list.body()) : null;
 				if (pipelines == null || !pipelines.isArray()) {
 					return null;
@@ -308,6 +310,7 @@ class GitLabPipelineClient implements PipelineClient, DisposableBean {
 			return null;
 		}
 		catch (RuntimeException ex) {
+			PipelineHttp.rethrowIfTransient(ex);
 			return null;
 		}
 	}

@@ -185,7 +185,15 @@ class JenkinsClient implements PipelineClient, DisposableBean {
 			}
 			if (poll != null && poll.status() == 404) {
 				// Left the queue more than five minutes ago: the build exists, find it by the decision id.
-				Run build = findBuild(context, decisionId);
+				// The build was queued by this attempt, so a look-up that cannot answer is not a reason
+				// to fail it: the queue URL identifies the run well enough.
+				Run build;
+				try {
+					build = findBuild(context, decisionId);
+				}
+				catch (TriggerFailure ex) {
+					build = null;
+				}
 				return (build != null) ? build : new Run(null, queueUrl);
 			}
 			if (poll != null && poll.status() >= 200 && poll.status() <= 299) {
@@ -222,7 +230,8 @@ class JenkinsClient implements PipelineClient, DisposableBean {
 	/**
 	 * A build of the job whose {@code TOLLGATE_DECISION_ID} parameter is the decision id, looked for
 	 * newest first across up to {@value #MAX_LOOKUP_PAGES} pages of {@value #BUILDS_PER_PAGE}, ending
-	 * at a short page or at builds started before {@link #RETRY_LOOKBACK}; failures mean "none".
+	 * at a short page or at builds started before {@link #RETRY_LOOKBACK}. A 429, 5xx or no answer
+	 * fails the attempt transiently (no blind second dispatch); other failures mean "none".
 	 */
 	private Run findBuild(Context context, String decisionId) {
 		try {
@@ -232,6 +241,7 @@ class JenkinsClient implements PipelineClient, DisposableBean {
 						(page + 1) * BUILDS_PER_PAGE);
 				Response response = send(context, HttpMethod.GET,
 						context.jobPath() + "/api/json?tree=" + queryEncode(tree), null, null);
+				PipelineHttp.refuseBlindRedispatch("Jenkins", response.status());
 				JsonNode job = (response.status() == 200) ? parse(response.body()) : null;
 				if (job == null) {
 					return null;
@@ -262,6 +272,7 @@ class JenkinsClient implements PipelineClient, DisposableBean {
 			return null;
 		}
 		catch (RuntimeException ex) {
+			PipelineHttp.rethrowIfTransient(ex);
 			return null;
 		}
 	}

@@ -23,6 +23,25 @@ final class PipelineHttp {
 	private PipelineHttp() {
 	}
 
+	/**
+	 * A retry's look-up for an earlier attempt's run got a 429, a 5xx or no answer. Dispatching
+	 * now could start a second run for the decision, so the attempt fails transiently and the job
+	 * retries later (a permanent answer such as 403, or nothing found, still lets it dispatch).
+	 */
+	static void refuseBlindRedispatch(String system, int status) {
+		if (status == 429 || status >= 500) {
+			throw TriggerFailure.transientFailure(system + " answered " + status
+					+ " to the look-up for an earlier attempt's run; not dispatching again until it can be checked", null);
+		}
+	}
+
+	/** Rethrows a transient failure of a look-up (see {@link #refuseBlindRedispatch}); other failures mean "not found". */
+	static void rethrowIfTransient(RuntimeException ex) {
+		if (ex instanceof TriggerFailure failure && !failure.permanent()) {
+			throw failure;
+		}
+	}
+
 	static byte[] readBounded(InputStream in) throws IOException {
 		try (in) {
 			return in.readNBytes(MAX_RESPONSE_BYTES);

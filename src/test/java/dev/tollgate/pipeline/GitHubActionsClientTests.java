@@ -55,6 +55,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class GitHubActionsClientTests {
@@ -621,8 +622,8 @@ class GitHubActionsClientTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(ints = { 403, 404, 500 })
-	void aFailingLookupIsIgnored(int status) {
+	@ValueSource(ints = { 403, 404 })
+	void aLookupThatCannotWorkIsIgnored(int status) {
 		github.stubFor(get(urlPathEqualTo(RUNS)).willReturn(error(status, "nope")));
 		github.stubFor(post(urlEqualTo(DISPATCH)).willReturn(okJson(RUN_DETAILS)));
 
@@ -632,12 +633,26 @@ class GitHubActionsClientTests {
 		github.verify(1, postRequestedFor(urlEqualTo(DISPATCH)));
 	}
 
+	@ParameterizedTest
+	@ValueSource(ints = { 429, 500, 502, 503 })
+	void aLookupThatGetsNoAnswerFailsTheAttemptInsteadOfDispatchingBlind(int status) {
+		// The earlier attempt's run may be on the page that failed: a dispatch now could be a second run.
+		github.stubFor(get(urlPathEqualTo(RUNS)).willReturn(error(status, "try later")));
+		github.stubFor(post(urlEqualTo(DISPATCH)).willReturn(okJson(RUN_DETAILS)));
+
+		assertThatThrownBy(() -> this.client.trigger(call(target(base()), Map.of(), 2)))
+			.isInstanceOfSatisfying(TriggerFailure.class, (failure) -> assertThat(failure.permanent()).isFalse());
+		github.verify(0, postRequestedFor(urlEqualTo(DISPATCH)));
+	}
+
 	@Test
-	void aLookupThatTimesOutIsIgnored() {
+	void aLookupThatTimesOutFailsTheAttemptInsteadOfDispatchingBlind() {
 		github.stubFor(get(urlPathEqualTo(RUNS)).willReturn(okJson(runs()).withFixedDelay(1500)));
 		github.stubFor(post(urlEqualTo(DISPATCH)).willReturn(okJson(RUN_DETAILS)));
 
-		assertThat(this.client.trigger(call(target(base()), Map.of(), 2)).runId()).isEqualTo("4711");
+		assertThatThrownBy(() -> this.client.trigger(call(target(base()), Map.of(), 2)))
+			.isInstanceOfSatisfying(TriggerFailure.class, (failure) -> assertThat(failure.permanent()).isFalse());
+		github.verify(0, postRequestedFor(urlEqualTo(DISPATCH)));
 	}
 
 	// ---- GitHub App ----

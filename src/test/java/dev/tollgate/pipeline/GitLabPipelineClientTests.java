@@ -452,12 +452,22 @@ class GitLabPipelineClientTests {
 	}
 
 	@Test
-	void aFailingLookupIsIgnoredAndTheTriggerSent() {
+	void aLookupThatCannotWorkIsIgnoredAndTheTriggerSent() {
 		gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/42/pipelines"))
-			.willReturn(aResponse().withStatus(500)));
+			.willReturn(aResponse().withStatus(403)));
 		gitlab.stubFor(post(urlPathEqualTo(API_PATH)).willReturn(created(292)));
 		assertThat(this.client.trigger(call(accessTarget(base(), "42"), 2)).runId()).isEqualTo("292");
 		gitlab.verify(1, postRequestedFor(urlPathEqualTo(API_PATH)));
+	}
+
+	@Test
+	void aLookupThatGetsNoAnswerFailsTheAttemptInsteadOfCreatingASecondPipeline() {
+		gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/42/pipelines"))
+			.willReturn(aResponse().withStatus(503)));
+		gitlab.stubFor(post(urlPathEqualTo(API_PATH)).willReturn(created(292)));
+		org.assertj.core.api.Assertions.assertThatThrownBy(() -> this.client.trigger(call(accessTarget(base(), "42"), 2)))
+			.isInstanceOfSatisfying(TriggerFailure.class, (failure) -> assertThat(failure.permanent()).isFalse());
+		gitlab.verify(0, postRequestedFor(urlPathEqualTo(API_PATH)));
 	}
 
 	@Test

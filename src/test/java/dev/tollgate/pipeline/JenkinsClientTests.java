@@ -396,12 +396,21 @@ class JenkinsClientTests {
 	}
 
 	@Test
-	void repeatedAttemptWhoseLookupFailsSendsAgain() {
-		jenkins.stubFor(get(urlPathEqualTo(JOB_API_PATH)).willReturn(aResponse().withStatus(500)));
+	void repeatedAttemptWhoseLookupCannotWorkSendsAgain() {
+		jenkins.stubFor(get(urlPathEqualTo(JOB_API_PATH)).willReturn(aResponse().withStatus(403)));
 		jenkins.stubFor(post(urlPathEqualTo(BUILD_PATH)).willReturn(queued(39)));
 		jenkins.stubFor(get(urlPathEqualTo(QUEUE_PATH)).willReturn(okJson(started(39, 35))));
 		assertThat(this.client.trigger(call(target(base(), "team/deploy"), 2)).runId()).isEqualTo("35");
 		jenkins.verify(1, postRequestedFor(urlPathEqualTo(BUILD_PATH)));
+	}
+
+	@Test
+	void repeatedAttemptWhoseLookupGetsNoAnswerFailsInsteadOfStartingASecondBuild() {
+		jenkins.stubFor(get(urlPathEqualTo(JOB_API_PATH)).willReturn(aResponse().withStatus(502)));
+		jenkins.stubFor(post(urlPathEqualTo(BUILD_PATH)).willReturn(queued(39)));
+		org.assertj.core.api.Assertions.assertThatThrownBy(() -> this.client.trigger(call(target(base(), "team/deploy"), 2)))
+			.isInstanceOfSatisfying(TriggerFailure.class, (failure) -> assertThat(failure.permanent()).isFalse());
+		jenkins.verify(0, postRequestedFor(urlPathEqualTo(BUILD_PATH)));
 	}
 
 	@Test
