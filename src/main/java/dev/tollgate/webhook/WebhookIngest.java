@@ -53,16 +53,20 @@ class WebhookIngest implements SmartLifecycle {
 	/** Large enough to amortise a commit, small enough that one statement stays quick. */
 	static final int MAX_BATCH = 256;
 
-	/** Writers commit concurrently, so one batch forms while another waits for its WAL flush. */
+	/**
+	 * Writers commit concurrently, so one batch forms while another waits for its WAL flush. Each
+	 * has its own queue and an issue always goes to the same one, so one issue's deliveries are
+	 * stored (and their evaluations ordered) in arrival order.
+	 */
 	private static final int WRITERS = 3;
 
-	/** Bounded: beyond this backlog a request is answered 503 at once instead of queueing. */
-	private static final int QUEUE_CAPACITY = 4096;
+	/** Bounded per writer: beyond this backlog a request is answered 503 at once instead of queueing. */
+	private static final int QUEUE_CAPACITY = 2048;
 
 	/** A request waits at most this long for its commit, then gets a 503 (Jira retries). */
 	private static final long WAIT_SECONDS = 5;
 
-	private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+	private final List<BlockingQueue<Pending>> queues = new ArrayList<>();
 
 	private final JdbcClient jdbc;
 
@@ -82,6 +86,9 @@ class WebhookIngest implements SmartLifecycle {
 		this.jobs = jobs;
 		this.tx = new TransactionTemplate(transactions);
 		this.tx.setTimeout((int) WAIT_SECONDS);
+		for (int i = 0; i < WRITERS; i++) {
+			this.queues.add(new ArrayBlockingQueue<>(QUEUE_CAPACITY));
+		}
 	}
 
 	/**
@@ -91,7 +98,7 @@ class WebhookIngest implements SmartLifecycle {
 	Result ingest(String source, String deliveryId, int retryCount, JiraPayloadParser.Parsed parsed) {
 		Pending pending = new Pending(source, Objects.requireNonNull(deliveryId), retryCount, parsed,
 				new CompletableFuture<>());
-		if (!this.running || !this.queue.offer(pending)) {
+		if (!this.running || !queueOf(pending).offer(pending)) {
 			throw new TransientDataAccessResourceException(
 					this.running ? "Too many deliveries waiting to be stored" : "Not accepting deliveries");
 		}
@@ -136,16 +143,22 @@ class WebhookIngest implements SmartLifecycle {
 		return new TransientDataAccessResourceException("The delivery could not be stored", cause);
 	}
 
-	private void writeLoop() {
+	private BlockingQueue<Pending> queueOf(Pending pending) {
+		String issueId = pending.parsed().issueId();
+		String key = (issueId != null) ? issueId : pending.deliveryId();
+		return this.queues.get(Math.floorMod(key.hashCode(), WRITERS));
+	}
+
+	private void writeLoop(BlockingQueue<Pending> queue) {
 		List<Pending> batch = new ArrayList<>(MAX_BATCH);
-		while (this.running || !this.queue.isEmpty()) {
+		while (this.running || !queue.isEmpty()) {
 			try {
-				Pending first = this.queue.poll(100, TimeUnit.MILLISECONDS);
+				Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
 				if (first == null) {
 					continue;
 				}
 				batch.add(first);
-				this.queue.drainTo(batch, MAX_BATCH - 1);
+				queue.drainTo(batch, MAX_BATCH - 1);
 				// A request that gave up has been answered 503 already; storing it now would only
 				// turn Jira's retry into a duplicate.
 				batch.removeIf((pending) -> pending.result().isDone());
@@ -299,8 +312,9 @@ class WebhookIngest implements SmartLifecycle {
 	@Override
 	public void start() {
 		this.running = true;
-		for (int i = 1; i <= WRITERS; i++) {
-			Thread writer = new Thread(this::writeLoop, "tollgate-ingest-" + i);
+		for (int i = 0; i < WRITERS; i++) {
+			BlockingQueue<Pending> queue = this.queues.get(i);
+			Thread writer = new Thread(() -> writeLoop(queue), "tollgate-ingest-" + (i + 1));
 			writer.setDaemon(true);
 			writer.start();
 			this.writers.add(writer);
