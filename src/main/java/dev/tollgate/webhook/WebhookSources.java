@@ -59,7 +59,7 @@ class WebhookSources {
 		}
 		InetAddress last = peer;
 		for (int i = forwardedFor.size() - 1; i >= 0; i--) {
-			InetAddress hop = Cidr.literal(forwardedFor.get(i));
+			InetAddress hop = Cidr.literal(withoutPort(forwardedFor.get(i)));
 			if (hop == null) {
 				return null;
 			}
@@ -70,6 +70,19 @@ class WebhookSources {
 		}
 		// Every hop is a trusted proxy: the earliest one is as far back as we can see.
 		return last;
+	}
+
+	/**
+	 * Some proxies write the client's port too: {@code 192.0.2.7:5678} or {@code [2001:db8::7]:5678}
+	 * (a bare IPv6 address has several colons and no brackets, and is left alone).
+	 */
+	static String withoutPort(String entry) {
+		if (entry.startsWith("[")) {
+			int end = entry.indexOf(']');
+			return (end > 0) ? entry.substring(1, end) : entry;
+		}
+		int colon = entry.indexOf(':');
+		return (colon > 0 && colon == entry.lastIndexOf(':')) ? entry.substring(0, colon) : entry;
 	}
 
 	/** Whether the allow-list admits the source (an empty allow-list admits every source). */

@@ -59,6 +59,15 @@ class WebhookSourcesTests {
 	}
 
 	@Test
+	void aPortWrittenByTheProxyIsIgnored() {
+		// Some proxies (e.g. cloud application gateways) append the client's port.
+		assertThat(this.sources.source("10.0.0.2", List.of("203.0.113.5:51234"))).isEqualTo(ip("203.0.113.5"));
+		assertThat(this.sources.source("10.0.0.2", List.of("[2001:db8:2::1]:443"))).isEqualTo(ip("2001:db8:2::1"));
+		assertThat(this.sources.source("10.0.0.2", List.of("2001:db8:2::1"))).isEqualTo(ip("2001:db8:2::1"));
+		assertThat(this.sources.source("10.0.0.2", List.of("evil.example:80"))).isNull();
+	}
+
+	@Test
 	void anEmptyAllowListAdmitsEverySourceEvenAnUnknownOne() {
 		assertThat(this.sources.allowed(ip("203.0.113.5"))).isTrue();
 		assertThat(this.sources.allowed(null)).isTrue();
