@@ -21,8 +21,6 @@ import dev.tollgate.audit.AuditLog;
 import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.InvalidMediaTypeException;
-import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.transaction.TransactionException;
@@ -34,8 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * {@code POST /webhooks/jira} (contract section 2). Order matters: the source allow-list before
  * anything else, the size limit before reading, the
- * signature over the exact bytes before parsing (or looking at the content type or the delivery
- * id), and a 2xx only after the delivery is durably stored. Jira retries 5xx, so every failure to
+ * signature over the exact bytes before parsing (or looking at the delivery id), and a 2xx only after the delivery is durably stored. Jira retries 5xx, so every failure to
  * store is a 503, and nothing a sender controls may end in a 5xx.
  */
 @RestController
@@ -133,12 +130,6 @@ class JiraWebhookController {
 				return answer(WebhookMetrics.Status.UNAUTHORIZED, start,
 						problem(HttpStatus.UNAUTHORIZED, "unauthorized", "The delivery could not be authenticated."));
 			}
-			// After the signature: an unsigned request gets 401 whatever it claims to carry.
-			if (!isJson(request.getContentType())) {
-				return answer(WebhookMetrics.Status.UNSUPPORTED_MEDIA_TYPE, start,
-						problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
-								"The body must be JSON (Content-Type: application/json)."));
-			}
 			String deliveryIdProblem = deliveryIdProblem(deliveryIdHeaders);
 			if (deliveryIdProblem != null) {
 				return malformed(deliveryId, deliveryIdProblem, start);
@@ -199,25 +190,6 @@ class JiraWebhookController {
 		int cap = (int) Math.min(limit + 1, Integer.MAX_VALUE - 8);
 		byte[] body = in.readNBytes(cap);
 		return (body.length > limit) ? null : body;
-	}
-
-	/**
-	 * Jira sends {@code application/json}; anything else (a form, multipart, XML, text) is refused
-	 * with 415 rather than read as JSON. Without a Content-Type the body is still tried as JSON: a
-	 * proxy that drops the header should not stop deliveries, and the signature and parser still apply.
-	 */
-	static boolean isJson(String contentType) {
-		if (contentType == null || contentType.isBlank()) {
-			return true;
-		}
-		try {
-			MediaType type = MediaType.parseMediaType(contentType);
-			return type.getType().equals("application")
-					&& (type.getSubtype().equals("json") || "json".equals(type.getSubtypeSuffix()));
-		}
-		catch (InvalidMediaTypeException ex) {
-			return false;
-		}
 	}
 
 	/**

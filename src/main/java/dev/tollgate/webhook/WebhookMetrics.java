@@ -20,7 +20,7 @@ class WebhookMetrics {
 	/** The bounded label set: one value per way a delivery can be answered. */
 	enum Status {
 
-		QUEUED, IGNORED, DUPLICATE, UNAUTHORIZED, TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, MALFORMED, UNAVAILABLE,
+		QUEUED, IGNORED, DUPLICATE, UNAUTHORIZED, TOO_LARGE, MALFORMED, UNAVAILABLE,
 		/** The source address is outside {@code tollgate.webhook.allowed-cidrs}: 403. */
 		FORBIDDEN_SOURCE,
 		/** The source sent too many bad signatures this minute: 429. */
