@@ -27,5 +27,5 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("tollgate.webhook")
 record WebhookProperties(@DefaultValue("1MB") @NotNull DataSize maxBodySize,
 		@DefaultValue("60") @Min(0) int rejectedAuditPerMinute, @DefaultValue @NotNull List<Cidr> allowedCidrs,
-		@DefaultValue @NotNull List<Cidr> trustedProxies, @DefaultValue("60") @Min(0) int rejectedSignatureLimitPerMinute) {
+		@DefaultValue @NotNull List<Cidr> trustedProxies, @DefaultValue("0") @Min(0) int rejectedSignatureLimitPerMinute) {
 }

@@ -20,12 +20,13 @@ class WebhookPropertiesTests {
 		.withUserConfiguration(Config.class);
 
 	@Test
-	void defaultsAllowEverySourceAndLimitBadSignaturesToSixtyAMinute() {
+	void defaultsAllowEverySourceAndAnswerEveryBadSignature401() {
 		this.runner.run((context) -> {
 			WebhookProperties properties = context.getBean(WebhookProperties.class);
 			assertThat(properties.allowedCidrs()).isEmpty();
 			assertThat(properties.trustedProxies()).isEmpty();
-			assertThat(properties.rejectedSignatureLimitPerMinute()).isEqualTo(60);
+			// Contract section 2: a bad signature is a 401; the 429 limit is opt-in.
+			assertThat(properties.rejectedSignatureLimitPerMinute()).isZero();
 		});
 	}
 
