@@ -152,14 +152,17 @@ class JobWorker implements SmartLifecycle {
 
 	private void dispatch() {
 		long pollNanos = this.properties.pollInterval().toNanos();
+		long nextLeaseSweep = System.nanoTime();
 		boolean databaseWasDown = false;
 		while (this.running) {
 			int free = this.slots.availablePermits();
-			int claimed = 0;
 			if (free > 0 && !this.kinds.isEmpty()) {
 				try {
-					List<Job> due = this.jobs.claim(this.kinds, free, this.workerId, this.properties.lease());
-					claimed = due.size();
+					boolean sweep = System.nanoTime() - nextLeaseSweep >= 0;
+					List<Job> due = this.jobs.claim(this.kinds, free, this.workerId, this.properties.lease(), sweep);
+					if (sweep) {
+						nextLeaseSweep = System.nanoTime() + pollNanos;
+					}
 					due.forEach(this::submit);
 					if (databaseWasDown) {
 						log.info("Job worker {} reaches the database again", this.workerId);
@@ -173,9 +176,8 @@ class JobWorker implements SmartLifecycle {
 					}
 				}
 			}
-			if (claimed == 0 || claimed == free) {
-				LockSupport.parkNanos(this, pollNanos);
-			}
+			// Until a local commit or a freed slot wakes it, or the poll interval (other replicas' work) ends.
+			LockSupport.parkNanos(this, pollNanos);
 		}
 	}
 
@@ -206,6 +208,7 @@ class JobWorker implements SmartLifecycle {
 			finally {
 				this.inFlight.remove(job);
 				this.slots.release();
+				// A freed slot, and perhaps the next job of its ordering key is free to run.
 				this.signal.wakeUp();
 			}
 		});

@@ -62,7 +62,7 @@ class JobQueueTests extends IntegrationTest {
 				List<Long> mine = new ArrayList<>();
 				List<Job> batch;
 				do {
-					batch = this.repository.claim(List.of(kind), 7, worker, Duration.ofMinutes(1));
+					batch = this.repository.claim(List.of(kind), 7, worker, Duration.ofMinutes(1), true);
 					batch.forEach((job) -> mine.add(job.id()));
 				}
 				while (!batch.isEmpty());
@@ -86,12 +86,12 @@ class JobQueueTests extends IntegrationTest {
 	void aJobWhoseWorkerDiedIsReclaimedAfterItsLease() {
 		String kind = "LEASE-" + UUID.randomUUID();
 		this.queue.enqueue(kind, kind, Map.of());
-		List<Job> first = this.repository.claim(List.of(kind), 10, "dead-worker", Duration.ofMillis(800));
+		List<Job> first = this.repository.claim(List.of(kind), 10, "dead-worker", Duration.ofMillis(800), true);
 		assertThat(first).hasSize(1);
-		assertThat(this.repository.claim(List.of(kind), 10, "other-worker", Duration.ofMinutes(1))).isEmpty();
+		assertThat(this.repository.claim(List.of(kind), 10, "other-worker", Duration.ofMinutes(1), true)).isEmpty();
 		List<Job> reclaimed = new ArrayList<>();
 		await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).until(() -> {
-			reclaimed.addAll(this.repository.claim(List.of(kind), 10, "other-worker", Duration.ofMinutes(1)));
+			reclaimed.addAll(this.repository.claim(List.of(kind), 10, "other-worker", Duration.ofMinutes(1), true));
 			return !reclaimed.isEmpty();
 		});
 		assertThat(reclaimed.get(0).id()).isEqualTo(first.get(0).id());
@@ -109,7 +109,7 @@ class JobQueueTests extends IntegrationTest {
 		// The job runs three times longer than its 2 s lease; the heartbeat keeps others off it.
 		long until = System.nanoTime() + Duration.ofSeconds(4).toNanos();
 		while (System.nanoTime() < until && "RUNNING".equals(status(key))) {
-			assertThat(this.repository.claim(List.of(KIND), 10, "thief", Duration.ofMinutes(1)))
+			assertThat(this.repository.claim(List.of(KIND), 10, "thief", Duration.ofMinutes(1), true))
 				.noneMatch((job) -> job.dedupKey().equals(key));
 			org.awaitility.Awaitility.await().pollDelay(Duration.ofMillis(200)).until(() -> true);
 		}
@@ -121,11 +121,11 @@ class JobQueueTests extends IntegrationTest {
 	void aReDrivenJobKnowsItWasTriedBefore() {
 		String kind = "REDRIVE-" + UUID.randomUUID();
 		this.queue.enqueue(kind, kind, Map.of());
-		Job first = this.repository.claim(List.of(kind), 1, "w", Duration.ofMinutes(1)).get(0);
+		Job first = this.repository.claim(List.of(kind), 1, "w", Duration.ofMinutes(1), true).get(0);
 		assertThat(first.triedBefore()).isFalse();
 		this.repository.markDead(first, "w", "timed out");
 		assertThat(this.repository.retryDead(first.id())).isTrue();
-		Job again = this.repository.claim(List.of(kind), 1, "w", Duration.ofMinutes(1)).get(0);
+		Job again = this.repository.claim(List.of(kind), 1, "w", Duration.ofMinutes(1), true).get(0);
 		assertThat(again.attempts()).isEqualTo(1);
 		assertThat(again.triedBefore()).isTrue();
 	}
@@ -221,13 +221,47 @@ class JobQueueTests extends IntegrationTest {
 		this.queue.enqueueOrdered(kind, kind + ":1", Map.of(), "issue:OPS-1");
 		this.queue.enqueueOrdered(kind, kind + ":2", Map.of(), "issue:OPS-1");
 		this.queue.enqueueOrdered(kind, kind + ":3", Map.of(), "issue:OPS-2");
-		List<Job> first = this.repository.claim(List.of(kind), 10, "w", Duration.ofMinutes(1));
+		List<Job> first = this.repository.claim(List.of(kind), 10, "w", Duration.ofMinutes(1), true);
 		assertThat(first).extracting(Job::dedupKey).containsExactlyInAnyOrder(kind + ":1", kind + ":3");
-		assertThat(this.repository.claim(List.of(kind), 10, "w", Duration.ofMinutes(1))).isEmpty();
+		assertThat(this.repository.claim(List.of(kind), 10, "w", Duration.ofMinutes(1), true)).isEmpty();
 		Job one = first.stream().filter((job) -> job.dedupKey().endsWith(":1")).findFirst().orElseThrow();
 		assertThat(this.repository.markSucceeded(one, "w")).isTrue();
-		assertThat(this.repository.claim(List.of(kind), 10, "w", Duration.ofMinutes(1))).extracting(Job::dedupKey)
+		assertThat(this.repository.claim(List.of(kind), 10, "w", Duration.ofMinutes(1), true)).extracting(Job::dedupKey)
 			.containsExactly(kind + ":2");
+	}
+
+	@Test
+	void aClaimWalksItsIndexInOrderEvenWhenTheStatisticsPredateTheBacklog() {
+		String kind = "PLAN-" + UUID.randomUUID();
+		// Statistics taken now, then a backlog they know nothing about: the planner then prefers to
+		// read every due job and sort them, which made each claim cost O(backlog) (V14).
+		this.jdbc.sql("ANALYZE tollgate.job").update();
+		this.jdbc.sql("""
+				INSERT INTO tollgate.job (kind, dedup_key, payload)
+				SELECT :kind, :kind || ':' || n, '{}'::jsonb FROM generate_series(1, 5000) AS n
+				""").param("kind", kind).update();
+		try {
+			for (String claim : List.of(JobRepository.DUE_PENDING, JobRepository.EXPIRED_LEASES)) {
+				String plan = this.tx.execute((status) -> {
+					this.jdbc.sql(JobRepository.CLAIM_PLANNER_SETTINGS).update();
+					return this.jdbc.sql("EXPLAIN (FORMAT JSON) " + claim)
+						.param("worker", "w")
+						.param("leaseSeconds", 60.0)
+						.param("kinds", new String[] { kind })
+						.param("limit", 16)
+						.query(String.class)
+						.single();
+				});
+				assertThat(plan).as(plan).doesNotContain("\"Sort\"").doesNotContain("Bitmap")
+					.containsAnyOf("job_claimable_idx", "job_lease_idx");
+			}
+			assertThat(this.repository.claim(List.of(kind), 16, "w", Duration.ofMinutes(1), true)).hasSize(16)
+				.extracting(Job::dedupKey)
+				.startsWith(kind + ":1", kind + ":2");
+		}
+		finally {
+			this.jdbc.sql("DELETE FROM tollgate.job WHERE kind = :kind").param("kind", kind).update();
+		}
 	}
 
 	@Test

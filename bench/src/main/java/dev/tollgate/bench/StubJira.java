@@ -66,8 +66,13 @@ public final class StubJira {
 
 	public static void main(String[] args) throws IOException {
 		int port = Integer.parseInt(args[0]);
+		// The JDK server writes a response's head and body separately; without TCP_NODELAY, Nagle's
+		// algorithm meets the client's delayed ACK and every answer took ~40 ms, which capped
+		// Tollgate's 16 job threads at ~400 calls/s and made the stub the end-to-end bottleneck.
+		System.setProperty("sun.net.httpserver.nodelay", "true");
 		HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 256);
-		server.setExecutor(Executors.newFixedThreadPool(8));
+		// As many threads as Tollgate calls it at once (16 job threads), so no call queues here.
+		server.setExecutor(Executors.newFixedThreadPool(32));
 		server.createContext("/", StubJira::handle);
 		server.start();
 		System.out.println("stub Jira listening on 127.0.0.1:" + port);
