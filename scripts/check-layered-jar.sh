@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Replays the Dockerfile's extract-and-launch steps on the built jar, without Docker:
-#   1. java -Djarmode=tools -jar app.jar extract --layers --launcher (as the build stage does),
+#   1. java -Djarmode=tools -jar app.jar extract --layers (as the build stage does),
 #   2. copies the layers in the order of the Dockerfile's COPY lines into one directory, after
 #      checking that this order is the jar's own (BOOT-INF/layers.idx),
-#   3. starts org.springframework.boot.loader.launch.JarLauncher there, like the image's ENTRYPOINT,
-#      with the image's JAVA_TOOL_OPTIONS and a private java.io.tmpdir,
-#   4. waits (bounded) for /actuator/health/liveness to answer 200, then stops that process.
+#   3. records the start-up cache there with scripts/train-startup-cache.sh (no database), as the
+#      image build does,
+#   4. starts `java @jvm.options -jar app.jar` there, like the image's ENTRYPOINT, with the image's
+#      JAVA_TOOL_OPTIONS, a private java.io.tmpdir, and the cache made mandatory (a cache the JVM
+#      would silently ignore fails the check),
+#   5. waits (bounded) for /actuator/health/liveness to answer 200, then stops that process.
 #
 # Usage: scripts/check-layered-jar.sh [path/to/tollgate-*.jar]   (default: the one in target/)
 #
@@ -56,11 +59,11 @@ trap cleanup EXIT
 # --- 1. extract, exactly as the Dockerfile's build stage ----------------------------------------
 log "extracting $(basename "$JAR")"
 cp "$JAR" "$WORK/app.jar"
-(cd "$WORK" && java -Djarmode=tools -jar app.jar extract --layers --launcher --destination extracted)
+(cd "$WORK" && java -Djarmode=tools -jar app.jar extract --layers --destination extracted)
 
 # --- 2. assemble the layers in the Dockerfile's order ----------------------------------------------
 mapfile -t dockerfile_layers < <(sed -n 's|^COPY --from=build /workspace/extracted/\([a-z-]*\)/ .*|\1|p' Dockerfile)
-mapfile -t jar_layers < <(sed -n 's|^- "\([a-z-]*\)":$|\1|p' "$WORK/extracted/application/BOOT-INF/layers.idx")
+mapfile -t jar_layers < <(unzip -p "$WORK/app.jar" BOOT-INF/layers.idx | sed -n 's|^- "\([a-z-]*\)":$|\1|p')
 if [[ "${dockerfile_layers[*]}" != "${jar_layers[*]}" ]]; then
   echo "the Dockerfile copies layers [${dockerfile_layers[*]}], the jar has [${jar_layers[*]}]" >&2
   exit 1
@@ -70,6 +73,8 @@ for layer in "${dockerfile_layers[@]}"; do
   cp -a "$WORK/extracted/$layer/." "$WORK/app/"
 done
 log "layers ${dockerfile_layers[*]} assembled"
+log "recording the start-up cache (training run without a database)"
+scripts/train-startup-cache.sh "$WORK/app"
 
 # --- 3. launch like the image's ENTRYPOINT -------------------------------------------------------
 if [[ -z ${SPRING_DATASOURCE_URL:-} ]]; then
@@ -101,12 +106,15 @@ free_port() {
 }
 PORT=$(free_port) || { echo "no free port found" >&2; exit 1; }
 
-log "starting JarLauncher on port $PORT"
+# Mandatory cache for this check only: -Xshare:on (CDS) and -XX:AOTMode=on (AOT cache) refuse to
+# start when the cache cannot be used, where the image would start without it.
+if grep -q AOTCache "$WORK/app/jvm.options"; then strict=-XX:AOTMode=on; else strict=-Xshare:on; fi
+log "starting java @jvm.options -jar app.jar ($(cat "$WORK/app/jvm.options") $strict) on port $PORT"
 (
   cd "$WORK/app"
   export SERVER_PORT=$PORT
   export JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=$WORK/tmp"
-  exec java org.springframework.boot.loader.launch.JarLauncher
+  exec java @jvm.options "$strict" -jar app.jar
 ) > "$WORK/app.log" 2>&1 &
 APP_PID=$!
 

@@ -584,7 +584,9 @@ class DeploymentArtifactsTests {
 			.contains("FROM eclipse-temurin:${JAVA_VERSION}-jre")
 			.contains("--mount=type=cache,target=/root/.m2")
 			.contains("./mvnw")
-			.contains("java -Djarmode=tools -jar app.jar extract --layers --launcher --destination extracted")
+			.contains("java -Djarmode=tools -jar app.jar extract --layers --destination extracted")
+			.contains("COPY scripts/train-startup-cache.sh /usr/local/bin/")
+			.contains("RUN train-startup-cache.sh /app")
 			.contains("VOLUME [\"/tmp\"]")
 			.contains("org.opencontainers.image.title");
 		Matcher copy = Pattern.compile("(?m)^COPY --from=build /workspace/extracted/([a-z-]+)/ ").matcher(dockerfile);
@@ -596,7 +598,8 @@ class DeploymentArtifactsTests {
 		assertThat(dockerfileInstruction("USER")).isEqualTo("10001:10001");
 		assertThat(dockerfileInstruction("EXPOSE")).isEqualTo("8080");
 		assertThat(dockerfileInstruction("ENTRYPOINT"))
-			.isEqualTo("[\"java\", \"org.springframework.boot.loader.launch.JarLauncher\"]");
+			.isEqualTo("[\"java\", \"@/app/jvm.options\", \"-jar\", \"/app/app.jar\"]");
+		assertThat(Files.readString(ROOT.resolve(".dockerignore"))).contains("!scripts/train-startup-cache.sh");
 		assertThat(dockerfileInstruction("ENV")).contains("-XX:MaxRAMPercentage=75").contains("-XX:+ExitOnOutOfMemoryError");
 	}
 
@@ -606,8 +609,9 @@ class DeploymentArtifactsTests {
 
 		assertThat(Files.isExecutable(script)).isTrue();
 		assertThat(Files.readString(script))
-			.contains("java -Djarmode=tools -jar app.jar extract --layers --launcher --destination extracted")
-			.contains("org.springframework.boot.loader.launch.JarLauncher")
+			.contains("java -Djarmode=tools -jar app.jar extract --layers --destination extracted")
+			.contains("scripts/train-startup-cache.sh")
+			.contains("exec java @jvm.options \"$strict\" -jar app.jar")
 			.contains("/actuator/health/liveness");
 	}
 
