@@ -19,7 +19,7 @@
 #
 # Environment (all optional):
 #   DURATION=10        seconds per measured scenario
-#   WARMUP=5           seconds of warm-up (closed loop, 16 connections; not reported), for Tollgate
+#   WARMUP=30          seconds of warm-up (closed loop, 16 connections; not reported), for Tollgate
 #                      and for the ceiling
 #   OPEN_RATE=1000     requests/s for scenario (b)
 #   E2E_RATE=500       requests/s for the webhook-to-trigger latency of scenario (c)
@@ -49,7 +49,7 @@ BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$BENCH_DIR/.." && pwd)"
 SMOKE="${SMOKE:-0}"
 DURATION="${DURATION:-10}"
-WARMUP="${WARMUP:-5}"
+WARMUP="${WARMUP:-30}"
 OPEN_RATE="${OPEN_RATE:-1000}"
 E2E_RATE="${E2E_RATE:-500}"
 E2E_RAMP="${E2E_RAMP-500 1000 2000}"
