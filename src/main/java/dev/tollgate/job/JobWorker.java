@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -169,7 +170,8 @@ class JobWorker implements SmartLifecycle {
 						databaseWasDown = false;
 					}
 				}
-				catch (DataAccessException ex) {
+				catch (DataAccessException | TransactionException ex) {
+					// TransactionException: the claim's transaction could not even begin (no connection).
 					if (!databaseWasDown) {
 						log.warn("Job worker {} cannot claim jobs: {}", this.workerId, describe(ex.getMostSpecificCause()));
 						databaseWasDown = true;
