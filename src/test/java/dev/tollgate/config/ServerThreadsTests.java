@@ -2,6 +2,7 @@ package dev.tollgate.config;
 
 import java.util.concurrent.Executor;
 
+import org.apache.tomcat.util.threads.ThreadPoolExecutor;
 import org.junit.jupiter.api.Test;
 
 import dev.tollgate.support.IntegrationTest;
@@ -21,7 +22,7 @@ class ServerThreadsTests extends IntegrationTest {
 	void tomcatRunsAtMost64RequestThreads() {
 		TomcatWebServer server = (TomcatWebServer) this.context.getWebServer();
 		Executor executor = server.getTomcat().getConnector().getProtocolHandler().getExecutor();
-		if (executor instanceof org.apache.tomcat.util.threads.ThreadPoolExecutor pool) {
+		if (executor instanceof ThreadPoolExecutor pool) {
 			assertThat(pool.getMaximumPoolSize()).isEqualTo(64);
 		}
 		else {
