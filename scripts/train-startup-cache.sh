@@ -7,8 +7,8 @@
 #
 # The training run starts the application and stops right after the context refresh
 # (spring.context.exit=onRefresh), before the web server, the job workers or anything else that
-# talks to the outside starts. It needs no database: Flyway and Hibernate's schema validation are
-# off for this run only, and Hibernate is told the dialect instead of asking a database for it.
+# talks to the outside starts. It needs no database: Flyway is off for this run only, and nothing
+# else opens a connection during the refresh.
 # The cache is only used by the same JVM build; a different one ignores it with a warning and
 # starts normally. See docs/performance.md (start-up) and ADR 0009.
 set -eu
@@ -31,9 +31,6 @@ env -u JAVA_TOOL_OPTIONS \
   "$JAVA" $record \
     -Dspring.context.exit=onRefresh \
     -Dspring.flyway.enabled=false \
-    -Dspring.jpa.hibernate.ddl-auto=none \
-    -Dspring.jpa.database-platform=org.hibernate.dialect.PostgreSQLDialect \
-    -Dspring.jpa.properties.hibernate.boot.allow_jdbc_metadata_access=false \
     -jar app.jar >startup-training.log 2>&1 || { cat startup-training.log >&2; exit 1; }
 rm -f startup-training.log
 echo "$use" >jvm.options

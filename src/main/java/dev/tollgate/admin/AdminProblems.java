@@ -86,12 +86,9 @@ class AdminProblems {
 		return problem(HttpStatus.CONFLICT, "conflict", ex.getMessage(), null);
 	}
 
-	@ExceptionHandler({ PolicyProblems.VersionMismatch.class,
-			org.springframework.orm.ObjectOptimisticLockingFailureException.class })
-	ResponseEntity<ProblemDetail> stale(RuntimeException ex) {
-		String detail = (ex instanceof PolicyProblems.VersionMismatch) ? ex.getMessage()
-				: "The resource was changed concurrently; read it again.";
-		return problem(HttpStatus.PRECONDITION_FAILED, "stale-version", detail, null);
+	@ExceptionHandler(PolicyProblems.VersionMismatch.class)
+	ResponseEntity<ProblemDetail> stale(PolicyProblems.VersionMismatch ex) {
+		return problem(HttpStatus.PRECONDITION_FAILED, "stale-version", ex.getMessage(), null);
 	}
 
 	static ResponseEntity<ProblemDetail> problem(HttpStatus status, String type, String detail,

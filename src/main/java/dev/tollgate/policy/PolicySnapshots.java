@@ -26,13 +26,7 @@ public class PolicySnapshots {
 
 	private static final Logger log = LoggerFactory.getLogger(PolicySnapshots.class);
 
-	private final Roles roles;
-
-	private final RoleBindings bindings;
-
-	private final Targets targets;
-
-	private final Rules rules;
+	private final PolicyTables tables;
 
 	private final JdbcClient jdbc;
 
@@ -40,13 +34,8 @@ public class PolicySnapshots {
 
 	private volatile PolicySnapshot current;
 
-	PolicySnapshots(Roles roles, RoleBindings bindings,
-			Targets targets, Rules rules, JdbcClient jdbc,
-			PlatformTransactionManager transactions) {
-		this.roles = roles;
-		this.bindings = bindings;
-		this.targets = targets;
-		this.rules = rules;
+	PolicySnapshots(PolicyTables tables, JdbcClient jdbc, PlatformTransactionManager transactions) {
+		this.tables = tables;
 		this.jdbc = jdbc;
 		this.readOnly = new TransactionTemplate(transactions);
 		this.readOnly.setReadOnly(true);
@@ -69,14 +58,13 @@ public class PolicySnapshots {
 	public synchronized PolicySnapshot refresh() {
 		PolicySnapshot snapshot = this.readOnly.execute((status) -> {
 			long version = currentVersion();
-			Set<String> roleNames = this.roles.findAll().stream().map((r) -> r.name).collect(Collectors.toSet());
-			return new PolicySnapshot(version, roleNames,
-					this.bindings.findAllByOrderByIdAsc().stream().map(RoleBindingEntity::record).toList(),
-					this.targets.findAll()
+			Set<String> roleNames = this.tables.roles().stream().map((r) -> r.value().name()).collect(Collectors.toSet());
+			return new PolicySnapshot(version, roleNames, this.tables.bindings(),
+					this.tables.targets()
 						.stream()
-						.map(TargetEntity::record)
+						.map(PolicyTables.Stored::value)
 						.collect(Collectors.toMap(Target::name, Function.identity())),
-					this.rules.findAllByOrderByIdAsc().stream().map(RuleEntity::record).toList());
+					this.tables.rules().stream().map(PolicyTables.Stored::value).toList());
 		});
 		this.current = snapshot;
 		return snapshot;

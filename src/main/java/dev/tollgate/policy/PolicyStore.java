@@ -17,6 +17,7 @@ import dev.tollgate.audit.AuditLog;
 import dev.tollgate.outbound.OutboundPolicy;
 import dev.tollgate.outbound.OutboundRefused;
 import dev.tollgate.policy.PolicyProblems.FieldProblem;
+import dev.tollgate.policy.PolicyTables.Stored;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -34,13 +35,7 @@ public class PolicyStore {
 
 	private static final java.util.regex.Pattern TEMPLATE = java.util.regex.Pattern.compile("\\{\\{\\s*([^}]*?)\\s*}}");
 
-	private final Roles roles;
-
-	private final RoleBindings bindings;
-
-	private final Targets targets;
-
-	private final Rules rules;
+	private final PolicyTables tables;
 
 	private final JdbcClient jdbc;
 
@@ -50,14 +45,10 @@ public class PolicyStore {
 
 	private final OutboundPolicy outbound;
 
-	PolicyStore(Roles roles, RoleBindings bindings,
-			Targets targets, Rules rules, JdbcClient jdbc, AuditLog audit,
-			PolicySnapshots snapshots, OutboundPolicy outbound) {
+	PolicyStore(PolicyTables tables, JdbcClient jdbc, AuditLog audit, PolicySnapshots snapshots,
+			OutboundPolicy outbound) {
 		this.outbound = outbound;
-		this.roles = roles;
-		this.bindings = bindings;
-		this.targets = targets;
-		this.rules = rules;
+		this.tables = tables;
 		this.jdbc = jdbc;
 		this.audit = audit;
 		this.snapshots = snapshots;
@@ -71,95 +62,82 @@ public class PolicyStore {
 
 	@Transactional(readOnly = true)
 	public List<RoleView> roles() {
-		return this.roles.findAllByOrderByNameAsc().stream().map(RoleEntity::view).toList();
+		return values(this.tables.roles());
 	}
 
 	@Transactional(readOnly = true)
 	public Versioned<RoleView> role(String name) {
-		RoleEntity role = findRole(name);
-		return new Versioned<>(role.view(), role.version);
+		return versioned(findRole(name));
 	}
 
 	@Transactional
 	public Versioned<RoleView> createRole(RoleView role, String changedBy) {
-		if (this.roles.findByName(role.name()).isPresent()) {
+		if (this.tables.role(role.name()).isPresent()) {
 			throw new PolicyProblems.Conflict("A role named '" + role.name() + "' already exists.");
 		}
-		RoleEntity entity = new RoleEntity();
-		entity.name = role.name();
-		entity.description = role.description();
-		this.roles.saveAndFlush(entity);
-		changed(changedBy, "role", role.name(), PolicyChange.Action.CREATE, null, entity.view());
-		return new Versioned<>(entity.view(), entity.version);
+		Stored<RoleView> created = this.tables.insertRole(role);
+		changed(changedBy, "role", role.name(), PolicyChange.Action.CREATE, null, created.value());
+		return versioned(created);
 	}
 
 	@Transactional
 	public Versioned<RoleView> updateRole(String name, RoleView role, Integer expectedVersion, String changedBy) {
-		RoleEntity entity = findRole(name);
-		checkVersion(entity.version, expectedVersion, "role '" + name + "'");
-		if (!entity.name.equalsIgnoreCase(role.name())) {
-			throw new PolicyProblems.Rejected(List.of(new FieldProblem("name", "cannot be changed (it is '" + entity.name + "')")));
+		Stored<RoleView> current = findRole(name);
+		checkVersion(current.version(), expectedVersion, "role '" + name + "'");
+		String storedName = current.value().name();
+		if (!storedName.equalsIgnoreCase(role.name())) {
+			throw new PolicyProblems.Rejected(List.of(new FieldProblem("name", "cannot be changed (it is '" + storedName + "')")));
 		}
-		RoleView before = entity.view();
-		entity.description = role.description();
-		entity.updatedAt = java.time.Instant.now();
-		this.roles.saveAndFlush(entity);
-		changed(changedBy, "role", entity.name, PolicyChange.Action.UPDATE, before, entity.view());
-		return new Versioned<>(entity.view(), entity.version);
+		Stored<RoleView> updated = this.tables.updateRole(current, role.description());
+		changed(changedBy, "role", storedName, PolicyChange.Action.UPDATE, current.value(), updated.value());
+		return versioned(updated);
 	}
 
 	@Transactional
 	public void deleteRole(String name, Integer expectedVersion, String changedBy) {
-		RoleEntity entity = findRole(name);
-		checkVersion(entity.version, expectedVersion, "role '" + name + "'");
-		long bound = this.bindings.countByRole(entity);
-		List<String> usedBy = this.rules.findAllByOrderByIdAsc()
-			.stream()
-			.map(RuleEntity::record)
+		Stored<RoleView> current = findRole(name);
+		checkVersion(current.version(), expectedVersion, "role '" + name + "'");
+		String storedName = current.value().name();
+		long bound = this.tables.bindingsOf(current.id());
+		List<String> usedBy = rules().stream()
 			.filter((rule) -> containsIgnoreCase(rule.allowedRoles(), name)
 					|| (rule.approval() != null && containsIgnoreCase(rule.approval().approverRoles(), name)))
 			.map(Rule::name)
 			.toList();
 		if (bound > 0 || !usedBy.isEmpty()) {
-			throw new PolicyProblems.Conflict("Role '" + entity.name + "' is still in use (" + bound + " binding(s)"
+			throw new PolicyProblems.Conflict("Role '" + storedName + "' is still in use (" + bound + " binding(s)"
 					+ (usedBy.isEmpty() ? "" : ", rules " + usedBy) + ").");
 		}
-		this.roles.delete(entity);
-		changed(changedBy, "role", entity.name, PolicyChange.Action.DELETE, entity.view(), null);
+		this.tables.deleteRole(current);
+		changed(changedBy, "role", storedName, PolicyChange.Action.DELETE, current.value(), null);
 	}
 
 	// Role bindings
 
 	@Transactional(readOnly = true)
 	public List<RoleBinding> bindings() {
-		return this.bindings.findAllByOrderByIdAsc().stream().map(RoleBindingEntity::record).toList();
+		return this.tables.bindings();
 	}
 
 	@Transactional
 	public RoleBinding createBinding(BindingSpec spec, String changedBy) {
-		RoleEntity role = this.roles.findByName(spec.role())
+		Stored<RoleView> role = this.tables.role(spec.role())
 			.orElseThrow(() -> new PolicyProblems.Rejected(
 					List.of(new FieldProblem("role", "no role named '" + spec.role() + "' exists"))));
 		if (bindings().stream().anyMatch(spec::sameAs)) {
 			throw new PolicyProblems.Conflict("This role binding already exists.");
 		}
-		RoleBindingEntity entity = new RoleBindingEntity();
-		entity.role = role;
-		entity.subjectType = spec.subjectType();
-		entity.subject = spec.subject().strip();
-		entity.projectKey = (spec.projectKey() == null || spec.projectKey().isBlank()) ? null : spec.projectKey().strip();
-		this.bindings.saveAndFlush(entity);
-		RoleBinding created = entity.record();
+		String projectKey = (spec.projectKey() == null || spec.projectKey().isBlank()) ? null : spec.projectKey().strip();
+		RoleBinding created = this.tables.insertBinding(role.id(), spec.subjectType(), spec.subject().strip(), projectKey);
 		changed(changedBy, "role-binding", Long.toString(created.id()), PolicyChange.Action.CREATE, null, created);
 		return created;
 	}
 
 	@Transactional
 	public void deleteBinding(long id, String changedBy) {
-		RoleBindingEntity entity = this.bindings.findById(id)
+		RoleBinding before = this.tables.binding(id)
 			.orElseThrow(() -> new PolicyProblems.NotFound("No role binding with id " + id + "."));
-		RoleBinding before = entity.record();
-		this.bindings.delete(entity);
+		this.tables.deleteBinding(id);
 		changed(changedBy, "role-binding", Long.toString(id), PolicyChange.Action.DELETE, before, null);
 	}
 
@@ -167,110 +145,99 @@ public class PolicyStore {
 
 	@Transactional(readOnly = true)
 	public List<Target> targets() {
-		return this.targets.findAllByOrderByNameAsc().stream().map(TargetEntity::record).toList();
+		return values(this.tables.targets());
 	}
 
 	@Transactional(readOnly = true)
 	public Versioned<Target> target(String name) {
-		TargetEntity entity = findTarget(name);
-		return new Versioned<>(entity.record(), entity.version);
+		return versioned(findTarget(name));
 	}
 
 	@Transactional
 	public Versioned<Target> createTarget(Target target, String changedBy) {
 		checkTarget(target, "");
-		if (this.targets.findByName(target.name()).isPresent()) {
+		if (this.tables.target(target.name()).isPresent()) {
 			throw new PolicyProblems.Conflict("A target named '" + target.name() + "' already exists.");
 		}
-		TargetEntity entity = new TargetEntity();
-		entity.apply(target);
-		this.targets.saveAndFlush(entity);
-		changed(changedBy, "target", target.name(), PolicyChange.Action.CREATE, null, entity.record());
-		return new Versioned<>(entity.record(), entity.version);
+		Stored<Target> created = this.tables.insertTarget(target);
+		changed(changedBy, "target", target.name(), PolicyChange.Action.CREATE, null, created.value());
+		return versioned(created);
 	}
 
 	@Transactional
 	public Versioned<Target> updateTarget(String name, Target target, Integer expectedVersion, String changedBy) {
-		TargetEntity entity = findTarget(name);
-		checkVersion(entity.version, expectedVersion, "target '" + name + "'");
-		if (!entity.name.equalsIgnoreCase(target.name())) {
-			throw new PolicyProblems.Rejected(List.of(new FieldProblem("name", "cannot be changed (it is '" + entity.name + "')")));
+		Stored<Target> current = findTarget(name);
+		checkVersion(current.version(), expectedVersion, "target '" + name + "'");
+		String storedName = current.value().name();
+		if (!storedName.equalsIgnoreCase(target.name())) {
+			throw new PolicyProblems.Rejected(List.of(new FieldProblem("name", "cannot be changed (it is '" + storedName + "')")));
 		}
 		checkTarget(target, "");
-		Target before = entity.record();
-		entity.apply(target);
-		this.targets.saveAndFlush(entity);
-		changed(changedBy, "target", entity.name, PolicyChange.Action.UPDATE, before, entity.record());
-		return new Versioned<>(entity.record(), entity.version);
+		Stored<Target> updated = this.tables.updateTarget(current, target);
+		changed(changedBy, "target", storedName, PolicyChange.Action.UPDATE, current.value(), updated.value());
+		return versioned(updated);
 	}
 
 	@Transactional
 	public void deleteTarget(String name, Integer expectedVersion, String changedBy) {
-		TargetEntity entity = findTarget(name);
-		checkVersion(entity.version, expectedVersion, "target '" + name + "'");
-		List<String> usedBy = this.rules.findAllByOrderByIdAsc()
-			.stream()
-			.filter((rule) -> rule.target != null && rule.target.equalsIgnoreCase(entity.name))
-			.map((rule) -> rule.name)
+		Stored<Target> current = findTarget(name);
+		checkVersion(current.version(), expectedVersion, "target '" + name + "'");
+		String storedName = current.value().name();
+		List<String> usedBy = rules().stream()
+			.filter((rule) -> rule.target() != null && rule.target().equalsIgnoreCase(storedName))
+			.map(Rule::name)
 			.toList();
 		if (!usedBy.isEmpty()) {
-			throw new PolicyProblems.Conflict("Target '" + entity.name + "' is still used by rules " + usedBy + ".");
+			throw new PolicyProblems.Conflict("Target '" + storedName + "' is still used by rules " + usedBy + ".");
 		}
-		Target before = entity.record();
-		this.targets.delete(entity);
-		changed(changedBy, "target", entity.name, PolicyChange.Action.DELETE, before, null);
+		this.tables.deleteTarget(current);
+		changed(changedBy, "target", storedName, PolicyChange.Action.DELETE, current.value(), null);
 	}
 
 	// Rules
 
 	@Transactional(readOnly = true)
 	public List<Rule> rules() {
-		return this.rules.findAllByOrderByIdAsc().stream().map(RuleEntity::record).toList();
+		return values(this.tables.rules());
 	}
 
 	@Transactional(readOnly = true)
 	public Versioned<Rule> rule(long id) {
-		RuleEntity entity = findRule(id);
-		return new Versioned<>(entity.record(), entity.version);
+		return versioned(findRule(id));
 	}
 
 	@Transactional
 	public Versioned<Rule> createRule(RuleSpec spec, String changedBy) {
 		Rule rule = spec.toRule(0);
 		checkRule(rule, "", roleNames(), targetNames());
-		if (this.rules.findByName(rule.name()).isPresent()) {
+		if (this.tables.rule(rule.name()).isPresent()) {
 			throw new PolicyProblems.Conflict("A rule named '" + rule.name() + "' already exists.");
 		}
-		RuleEntity entity = new RuleEntity();
-		entity.apply(rule);
-		this.rules.saveAndFlush(entity);
-		changed(changedBy, "rule", rule.name(), PolicyChange.Action.CREATE, null, entity.record());
-		return new Versioned<>(entity.record(), entity.version);
+		Stored<Rule> created = this.tables.insertRule(rule);
+		changed(changedBy, "rule", rule.name(), PolicyChange.Action.CREATE, null, created.value());
+		return versioned(created);
 	}
 
 	@Transactional
 	public Versioned<Rule> updateRule(long id, RuleSpec spec, Integer expectedVersion, String changedBy) {
-		RuleEntity entity = findRule(id);
-		checkVersion(entity.version, expectedVersion, "rule " + id);
+		Stored<Rule> current = findRule(id);
+		checkVersion(current.version(), expectedVersion, "rule " + id);
 		Rule rule = spec.toRule(id);
 		checkRule(rule, "", roleNames(), targetNames());
-		this.rules.findByName(rule.name()).filter((other) -> !other.id.equals(entity.id)).ifPresent((other) -> {
+		this.tables.rule(rule.name()).filter((other) -> other.id() != id).ifPresent((other) -> {
 			throw new PolicyProblems.Conflict("A rule named '" + rule.name() + "' already exists.");
 		});
-		Rule before = entity.record();
-		entity.apply(rule);
-		this.rules.saveAndFlush(entity);
-		changed(changedBy, "rule", rule.name(), PolicyChange.Action.UPDATE, before, entity.record());
-		return new Versioned<>(entity.record(), entity.version);
+		Stored<Rule> updated = this.tables.updateRule(current, rule);
+		changed(changedBy, "rule", rule.name(), PolicyChange.Action.UPDATE, current.value(), updated.value());
+		return versioned(updated);
 	}
 
 	@Transactional
 	public void deleteRule(long id, Integer expectedVersion, String changedBy) {
-		RuleEntity entity = findRule(id);
-		checkVersion(entity.version, expectedVersion, "rule " + id);
-		Rule before = entity.record();
-		this.rules.delete(entity);
-		changed(changedBy, "rule", before.name(), PolicyChange.Action.DELETE, before, null);
+		Stored<Rule> current = findRule(id);
+		checkVersion(current.version(), expectedVersion, "rule " + id);
+		this.tables.deleteRule(current);
+		changed(changedBy, "rule", current.value().name(), PolicyChange.Action.DELETE, current.value(), null);
 	}
 
 	// Policy as code
@@ -292,24 +259,24 @@ public class PolicyStore {
 		if (dryRun || diff.isEmpty()) {
 			return diff;
 		}
-		Map<String, RoleEntity> currentRoles = byName(this.roles.findAll(), (r) -> r.name);
+		Map<String, RoleView> currentRoles = byName(roles(), RoleView::name);
 		for (RoleView role : document.roles()) {
-			RoleEntity existing = currentRoles.get(lower(role.name()));
+			RoleView existing = currentRoles.get(lower(role.name()));
 			if (existing == null) {
 				createRole(role, changedBy);
 			}
-			else if (!existing.view().equals(role)) {
-				updateRole(existing.name, role, null, changedBy);
+			else if (!existing.equals(role)) {
+				updateRole(existing.name(), role, null, changedBy);
 			}
 		}
-		Map<String, TargetEntity> currentTargets = byName(this.targets.findAll(), (t) -> t.name);
+		Map<String, Target> currentTargets = byName(targets(), Target::name);
 		for (Target target : document.targets()) {
-			TargetEntity existing = currentTargets.get(lower(target.name()));
+			Target existing = currentTargets.get(lower(target.name()));
 			if (existing == null) {
 				createTarget(target, changedBy);
 			}
-			else if (!existing.record().equals(normalised(target))) {
-				updateTarget(existing.name, target, null, changedBy);
+			else if (!existing.equals(normalised(target))) {
+				updateTarget(existing.name(), target, null, changedBy);
 			}
 		}
 		for (RoleBinding binding : bindings()) {
@@ -322,32 +289,32 @@ public class PolicyStore {
 				createBinding(spec, changedBy);
 			}
 		}
-		Map<String, RuleEntity> currentRules = byName(this.rules.findAll(), (r) -> r.name);
+		Map<String, Rule> currentRules = byName(rules(), Rule::name);
 		Set<String> wantedRules = document.rules().stream().map((r) -> lower(r.name())).collect(Collectors.toSet());
-		for (RuleEntity rule : currentRules.values()) {
-			if (!wantedRules.contains(lower(rule.name))) {
-				deleteRule(rule.id, null, changedBy);
+		for (Rule rule : currentRules.values()) {
+			if (!wantedRules.contains(lower(rule.name()))) {
+				deleteRule(rule.id(), null, changedBy);
 			}
 		}
 		for (RuleSpec spec : document.rules()) {
-			RuleEntity existing = currentRules.get(lower(spec.name()));
+			Rule existing = currentRules.get(lower(spec.name()));
 			if (existing == null) {
 				createRule(spec, changedBy);
 			}
-			else if (!RuleSpec.of(existing.record()).equals(RuleSpec.of(spec.toRule(existing.id)))) {
-				updateRule(existing.id, spec, null, changedBy);
+			else if (!RuleSpec.of(existing).equals(RuleSpec.of(spec.toRule(existing.id())))) {
+				updateRule(existing.id(), spec, null, changedBy);
 			}
 		}
 		Set<String> wantedTargets = document.targets().stream().map((t) -> lower(t.name())).collect(Collectors.toSet());
-		for (TargetEntity target : currentTargets.values()) {
-			if (!wantedTargets.contains(lower(target.name))) {
-				deleteTarget(target.name, null, changedBy);
+		for (Target target : currentTargets.values()) {
+			if (!wantedTargets.contains(lower(target.name()))) {
+				deleteTarget(target.name(), null, changedBy);
 			}
 		}
 		Set<String> wantedRoles = document.roles().stream().map((r) -> lower(r.name())).collect(Collectors.toSet());
-		for (RoleEntity role : currentRoles.values()) {
-			if (!wantedRoles.contains(lower(role.name))) {
-				deleteRole(role.name, null, changedBy);
+		for (RoleView role : currentRoles.values()) {
+			if (!wantedRoles.contains(lower(role.name()))) {
+				deleteRole(role.name(), null, changedBy);
 			}
 		}
 		return diff;
@@ -557,24 +524,32 @@ public class PolicyStore {
 	}
 
 	private Set<String> roleNames() {
-		return this.roles.findAll().stream().map((r) -> lower(r.name)).collect(Collectors.toSet());
+		return roles().stream().map((r) -> lower(r.name())).collect(Collectors.toSet());
 	}
 
 	private Set<String> targetNames() {
-		return this.targets.findAll().stream().map((t) -> lower(t.name)).collect(Collectors.toSet());
+		return targets().stream().map((t) -> lower(t.name())).collect(Collectors.toSet());
 	}
 
-	private RoleEntity findRole(String name) {
-		return this.roles.findByName(name).orElseThrow(() -> new PolicyProblems.NotFound("No role named '" + name + "'."));
+	private Stored<RoleView> findRole(String name) {
+		return this.tables.role(name).orElseThrow(() -> new PolicyProblems.NotFound("No role named '" + name + "'."));
 	}
 
-	private TargetEntity findTarget(String name) {
-		return this.targets.findByName(name)
+	private Stored<Target> findTarget(String name) {
+		return this.tables.target(name)
 			.orElseThrow(() -> new PolicyProblems.NotFound("No target named '" + name + "'."));
 	}
 
-	private RuleEntity findRule(long id) {
-		return this.rules.findById(id).orElseThrow(() -> new PolicyProblems.NotFound("No rule with id " + id + "."));
+	private Stored<Rule> findRule(long id) {
+		return this.tables.rule(id).orElseThrow(() -> new PolicyProblems.NotFound("No rule with id " + id + "."));
+	}
+
+	private static <T> Versioned<T> versioned(Stored<T> stored) {
+		return new Versioned<>(stored.value(), stored.version());
+	}
+
+	private static <T> List<T> values(List<Stored<T>> stored) {
+		return stored.stream().map(Stored::value).toList();
 	}
 
 	private static void checkVersion(int actual, Integer expected, String what) {

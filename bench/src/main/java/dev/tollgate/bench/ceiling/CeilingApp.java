@@ -42,7 +42,7 @@ import org.springframework.web.bind.annotation.RestController;
  * <p>
  * It runs on Tollgate's own dependency jars (the {@code lib/} of the extracted Tollgate jar) with
  * {@code spring.threads.virtual.enabled=true}, so the web stack, Jackson and the JVM are the ones
- * Tollgate uses. Those jars carry JDBC, JPA, Flyway and Security auto-configurations: only the
+ * Tollgate uses. Those jars carry JDBC, Flyway and Security auto-configurations: only the
  * narrow set below is imported, never the whole {@code AutoConfiguration.imports}.
  * <p>
  * Usage: {@code CEILING_SECRET=s java -cp "X/lib/*:tollgate-bench-ceiling.jar"

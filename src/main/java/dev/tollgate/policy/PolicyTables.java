@@ -1,0 +1,325 @@
+package dev.tollgate.policy;
+
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The policy tables, in plain SQL. Names are matched case-insensitively (the unique indexes are on
+ * {@code lower(name)}). Roles, targets and rules carry a version that every update and delete
+ * checks and bumps, so a write based on a stale read is refused instead of overwriting.
+ */
+@Repository
+class PolicyTables {
+
+	/** A stored row: its id, its value and the version the admin API exposes as its ETag. */
+	record Stored<T>(long id, T value, int version) {
+	}
+
+	private static final TypeReference<LinkedHashMap<String, String>> STRING_MAP = new TypeReference<>() {
+	};
+
+	private final JdbcClient jdbc;
+
+	private final JsonMapper json;
+
+	PolicyTables(JdbcClient jdbc, JsonMapper json) {
+		this.jdbc = jdbc;
+		this.json = json;
+	}
+
+	// Roles
+
+	List<Stored<RoleView>> roles() {
+		return this.jdbc.sql("SELECT id, name, description, version FROM tollgate.role ORDER BY name")
+			.query(PolicyTables::roleRow)
+			.list();
+	}
+
+	Optional<Stored<RoleView>> role(String name) {
+		return this.jdbc.sql("SELECT id, name, description, version FROM tollgate.role WHERE lower(name) = lower(:name)")
+			.param("name", name)
+			.query(PolicyTables::roleRow)
+			.optional();
+	}
+
+	Stored<RoleView> insertRole(RoleView role) {
+		return unique("A role named '" + role.name() + "' already exists.", () -> this.jdbc.sql("""
+				INSERT INTO tollgate.role (name, description) VALUES (:name, :description)
+				RETURNING id, name, description, version
+				""").param("name", role.name()).param("description", role.description()).query(PolicyTables::roleRow).single());
+	}
+
+	Stored<RoleView> updateRole(Stored<RoleView> current, String description) {
+		return this.jdbc.sql("""
+				UPDATE tollgate.role SET description = :description, version = version + 1, updated_at = now()
+				WHERE id = :id AND version = :version
+				RETURNING id, name, description, version
+				""")
+			.param("description", description)
+			.param("id", current.id())
+			.param("version", current.version())
+			.query(PolicyTables::roleRow)
+			.optional()
+			.orElseThrow(PolicyTables::changedConcurrently);
+	}
+
+	void deleteRole(Stored<RoleView> current) {
+		delete("role", current);
+	}
+
+	private static Stored<RoleView> roleRow(ResultSet rs, int row) throws SQLException {
+		return new Stored<>(rs.getLong("id"), new RoleView(rs.getString("name"), rs.getString("description")),
+				rs.getInt("version"));
+	}
+
+	// Role bindings
+
+	private static final String BINDINGS = """
+			SELECT b.id, r.name AS role, b.subject_type, b.subject, b.project_key
+			FROM tollgate.role_binding b JOIN tollgate.role r ON r.id = b.role_id
+			""";
+
+	List<RoleBinding> bindings() {
+		return this.jdbc.sql(BINDINGS + " ORDER BY b.id").query(PolicyTables::bindingRow).list();
+	}
+
+	Optional<RoleBinding> binding(long id) {
+		return this.jdbc.sql(BINDINGS + " WHERE b.id = :id").param("id", id).query(PolicyTables::bindingRow).optional();
+	}
+
+	long bindingsOf(long roleId) {
+		return this.jdbc.sql("SELECT count(*) FROM tollgate.role_binding WHERE role_id = :roleId")
+			.param("roleId", roleId)
+			.query(Long.class)
+			.single();
+	}
+
+	RoleBinding insertBinding(long roleId, RoleBinding.SubjectType subjectType, String subject, String projectKey) {
+		long id = unique("This role binding already exists.", () -> this.jdbc.sql("""
+				INSERT INTO tollgate.role_binding (role_id, subject_type, subject, project_key)
+				VALUES (:roleId, :subjectType, :subject, :projectKey) RETURNING id
+				""")
+			.param("roleId", roleId)
+			.param("subjectType", subjectType.name())
+			.param("subject", subject)
+			.param("projectKey", projectKey)
+			.query(Long.class)
+			.single());
+		return binding(id).orElseThrow();
+	}
+
+	void deleteBinding(long id) {
+		this.jdbc.sql("DELETE FROM tollgate.role_binding WHERE id = :id").param("id", id).update();
+	}
+
+	private static RoleBinding bindingRow(ResultSet rs, int row) throws SQLException {
+		return new RoleBinding(rs.getLong("id"), rs.getString("role"),
+				RoleBinding.SubjectType.valueOf(rs.getString("subject_type")), rs.getString("subject"),
+				rs.getString("project_key"));
+	}
+
+	// Targets
+
+	List<Stored<Target>> targets() {
+		return this.jdbc.sql("SELECT * FROM tollgate.target ORDER BY name").query(this::targetRow).list();
+	}
+
+	Optional<Stored<Target>> target(String name) {
+		return this.jdbc.sql("SELECT * FROM tollgate.target WHERE lower(name) = lower(:name)")
+			.param("name", name)
+			.query(this::targetRow)
+			.optional();
+	}
+
+	Stored<Target> insertTarget(Target target) {
+		return unique("A target named '" + target.name() + "' already exists.", () -> targetParams(this.jdbc.sql("""
+				INSERT INTO tollgate.target (name, kind, base_url, repository, workflow, project, job, ref,
+				    credential_ref, auth, app_id, installation_id, template_values)
+				VALUES (:name, :kind, :baseUrl, :repository, :workflow, :project, :job, :ref,
+				    :credentialRef, :auth, :appId, :installationId, :templateValues)
+				RETURNING *
+				"""), target).query(this::targetRow).single());
+	}
+
+	Stored<Target> updateTarget(Stored<Target> current, Target target) {
+		return targetParams(this.jdbc.sql("""
+				UPDATE tollgate.target SET kind = :kind, base_url = :baseUrl, repository = :repository,
+				    workflow = :workflow, project = :project, job = :job, ref = :ref, credential_ref = :credentialRef,
+				    auth = :auth, app_id = :appId, installation_id = :installationId,
+				    template_values = :templateValues, version = version + 1, updated_at = now()
+				WHERE id = :id AND version = :version
+				RETURNING *
+				"""), target)
+			.param("id", current.id())
+			.param("version", current.version())
+			.query(this::targetRow)
+			.optional()
+			.orElseThrow(PolicyTables::changedConcurrently);
+	}
+
+	void deleteTarget(Stored<Target> current) {
+		delete("target", current);
+	}
+
+	private JdbcClient.StatementSpec targetParams(JdbcClient.StatementSpec statement, Target target) {
+		return statement.param("name", target.name())
+			.param("kind", target.kind().name())
+			.param("baseUrl", target.baseUrl())
+			.param("repository", target.repository())
+			.param("workflow", target.workflow())
+			.param("project", target.project())
+			.param("job", target.job())
+			.param("ref", target.ref())
+			.param("credentialRef", target.credentialRef())
+			.param("auth", target.auth())
+			.param("appId", target.appId())
+			.param("installationId", target.installationId())
+			.param("templateValues", this.json.writeValueAsString(target.templateValues()));
+	}
+
+	private Stored<Target> targetRow(ResultSet rs, int row) throws SQLException {
+		Target.Kind kind = Target.Kind.valueOf(rs.getString("kind"));
+		String text = rs.getString("template_values");
+		// Only the kind's own map is kept: a GitHub target has inputs, never variables.
+		Map<String, String> values = Map.copyOf((text == null || text.isBlank()) ? Map.of()
+				: this.json.readValue(text, STRING_MAP));
+		Target target = new Target(rs.getString("name"), kind, rs.getString("base_url"), rs.getString("repository"),
+				rs.getString("workflow"), rs.getString("project"), rs.getString("job"), rs.getString("ref"),
+				rs.getString("credential_ref"), (kind == Target.Kind.GITHUB_ACTIONS) ? values : null,
+				(kind == Target.Kind.GITLAB) ? values : null, (kind == Target.Kind.JENKINS) ? values : null,
+				rs.getString("auth"), rs.getString("app_id"), rs.getString("installation_id"));
+		return new Stored<>(rs.getLong("id"), target, rs.getInt("version"));
+	}
+
+	// Rules
+
+	List<Stored<Rule>> rules() {
+		return this.jdbc.sql("SELECT * FROM tollgate.rule ORDER BY id").query(PolicyTables::ruleRow).list();
+	}
+
+	Optional<Stored<Rule>> rule(long id) {
+		return this.jdbc.sql("SELECT * FROM tollgate.rule WHERE id = :id").param("id", id).query(PolicyTables::ruleRow).optional();
+	}
+
+	Optional<Stored<Rule>> rule(String name) {
+		return this.jdbc.sql("SELECT * FROM tollgate.rule WHERE lower(name) = lower(:name)")
+			.param("name", name)
+			.query(PolicyTables::ruleRow)
+			.optional();
+	}
+
+	Stored<Rule> insertRule(Rule rule) {
+		return unique("A rule named '" + rule.name() + "' already exists.", () -> ruleParams(this.jdbc.sql("""
+				INSERT INTO tollgate.rule (name, project_key, issue_types, from_status, to_status, allowed_roles,
+				    target, mode, comment, revert_on_deny, approval_required, approval_roles,
+				    approval_separation_of_duties, approval_expires_after, enabled)
+				VALUES (:name, :projectKey, :issueTypes, :fromStatus, :toStatus, :allowedRoles,
+				    :target, :mode, :comment, :revertOnDeny, :approvalRequired, :approvalRoles,
+				    :approvalSeparationOfDuties, :approvalExpiresAfter, :enabled)
+				RETURNING *
+				"""), rule).query(PolicyTables::ruleRow).single());
+	}
+
+	Stored<Rule> updateRule(Stored<Rule> current, Rule rule) {
+		return unique("A rule named '" + rule.name() + "' already exists.", () -> ruleParams(this.jdbc.sql("""
+				UPDATE tollgate.rule SET name = :name, project_key = :projectKey, issue_types = :issueTypes,
+				    from_status = :fromStatus, to_status = :toStatus, allowed_roles = :allowedRoles,
+				    target = :target, mode = :mode, comment = :comment, revert_on_deny = :revertOnDeny,
+				    approval_required = :approvalRequired, approval_roles = :approvalRoles,
+				    approval_separation_of_duties = :approvalSeparationOfDuties,
+				    approval_expires_after = :approvalExpiresAfter, enabled = :enabled,
+				    version = version + 1, updated_at = now()
+				WHERE id = :id AND version = :version
+				RETURNING *
+				"""), rule)
+			.param("id", current.id())
+			.param("version", current.version())
+			.query(PolicyTables::ruleRow)
+			.optional()
+			.orElseThrow(PolicyTables::changedConcurrently));
+	}
+
+	void deleteRule(Stored<Rule> current) {
+		delete("rule", current);
+	}
+
+	private static JdbcClient.StatementSpec ruleParams(JdbcClient.StatementSpec statement, Rule rule) {
+		Rule.Approval approval = rule.approval();
+		return statement.param("name", rule.name())
+			.param("projectKey", rule.projectKey())
+			.param("issueTypes", rule.issueTypes().toArray(String[]::new))
+			.param("fromStatus", rule.fromStatus())
+			.param("toStatus", rule.toStatus())
+			.param("allowedRoles", rule.allowedRoles().toArray(String[]::new))
+			.param("target", rule.target())
+			.param("mode", rule.mode().name())
+			.param("comment", rule.comment())
+			.param("revertOnDeny", rule.revertOnDeny())
+			.param("approvalRequired", (approval != null) ? approval.required() : null)
+			.param("approvalRoles", (approval != null) ? approval.approverRoles().toArray(String[]::new) : null)
+			.param("approvalSeparationOfDuties", (approval != null) ? approval.separationOfDuties() : null)
+			.param("approvalExpiresAfter",
+					(approval != null && approval.expiresAfter() != null) ? approval.expiresAfter().toString() : null)
+			.param("enabled", rule.enabled());
+	}
+
+	private static Stored<Rule> ruleRow(ResultSet rs, int row) throws SQLException {
+		int required = rs.getInt("approval_required");
+		Rule.Approval approval = rs.wasNull() ? null
+				: new Rule.Approval(required, strings(rs.getArray("approval_roles")),
+						rs.getBoolean("approval_separation_of_duties"),
+						(rs.getString("approval_expires_after") != null)
+								? Duration.parse(rs.getString("approval_expires_after")) : null);
+		Rule rule = new Rule(rs.getLong("id"), rs.getString("name"), rs.getString("project_key"),
+				strings(rs.getArray("issue_types")), rs.getString("from_status"), rs.getString("to_status"),
+				strings(rs.getArray("allowed_roles")), rs.getString("target"), Rule.Mode.valueOf(rs.getString("mode")),
+				rs.getBoolean("comment"), rs.getBoolean("revert_on_deny"), approval, rs.getBoolean("enabled"));
+		return new Stored<>(rule.id(), rule, rs.getInt("version"));
+	}
+
+	private static List<String> strings(Array array) throws SQLException {
+		return (array != null) ? List.of((String[]) array.getArray()) : List.of();
+	}
+
+	// Shared
+
+	private void delete(String table, Stored<?> current) {
+		// The table name is one of three constants, never input.
+		int deleted = this.jdbc.sql("DELETE FROM tollgate." + table + " WHERE id = :id AND version = :version")
+			.param("id", current.id())
+			.param("version", current.version())
+			.update();
+		if (deleted == 0) {
+			throw changedConcurrently();
+		}
+	}
+
+	/** A concurrent create (or rename) of the same name loses with a 409, like a sequential one. */
+	private static <T> T unique(String conflict, Supplier<T> write) {
+		try {
+			return write.get();
+		}
+		catch (DuplicateKeyException ex) {
+			throw new PolicyProblems.Conflict(conflict);
+		}
+	}
+
+	private static PolicyProblems.VersionMismatch changedConcurrently() {
+		return new PolicyProblems.VersionMismatch("The resource was changed concurrently; read it again.");
+	}
+
+}
