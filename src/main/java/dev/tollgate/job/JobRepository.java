@@ -5,34 +5,20 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /** Hand-written SQL for the queue's hot paths. */
 @Repository
 class JobRepository {
 
-	/** Run before the claim statements, in their transaction (see {@link #claim}). */
-	static final String CLAIM_PLANNER_SETTINGS = "SET LOCAL enable_sort = off";
-
-	/** Claims jobs whose worker died (walks job_lease_idx). */
-	static final String EXPIRED_LEASES = claimSql("status = 'RUNNING' AND locked_until < now()", "locked_until, id");
-
-	/** Claims due pending jobs (walks job_claimable_idx). */
-	static final String DUE_PENDING = claimSql("status = 'PENDING' AND run_at <= now()", "run_at, id");
-
 	private final JdbcClient jdbc;
 
-	private final TransactionTemplate tx;
-
-	JobRepository(JdbcClient jdbc, TransactionTemplate tx) {
+	JobRepository(JdbcClient jdbc) {
 		this.jdbc = jdbc;
-		this.tx = tx;
 	}
 
 	/** Inserts a job unless one with the same dedup key exists; returns whether it was inserted. */
@@ -74,65 +60,23 @@ class JobRepository {
 
 	/**
 	 * Claims up to {@code limit} due jobs of the given kinds: pending ones whose time has come, and
-	 * running ones whose lease expired (their worker died). SKIP LOCKED lets concurrent claimers
-	 * pass each other instead of queueing on the same rows. A job waits while an older unfinished job
-	 * has its ordering key. Two replicas may still both see the oldest job of a key as claimable, but
-	 * only one gets its row lock.
+	 * running ones whose lease expired (their worker died). One round trip: the claim is the
+	 * {@code tollgate.claim_jobs} function (V15, ADR 0012), which walks the partial indexes in order
+	 * whatever the planner's statistics say (ADR 0010), lets concurrent claimers pass each other
+	 * (SKIP LOCKED) and holds a job back while an older unfinished job has its ordering key. Two
+	 * replicas may still both see the oldest job of a key as claimable, but only one gets its row lock.
 	 * @param includeExpiredLeases whether to look for expired leases too; a dead worker's jobs wait
 	 * for their lease anyway, so the dispatcher looks for them once per poll interval, not per claim
 	 */
 	List<Job> claim(List<String> kinds, int limit, String workerId, Duration lease, boolean includeExpiredLeases) {
-		return this.tx.execute((status) -> {
-			// Each claim must walk its partial index in order and stop after `limit` rows, so it costs
-			// the same with 10 or 100,000 jobs due. The only other plans read every due job and sort
-			// them; the planner picks one of those whenever its statistics are older than the backlog
-			// (V14), so sorting is ruled out for this transaction. Two statements rather than one with
-			// an OR, for the same reason.
-			this.jdbc.sql(CLAIM_PLANNER_SETTINGS).update();
-			List<Job> claimed = new ArrayList<>(limit);
-			if (includeExpiredLeases) {
-				claimed.addAll(claimWhere(EXPIRED_LEASES, kinds, limit, workerId, lease));
-			}
-			if (claimed.size() < limit) {
-				claimed.addAll(claimWhere(DUE_PENDING, kinds, limit - claimed.size(), workerId, lease));
-			}
-			return claimed;
-		});
-	}
-
-	private List<Job> claimWhere(String claimSql, List<String> kinds, int limit, String workerId, Duration lease) {
-		return this.jdbc.sql(claimSql)
-			.param("worker", workerId)
-			.param("leaseSeconds", lease.toMillis() / 1000.0)
+		return this.jdbc.sql("SELECT * FROM tollgate.claim_jobs(:kinds, :limit, :worker, :leaseSeconds, :expired)")
 			.param("kinds", kinds.toArray(String[]::new))
 			.param("limit", limit)
+			.param("worker", workerId)
+			.param("leaseSeconds", lease.toMillis() / 1000.0)
+			.param("expired", includeExpiredLeases)
 			.query(JobRepository::mapJob)
 			.list();
-	}
-
-	/**
-	 * The claim statement for one partial index; parameters {@code worker}, {@code leaseSeconds},
-	 * {@code kinds} and {@code limit}.
-	 * @param due and {@code order} are constant SQL fragments, never input
-	 */
-	private static String claimSql(String due, String order) {
-		return """
-				UPDATE tollgate.job j
-				SET status = 'RUNNING', attempts = j.attempts + 1, locked_by = :worker,
-				    locked_until = now() + make_interval(secs => :leaseSeconds), updated_at = now()
-				FROM (SELECT id FROM tollgate.job j0
-				      WHERE %s AND kind = ANY(:kinds)
-				        AND (ordering_key IS NULL OR NOT EXISTS (
-				            SELECT 1 FROM tollgate.job earlier
-				            WHERE earlier.ordering_key = j0.ordering_key AND earlier.id < j0.id
-				              AND earlier.status IN ('PENDING', 'RUNNING')))
-				      ORDER BY %s
-				      LIMIT :limit
-				      FOR UPDATE SKIP LOCKED) due
-				WHERE j.id = due.id
-				RETURNING j.id, j.kind, j.dedup_key, j.payload::text AS payload, j.attempts, j.created_at,
-				    j.last_error IS NOT NULL AS failed_before
-				""".formatted(due, order);
 	}
 
 	/** Marks the job succeeded if this worker still holds it; false means the lease was lost. */

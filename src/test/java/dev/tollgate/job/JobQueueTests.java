@@ -1,5 +1,10 @@
 package dev.tollgate.job;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -12,6 +17,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+
+import javax.sql.DataSource;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -47,6 +54,9 @@ class JobQueueTests extends IntegrationTest {
 
 	@Autowired
 	private TransactionTemplate tx;
+
+	@Autowired
+	private DataSource dataSource;
 
 	@Test
 	void concurrentWorkersNeverClaimTheSameJob() throws Exception {
@@ -231,33 +241,72 @@ class JobQueueTests extends IntegrationTest {
 	}
 
 	@Test
-	void aClaimWalksItsIndexInOrderEvenWhenTheStatisticsPredateTheBacklog() {
+	void aClaimWalksItsIndexInOrderEvenWhenTheStatisticsPredateTheBacklog() throws SQLException {
 		String kind = "PLAN-" + UUID.randomUUID();
 		// Statistics taken now, then a backlog they know nothing about: the planner then prefers to
-		// read every due job and sort them, which made each claim cost O(backlog) (V14).
+		// read every due job and sort them, which made each claim cost O(backlog) (V14, ADR 0010).
 		this.jdbc.sql("ANALYZE tollgate.job").update();
 		this.jdbc.sql("""
-				INSERT INTO tollgate.job (kind, dedup_key, payload)
-				SELECT :kind, :kind || ':' || n, '{}'::jsonb FROM generate_series(1, 5000) AS n
+				INSERT INTO tollgate.job (kind, dedup_key, payload, status, locked_by, locked_until)
+				SELECT :kind, :kind || ':' || n, '{}'::jsonb,
+				       CASE WHEN n % 2 = 0 THEN 'RUNNING' ELSE 'PENDING' END,
+				       CASE WHEN n % 2 = 0 THEN 'dead-worker' END,
+				       CASE WHEN n % 2 = 0 THEN now() - interval '1 minute' END
+				FROM generate_series(1, 10000) AS n
 				""").param("kind", kind).update();
 		try {
-			for (String claim : List.of(JobRepository.DUE_PENDING, JobRepository.EXPIRED_LEASES)) {
-				String plan = this.tx.execute((status) -> {
-					this.jdbc.sql(JobRepository.CLAIM_PLANNER_SETTINGS).update();
-					return this.jdbc.sql("EXPLAIN (FORMAT JSON) " + claim)
-						.param("worker", "w")
-						.param("leaseSeconds", 60.0)
-						.param("kinds", new String[] { kind })
-						.param("limit", 16)
-						.query(String.class)
-						.single();
-				});
-				assertThat(plan).as(plan).doesNotContain("\"Sort\"").doesNotContain("Bitmap")
-					.containsAnyOf("job_claimable_idx", "job_lease_idx");
+			// The plans the claim function's two statements really run with, from auto_explain.
+			List<String> plans = new ArrayList<>();
+			try (Connection connection = this.dataSource.getConnection(); Statement session = connection.createStatement()) {
+				session.execute("LOAD 'auto_explain'");
+				session.execute("SET auto_explain.log_min_duration = 0");
+				session.execute("SET auto_explain.log_nested_statements = on");
+				session.execute("SET auto_explain.log_format = json");
+				session.execute("SET client_min_messages = log");
+				for (boolean expiredLeases : new boolean[] { true, false }) {
+					try (PreparedStatement claim = connection
+						.prepareStatement("SELECT * FROM tollgate.claim_jobs(?, 16, 'w', 60, ?)")) {
+						claim.setArray(1, connection.createArrayOf("text", new String[] { kind }));
+						claim.setBoolean(2, expiredLeases);
+						claim.executeQuery().close();
+						for (SQLWarning w = claim.getWarnings(); w != null; w = w.getNextWarning()) {
+							if (w.getMessage().contains("UPDATE tollgate.job")) {
+								plans.add(w.getMessage());
+							}
+						}
+					}
+				}
 			}
-			assertThat(this.repository.claim(List.of(kind), 16, "w", Duration.ofMinutes(1), true)).hasSize(16)
+			assertThat(plans).hasSize(2);
+			assertThat(plans.get(0)).as(plans.get(0)).contains("job_lease_idx");
+			assertThat(plans.get(1)).as(plans.get(1)).contains("job_claimable_idx");
+			assertThat(plans).allSatisfy((plan) -> assertThat(plan).as(plan)
+				.doesNotContain("\"Sort\"")
+				.doesNotContain("Bitmap"));
+			assertThat(this.repository.claim(List.of(kind), 16, "w", Duration.ofMinutes(1), false)).hasSize(16)
 				.extracting(Job::dedupKey)
-				.startsWith(kind + ":1", kind + ":2");
+				.startsWith(kind + ":33", kind + ":35");
+		}
+		finally {
+			this.jdbc.sql("DELETE FROM tollgate.job WHERE kind = :kind").param("kind", kind).update();
+		}
+	}
+
+	@Test
+	void expiredLeasesAreClaimedBeforeDuePendingJobsInOneCall() {
+		String kind = "LEASE-" + UUID.randomUUID();
+		this.jdbc.sql("""
+				INSERT INTO tollgate.job (kind, dedup_key, payload, status, locked_by, locked_until, attempts)
+				VALUES (:kind, :kind || ':pending', '{}', 'PENDING', NULL, NULL, 0),
+				       (:kind, :kind || ':expired', '{}', 'RUNNING', 'dead-worker', now() - interval '1 second', 1),
+				       (:kind, :kind || ':leased', '{}', 'RUNNING', 'live-worker', now() + interval '1 minute', 1)
+				""").param("kind", kind).update();
+		try {
+			List<Job> claimed = this.repository.claim(List.of(kind), 5, "w", Duration.ofMinutes(1), true);
+
+			assertThat(claimed).extracting(Job::dedupKey).containsExactly(kind + ":expired", kind + ":pending");
+			assertThat(claimed).extracting(Job::attempts).containsExactly(2, 1);
+			assertThat(this.repository.claim(List.of(kind), 5, "w", Duration.ofMinutes(1), true)).isEmpty();
 		}
 		finally {
 			this.jdbc.sql("DELETE FROM tollgate.job WHERE kind = :kind").param("kind", kind).update();
