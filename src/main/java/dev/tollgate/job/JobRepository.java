@@ -28,7 +28,8 @@ class JobRepository {
 				VALUES (:kind, :dedupKey, CAST(:payload AS jsonb), COALESCE(:runAt, now()), :orderingKey)
 				ON CONFLICT (dedup_key) DO NOTHING
 				""")
-			.param("orderingKey", orderingKey)
+			// Typed, so that jobs with and without an ordering key share one prepared statement.
+			.param("orderingKey", orderingKey, Types.VARCHAR)
 			.param("kind", kind)
 			.param("dedupKey", dedupKey)
 			.param("payload", payloadJson)
