@@ -113,6 +113,21 @@ class AuditAppendOnlyTests {
 		assertThat(db.verifier().verify().verified()).isTrue();
 	}
 
+	@Test
+	void theApplicationRoleMayClaimJobsThroughTheClaimFunction() {
+		JdbcClient app = JdbcClient.create(new JdbcTemplate(appRole()));
+		app.sql("INSERT INTO tollgate.job (kind, dedup_key, payload) VALUES ('LEAST-PRIVILEGE', ?, '{}')")
+			.param("least-privilege-" + UUID.randomUUID())
+			.update();
+
+		List<String> claimed = app
+			.sql("SELECT kind FROM tollgate.claim_jobs(ARRAY['LEAST-PRIVILEGE'], 5, 'app-worker', 60, true)")
+			.query(String.class)
+			.list();
+
+		assertThat(claimed).containsExactly("LEAST-PRIVILEGE");
+	}
+
 	private static long position(long event) {
 		return db.jdbc.sql("SELECT position FROM tollgate.audit_seal WHERE event_id = ?")
 			.param(event)
