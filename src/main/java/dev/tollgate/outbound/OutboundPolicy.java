@@ -211,7 +211,17 @@ public class OutboundPolicy {
 		if (!IPV4_LITERAL.matcher(host).matches() && host.indexOf(':') < 0) {
 			return null;
 		}
-		return literal(host);
+		if (host.indexOf('%') >= 0) {
+			// A zone id names an interface of whichever machine makes the call: a CI system is never
+			// addressed that way, and an unknown interface would otherwise surface as an error.
+			throw new OutboundRefused(host, "an IPv6 address with a zone id is not allowed");
+		}
+		try {
+			return InetAddress.getByName(host);
+		}
+		catch (UnknownHostException ex) {
+			throw new OutboundRefused(host, "not a valid IP address");
+		}
 	}
 
 	private static String host(URI url) {

@@ -23,7 +23,8 @@ class TargetOutboundCheckTests extends IntegrationTest {
 	@ParameterizedTest
 	@ValueSource(strings = { "https://169.254.169.254", "https://metadata.google.internal", "https://[fd00:ec2::254]",
 			"https://100.100.100.200", "https://169.254.10.1", "https://[fe80::1]", "https://127.0.0.1:8443",
-			"https://[::1]", "http://ci.acme.io" })
+			"https://[::1]", "http://ci.acme.io", "https://[fe80::1%25eth0]", "https://[2001:db8::1%25nosuchif]",
+			"https://[2001:db8::1%2]" })
 	void aTargetAimedWhereCredentialsMustNotGoIsNotSaved(String baseUrl) {
 		String name = "jk-" + UUID.randomUUID().toString().substring(0, 8);
 		HttpResponse<String> response = api().post("/api/v1/targets", jenkins(name, baseUrl));
