@@ -14,6 +14,7 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -64,17 +65,11 @@ class PolicyTables {
 	}
 
 	Stored<RoleView> updateRole(Stored<RoleView> current, String description) {
-		return this.jdbc.sql("""
+		return updateIfUnchanged(this.jdbc.sql("""
 				UPDATE tollgate.role SET description = :description, version = version + 1, updated_at = now()
 				WHERE id = :id AND version = :version
 				RETURNING id, name, description, version
-				""")
-			.param("description", description)
-			.param("id", current.id())
-			.param("version", current.version())
-			.query(PolicyTables::roleRow)
-			.optional()
-			.orElseThrow(PolicyTables::changedConcurrently);
+				""").param("description", description), current, PolicyTables::roleRow);
 	}
 
 	void deleteRole(Stored<RoleView> current) {
@@ -156,19 +151,14 @@ class PolicyTables {
 	}
 
 	Stored<Target> updateTarget(Stored<Target> current, Target target) {
-		return targetParams(this.jdbc.sql("""
+		return updateIfUnchanged(targetParams(this.jdbc.sql("""
 				UPDATE tollgate.target SET kind = :kind, base_url = :baseUrl, repository = :repository,
 				    workflow = :workflow, project = :project, job = :job, ref = :ref, credential_ref = :credentialRef,
 				    auth = :auth, app_id = :appId, installation_id = :installationId,
 				    template_values = :templateValues, version = version + 1, updated_at = now()
 				WHERE id = :id AND version = :version
 				RETURNING *
-				"""), target)
-			.param("id", current.id())
-			.param("version", current.version())
-			.query(this::targetRow)
-			.optional()
-			.orElseThrow(PolicyTables::changedConcurrently);
+				"""), target), current, this::targetRow);
 	}
 
 	void deleteTarget(Stored<Target> current) {
@@ -235,7 +225,7 @@ class PolicyTables {
 	}
 
 	Stored<Rule> updateRule(Stored<Rule> current, Rule rule) {
-		return unique("A rule named '" + rule.name() + "' already exists.", () -> ruleParams(this.jdbc.sql("""
+		JdbcClient.StatementSpec update = ruleParams(this.jdbc.sql("""
 				UPDATE tollgate.rule SET name = :name, project_key = :projectKey, issue_types = :issueTypes,
 				    from_status = :fromStatus, to_status = :toStatus, allowed_roles = :allowedRoles,
 				    target = :target, mode = :mode, comment = :comment, revert_on_deny = :revertOnDeny,
@@ -245,12 +235,9 @@ class PolicyTables {
 				    version = version + 1, updated_at = now()
 				WHERE id = :id AND version = :version
 				RETURNING *
-				"""), rule)
-			.param("id", current.id())
-			.param("version", current.version())
-			.query(PolicyTables::ruleRow)
-			.optional()
-			.orElseThrow(PolicyTables::changedConcurrently));
+				"""), rule);
+		return unique("A rule named '" + rule.name() + "' already exists.",
+				() -> updateIfUnchanged(update, current, PolicyTables::ruleRow));
 	}
 
 	void deleteRule(Stored<Rule> current) {
@@ -296,6 +283,16 @@ class PolicyTables {
 	}
 
 	// Shared
+
+	/** Runs an update that says {@code WHERE id = :id AND version = :version}; no row means a stale read. */
+	private static <T> Stored<T> updateIfUnchanged(JdbcClient.StatementSpec update, Stored<T> current,
+			RowMapper<Stored<T>> row) {
+		return update.param("id", current.id())
+			.param("version", current.version())
+			.query(row)
+			.optional()
+			.orElseThrow(PolicyTables::changedConcurrently);
+	}
 
 	private void delete(String table, Stored<?> current) {
 		// The table name is one of three constants, never input.
