@@ -20,6 +20,11 @@ BEGIN
         EXECUTE format('REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON tollgate.audit_checkpoint FROM %I', app_role);
         EXECUTE format('GRANT EXECUTE ON FUNCTION tollgate.audit_purge(BIGINT, TIMESTAMPTZ) TO %I', app_role);
     END IF;
+    -- The job claim (V15). PUBLIC may execute it too (it runs with the caller's rights); granted
+    -- explicitly for databases whose default privileges withhold EXECUTE from PUBLIC.
+    IF to_regprocedure('tollgate.claim_jobs(text[], integer, text, double precision, boolean)') IS NOT NULL THEN
+        EXECUTE format('GRANT EXECUTE ON FUNCTION tollgate.claim_jobs(TEXT[], INTEGER, TEXT, DOUBLE PRECISION, BOOLEAN) TO %I', app_role);
+    END IF;
     EXECUTE format('REVOKE ALL ON tollgate.flyway_schema_history FROM %I', app_role);
     EXECUTE format('GRANT SELECT ON tollgate.flyway_schema_history TO %I', app_role);
 END

@@ -17,9 +17,9 @@ CREATE FUNCTION claim_jobs(kinds TEXT[], max_jobs INTEGER, worker TEXT, lease_se
     RETURNS TABLE (id BIGINT, kind TEXT, dedup_key TEXT, payload TEXT, attempts INTEGER,
                    created_at TIMESTAMPTZ, failed_before BOOLEAN)
     LANGUAGE plpgsql
+    STRICT
     SET enable_sort = off
 AS $$
-#variable_conflict use_column
 DECLARE
     claimed INTEGER := 0;
 BEGIN

@@ -88,7 +88,7 @@ public class PolicyStore {
 		if (!storedName.equalsIgnoreCase(role.name())) {
 			throw new PolicyProblems.Rejected(List.of(new FieldProblem("name", "cannot be changed (it is '" + storedName + "')")));
 		}
-		Stored<RoleView> updated = this.tables.updateRole(current, role.description());
+		Stored<RoleView> updated = this.tables.updateRole(current, role);
 		changed(changedBy, "role", storedName, PolicyChange.Action.UPDATE, current.value(), updated.value());
 		return versioned(updated);
 	}

@@ -64,12 +64,15 @@ class PolicyTables {
 				""").param("name", role.name()).param("description", role.description()).query(PolicyTables::roleRow).single());
 	}
 
-	Stored<RoleView> updateRole(Stored<RoleView> current, String description) {
+	/** Updates the description and the name's spelling (a role is renamed only in letter case). */
+	Stored<RoleView> updateRole(Stored<RoleView> current, RoleView role) {
 		return updateIfUnchanged(this.jdbc.sql("""
-				UPDATE tollgate.role SET description = :description, version = version + 1, updated_at = now()
+				UPDATE tollgate.role SET name = :name, description = :description, version = version + 1,
+				    updated_at = now()
 				WHERE id = :id AND version = :version
 				RETURNING id, name, description, version
-				""").param("description", description), current, PolicyTables::roleRow);
+				""").param("name", role.name()).param("description", role.description()), current,
+				PolicyTables::roleRow);
 	}
 
 	void deleteRole(Stored<RoleView> current) {
@@ -152,7 +155,7 @@ class PolicyTables {
 
 	Stored<Target> updateTarget(Stored<Target> current, Target target) {
 		return updateIfUnchanged(targetParams(this.jdbc.sql("""
-				UPDATE tollgate.target SET kind = :kind, base_url = :baseUrl, repository = :repository,
+				UPDATE tollgate.target SET name = :name, kind = :kind, base_url = :baseUrl, repository = :repository,
 				    workflow = :workflow, project = :project, job = :job, ref = :ref, credential_ref = :credentialRef,
 				    auth = :auth, app_id = :appId, installation_id = :installationId,
 				    template_values = :templateValues, version = version + 1, updated_at = now()

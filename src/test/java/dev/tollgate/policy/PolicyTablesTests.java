@@ -33,10 +33,10 @@ class PolicyTablesTests extends IntegrationTest {
 		Stored<RoleView> readByA = this.tables.role(name).orElseThrow();
 		Stored<RoleView> readByB = this.tables.role(name).orElseThrow();
 
-		Stored<RoleView> written = this.tables.updateRole(readByA, "by A");
+		Stored<RoleView> written = this.tables.updateRole(readByA, new RoleView(name, "by A"));
 
 		assertThat(written.version()).isEqualTo(readByA.version() + 1);
-		assertThatThrownBy(() -> this.tables.updateRole(readByB, "by B"))
+		assertThatThrownBy(() -> this.tables.updateRole(readByB, new RoleView(name, "by B")))
 			.isInstanceOf(PolicyProblems.VersionMismatch.class);
 		assertThatThrownBy(() -> this.tables.deleteRole(readByB)).isInstanceOf(PolicyProblems.VersionMismatch.class);
 		assertThat(this.tables.role(name).orElseThrow().value().description()).isEqualTo("by A");
@@ -96,6 +96,17 @@ class PolicyTablesTests extends IntegrationTest {
 		assertThat(read.inputs()).isNull();
 		assertThat(read.parameters()).isNull();
 		assertThat(read).usingRecursiveComparison().ignoringFields("inputs").isEqualTo(gitlab);
+	}
+
+	@Test
+	void anUpdateMaySpellTheNameDifferentlySoAPolicyDocumentSettles() {
+		String name = unique("target");
+		Stored<Target> stored = this.tables.insertTarget(Target.noop(name));
+		String upper = name.toUpperCase(java.util.Locale.ROOT);
+
+		assertThat(this.tables.updateTarget(stored, Target.noop(upper)).value().name()).isEqualTo(upper);
+		Stored<RoleView> role = this.tables.insertRole(new RoleView(name, null));
+		assertThat(this.tables.updateRole(role, new RoleView(upper, "x")).value().name()).isEqualTo(upper);
 	}
 
 	@Test
