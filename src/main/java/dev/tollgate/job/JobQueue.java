@@ -81,6 +81,15 @@ public class JobQueue {
 	}
 
 	private boolean enqueue(String kind, String dedupKey, Object payload, Instant runAt, String orderingKey) {
+		JobHandoff handoff = (runAt == null && orderingKey == null) ? JobHandoff.offeredFor(kind) : null;
+		if (handoff != null) {
+			Job claimed = this.jobs.insertClaimed(kind, dedupKey, this.json.writeValueAsString(payload),
+					handoff.workerId, handoff.lease);
+			if (claimed != null) {
+				handoff.take(claimed);
+			}
+			return claimed != null;
+		}
 		boolean created = this.jobs.insert(kind, dedupKey, this.json.writeValueAsString(payload), runAt, orderingKey);
 		if (created) {
 			wakeWorkersAfterCommit();

@@ -38,6 +38,28 @@ class JobRepository {
 	}
 
 	/**
+	 * Inserts a job already claimed by {@code workerId} (first attempt, leased), for a worker that
+	 * runs it next itself ({@link JobHandoff}); {@code null} when the dedup key exists.
+	 */
+	Job insertClaimed(String kind, String dedupKey, String payloadJson, String workerId, Duration lease) {
+		return this.jdbc.sql("""
+				INSERT INTO tollgate.job (kind, dedup_key, payload, status, attempts, locked_by, locked_until)
+				VALUES (:kind, :dedupKey, CAST(:payload AS jsonb), 'RUNNING', 1, :worker,
+				        now() + make_interval(secs => :leaseSeconds))
+				ON CONFLICT (dedup_key) DO NOTHING
+				RETURNING id, kind, dedup_key, payload::text AS payload, attempts, created_at, false AS failed_before
+				""")
+			.param("kind", kind)
+			.param("dedupKey", dedupKey)
+			.param("payload", payloadJson)
+			.param("worker", workerId)
+			.param("leaseSeconds", lease.toMillis() / 1000.0)
+			.query(JobRepository::mapJob)
+			.optional()
+			.orElse(null);
+	}
+
+	/**
 	 * Inserts a batch of jobs of one kind in one statement, in list order (so ids, and with them
 	 * the order within an ordering key, follow the list); rows whose dedup key exists are skipped.
 	 * Arrays keep the statement text fixed, whatever the batch size.

@@ -24,7 +24,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -170,8 +169,7 @@ class JobWorker implements SmartLifecycle {
 						databaseWasDown = false;
 					}
 				}
-				catch (DataAccessException | TransactionException ex) {
-					// TransactionException: the claim's transaction could not even begin (no connection).
+				catch (DataAccessException ex) {
 					if (!databaseWasDown) {
 						log.warn("Job worker {} cannot claim jobs: {}", this.workerId, describe(ex.getMostSpecificCause()));
 						databaseWasDown = true;
@@ -205,10 +203,25 @@ class JobWorker implements SmartLifecycle {
 		this.inFlight.add(job);
 		this.executor.execute(() -> {
 			try {
-				run(job);
+				// A completion may hand over the job it enqueued (JobHandoff): it runs next, in this slot.
+				for (Job next = job; next != null;) {
+					Job current = next;
+					try {
+						next = run(current);
+					}
+					finally {
+						this.inFlight.remove(current);
+					}
+					if (next != null && !this.running) {
+						releaseQuietly(next);
+						next = null;
+					}
+					if (next != null) {
+						this.inFlight.add(next);
+					}
+				}
 			}
 			finally {
-				this.inFlight.remove(job);
 				this.slots.release();
 				// A freed slot, and perhaps the next job of its ordering key is free to run.
 				this.signal.wakeUp();
@@ -216,7 +229,8 @@ class JobWorker implements SmartLifecycle {
 		});
 	}
 
-	private void run(Job job) {
+	/** Runs the job and records its outcome; returns the job its completion handed over, if any. */
+	private Job run(Job job) {
 		JobOutcome outcome;
 		try {
 			outcome = this.handlers.get(job.kind()).handle(job);
@@ -225,18 +239,19 @@ class JobWorker implements SmartLifecycle {
 			if (!this.running && (ex instanceof InterruptedException || Thread.currentThread().isInterrupted())) {
 				// Interrupted by shutdown: hand the job back uncounted instead of calling it a failure.
 				releaseQuietly(job);
-				return;
+				return null;
 			}
 			log.debug("Job {} ({}) attempt {} failed", job.id(), job.kind(), job.attempts(), ex);
 			outcome = JobOutcome.retryLater(describe(ex), null);
 		}
 		try {
-			complete(job, outcome);
+			return complete(job, outcome);
 		}
 		catch (DataAccessException ex) {
 			// The lease expires and another attempt follows; nothing is lost.
 			log.warn("Could not record the outcome of job {} ({}): {}", job.id(), job.kind(),
 					describe(ex.getMostSpecificCause()));
+			return null;
 		}
 	}
 
@@ -249,8 +264,9 @@ class JobWorker implements SmartLifecycle {
 		}
 	}
 
-	private void complete(Job job, JobOutcome outcome) {
+	private Job complete(Job job, JobOutcome outcome) {
 		if (outcome instanceof JobOutcome.Done done) {
+			JobHandoff handoff = JobHandoff.open(this.workerId, this.properties.lease(), this.handlers.keySet());
 			try {
 				this.tx.executeWithoutResult((status) -> {
 					if (this.jobs.markSucceeded(job, this.workerId)) {
@@ -261,12 +277,18 @@ class JobWorker implements SmartLifecycle {
 								job.kind());
 					}
 				});
+				// Committed: the handed-over job exists, claimed by this worker.
+				return handoff.close();
 			}
 			catch (RuntimeException ex) {
 				if (ex instanceof DataAccessException dae && isConnectionFailure(dae)) {
 					throw dae;
 				}
 				retryOrBury(job, "completion failed: " + describe(ex), null);
+			}
+			finally {
+				// Rolled back (or already closed): nothing was handed over.
+				handoff.close();
 			}
 		}
 		else if (outcome instanceof JobOutcome.Deferred deferred) {
@@ -280,6 +302,7 @@ class JobWorker implements SmartLifecycle {
 			bury(job, failed.reason());
 			log.warn("Job {} ({}) failed permanently: {}", job.id(), job.kind(), failed.reason());
 		}
+		return null;
 	}
 
 	private void retryOrBury(Job job, String reason, Instant notBefore) {

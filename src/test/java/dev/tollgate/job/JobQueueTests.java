@@ -1,6 +1,7 @@
 package dev.tollgate.job;
 
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
@@ -18,13 +19,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import javax.sql.DataSource;
-
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.tollgate.support.IntegrationTest;
+import dev.tollgate.support.TestDatabase;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -54,9 +54,6 @@ class JobQueueTests extends IntegrationTest {
 
 	@Autowired
 	private TransactionTemplate tx;
-
-	@Autowired
-	private DataSource dataSource;
 
 	@Test
 	void concurrentWorkersNeverClaimTheSameJob() throws Exception {
@@ -257,7 +254,10 @@ class JobQueueTests extends IntegrationTest {
 		try {
 			// The plans the claim function's two statements really run with, from auto_explain.
 			List<String> plans = new ArrayList<>();
-			try (Connection connection = this.dataSource.getConnection(); Statement session = connection.createStatement()) {
+			// A connection of its own, not the pool's: the session settings below must not outlive the test.
+			TestDatabase.Connection db = TestDatabase.get();
+			try (Connection connection = DriverManager.getConnection(db.url(), db.username(), db.password());
+					Statement session = connection.createStatement()) {
 				session.execute("LOAD 'auto_explain'");
 				session.execute("SET auto_explain.log_min_duration = 0");
 				session.execute("SET auto_explain.log_nested_statements = on");
@@ -314,6 +314,53 @@ class JobQueueTests extends IntegrationTest {
 	}
 
 	@Test
+	void aJobEnqueuedByACompletionIsHandedOverClaimedAndRunsOnce() {
+		String key = "chain-" + UUID.randomUUID();
+		String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+		// How each job row of this test was born: PENDING (for the dispatcher) or already RUNNING.
+		this.jdbc.sql("CREATE TABLE tollgate.born_" + suffix + " (dedup_key TEXT, status TEXT)").update();
+		this.jdbc.sql("""
+				CREATE FUNCTION tollgate.born_%1$s() RETURNS trigger LANGUAGE plpgsql AS $$
+				BEGIN INSERT INTO tollgate.born_%1$s VALUES (NEW.dedup_key, NEW.status); RETURN NEW; END $$
+				""".formatted(suffix)).update();
+		this.jdbc.sql("CREATE TRIGGER born_" + suffix + " AFTER INSERT ON tollgate.job FOR EACH ROW WHEN (NEW.dedup_key LIKE '"
+				+ key + "%') EXECUTE FUNCTION tollgate.born_" + suffix + "()").update();
+		try {
+			this.queue.enqueue(KIND, key, Map.of("mode", "chain"));
+
+			await().atMost(Duration.ofSeconds(10)).until(() -> "SUCCEEDED".equals(status(key + ":next")));
+			assertThat(this.jdbc.sql("SELECT dedup_key || '=' || status FROM tollgate.born_" + suffix + " ORDER BY 1")
+				.query(String.class)
+				.list()).containsExactlyInAnyOrder(key + "=PENDING", key + ":next=RUNNING");
+			assertThat(this.jdbc.sql("SELECT attempts FROM tollgate.job WHERE dedup_key = ?")
+				.param(key + ":next")
+				.query(Integer.class)
+				.single()).isEqualTo(1);
+			assertThat(this.jdbc.sql("SELECT count(*) FROM tollgate.audit_event WHERE reason = ?")
+				.param("job completed " + key + ":next")
+				.query(Long.class)
+				.single()).isEqualTo(1);
+		}
+		finally {
+			this.jdbc.sql("DROP TRIGGER born_" + suffix + " ON tollgate.job").update();
+			this.jdbc.sql("DROP FUNCTION tollgate.born_" + suffix + "()").update();
+			this.jdbc.sql("DROP TABLE tollgate.born_" + suffix).update();
+		}
+	}
+
+	@Test
+	void aJobHandedOverByACompletionThatRollsBackNeverExists() {
+		String key = "chain-fail-" + UUID.randomUUID();
+		this.queue.enqueue(KIND, key, Map.of("mode", "chain-then-fail"));
+
+		await().atMost(Duration.ofSeconds(15)).until(() -> "DEAD".equals(status(key)));
+		assertThat(status(key + ":next")).isNull();
+		assertThat(this.jdbc.sql("SELECT count(*) FROM tollgate.audit_event WHERE reason = 'job completed never'")
+			.query(Long.class)
+			.single()).isZero();
+	}
+
+	@Test
 	void theSameDedupKeyIsEnqueuedOnlyOnce() {
 		String key = "dedup-" + UUID.randomUUID();
 		assertThat(this.queue.enqueue("NOBODY", key, Map.of())).isTrue();
@@ -338,7 +385,7 @@ class JobQueueTests extends IntegrationTest {
 	static class TestHandlers {
 
 		@Bean
-		JobHandler testHandler(JsonMapper json, dev.tollgate.audit.AuditLog audit) {
+		JobHandler testHandler(JsonMapper json, dev.tollgate.audit.AuditLog audit, JobQueue queue) {
 			return new JobHandler() {
 				@Override
 				public String kind() {
@@ -353,6 +400,12 @@ class JobQueueTests extends IntegrationTest {
 							.of(dev.tollgate.audit.AuditEventType.POLICY_CHANGED,
 									"job completed " + payload.path("marker").asString())
 							.build()));
+						case "chain" -> JobOutcome.done(() -> queue.enqueue(KIND, job.dedupKey() + ":next",
+								Map.of("mode", "succeed", "marker", job.dedupKey() + ":next")));
+						case "chain-then-fail" -> JobOutcome.done(() -> {
+							queue.enqueue(KIND, job.dedupKey() + ":next", Map.of("mode", "succeed", "marker", "never"));
+							throw new IllegalStateException("completion exploded after enqueuing");
+						});
 						case "retry-at" ->
 							JobOutcome.retryLater("rate limited", Instant.ofEpochMilli(payload.path("at").asLong()));
 						case "permanent" -> JobOutcome.failed("target was deleted");
