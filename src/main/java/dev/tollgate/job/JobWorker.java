@@ -204,7 +204,8 @@ class JobWorker implements SmartLifecycle {
 		this.executor.execute(() -> {
 			try {
 				// A completion may hand over the job it enqueued (JobHandoff): it runs next, in this slot.
-				for (Job next = job; next != null;) {
+				Job next = job;
+				while (next != null) {
 					Job current = next;
 					try {
 						next = run(current);
@@ -212,12 +213,12 @@ class JobWorker implements SmartLifecycle {
 					finally {
 						this.inFlight.remove(current);
 					}
-					if (next != null && !this.running) {
+					if (next != null && this.running) {
+						this.inFlight.add(next);
+					}
+					else if (next != null) {
 						releaseQuietly(next);
 						next = null;
-					}
-					if (next != null) {
-						this.inFlight.add(next);
 					}
 				}
 			}

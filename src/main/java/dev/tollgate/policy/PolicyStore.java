@@ -72,9 +72,6 @@ public class PolicyStore {
 
 	@Transactional
 	public Versioned<RoleView> createRole(RoleView role, String changedBy) {
-		if (this.tables.role(role.name()).isPresent()) {
-			throw new PolicyProblems.Conflict("A role named '" + role.name() + "' already exists.");
-		}
 		Stored<RoleView> created = this.tables.insertRole(role);
 		changed(changedBy, "role", role.name(), PolicyChange.Action.CREATE, null, created.value());
 		return versioned(created);
@@ -156,9 +153,6 @@ public class PolicyStore {
 	@Transactional
 	public Versioned<Target> createTarget(Target target, String changedBy) {
 		checkTarget(target, "");
-		if (this.tables.target(target.name()).isPresent()) {
-			throw new PolicyProblems.Conflict("A target named '" + target.name() + "' already exists.");
-		}
 		Stored<Target> created = this.tables.insertTarget(target);
 		changed(changedBy, "target", target.name(), PolicyChange.Action.CREATE, null, created.value());
 		return versioned(created);
@@ -210,9 +204,6 @@ public class PolicyStore {
 	public Versioned<Rule> createRule(RuleSpec spec, String changedBy) {
 		Rule rule = spec.toRule(0);
 		checkRule(rule, "", roleNames(), targetNames());
-		if (this.tables.rule(rule.name()).isPresent()) {
-			throw new PolicyProblems.Conflict("A rule named '" + rule.name() + "' already exists.");
-		}
 		Stored<Rule> created = this.tables.insertRule(rule);
 		changed(changedBy, "rule", rule.name(), PolicyChange.Action.CREATE, null, created.value());
 		return versioned(created);
@@ -224,9 +215,6 @@ public class PolicyStore {
 		checkVersion(current.version(), expectedVersion, "rule " + id);
 		Rule rule = spec.toRule(id);
 		checkRule(rule, "", roleNames(), targetNames());
-		this.tables.rule(rule.name()).filter((other) -> other.id() != id).ifPresent((other) -> {
-			throw new PolicyProblems.Conflict("A rule named '" + rule.name() + "' already exists.");
-		});
 		Stored<Rule> updated = this.tables.updateRule(current, rule);
 		changed(changedBy, "rule", rule.name(), PolicyChange.Action.UPDATE, current.value(), updated.value());
 		return versioned(updated);
@@ -275,7 +263,7 @@ public class PolicyStore {
 			if (existing == null) {
 				createTarget(target, changedBy);
 			}
-			else if (!existing.equals(normalised(target))) {
+			else if (!existing.equals(target.stored())) {
 				updateTarget(existing.name(), target, null, changedBy);
 			}
 		}
@@ -332,7 +320,7 @@ public class PolicyStore {
 		currentBindings.stream().filter((b) -> document.bindings().stream().noneMatch((spec) -> spec.sameAs(b)))
 			.forEach((b) -> changes.add(new PolicyChange("role-binding", describe(BindingSpec.of(b)), PolicyChange.Action.DELETE)));
 		Map<String, Target> currentTargets = byName(targets(), Target::name);
-		document.targets().forEach((t) -> compare(changes, "target", t.name(), currentTargets.get(lower(t.name())), normalised(t)));
+		document.targets().forEach((t) -> compare(changes, "target", t.name(), currentTargets.get(lower(t.name())), t.stored()));
 		currentTargets.values().stream().filter((t) -> document.targets().stream().noneMatch((w) -> w.name().equalsIgnoreCase(t.name())))
 			.forEach((t) -> changes.add(new PolicyChange("target", t.name(), PolicyChange.Action.DELETE)));
 		Map<String, RuleSpec> currentRules = byName(rules().stream().map(RuleSpec::of).toList(), RuleSpec::name);
@@ -512,15 +500,6 @@ public class PolicyStore {
 		if (value == null || value.isBlank()) {
 			problems.add(new FieldProblem(field, "is required for this kind of target"));
 		}
-	}
-
-	/** What a target reads back as after being stored (only its kind's template map is kept). */
-	private static Target normalised(Target t) {
-		Map<String, String> values = Map.copyOf(t.templateValues());
-		return new Target(t.name(), t.kind(), t.baseUrl(), t.repository(), t.workflow(), t.project(), t.job(), t.ref(),
-				t.credentialRef(), (t.kind() == Target.Kind.GITHUB_ACTIONS) ? values : null,
-				(t.kind() == Target.Kind.GITLAB) ? values : null, (t.kind() == Target.Kind.JENKINS) ? values : null,
-				t.auth(), t.appId(), t.installationId());
 	}
 
 	private Set<String> roleNames() {

@@ -51,10 +51,7 @@ class PolicyTables {
 	}
 
 	Optional<Stored<RoleView>> role(String name) {
-		return this.jdbc.sql("SELECT id, name, description, version FROM tollgate.role WHERE lower(name) = lower(:name)")
-			.param("name", name)
-			.query(PolicyTables::roleRow)
-			.optional();
+		return named("role", name, PolicyTables::roleRow);
 	}
 
 	Stored<RoleView> insertRole(RoleView role) {
@@ -137,10 +134,7 @@ class PolicyTables {
 	}
 
 	Optional<Stored<Target>> target(String name) {
-		return this.jdbc.sql("SELECT * FROM tollgate.target WHERE lower(name) = lower(:name)")
-			.param("name", name)
-			.query(this::targetRow)
-			.optional();
+		return named("target", name, this::targetRow);
 	}
 
 	Stored<Target> insertTarget(Target target) {
@@ -185,17 +179,14 @@ class PolicyTables {
 	}
 
 	private Stored<Target> targetRow(ResultSet rs, int row) throws SQLException {
-		Target.Kind kind = Target.Kind.valueOf(rs.getString("kind"));
 		String text = rs.getString("template_values");
-		// Only the kind's own map is kept: a GitHub target has inputs, never variables.
-		Map<String, String> values = Map.copyOf((text == null || text.isBlank()) ? Map.of()
-				: this.json.readValue(text, STRING_MAP));
-		Target target = new Target(rs.getString("name"), kind, rs.getString("base_url"), rs.getString("repository"),
-				rs.getString("workflow"), rs.getString("project"), rs.getString("job"), rs.getString("ref"),
-				rs.getString("credential_ref"), (kind == Target.Kind.GITHUB_ACTIONS) ? values : null,
-				(kind == Target.Kind.GITLAB) ? values : null, (kind == Target.Kind.JENKINS) ? values : null,
+		Map<String, String> values = (text == null || text.isBlank()) ? Map.of() : this.json.readValue(text, STRING_MAP);
+		// One column holds the kind's inputs, variables or parameters; stored() keeps the kind's own.
+		Target target = new Target(rs.getString("name"), Target.Kind.valueOf(rs.getString("kind")),
+				rs.getString("base_url"), rs.getString("repository"), rs.getString("workflow"), rs.getString("project"),
+				rs.getString("job"), rs.getString("ref"), rs.getString("credential_ref"), values, values, values,
 				rs.getString("auth"), rs.getString("app_id"), rs.getString("installation_id"));
-		return new Stored<>(rs.getLong("id"), target, rs.getInt("version"));
+		return new Stored<>(rs.getLong("id"), target.stored(), rs.getInt("version"));
 	}
 
 	// Rules
@@ -209,10 +200,7 @@ class PolicyTables {
 	}
 
 	Optional<Stored<Rule>> rule(String name) {
-		return this.jdbc.sql("SELECT * FROM tollgate.rule WHERE lower(name) = lower(:name)")
-			.param("name", name)
-			.query(PolicyTables::ruleRow)
-			.optional();
+		return named("rule", name, PolicyTables::ruleRow);
 	}
 
 	Stored<Rule> insertRule(Rule rule) {
@@ -286,6 +274,15 @@ class PolicyTables {
 	}
 
 	// Shared
+
+	/** The row of {@code table} with this name, compared as the unique index does (lower case). */
+	private <T> Optional<T> named(String table, String name, RowMapper<T> row) {
+		// The table name is one of three constants, never input.
+		return this.jdbc.sql("SELECT * FROM tollgate." + table + " WHERE lower(name) = lower(:name)")
+			.param("name", name)
+			.query(row)
+			.optional();
+	}
 
 	/** Runs an update that says {@code WHERE id = :id AND version = :version}; no row means a stale read. */
 	private static <T> Stored<T> updateIfUnchanged(JdbcClient.StatementSpec update, Stored<T> current,

@@ -51,6 +51,15 @@ public record Target(
 		return (values != null) ? values : Map.of();
 	}
 
+	/** This target as it reads back once stored: only its kind's template map, copied. */
+	Target stored() {
+		Map<String, String> values = Map.copyOf(templateValues());
+		return new Target(this.name, this.kind, this.baseUrl, this.repository, this.workflow, this.project, this.job,
+				this.ref, this.credentialRef, (this.kind == Kind.GITHUB_ACTIONS) ? values : null,
+				(this.kind == Kind.GITLAB) ? values : null, (this.kind == Kind.JENKINS) ? values : null, this.auth,
+				this.appId, this.installationId);
+	}
+
 	public static Target noop(String name) {
 		return new Target(name, Kind.NOOP, null, null, null, null, null, null, null, null, null, null, null, null, null);
 	}
