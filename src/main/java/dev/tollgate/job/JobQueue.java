@@ -81,14 +81,21 @@ public class JobQueue {
 	}
 
 	private boolean enqueue(String kind, String dedupKey, Object payload, Instant runAt, String orderingKey) {
-		JobHandoff handoff = (runAt == null && orderingKey == null) ? JobHandoff.offeredFor(kind) : null;
+		JobHandoff handoff = (runAt == null) ? JobHandoff.offeredFor(kind) : null;
 		if (handoff != null) {
-			Job claimed = this.jobs.insertClaimed(kind, dedupKey, this.json.writeValueAsString(payload),
-					handoff.workerId, handoff.lease);
-			if (claimed != null) {
-				handoff.take(claimed);
+			JobRepository.Inserted inserted = this.jobs.insertForHandoff(kind, dedupKey,
+					this.json.writeValueAsString(payload), orderingKey, handoff.workerId, handoff.lease);
+			if (inserted == null) {
+				return false;
 			}
-			return claimed != null;
+			if (inserted.claimed()) {
+				handoff.take(inserted.job());
+			}
+			else {
+				// Held back by an older job of its ordering key: the dispatcher claims it after that one.
+				wakeWorkersAfterCommit();
+			}
+			return true;
 		}
 		boolean created = this.jobs.insert(kind, dedupKey, this.json.writeValueAsString(payload), runAt, orderingKey);
 		if (created) {

@@ -38,25 +38,40 @@ class JobRepository {
 	}
 
 	/**
-	 * Inserts a job already claimed by {@code workerId} (first attempt, leased), for a worker that
-	 * runs it next itself ({@link JobHandoff}); {@code null} when the dedup key exists.
+	 * Inserts a job for a worker that runs it next itself ({@link JobHandoff}): already claimed by
+	 * {@code workerId} (first attempt, leased) when nothing holds it back, that is when no
+	 * unfinished job has its ordering key (the claim's own rule, checked in the same statement);
+	 * otherwise {@code PENDING}, to be claimed once the older job of its key has finished.
+	 * @return the inserted job, or {@code null} when the dedup key exists
 	 */
-	Job insertClaimed(String kind, String dedupKey, String payloadJson, String workerId, Duration lease) {
+	Inserted insertForHandoff(String kind, String dedupKey, String payloadJson, String orderingKey, String workerId,
+			Duration lease) {
 		return this.jdbc.sql("""
-				INSERT INTO tollgate.job (kind, dedup_key, payload, status, attempts, locked_by, locked_until)
-				VALUES (:kind, :dedupKey, CAST(:payload AS jsonb), 'RUNNING', 1, :worker,
-				        now() + make_interval(secs => :leaseSeconds))
+				INSERT INTO tollgate.job (kind, dedup_key, payload, ordering_key, status, attempts, locked_by, locked_until)
+				SELECT :kind, :dedupKey, CAST(:payload AS jsonb), :orderingKey,
+				       CASE WHEN f.free THEN 'RUNNING' ELSE 'PENDING' END, CASE WHEN f.free THEN 1 ELSE 0 END,
+				       CASE WHEN f.free THEN :worker END,
+				       CASE WHEN f.free THEN now() + make_interval(secs => :leaseSeconds) END
+				FROM (SELECT CAST(:orderingKey AS text) IS NULL OR NOT EXISTS (
+				          SELECT 1 FROM tollgate.job older
+				          WHERE older.ordering_key = :orderingKey AND older.status IN ('PENDING', 'RUNNING')) AS free) f
 				ON CONFLICT (dedup_key) DO NOTHING
-				RETURNING id, kind, dedup_key, payload::text AS payload, attempts, created_at, false AS failed_before
+				RETURNING id, kind, dedup_key, payload::text AS payload, attempts, created_at, false AS failed_before,
+				          status = 'RUNNING' AS claimed
 				""")
 			.param("kind", kind)
 			.param("dedupKey", dedupKey)
 			.param("payload", payloadJson)
+			.param("orderingKey", orderingKey, Types.VARCHAR)
 			.param("worker", workerId)
 			.param("leaseSeconds", lease.toMillis() / 1000.0)
-			.query(JobRepository::mapJob)
+			.query((rs, row) -> new Inserted(mapJob(rs, row), rs.getBoolean("claimed")))
 			.optional()
 			.orElse(null);
+	}
+
+	/** A job inserted for a hand-off; {@code claimed}: born running, leased to the worker. */
+	record Inserted(Job job, boolean claimed) {
 	}
 
 	/**

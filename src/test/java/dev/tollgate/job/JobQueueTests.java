@@ -316,8 +316,53 @@ class JobQueueTests extends IntegrationTest {
 	@Test
 	void aJobEnqueuedByACompletionIsHandedOverClaimedAndRunsOnce() {
 		String key = "chain-" + UUID.randomUUID();
+		try (Births births = recordBirths(key)) {
+			this.queue.enqueue(KIND, key, Map.of("mode", "chain"));
+
+			await().atMost(Duration.ofSeconds(10)).until(() -> "SUCCEEDED".equals(status(key + ":next")));
+			assertThat(births.list()).containsExactlyInAnyOrder(key + "=PENDING", key + ":next=RUNNING");
+			assertThat(attempts(key + ":next")).isEqualTo(1);
+			assertThat(this.jdbc.sql("SELECT count(*) FROM tollgate.audit_event WHERE reason = ?")
+				.param("job completed " + key + ":next")
+				.query(Long.class)
+				.single()).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void anOrderedJobIsHandedOverWhenNoOlderJobHoldsItsKey() {
+		String key = "chain-ordered-" + UUID.randomUUID();
+		try (Births births = recordBirths(key)) {
+			this.queue.enqueue(KIND, key, Map.of("mode", "chain-ordered", "orderingKey", "order:" + key));
+
+			await().atMost(Duration.ofSeconds(10)).until(() -> "SUCCEEDED".equals(status(key + ":next")));
+			assertThat(births.list()).containsExactlyInAnyOrder(key + "=PENDING", key + ":next=RUNNING");
+			assertThat(attempts(key + ":next")).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void anOrderedJobWaitsForAnOlderJobOfItsKeyInsteadOfBeingHandedOver() {
+		String key = "chain-held-" + UUID.randomUUID();
+		String orderingKey = "order:" + key;
+		// An older unfinished job of the same key, of a kind no worker here runs.
+		this.queue.enqueueOrdered("NOBODY", key + ":older", Map.of(), orderingKey);
+		try (Births births = recordBirths(key)) {
+			this.queue.enqueue(KIND, key, Map.of("mode", "chain-ordered", "orderingKey", orderingKey));
+
+			await().atMost(Duration.ofSeconds(10)).until(() -> "SUCCEEDED".equals(status(key)));
+			assertThat(births.list()).containsExactlyInAnyOrder(key + "=PENDING", key + ":next=PENDING");
+			assertThat(status(key + ":next")).isEqualTo("PENDING");
+
+			this.jdbc.sql("UPDATE tollgate.job SET status = 'SUCCEEDED' WHERE dedup_key = ?").param(key + ":older").update();
+			await().atMost(Duration.ofSeconds(10)).until(() -> "SUCCEEDED".equals(status(key + ":next")));
+			assertThat(attempts(key + ":next")).isEqualTo(1);
+		}
+	}
+
+	/** Records how each job row whose dedup key starts with {@code key} was born (its first status). */
+	private Births recordBirths(String key) {
 		String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-		// How each job row of this test was born: PENDING (for the dispatcher) or already RUNNING.
 		this.jdbc.sql("CREATE TABLE tollgate.born_" + suffix + " (dedup_key TEXT, status TEXT)").update();
 		this.jdbc.sql("""
 				CREATE FUNCTION tollgate.born_%1$s() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -325,27 +370,24 @@ class JobQueueTests extends IntegrationTest {
 				""".formatted(suffix)).update();
 		this.jdbc.sql("CREATE TRIGGER born_" + suffix + " AFTER INSERT ON tollgate.job FOR EACH ROW WHEN (NEW.dedup_key LIKE '"
 				+ key + "%') EXECUTE FUNCTION tollgate.born_" + suffix + "()").update();
-		try {
-			this.queue.enqueue(KIND, key, Map.of("mode", "chain"));
+		return new Births(this.jdbc, suffix);
+	}
 
-			await().atMost(Duration.ofSeconds(10)).until(() -> "SUCCEEDED".equals(status(key + ":next")));
-			assertThat(this.jdbc.sql("SELECT dedup_key || '=' || status FROM tollgate.born_" + suffix + " ORDER BY 1")
+	private record Births(JdbcClient jdbc, String suffix) implements AutoCloseable {
+
+		List<String> list() {
+			return this.jdbc.sql("SELECT dedup_key || '=' || status FROM tollgate.born_" + this.suffix)
 				.query(String.class)
-				.list()).containsExactlyInAnyOrder(key + "=PENDING", key + ":next=RUNNING");
-			assertThat(this.jdbc.sql("SELECT attempts FROM tollgate.job WHERE dedup_key = ?")
-				.param(key + ":next")
-				.query(Integer.class)
-				.single()).isEqualTo(1);
-			assertThat(this.jdbc.sql("SELECT count(*) FROM tollgate.audit_event WHERE reason = ?")
-				.param("job completed " + key + ":next")
-				.query(Long.class)
-				.single()).isEqualTo(1);
+				.list();
 		}
-		finally {
-			this.jdbc.sql("DROP TRIGGER born_" + suffix + " ON tollgate.job").update();
-			this.jdbc.sql("DROP FUNCTION tollgate.born_" + suffix + "()").update();
-			this.jdbc.sql("DROP TABLE tollgate.born_" + suffix).update();
+
+		@Override
+		public void close() {
+			this.jdbc.sql("DROP TRIGGER born_" + this.suffix + " ON tollgate.job").update();
+			this.jdbc.sql("DROP FUNCTION tollgate.born_" + this.suffix + "()").update();
+			this.jdbc.sql("DROP TABLE tollgate.born_" + this.suffix).update();
 		}
+
 	}
 
 	@Test
@@ -402,6 +444,9 @@ class JobQueueTests extends IntegrationTest {
 							.build()));
 						case "chain" -> JobOutcome.done(() -> queue.enqueue(KIND, job.dedupKey() + ":next",
 								Map.of("mode", "succeed", "marker", job.dedupKey() + ":next")));
+						case "chain-ordered" -> JobOutcome.done(() -> queue.enqueueOrdered(KIND, job.dedupKey() + ":next",
+								Map.of("mode", "succeed", "marker", job.dedupKey() + ":next"),
+								payload.path("orderingKey").asString()));
 						case "chain-then-fail" -> JobOutcome.done(() -> {
 							queue.enqueue(KIND, job.dedupKey() + ":next", Map.of("mode", "succeed", "marker", "never"));
 							throw new IllegalStateException("completion exploded after enqueuing");
