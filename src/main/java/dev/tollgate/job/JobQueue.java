@@ -1,7 +1,10 @@
 package dev.tollgate.job;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -52,7 +55,11 @@ public class JobQueue {
 
 	/**
 	 * Enqueues a batch of ordered jobs of one kind in one statement, in list order; the batch
-	 * equivalent of {@link #enqueueOrdered(String, String, Object, String)} for group commit.
+	 * equivalent of {@link #enqueueOrdered(String, String, Object, String)} for group commit. When
+	 * the local worker has free slots and no older due jobs, the jobs that nothing holds back are
+	 * inserted already claimed by it and run as soon as the caller's transaction commits: no claim
+	 * statement, no wait for the dispatcher (ADR 0014). A worker that dies before running them loses
+	 * its leases, as for every running job.
 	 * @return how many jobs were created
 	 */
 	public int enqueueOrdered(String kind, List<OrderedJob> batch) {
@@ -69,11 +76,33 @@ public class JobQueue {
 			payloads[i] = this.json.writeValueAsString(job.payload());
 			orderingKeys[i] = job.orderingKey();
 		}
-		int created = this.jobs.insertAll(kind, dedupKeys, payloads, orderingKeys);
-		if (created > 0) {
-			wakeWorkersAfterCommit();
+		// Only inside a transaction: the jobs must not run before they are committed.
+		JobWorker worker = TransactionSynchronizationManager.isSynchronizationActive() ? this.signal.worker() : null;
+		int reserved = (worker != null) ? worker.reserve(kind, size) : 0;
+		List<JobRepository.Inserted> inserted;
+		try {
+			inserted = this.jobs.insertAll(kind, dedupKeys, payloads, orderingKeys, reserved,
+					(worker != null) ? worker.id() : null, (worker != null) ? worker.lease() : Duration.ZERO);
 		}
-		return created;
+		catch (RuntimeException ex) {
+			if (reserved > 0) {
+				worker.runReserved(List.of(), reserved);
+			}
+			throw ex;
+		}
+		List<Job> claimed = inserted.stream().filter(JobRepository.Inserted::claimed).map(JobRepository.Inserted::job).toList();
+		if (reserved > 0) {
+			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+				@Override
+				public void afterCompletion(int status) {
+					worker.runReserved((status == STATUS_COMMITTED) ? claimed : List.of(), reserved);
+				}
+			});
+		}
+		if (claimed.size() < inserted.size()) {
+			pendingAfterCommit(Arrays.stream(orderingKeys).filter(Objects::nonNull).findAny().orElse(null));
+		}
+		return inserted.size();
 	}
 
 	/** One job of {@link #enqueueOrdered(String, List)}. */
@@ -93,28 +122,35 @@ public class JobQueue {
 			}
 			else {
 				// Held back by an older job of its ordering key: the dispatcher claims it after that one.
-				wakeWorkersAfterCommit();
+				pendingAfterCommit(orderingKey);
 			}
 			return true;
 		}
 		boolean created = this.jobs.insert(kind, dedupKey, this.json.writeValueAsString(payload), runAt, orderingKey);
 		if (created) {
-			wakeWorkersAfterCommit();
+			pendingAfterCommit(orderingKey);
 		}
 		return created;
 	}
 
-	private void wakeWorkersAfterCommit() {
+	/** Wakes the local dispatcher once pending jobs are committed; an ordering key may hold one back. */
+	private void pendingAfterCommit(String orderingKey) {
+		Runnable wake = () -> {
+			if (orderingKey != null) {
+				this.signal.heldBack();
+			}
+			this.signal.wakeUp();
+		};
 		if (TransactionSynchronizationManager.isSynchronizationActive()) {
 			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 				@Override
 				public void afterCommit() {
-					JobQueue.this.signal.wakeUp();
+					wake.run();
 				}
 			});
 		}
 		else {
-			this.signal.wakeUp();
+			wake.run();
 		}
 	}
 

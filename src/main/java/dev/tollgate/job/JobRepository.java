@@ -5,7 +5,9 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -77,23 +79,48 @@ class JobRepository {
 	/**
 	 * Inserts a batch of jobs of one kind in one statement, in list order (so ids, and with them
 	 * the order within an ordering key, follow the list); rows whose dedup key exists are skipped.
-	 * Arrays keep the statement text fixed, whatever the batch size.
-	 * @return how many were inserted
+	 * Up to {@code handOver} of them are inserted already claimed by {@code workerId}, for that
+	 * worker to run at once: in list order, those that nothing holds back (the claim's ordering rule:
+	 * no unfinished job, and no earlier row of the batch, has their ordering key). Arrays keep the
+	 * statement text fixed, whatever the batch size.
+	 * @return the inserted jobs
 	 */
-	int insertAll(String kind, String[] dedupKeys, String[] payloadsJson, String[] orderingKeys) {
+	List<Inserted> insertAll(String kind, String[] dedupKeys, String[] payloadsJson, String[] orderingKeys,
+			int handOver, String workerId, Duration lease) {
+		Map<String, String> payloads = new HashMap<>();
+		for (int i = 0; i < dedupKeys.length; i++) {
+			payloads.put(dedupKeys[i], payloadsJson[i]);
+		}
 		return this.jdbc.sql("""
-				INSERT INTO tollgate.job (kind, dedup_key, payload, ordering_key)
-				SELECT :kind, u.dedup_key, CAST(u.payload AS jsonb), u.ordering_key
-				FROM unnest(CAST(:dedupKeys AS text[]), CAST(:payloads AS text[]), CAST(:orderingKeys AS text[]))
-				     WITH ORDINALITY AS u(dedup_key, payload, ordering_key, n)
-				ORDER BY u.n
+				INSERT INTO tollgate.job (kind, dedup_key, payload, ordering_key, status, attempts, locked_by, locked_until)
+				SELECT :kind, h.dedup_key, CAST(h.payload AS jsonb), h.ordering_key,
+				       CASE WHEN h.claimed THEN 'RUNNING' ELSE 'PENDING' END, CASE WHEN h.claimed THEN 1 ELSE 0 END,
+				       CASE WHEN h.claimed THEN :worker END,
+				       CASE WHEN h.claimed THEN now() + make_interval(secs => :leaseSeconds) END
+				FROM (SELECT f.*, f.free AND count(*) FILTER (WHERE f.free) OVER (ORDER BY f.n) <= :handOver AS claimed
+				      FROM (SELECT u.*, u.ordering_key IS NULL
+				                   OR (row_number() OVER (PARTITION BY u.ordering_key ORDER BY u.n) = 1
+				                       AND NOT EXISTS (SELECT 1 FROM tollgate.job older
+				                                       WHERE older.ordering_key = u.ordering_key
+				                                         AND older.status IN ('PENDING', 'RUNNING'))) AS free
+				            FROM unnest(CAST(:dedupKeys AS text[]), CAST(:payloads AS text[]),
+				                        CAST(:orderingKeys AS text[]))
+				                 WITH ORDINALITY AS u(dedup_key, payload, ordering_key, n)) f) h
+				ORDER BY h.n
 				ON CONFLICT (dedup_key) DO NOTHING
+				RETURNING id, dedup_key, attempts, created_at, status = 'RUNNING' AS claimed
 				""")
 			.param("kind", kind)
 			.param("dedupKeys", new SqlParameterValue(Types.ARRAY, dedupKeys))
 			.param("payloads", new SqlParameterValue(Types.ARRAY, payloadsJson))
 			.param("orderingKeys", new SqlParameterValue(Types.ARRAY, orderingKeys))
-			.update();
+			.param("handOver", handOver)
+			.param("worker", workerId, Types.VARCHAR)
+			.param("leaseSeconds", lease.toMillis() / 1000.0)
+			.query((rs, row) -> new Inserted(new Job(rs.getLong("id"), kind, rs.getString("dedup_key"),
+					payloads.get(rs.getString("dedup_key")), rs.getInt("attempts"), rs.getTimestamp("created_at").toInstant(),
+					false), rs.getBoolean("claimed")))
+			.list();
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package dev.tollgate.job;
 
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +9,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
@@ -57,6 +59,19 @@ class JobWorker implements SmartLifecycle {
 
 	private volatile boolean running;
 
+	/**
+	 * Whether the last claim may have left due jobs behind (it filled every free slot). While it
+	 * may, new jobs are not handed over: the older ones go first.
+	 */
+	private volatile boolean backlog = true;
+
+	/**
+	 * Whether a job enqueued here may be waiting for an older job of its ordering key to finish.
+	 * With neither this nor {@link #backlog}, a freed slot does not wake the dispatcher: its claim
+	 * would come back empty (jobs handed over at enqueue never pass through it).
+	 */
+	private volatile boolean heldBack;
+
 	private final JobSignal signal;
 
 	private volatile Thread dispatcher;
@@ -100,7 +115,7 @@ class JobWorker implements SmartLifecycle {
 		Thread thread = new Thread(this::dispatch, "tollgate-job-dispatcher");
 		thread.setDaemon(true);
 		this.dispatcher = thread;
-		this.signal.register(thread);
+		this.signal.register(thread, this);
 		thread.start();
 		log.info("Job worker {} started for kinds {} with {} slots", this.workerId, this.kinds,
 				this.properties.concurrency());
@@ -156,10 +171,19 @@ class JobWorker implements SmartLifecycle {
 		boolean databaseWasDown = false;
 		while (this.running) {
 			int free = this.slots.availablePermits();
-			if (free > 0 && !this.kinds.isEmpty()) {
+			if (free == 0) {
+				// Woken for work that has to wait for a slot: the slot, once freed, wakes the dispatcher.
+				this.backlog = true;
+			}
+			else if (!this.kinds.isEmpty()) {
 				try {
 					boolean sweep = System.nanoTime() - nextLeaseSweep >= 0;
 					List<Job> due = this.jobs.claim(this.kinds, free, this.workerId, this.properties.lease(), sweep);
+					this.backlog = due.size() >= free;
+					if (!this.backlog && free == this.properties.concurrency()) {
+						// Nothing runs here, so nothing here can be holding a job back any more.
+						this.heldBack = false;
+					}
 					if (sweep) {
 						nextLeaseSweep = System.nanoTime() + pollNanos;
 					}
@@ -198,36 +222,95 @@ class JobWorker implements SmartLifecycle {
 		}
 	}
 
+	/**
+	 * Reserves up to {@code max} free slots for jobs of {@code kind} that the caller is about to
+	 * insert already claimed by this worker (ingest hands its evaluations over this way, see
+	 * {@link JobQueue#enqueueOrdered(String, List)}). None while due jobs may be waiting: they are
+	 * older, and the dispatcher claims them first.
+	 */
+	int reserve(String kind, int max) {
+		if (!this.running || this.backlog || !this.handlers.containsKey(kind)) {
+			return 0;
+		}
+		int reserved = 0;
+		while (reserved < max && this.slots.tryAcquire()) {
+			reserved++;
+		}
+		return reserved;
+	}
+
+	/**
+	 * Runs jobs that were inserted claimed by this worker in slots from {@link #reserve} (once their
+	 * transaction committed; none if it rolled back) and frees the slots left unused.
+	 */
+	void runReserved(List<Job> claimed, int reserved) {
+		this.slots.release(reserved - claimed.size());
+		claimed.forEach(this::start);
+		if (reserved > claimed.size()) {
+			this.signal.wakeUp();
+		}
+	}
+
+	/** An ordered job was enqueued here to wait for an older job of its key. */
+	void heldBack() {
+		this.heldBack = true;
+	}
+
+	String id() {
+		return this.workerId;
+	}
+
+	Duration lease() {
+		return this.properties.lease();
+	}
+
 	private void submit(Job job) {
 		this.slots.acquireUninterruptibly();
+		start(job);
+	}
+
+	/** Runs a claimed job in a slot already taken for it. */
+	private void start(Job job) {
 		this.inFlight.add(job);
-		this.executor.execute(() -> {
-			try {
-				// A completion may hand over the job it enqueued (JobHandoff): it runs next, in this slot.
-				Job next = job;
-				while (next != null) {
-					Job current = next;
-					try {
-						next = run(current);
-					}
-					finally {
-						this.inFlight.remove(current);
-					}
-					if (next != null && this.running) {
-						this.inFlight.add(next);
-					}
-					else if (next != null) {
-						releaseQuietly(next);
-						next = null;
-					}
+		try {
+			this.executor.execute(() -> runInSlot(job));
+		}
+		catch (RejectedExecutionException ex) {
+			// Shutting down: give it back for another replica.
+			this.inFlight.remove(job);
+			releaseQuietly(job);
+			this.slots.release();
+		}
+	}
+
+	private void runInSlot(Job job) {
+		try {
+			// A completion may hand over the job it enqueued (JobHandoff): it runs next, in this slot.
+			Job next = job;
+			while (next != null) {
+				Job current = next;
+				try {
+					next = run(current);
+				}
+				finally {
+					this.inFlight.remove(current);
+				}
+				if (next != null && this.running) {
+					this.inFlight.add(next);
+				}
+				else if (next != null) {
+					releaseQuietly(next);
+					next = null;
 				}
 			}
-			finally {
-				this.slots.release();
-				// A freed slot, and perhaps the next job of its ordering key is free to run.
+		}
+		finally {
+			this.slots.release();
+			if (this.backlog || this.heldBack) {
+				// A freed slot for a job that waited for one, or the next job of this one's ordering key.
 				this.signal.wakeUp();
 			}
-		});
+		}
 	}
 
 	/** Runs the job and records its outcome; returns the job its completion handed over, if any. */

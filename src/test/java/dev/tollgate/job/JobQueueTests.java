@@ -360,6 +360,61 @@ class JobQueueTests extends IntegrationTest {
 		}
 	}
 
+	@Test
+	void aBatchEnqueuedInATransactionIsHandedToTheIdleWorkerExceptWhatItsOrderingKeysHoldBack() {
+		String key = "batch-" + UUID.randomUUID();
+		awaitIdleWorker(key);
+		this.queue.enqueueOrdered("NOBODY", key + ":older", Map.of(), "order:" + key + ":held");
+		try (Births births = recordBirths(key)) {
+			this.tx.executeWithoutResult((status) -> this.queue.enqueueOrdered(KIND, List.of(
+					succeed(key + ":a1", "order:" + key + ":a"), succeed(key + ":a2", "order:" + key + ":a"),
+					succeed(key + ":b", "order:" + key + ":b"), succeed(key + ":held", "order:" + key + ":held"))));
+
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> "SUCCEEDED".equals(status(key + ":a2")) && "SUCCEEDED".equals(status(key + ":b")));
+			assertThat(births.list()).containsExactlyInAnyOrder(key + ":a1=RUNNING", key + ":a2=PENDING",
+					key + ":b=RUNNING", key + ":held=PENDING");
+			assertThat(attempts(key + ":a1")).isEqualTo(1);
+			assertThat(attempts(key + ":b")).isEqualTo(1);
+			assertThat(status(key + ":held")).isEqualTo("PENDING");
+		}
+		finally {
+			this.jdbc.sql("UPDATE tollgate.job SET status = 'SUCCEEDED' WHERE dedup_key = ?").param(key + ":older").update();
+		}
+	}
+
+	@Test
+	void aRolledBackBatchHandsNothingOverAndGivesItsSlotsBack() {
+		String key = "batch-rollback-" + UUID.randomUUID();
+		awaitIdleWorker(key);
+		List<JobQueue.OrderedJob> batch = new ArrayList<>();
+		for (int i = 0; i < 64; i++) {
+			batch.add(succeed(key + ":n" + i, null));
+		}
+		for (int round = 0; round < 3; round++) {
+			this.tx.executeWithoutResult((status) -> {
+				assertThat(this.queue.enqueueOrdered(KIND, batch)).isEqualTo(64);
+				status.setRollbackOnly();
+			});
+		}
+		assertThat(this.jdbc.sql("SELECT count(*) FROM tollgate.job WHERE dedup_key LIKE ?")
+			.param(key + ":n%")
+			.query(Long.class)
+			.single()).isZero();
+		// Slots kept by the rolled-back batches would leave the worker nothing to run this with.
+		awaitIdleWorker(key + ":after");
+	}
+
+	/** Runs one job through the worker; its claim, short of the free slots, shows nothing is due. */
+	private void awaitIdleWorker(String key) {
+		this.queue.enqueue(KIND, key + ":idle", Map.of("mode", "succeed", "marker", key + ":idle"));
+		await().atMost(Duration.ofSeconds(10)).until(() -> "SUCCEEDED".equals(status(key + ":idle")));
+	}
+
+	private static JobQueue.OrderedJob succeed(String dedupKey, String orderingKey) {
+		return new JobQueue.OrderedJob(dedupKey, Map.of("mode", "succeed", "marker", dedupKey), orderingKey);
+	}
+
 	/** Records how each job row whose dedup key starts with {@code key} was born (its first status). */
 	private Births recordBirths(String key) {
 		String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
