@@ -125,7 +125,7 @@ public class PolicyStore {
 			throw new PolicyProblems.Conflict("This role binding already exists.");
 		}
 		String projectKey = (spec.projectKey() == null || spec.projectKey().isBlank()) ? null : spec.projectKey().strip();
-		RoleBinding created = this.tables.insertBinding(role.id(), spec.subjectType(), spec.subject().strip(), projectKey);
+		RoleBinding created = this.tables.insertBinding(role, spec.subjectType(), spec.subject().strip(), projectKey);
 		changed(changedBy, "role-binding", Long.toString(created.id()), PolicyChange.Action.CREATE, null, created);
 		return created;
 	}

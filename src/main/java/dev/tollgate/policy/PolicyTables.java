@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -25,6 +26,9 @@ import org.springframework.stereotype.Repository;
  */
 @Repository
 class PolicyTables {
+
+	/** PostgreSQL's SQLSTATE for a foreign key violation. */
+	private static final String FOREIGN_KEY_VIOLATION = "23503";
 
 	/** A stored row: its id, its value and the version the admin API exposes as its ETag. */
 	record Stored<T>(long id, T value, int version) {
@@ -72,8 +76,12 @@ class PolicyTables {
 				PolicyTables::roleRow);
 	}
 
+	/** A binding created meanwhile (after the caller counted none) keeps the role: 409, as when counted. */
 	void deleteRole(Stored<RoleView> current) {
-		delete("role", current);
+		referenced(() -> {
+			delete("role", current);
+			return null;
+		}, () -> new PolicyProblems.Conflict("Role '" + current.value().name() + "' is still in use by a role binding."));
 	}
 
 	private static Stored<RoleView> roleRow(ResultSet rs, int row) throws SQLException {
@@ -103,17 +111,20 @@ class PolicyTables {
 			.single();
 	}
 
-	RoleBinding insertBinding(long roleId, RoleBinding.SubjectType subjectType, String subject, String projectKey) {
-		long id = unique("This role binding already exists.", () -> this.jdbc.sql("""
+	/** For a role deleted meanwhile (after the caller found it) the answer is the one it would have had: 422. */
+	RoleBinding insertBinding(Stored<RoleView> role, RoleBinding.SubjectType subjectType, String subject,
+			String projectKey) {
+		long id = referenced(() -> unique("This role binding already exists.", () -> this.jdbc.sql("""
 				INSERT INTO tollgate.role_binding (role_id, subject_type, subject, project_key)
 				VALUES (:roleId, :subjectType, :subject, :projectKey) RETURNING id
 				""")
-			.param("roleId", roleId)
+			.param("roleId", role.id())
 			.param("subjectType", subjectType.name())
 			.param("subject", subject)
 			.param("projectKey", projectKey)
 			.query(Long.class)
-			.single());
+			.single()), () -> new PolicyProblems.Rejected(List.of(new PolicyProblems.FieldProblem("role",
+					"no role named '" + role.value().name() + "' exists"))));
 		return binding(id).orElseThrow();
 	}
 
@@ -312,6 +323,22 @@ class PolicyTables {
 		}
 		catch (DuplicateKeyException ex) {
 			throw new PolicyProblems.Conflict(conflict);
+		}
+	}
+
+	/**
+	 * A foreign key refused the write: a concurrent request removed what it refers to, or added what
+	 * refers to what it removes.
+	 */
+	private static <T> T referenced(Supplier<T> write, Supplier<RuntimeException> problem) {
+		try {
+			return write.get();
+		}
+		catch (DataIntegrityViolationException ex) {
+			if (ex.getMostSpecificCause() instanceof SQLException sql && FOREIGN_KEY_VIOLATION.equals(sql.getSQLState())) {
+				throw problem.get();
+			}
+			throw ex;
 		}
 	}
 

@@ -114,14 +114,32 @@ class PolicyTablesTests extends IntegrationTest {
 		String role = unique("role");
 		Stored<RoleView> stored = this.tables.insertRole(new RoleView(role, null));
 
-		RoleBinding binding = this.tables.insertBinding(stored.id(), RoleBinding.SubjectType.GROUP, "release-team", "OPS");
+		RoleBinding binding = this.tables.insertBinding(stored, RoleBinding.SubjectType.GROUP, "release-team", "OPS");
 
 		assertThat(binding).isEqualTo(new RoleBinding(binding.id(), role, RoleBinding.SubjectType.GROUP, "release-team",
 				"OPS"));
 		assertThat(this.tables.bindingsOf(stored.id())).isEqualTo(1);
-		assertThatThrownBy(() -> this.tables.insertBinding(stored.id(), RoleBinding.SubjectType.GROUP, "release-team",
+		assertThatThrownBy(() -> this.tables.insertBinding(stored, RoleBinding.SubjectType.GROUP, "release-team",
 				"ops"))
 			.isInstanceOf(PolicyProblems.Conflict.class);
+	}
+
+	@Test
+	void aBindingForARoleDeletedAfterItWasFoundIsRejectedNotAnError() {
+		Stored<RoleView> stored = this.tables.insertRole(new RoleView(unique("role"), null));
+		this.tables.deleteRole(stored);
+
+		assertThatThrownBy(() -> this.tables.insertBinding(stored, RoleBinding.SubjectType.USER, "someone", null))
+			.isInstanceOfSatisfying(PolicyProblems.Rejected.class,
+					(ex) -> assertThat(ex.problems()).extracting(PolicyProblems.FieldProblem::field).containsExactly("role"));
+	}
+
+	@Test
+	void aRoleBoundAfterItsBindingsWereCountedIsStillInUseNotAnError() {
+		Stored<RoleView> stored = this.tables.insertRole(new RoleView(unique("role"), null));
+		this.tables.insertBinding(stored, RoleBinding.SubjectType.USER, "someone", null);
+
+		assertThatThrownBy(() -> this.tables.deleteRole(stored)).isInstanceOf(PolicyProblems.Conflict.class);
 	}
 
 	private static Rule rule(String name, Rule.Approval approval) {
