@@ -20,7 +20,9 @@
 # Environment (all optional):
 #   DURATION=10        seconds per measured scenario
 #   WARMUP=30          seconds of warm-up (closed loop, 16 connections; not reported), for Tollgate
-#                      and for the ceiling
+#                      and for the ceiling; then more, 10 s at a time, while the JIT compiler is busy
+#   JIT_QUIET=10       warm-up ends when the JIT compiled for at most this % of 10 s ...
+#   WARMUP_MAX=300     ... or after this many seconds in all
 #   OPEN_RATE=1000     requests/s for scenario (b)
 #   E2E_RATE=500       requests/s for the webhook-to-trigger latency of scenario (c)
 #   E2E_RAMP="250 400 500 1000 2000"  open-loop rates for the sustained end-to-end ramp of (c); stops at the
@@ -50,6 +52,8 @@ ROOT="$(cd "$BENCH_DIR/.." && pwd)"
 SMOKE="${SMOKE:-0}"
 DURATION="${DURATION:-10}"
 WARMUP="${WARMUP:-30}"
+JIT_QUIET="${JIT_QUIET:-10}"
+WARMUP_MAX="${WARMUP_MAX:-300}"
 OPEN_RATE="${OPEN_RATE:-1000}"
 E2E_RATE="${E2E_RATE:-500}"
 E2E_RAMP="${E2E_RAMP-250 400 500 1000 2000}"
@@ -58,7 +62,7 @@ CEILING="${CEILING:-1}"
 STARTUP_VARIANTS="${STARTUP_VARIANTS-fatjar-17 extracted-17 extracted-cds-17 extracted-25 aot-25}"
 DRAIN_TIMEOUT="${DRAIN_TIMEOUT:-120}"
 if [[ "$SMOKE" == 1 ]]; then
-  CEILING=0; E2E_RAMP=""; STARTUP_VARIANTS=""
+  CEILING=0; E2E_RAMP=""; STARTUP_VARIANTS=""; WARMUP_MAX="$WARMUP"
 fi
 if [[ -z "${JAVA25_HOME:-}" ]]; then
   for d in /usr/lib/jvm/*25*; do [[ -x "$d/bin/java" ]] && { JAVA25_HOME="$d"; break; }; done
@@ -68,6 +72,8 @@ TOLLGATE_JAVA="${TOLLGATE_JAVA:-java}"
 # jcmd of the same JDK as the process it attaches to
 JCMD="$(dirname "$(readlink -f "$(command -v "$TOLLGATE_JAVA")")")/jcmd"
 [[ -x "$JCMD" ]] || JCMD=jcmd
+JSTAT="$(dirname "$JCMD")/jstat"
+[[ -x "$JSTAT" ]] || JSTAT=jstat
 export PGHOST="${PGHOST:-127.0.0.1}" PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-postgres}"
 TS="$(date -u +%Y%m%dT%H%M%SZ)"
 DB_PREFIX="tollgate_bench_$(echo "$TS" | tr 'A-Z' 'a-z')_$$"
@@ -259,6 +265,31 @@ load() {  # dir url label, then load-generator options
   jq -c '{scenario, acked_per_s, errors, non_2xx, latency_ms}' "$dir/$label.json" >&2
 }
 
+# warm_up dir url label pid: WARMUP s of closed-loop load, then 10 s more at a time while the JIT
+# compiler was busy for over JIT_QUIET % of the last 10 s, at most WARMUP_MAX s in all; sets
+# WARMED_S. On two cores there is one C2 thread, and Tollgate's code keeps it busy for minutes under
+# load (a 30 s warm-up left it compiling ~1 core through the measured scenarios): measuring before it
+# is done measures the compiler. The requests go to dir/label*.json.
+jit_seconds() { "$JSTAT" -compiler "$1" 2>/dev/null | awk 'NR == 2 {print $4}'; }
+warm_up() {
+  local dir="$1" url="$2" label="$3" pid="$4" round=0 before after busy
+  load "$dir" "$url" "$label" --mode closed --connections 16 --duration "$WARMUP"
+  WARMED_S="$WARMUP"
+  while (( WARMED_S + 10 <= WARMUP_MAX )); do
+    before="$(jit_seconds "$pid")"
+    [[ -n "$before" ]] || { log "$label: no JIT statistics from $JSTAT; warm-up ends"; break; }
+    round=$(( round + 1 ))
+    load "$dir" "$url" "$label-jit-$round" --mode closed --connections 16 --duration 10
+    WARMED_S=$(( WARMED_S + 10 ))
+    after="$(jit_seconds "$pid")"
+    [[ -n "$after" ]] || break
+    busy="$(awk -v a="$after" -v b="$before" 'BEGIN { printf "%d", (a - b) * 10 }')"
+    log "$label: the JIT compiled for ${busy} % of the last 10 s"
+    (( busy <= JIT_QUIET )) && break
+  done
+  log "$label: warmed up for ${WARMED_S} s"
+}
+
 # --- the ceiling: a bare HMAC+parse endpoint on Tollgate's own jars ------------------------------
 CEILING_CPU_TICKS=0
 if [[ "$CEILING" == 1 ]]; then
@@ -272,7 +303,8 @@ if [[ "$CEILING" == 1 ]]; then
   wait_ready "$CEILING_PID" "http://127.0.0.1:$CPORT/ready" 90 "$WORK/ceiling.log"
   CEILING_READY_MS="$READY_MS"
   CURL="http://127.0.0.1:$CPORT/webhooks/jira"
-  load "$WORK/ceiling" "$CURL" ceiling-warmup --mode closed --connections 16 --duration "$WARMUP"
+  warm_up "$WORK/ceiling" "$CURL" ceiling-warmup "$CEILING_PID"
+  CEILING_WARMED_S="$WARMED_S"
   C0="$(cpu_ticks "$CEILING_PID")"
   load "$WORK/ceiling" "$CURL" ceiling-16 --mode closed --connections 16 --duration "$DURATION"
   load "$WORK/ceiling" "$CURL" ceiling-64 --mode closed --connections 64 --duration "$DURATION"
@@ -346,7 +378,8 @@ drain() {  # label: waits up to DRAIN_TIMEOUT s for an empty job queue; sets DRA
 
 # --- (a), (b) ------------------------------------------------------------------------------------
 URL="$BASE/webhooks/jira"
-load "$WORK" "$URL" warmup --mode closed --connections 16 --duration "$WARMUP"
+warm_up "$WORK" "$URL" warmup "$TOLLGATE_PID"
+TOLLGATE_WARMED_S="$WARMED_S"
 T0="$(cpu_ticks "$TOLLGATE_PID")"
 load "$WORK/load" "$URL" a-ingest-16 --mode closed --connections 16 --duration "$DURATION"
 load "$WORK/load" "$URL" a-ingest-64 --mode closed --connections 64 --duration "$DURATION"
@@ -433,7 +466,7 @@ SELECT
   (SELECT count(*) FROM tollgate.job WHERE status IN ('PENDING','RUNNING'));
 SQL
 read -r QUEUED NO_DECISION MULTI_DECISION ALLOWED NOT_ALLOWED TRIG_OK TRIG_FAILED DUP_DECISION_ID DUP_TRIGGER DEAD UNFINISHED <"$WORK/exactness.tsv"
-ACKED_TOTAL="$(jq -s 'map(.status_counts["202"] // 0) | add' "$WORK/warmup.json" "$WORK"/load/*.json)"
+ACKED_TOTAL="$(jq -s 'map(.status_counts["202"] // 0) | add' "$WORK"/warmup*.json "$WORK"/load/*.json)"
 curl -fsS -m 10 "http://127.0.0.1:$STUB_PORT/__stats" >"$WORK/stub.json" 2>/dev/null || echo '{}' >"$WORK/stub.json"
 curl -fsS -m 30 "http://127.0.0.1:$STUB_PORT/__triggers" >"$WORK/e2e/triggers.tsv"
 CI_DISPATCH="$(jq '.ci_dispatch // 0' "$WORK/stub.json")"
@@ -498,7 +531,7 @@ JAVA_VERSION="$("$TOLLGATE_JAVA" -version 2>&1 | head -n1)"
 JSON_OUT="$RESULTS/$TS.json"
 LOADAVG="$(cut -d' ' -f1-3 /proc/loadavg)"
 SMOKE_TAG=""; [[ "$SMOKE" == 1 ]] && SMOKE_TAG="SMOKE=1 "
-CMD="${SMOKE_TAG}${APP_JAR_GIVEN:+APP_JAR=$APP_JAR_GIVEN }${SKIP_BUILD:+SKIP_BUILD=$SKIP_BUILD }${BUILD_ISOLATED:+BUILD_ISOLATED=$BUILD_ISOLATED }DURATION=$DURATION WARMUP=$WARMUP OPEN_RATE=$OPEN_RATE E2E_RATE=$E2E_RATE E2E_RAMP=\"$E2E_RAMP\" E2E_STEP_DURATION=$E2E_STEP_DURATION CEILING=$CEILING STARTUP_VARIANTS=\"$STARTUP_VARIANTS\" DRAIN_TIMEOUT=$DRAIN_TIMEOUT bench/run.sh"
+CMD="${SMOKE_TAG}${APP_JAR_GIVEN:+APP_JAR=$APP_JAR_GIVEN }${SKIP_BUILD:+SKIP_BUILD=$SKIP_BUILD }${BUILD_ISOLATED:+BUILD_ISOLATED=$BUILD_ISOLATED }DURATION=$DURATION WARMUP=$WARMUP JIT_QUIET=$JIT_QUIET WARMUP_MAX=$WARMUP_MAX OPEN_RATE=$OPEN_RATE E2E_RATE=$E2E_RATE E2E_RAMP=\"$E2E_RAMP\" E2E_STEP_DURATION=$E2E_STEP_DURATION CEILING=$CEILING STARTUP_VARIANTS=\"$STARTUP_VARIANTS\" DRAIN_TIMEOUT=$DRAIN_TIMEOUT bench/run.sh"
 jq -n \
   --arg ts "$TS" --arg java "$JAVA_VERSION" --arg nproc "$(nproc)" --arg kernel "$(uname -sr)" --arg loadavg "$LOADAVG" --arg loadBefore "$LOAD_BEFORE" \
   --arg pg "$(psql -X -At -d postgres -c 'SHOW server_version')" --arg cmd "$CMD" --arg smoke "$SMOKE" \
@@ -512,6 +545,7 @@ jq -n \
   --arg mainStarted "$(grep -o 'Started [A-Za-z]* in [0-9.]* seconds' "$WORK/tollgate.log" | head -n1 || true)" \
   --argjson e2eRate "$E2E_RATE" --arg e2eBacklog "$E2E_BACKLOG" \
   --argjson hwm "$HWM_KB" --argjson rss "$RSS_KB" --argjson heapUsed "$HEAP_USED_KB" --argjson heapTotal "$HEAP_TOTAL_KB" \
+  --argjson warmedS "$TOLLGATE_WARMED_S" --argjson ceilingWarmedS "${CEILING_WARMED_S:-null}" --argjson jitQuiet "$JIT_QUIET" \
   --argjson closedTicks "$CLOSED_CPU_TICKS" --argjson allTicks "$(( T_END - T0 ))" --argjson hz "$CLK_TCK" \
   --slurpfile warmup "$WORK/warmup.json" --slurpfile stub "$WORK/stub.json" \
   --slurpfile a16 "$WORK/load/a-ingest-16.json" --slurpfile a64 "$WORK/load/a-ingest-64.json" \
@@ -538,7 +572,8 @@ jq -n \
   | {timestamp: $ts, smoke: ($smoke == "1"),
     machine: {nproc: ($nproc|tonumber), java: $java, kernel: $kernel, postgresql: $pg,
               tollgate_heap: "-Xmx256m", load_generator: "same machine",
-              loadavg_before_run: $loadBefore, loadavg_after_run: $loadavg},
+              loadavg_before_run: $loadBefore, loadavg_after_run: $loadavg,
+              warmup_s: {tollgate: $warmedS, ceiling: $ceilingWarmedS, until_jit_at_most_percent: $jitQuiet}},
     command: $cmd,
     startup_ready_ms: $readyMs,
     ceiling: $ceil,
@@ -576,7 +611,7 @@ jq -r '
   def ratio(x): if x == null then "" else " = \(x) × ceiling" end;
   def fmt: if . == null then "–" else tostring end;
   "### Tollgate benchmark \(.timestamp)\(if .smoke then " (smoke run)" else "" end)\n",
-  "Machine: \(.machine.nproc) cores, \(.machine.java), PostgreSQL \(.machine.postgresql), Tollgate -Xmx256m, load generator on the same machine. Load average before the run: \(.machine.loadavg_before_run), after: \(.machine.loadavg_after_run).\n",
+  "Machine: \(.machine.nproc) cores, \(.machine.java), PostgreSQL \(.machine.postgresql), Tollgate -Xmx256m, load generator on the same machine. Load average before the run: \(.machine.loadavg_before_run), after: \(.machine.loadavg_after_run). Warm-up (until the JIT compiled for at most \(.machine.warmup_s.until_jit_at_most_percent) % of 10 s): \(.machine.warmup_s.tollgate) s Tollgate, \(.machine.warmup_s.ceiling // "–") s ceiling.\n",
   "| scenario | mode | load | acked/s | p50 ms | p99 ms | p99.9 ms | max ms | non-2xx | errors |",
   "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   (.scenarios[] | "| \(.scenario) | \(.mode) | \(if .mode == "open" then "\(.target_rate_per_s) req/s" else "\(.connections) conns" end) | \(.acked_per_s)\(ratio(.vs_ceiling.acked_ratio)) | \(.latency_ms.p50) | \(.latency_ms.p99)\(if .vs_ceiling.p99_ratio then " (\(.vs_ceiling.p99_ratio) ×)" else "" end) | \(.latency_ms.p99_9) | \(.latency_ms.max) | \(.non_2xx) | \(.errors) |"),
