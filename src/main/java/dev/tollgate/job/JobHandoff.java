@@ -8,9 +8,8 @@ import java.util.Set;
  * worker can run (due now, and no unfinished job holds its ordering key) is inserted already claimed
  * by the worker and run next on the same thread and slot, instead of waiting for the dispatcher to
  * claim it: the trigger follows its decision, and the comment its trigger, without a claim statement
- * or a thread hand-over. If the completion rolls
- * back, so does the insert; if the worker dies before running it, its lease expires and any replica
- * reclaims it, as for every running job.
+ * or a thread hand-over. If the completion rolls back, so does the insert; if the worker dies before
+ * running it, its lease expires and any replica reclaims it, as for every running job.
  */
 final class JobHandoff {
 

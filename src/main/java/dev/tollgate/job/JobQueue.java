@@ -3,8 +3,10 @@ package dev.tollgate.job;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -13,7 +15,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Enqueues jobs. {@link #enqueue} joins the caller's transaction: the job exists exactly when the
- * caller's work committed, and local workers are woken right after that commit.
+ * caller's work committed, and the local worker is woken right after that commit, or runs the job
+ * itself when it was handed over (ADR 0013, 0014).
  */
 @Service
 public class JobQueue {
@@ -77,8 +80,10 @@ public class JobQueue {
 			orderingKeys[i] = job.orderingKey();
 		}
 		// Only inside a transaction: the jobs must not run before they are committed.
-		JobWorker worker = TransactionSynchronizationManager.isSynchronizationActive() ? this.signal.worker() : null;
-		int reserved = (worker != null) ? worker.reserve(kind, size) : 0;
+		JobWorker worker = (TransactionSynchronizationManager.isActualTransactionActive()
+				&& TransactionSynchronizationManager.isSynchronizationActive()) ? this.signal.worker() : null;
+		// At most one job per ordering key can be handed over; the others wait for it.
+		int reserved = (worker != null) ? worker.reserve(kind, handableAtMost(orderingKeys)) : 0;
 		List<JobRepository.Inserted> inserted;
 		try {
 			inserted = this.jobs.insertAll(kind, dedupKeys, payloads, orderingKeys, reserved,
@@ -100,9 +105,23 @@ public class JobQueue {
 			});
 		}
 		if (claimed.size() < inserted.size()) {
-			pendingAfterCommit(Arrays.stream(orderingKeys).filter(Objects::nonNull).findAny().orElse(null));
+			pendingAfterCommit(Arrays.stream(orderingKeys).anyMatch(Objects::nonNull));
 		}
 		return inserted.size();
+	}
+
+	private static int handableAtMost(String[] orderingKeys) {
+		Set<String> keys = new HashSet<>();
+		int unordered = 0;
+		for (String key : orderingKeys) {
+			if (key == null) {
+				unordered++;
+			}
+			else {
+				keys.add(key);
+			}
+		}
+		return unordered + keys.size();
 	}
 
 	/** One job of {@link #enqueueOrdered(String, List)}. */
@@ -122,21 +141,24 @@ public class JobQueue {
 			}
 			else {
 				// Held back by an older job of its ordering key: the dispatcher claims it after that one.
-				pendingAfterCommit(orderingKey);
+				pendingAfterCommit(true);
 			}
 			return true;
 		}
 		boolean created = this.jobs.insert(kind, dedupKey, this.json.writeValueAsString(payload), runAt, orderingKey);
 		if (created) {
-			pendingAfterCommit(orderingKey);
+			pendingAfterCommit(orderingKey != null);
 		}
 		return created;
 	}
 
-	/** Wakes the local dispatcher once pending jobs are committed; an ordering key may hold one back. */
-	private void pendingAfterCommit(String orderingKey) {
+	/**
+	 * Wakes the local dispatcher once pending jobs are committed.
+	 * @param ordered whether one may be held back by an older job of its ordering key
+	 */
+	private void pendingAfterCommit(boolean ordered) {
 		Runnable wake = () -> {
-			if (orderingKey != null) {
+			if (ordered) {
 				this.signal.heldBack();
 			}
 			this.signal.wakeUp();

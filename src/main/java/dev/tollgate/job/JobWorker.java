@@ -9,13 +9,14 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -32,7 +33,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Runs jobs of every kind that has a {@link JobHandler} in this replica. One dispatcher thread
  * claims due jobs while there are free slots; a fixed pool runs them. The dispatcher sleeps for at
  * most the poll interval (work committed by other replicas) and is woken at once by local commits
- * and by finished jobs.
+ * of pending jobs, and by finished jobs when a claim may find something (ADR 0014). Jobs can also
+ * be handed to it as they are enqueued ({@link #reserve}, {@link JobHandoff}).
  */
 @Component
 class JobWorker implements SmartLifecycle {
@@ -66,11 +68,15 @@ class JobWorker implements SmartLifecycle {
 	private volatile boolean backlog = true;
 
 	/**
-	 * Whether a job enqueued here may be waiting for an older job of its ordering key to finish.
-	 * With neither this nor {@link #backlog}, a freed slot does not wake the dispatcher: its claim
-	 * would come back empty (jobs handed over at enqueue never pass through it).
+	 * Counts ordered jobs enqueued here as pending, which may wait for an older job of their key to
+	 * finish. While it is ahead of {@link #heldBackSeen}, or with a {@link #backlog}, a freed slot
+	 * wakes the dispatcher; otherwise its claim would come back empty (jobs handed over at enqueue
+	 * never pass through it).
 	 */
-	private volatile boolean heldBack;
+	private final AtomicLong heldBack = new AtomicLong();
+
+	/** {@link #heldBack} as of the last claim that left nothing behind while nothing ran here. */
+	private volatile long heldBackSeen;
 
 	private final JobSignal signal;
 
@@ -161,8 +167,9 @@ class JobWorker implements SmartLifecycle {
 
 	@Override
 	public int getPhase() {
-		// Stop after the web server has drained its requests (graceful shutdown runs in a higher phase).
-		return SmartLifecycle.DEFAULT_PHASE - 2048;
+		// Stop after the web server has drained its requests (graceful shutdown runs in a higher phase)
+		// and after ingest has stored them: ingest hands jobs to this worker, so it must still run.
+		return SmartLifecycle.DEFAULT_PHASE - 4096;
 	}
 
 	private void dispatch() {
@@ -170,24 +177,35 @@ class JobWorker implements SmartLifecycle {
 		long nextLeaseSweep = System.nanoTime();
 		boolean databaseWasDown = false;
 		while (this.running) {
-			int free = this.slots.availablePermits();
+			if (this.kinds.isEmpty()) {
+				LockSupport.parkNanos(this, pollNanos);
+				continue;
+			}
+			// The slots are taken before the claim, so every claimed job has one at once (and is
+			// renewed by the heartbeat) even when ingest reserves slots meanwhile.
+			int free = takeSlots(this.properties.concurrency());
 			if (free == 0) {
 				// Woken for work that has to wait for a slot: the slot, once freed, wakes the dispatcher.
 				this.backlog = true;
+				if (this.slots.availablePermits() > 0) {
+					continue; // freed before the flag was set, so it woke nobody
+				}
 			}
-			else if (!this.kinds.isEmpty()) {
+			else {
+				long heldBackBefore = this.heldBack.get();
+				boolean idle = free == this.properties.concurrency();
+				List<Job> due = List.of();
 				try {
 					boolean sweep = System.nanoTime() - nextLeaseSweep >= 0;
-					List<Job> due = this.jobs.claim(this.kinds, free, this.workerId, this.properties.lease(), sweep);
+					due = this.jobs.claim(this.kinds, free, this.workerId, this.properties.lease(), sweep);
 					this.backlog = due.size() >= free;
-					if (!this.backlog && free == this.properties.concurrency()) {
-						// Nothing runs here, so nothing here can be holding a job back any more.
-						this.heldBack = false;
+					if (!this.backlog && idle) {
+						// Nothing ran here, so nothing here held a job back (later marks stay ahead).
+						this.heldBackSeen = heldBackBefore;
 					}
 					if (sweep) {
 						nextLeaseSweep = System.nanoTime() + pollNanos;
 					}
-					due.forEach(this::submit);
 					if (databaseWasDown) {
 						log.info("Job worker {} reaches the database again", this.workerId);
 						databaseWasDown = false;
@@ -199,6 +217,10 @@ class JobWorker implements SmartLifecycle {
 						databaseWasDown = true;
 					}
 				}
+				finally {
+					this.slots.release(free - due.size());
+				}
+				due.forEach(this::start);
 			}
 			// Until a local commit or a freed slot wakes it, or the poll interval (other replicas' work) ends.
 			LockSupport.parkNanos(this, pollNanos);
@@ -232,11 +254,16 @@ class JobWorker implements SmartLifecycle {
 		if (!this.running || this.backlog || !this.handlers.containsKey(kind)) {
 			return 0;
 		}
-		int reserved = 0;
-		while (reserved < max && this.slots.tryAcquire()) {
-			reserved++;
+		return takeSlots(max);
+	}
+
+	/** Takes up to {@code max} free slots without waiting; returns how many. */
+	private int takeSlots(int max) {
+		int taken = 0;
+		while (taken < max && this.slots.tryAcquire()) {
+			taken++;
 		}
-		return reserved;
+		return taken;
 	}
 
 	/**
@@ -253,7 +280,7 @@ class JobWorker implements SmartLifecycle {
 
 	/** An ordered job was enqueued here to wait for an older job of its key. */
 	void heldBack() {
-		this.heldBack = true;
+		this.heldBack.incrementAndGet();
 	}
 
 	String id() {
@@ -262,11 +289,6 @@ class JobWorker implements SmartLifecycle {
 
 	Duration lease() {
 		return this.properties.lease();
-	}
-
-	private void submit(Job job) {
-		this.slots.acquireUninterruptibly();
-		start(job);
 	}
 
 	/** Runs a claimed job in a slot already taken for it. */
@@ -306,7 +328,7 @@ class JobWorker implements SmartLifecycle {
 		}
 		finally {
 			this.slots.release();
-			if (this.backlog || this.heldBack) {
+			if (this.backlog || this.heldBack.get() != this.heldBackSeen) {
 				// A freed slot for a job that waited for one, or the next job of this one's ordering key.
 				this.signal.wakeUp();
 			}

@@ -13,8 +13,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -389,7 +391,7 @@ class JobQueueTests extends IntegrationTest {
 		awaitIdleWorker(key);
 		List<JobQueue.OrderedJob> batch = new ArrayList<>();
 		for (int i = 0; i < 64; i++) {
-			batch.add(succeed(key + ":n" + i, null));
+			batch.add(new JobQueue.OrderedJob(key + ":n" + i, Map.of("mode", "record"), null));
 		}
 		for (int round = 0; round < 3; round++) {
 			this.tx.executeWithoutResult((status) -> {
@@ -403,6 +405,8 @@ class JobQueueTests extends IntegrationTest {
 			.single()).isZero();
 		// Slots kept by the rolled-back batches would leave the worker nothing to run this with.
 		awaitIdleWorker(key + ":after");
+		// Handed over although rolled back, they would have run (and failed to complete) by now.
+		assertThat(HANDLED).noneMatch((handled) -> handled.startsWith(key + ":n"));
 	}
 
 	/** Runs one job through the worker; its claim, short of the free slots, shows nothing is due. */
@@ -478,6 +482,9 @@ class JobQueueTests extends IntegrationTest {
 		return this.jdbc.sql("SELECT last_error FROM tollgate.job WHERE dedup_key = ?").param(key).query(String.class).optional().orElse(null);
 	}
 
+	/** Dedup keys of the jobs the test handler ran in mode {@code record}. */
+	static final Set<String> HANDLED = ConcurrentHashMap.newKeySet();
+
 	@TestConfiguration(proxyBeanMethods = false)
 	static class TestHandlers {
 
@@ -499,6 +506,10 @@ class JobQueueTests extends IntegrationTest {
 							.build()));
 						case "chain" -> JobOutcome.done(() -> queue.enqueue(KIND, job.dedupKey() + ":next",
 								Map.of("mode", "succeed", "marker", job.dedupKey() + ":next")));
+						case "record" -> {
+							HANDLED.add(job.dedupKey());
+							yield JobOutcome.done();
+						}
 						case "chain-ordered" -> JobOutcome.done(() -> queue.enqueueOrdered(KIND, job.dedupKey() + ":next",
 								Map.of("mode", "succeed", "marker", job.dedupKey() + ":next"),
 								payload.path("orderingKey").asString()));
