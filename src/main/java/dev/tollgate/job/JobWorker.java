@@ -181,9 +181,7 @@ class JobWorker implements SmartLifecycle {
 				LockSupport.parkNanos(this, pollNanos);
 				continue;
 			}
-			// The slots are taken before the claim, so every claimed job has one at once (and is
-			// renewed by the heartbeat) even when ingest reserves slots meanwhile.
-			int free = takeSlots(this.properties.concurrency());
+			int free = this.slots.availablePermits();
 			if (free == 0) {
 				// Woken for work that has to wait for a slot: the slot, once freed, wakes the dispatcher.
 				this.backlog = true;
@@ -217,10 +215,7 @@ class JobWorker implements SmartLifecycle {
 						databaseWasDown = true;
 					}
 				}
-				finally {
-					this.slots.release(free - due.size());
-				}
-				due.forEach(this::start);
+				due.forEach(this::submit);
 			}
 			// Until a local commit or a freed slot wakes it, or the poll interval (other replicas' work) ends.
 			LockSupport.parkNanos(this, pollNanos);
@@ -289,6 +284,17 @@ class JobWorker implements SmartLifecycle {
 
 	Duration lease() {
 		return this.properties.lease();
+	}
+
+	/**
+	 * Runs a claimed job once a slot is free. Ingest may have reserved the slots counted before the
+	 * claim, so the wait can last until a running job finishes; the heartbeat renews its lease
+	 * meanwhile.
+	 */
+	private void submit(Job job) {
+		this.inFlight.add(job);
+		this.slots.acquireUninterruptibly();
+		start(job);
 	}
 
 	/** Runs a claimed job in a slot already taken for it. */
