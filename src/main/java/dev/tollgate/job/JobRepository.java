@@ -2,6 +2,7 @@ package dev.tollgate.job;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,41 +36,22 @@ class JobRepository {
 			.param("kind", kind)
 			.param("dedupKey", dedupKey)
 			.param("payload", payloadJson)
-			.param("runAt", (runAt != null) ? java.sql.Timestamp.from(runAt) : null, java.sql.Types.TIMESTAMP)
+			.param("runAt", (runAt != null) ? Timestamp.from(runAt) : null, Types.TIMESTAMP)
 			.update() == 1;
 	}
 
 	/**
 	 * Inserts a job for a worker that runs it next itself ({@link JobHandoff}): already claimed by
-	 * {@code workerId} (first attempt, leased) when nothing holds it back, that is when no
-	 * unfinished job has its ordering key (the claim's own rule, checked in the same statement);
-	 * otherwise {@code PENDING}, to be claimed once the older job of its key has finished.
+	 * {@code workerId} (first attempt, leased) when no unfinished job has its ordering key, otherwise
+	 * {@code PENDING}, to be claimed once the older job of its key has finished; {@link #insertAll}'s
+	 * rule for a batch of one.
 	 * @return the inserted job, or {@code null} when the dedup key exists
 	 */
 	Inserted insertForHandoff(String kind, String dedupKey, String payloadJson, String orderingKey, String workerId,
 			Duration lease) {
-		return this.jdbc.sql("""
-				INSERT INTO tollgate.job (kind, dedup_key, payload, ordering_key, status, attempts, locked_by, locked_until)
-				SELECT :kind, :dedupKey, CAST(:payload AS jsonb), :orderingKey,
-				       CASE WHEN f.free THEN 'RUNNING' ELSE 'PENDING' END, CASE WHEN f.free THEN 1 ELSE 0 END,
-				       CASE WHEN f.free THEN :worker END,
-				       CASE WHEN f.free THEN now() + make_interval(secs => :leaseSeconds) END
-				FROM (SELECT CAST(:orderingKey AS text) IS NULL OR NOT EXISTS (
-				          SELECT 1 FROM tollgate.job older
-				          WHERE older.ordering_key = :orderingKey AND older.status IN ('PENDING', 'RUNNING')) AS free) f
-				ON CONFLICT (dedup_key) DO NOTHING
-				RETURNING id, kind, dedup_key, payload::text AS payload, attempts, created_at, false AS failed_before,
-				          status = 'RUNNING' AS claimed
-				""")
-			.param("kind", kind)
-			.param("dedupKey", dedupKey)
-			.param("payload", payloadJson)
-			.param("orderingKey", orderingKey, Types.VARCHAR)
-			.param("worker", workerId)
-			.param("leaseSeconds", lease.toMillis() / 1000.0)
-			.query((rs, row) -> new Inserted(mapJob(rs, row), rs.getBoolean("claimed")))
-			.optional()
-			.orElse(null);
+		List<Inserted> inserted = insertAll(kind, new String[] { dedupKey }, new String[] { payloadJson },
+				new String[] { orderingKey }, 1, workerId, lease);
+		return inserted.isEmpty() ? null : inserted.get(0);
 	}
 
 	/** A job inserted for a hand-off; {@code claimed}: born running, leased to the worker. */
@@ -164,7 +146,7 @@ class JobRepository {
 				    last_error = :error, updated_at = now()
 				WHERE id = :id AND status = 'RUNNING' AND locked_by = :worker AND attempts = :attempts
 				""")
-			.param("runAt", java.sql.Timestamp.from(runAt))
+			.param("runAt", Timestamp.from(runAt))
 			.param("error", error)
 			.param("id", job.id())
 			.param("worker", workerId)
@@ -205,7 +187,7 @@ class JobRepository {
 				    last_error = :reason, updated_at = now()
 				WHERE id = :id AND status = 'RUNNING' AND locked_by = :worker AND attempts = :attempts
 				""")
-			.param("runAt", java.sql.Timestamp.from(runAt))
+			.param("runAt", Timestamp.from(runAt))
 			.param("reason", reason)
 			.param("id", job.id())
 			.param("worker", workerId)

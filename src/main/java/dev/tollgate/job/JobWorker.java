@@ -249,16 +249,11 @@ class JobWorker implements SmartLifecycle {
 		if (!this.running || this.backlog || !this.handlers.containsKey(kind)) {
 			return 0;
 		}
-		return takeSlots(max);
-	}
-
-	/** Takes up to {@code max} free slots without waiting; returns how many. */
-	private int takeSlots(int max) {
-		int taken = 0;
-		while (taken < max && this.slots.tryAcquire()) {
-			taken++;
+		int reserved = 0;
+		while (reserved < max && this.slots.tryAcquire()) {
+			reserved++;
 		}
-		return taken;
+		return reserved;
 	}
 
 	/**
@@ -269,6 +264,16 @@ class JobWorker implements SmartLifecycle {
 		this.slots.release(reserved - claimed.size());
 		claimed.forEach(this::start);
 		if (reserved > claimed.size()) {
+			wakeUpIfClaimable();
+		}
+	}
+
+	/**
+	 * Wakes the dispatcher for a freed slot when a claim can find something: a job that waited for a
+	 * slot, or one an ordered job of this worker held back.
+	 */
+	private void wakeUpIfClaimable() {
+		if (this.backlog || this.heldBack.get() != this.heldBackSeen) {
 			this.signal.wakeUp();
 		}
 	}
@@ -334,10 +339,7 @@ class JobWorker implements SmartLifecycle {
 		}
 		finally {
 			this.slots.release();
-			if (this.backlog || this.heldBack.get() != this.heldBackSeen) {
-				// A freed slot for a job that waited for one, or the next job of this one's ordering key.
-				this.signal.wakeUp();
-			}
+			wakeUpIfClaimable();
 		}
 	}
 
