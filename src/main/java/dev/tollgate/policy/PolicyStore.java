@@ -121,9 +121,6 @@ public class PolicyStore {
 		Stored<RoleView> role = this.tables.role(spec.role())
 			.orElseThrow(() -> new PolicyProblems.Rejected(
 					List.of(new FieldProblem("role", "no role named '" + spec.role() + "' exists"))));
-		if (bindings().stream().anyMatch(spec::sameAs)) {
-			throw new PolicyProblems.Conflict("This role binding already exists.");
-		}
 		String projectKey = (spec.projectKey() == null || spec.projectKey().isBlank()) ? null : spec.projectKey().strip();
 		RoleBinding created = this.tables.insertBinding(role, spec.subjectType(), spec.subject().strip(), projectKey);
 		changed(changedBy, "role-binding", Long.toString(created.id()), PolicyChange.Action.CREATE, null, created);

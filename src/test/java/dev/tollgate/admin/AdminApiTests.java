@@ -206,6 +206,20 @@ class AdminApiTests extends IntegrationTest {
 	}
 
 	@Test
+	void aDuplicateBindingConflictsAndIsStoredOnce() {
+		String role = "bound-" + this.suffix;
+		assertThat(api().post("/api/v1/roles", "{\"name\":\"" + role + "\"}").statusCode()).isEqualTo(201);
+		String binding = "{\"role\":\"%s\",\"subjectType\":\"GROUP\",\"subject\":\"release-%s\",\"projectKey\":\"%s\"}";
+		assertThat(api().post("/api/v1/role-bindings", binding.formatted(role, this.suffix, "OPS")).statusCode())
+			.isEqualTo(201);
+
+		HttpResponse<String> again = api().post("/api/v1/role-bindings", binding.formatted(role, this.suffix, "ops"));
+
+		assertThat(again.statusCode()).isEqualTo(409);
+		assertThat(api().get("/api/v1/role-bindings").body().split("release-" + this.suffix, -1)).hasSize(2);
+	}
+
+	@Test
 	void duplicateNamesConflict() {
 		String role = "{\"name\":\"dup-" + this.suffix + "\"}";
 		assertThat(api().post("/api/v1/roles", role).statusCode()).isEqualTo(201);
