@@ -6,7 +6,7 @@
 # Builds Tollgate and the bench jars, then, in one invocation:
 #   start-up   (e) each start-up variant on a fresh empty database, timed from launch to readiness
 #   ceiling    a bare HMAC+parse endpoint on Tollgate's own jars, under the same load as (a)/(b)
-#   Tollgate   on a fresh database with -Xmx256m, a benchmark policy whose target is a GitHub
+#   Tollgate   on a fresh database with -Xmx256m and the image's collector, a benchmark policy whose target is a GitHub
 #              Actions stub, then
 #     (a) ingest, closed loop at 16 and 64 connections
 #     (b) ack latency, open loop at OPEN_RATE (coordinated-omission corrected)
@@ -69,6 +69,8 @@ if [[ -z "${JAVA25_HOME:-}" ]]; then
 fi
 JAVA25_HOME="${JAVA25_HOME:-}"
 TOLLGATE_JAVA="${TOLLGATE_JAVA:-java}"
+# Tollgate's and the ceiling's JVM: issue 9's heap, and the collector the image runs (ADR 0015).
+APP_JVM=(-Xmx256m -XX:+UseSerialGC)
 # jcmd of the same JDK as the process it attaches to
 JCMD="$(dirname "$(readlink -f "$(command -v "$TOLLGATE_JAVA")")")/jcmd"
 [[ -x "$JCMD" ]] || JCMD=jcmd
@@ -210,13 +212,13 @@ startup_variant() {
   local variant="$1" java17=java java25="" cmd=() train=() n="${#DBS[@]}" db port logfile
   [[ -n "$JAVA25_HOME" ]] && java25="$JAVA25_HOME/bin/java"
   case "$variant" in
-    fatjar-17)        cmd=("$java17" -Xmx256m -jar "$APP_JAR") ;;
-    extracted-17)     cmd=("$java17" -Xmx256m -jar "$EXTRACTED_JAR") ;;
-    extracted-cds-17) train=("$java17" -Xmx256m -XX:ArchiveClassesAtExit="$WORK/startup/app.jsa" -Dspring.context.exit=onRefresh -jar "$EXTRACTED_JAR")
-                      cmd=("$java17" -Xmx256m -XX:SharedArchiveFile="$WORK/startup/app.jsa" -jar "$EXTRACTED_JAR") ;;
-    extracted-25)     cmd=("$java25" -Xmx256m -jar "$EXTRACTED_JAR") ;;
-    aot-25)           train=("$java25" -Xmx256m -XX:AOTCacheOutput="$WORK/startup/app.aot" -Dspring.context.exit=onRefresh -jar "$EXTRACTED_JAR")
-                      cmd=("$java25" -Xmx256m -XX:AOTCache="$WORK/startup/app.aot" -jar "$EXTRACTED_JAR") ;;
+    fatjar-17)        cmd=("$java17" "${APP_JVM[@]}" -jar "$APP_JAR") ;;
+    extracted-17)     cmd=("$java17" "${APP_JVM[@]}" -jar "$EXTRACTED_JAR") ;;
+    extracted-cds-17) train=("$java17" "${APP_JVM[@]}" -XX:ArchiveClassesAtExit="$WORK/startup/app.jsa" -Dspring.context.exit=onRefresh -jar "$EXTRACTED_JAR")
+                      cmd=("$java17" "${APP_JVM[@]}" -XX:SharedArchiveFile="$WORK/startup/app.jsa" -jar "$EXTRACTED_JAR") ;;
+    extracted-25)     cmd=("$java25" "${APP_JVM[@]}" -jar "$EXTRACTED_JAR") ;;
+    aot-25)           train=("$java25" "${APP_JVM[@]}" -XX:AOTCacheOutput="$WORK/startup/app.aot" -Dspring.context.exit=onRefresh -jar "$EXTRACTED_JAR")
+                      cmd=("$java25" "${APP_JVM[@]}" -XX:AOTCache="$WORK/startup/app.aot" -jar "$EXTRACTED_JAR") ;;
     *) log "unknown start-up variant $variant"; return 1 ;;
   esac
   if [[ "$variant" == *-25 && -z "$java25" ]]; then
@@ -296,7 +298,7 @@ if [[ "$CEILING" == 1 ]]; then
   CPORT="$(free_port)"
   log "starting the ceiling endpoint on port $CPORT"
   LAUNCH_NS="$(date +%s%N)"
-  CEILING_SECRET="$SECRET" "$TOLLGATE_JAVA" -Xmx256m -cp "$EXTRACTED/lib/*:$CEILING_JAR" dev.tollgate.bench.ceiling.CeilingApp \
+  CEILING_SECRET="$SECRET" "$TOLLGATE_JAVA" "${APP_JVM[@]}" -cp "$EXTRACTED/lib/*:$CEILING_JAR" dev.tollgate.bench.ceiling.CeilingApp \
     --server.port="$CPORT" --server.address=127.0.0.1 >"$WORK/ceiling.log" 2>&1 &
   CEILING_PID=$!
   PIDS+=("$CEILING_PID")
@@ -316,7 +318,7 @@ if [[ "$CEILING" == 1 ]]; then
     --argjson rss "$CEILING_RSS_KB" \
     --slurpfile w "$WORK/ceiling/ceiling-warmup.json" --slurpfile c16 "$WORK/ceiling/ceiling-16.json" \
     --slurpfile c64 "$WORK/ceiling/ceiling-64.json" --slurpfile co "$WORK/ceiling/ceiling-open-${OPEN_RATE}.json" \
-    '{app: "dev.tollgate.bench.ceiling.CeilingApp on the extracted Tollgate jar'"'"'s lib/ (same Spring Boot, Tomcat, Jackson 3), -Xmx256m, spring.threads.virtual.enabled=true; body limit 1 MB, HMAC-SHA256 constant-time check, JsonMapper.readTree, 202; no database, no security",
+    '{app: "dev.tollgate.bench.ceiling.CeilingApp on the extracted Tollgate jar'"'"'s lib/ (same Spring Boot, Tomcat, Jackson 3), -Xmx256m -XX:+UseSerialGC, spring.threads.virtual.enabled=true; body limit 1 MB, HMAC-SHA256 constant-time check, JsonMapper.readTree, 202; no database, no security",
       startup_ready_ms: $ready, peak_rss_mb: (($rss / 1024 * 10 | round) / 10),
       cpu_us_per_request: (if ($c16[0].acked_2xx + $c64[0].acked_2xx) > 0
         then ($ticks / $hz * 1e6 / ($c16[0].acked_2xx + $c64[0].acked_2xx) | round) else null end),
@@ -339,9 +341,9 @@ curl -fsS -m 1 "http://127.0.0.1:$STUB_PORT/__stats" >/dev/null || { log "stub J
 
 PORT="$(free_port)"
 BASE="http://127.0.0.1:$PORT"
-log "starting Tollgate on port $PORT (-Xmx256m), log in $WORK/tollgate.log"
+log "starting Tollgate on port $PORT (${APP_JVM[*]}), log in $WORK/tollgate.log"
 # shellcheck disable=SC2086
-launch_tollgate "$PORT" "$DB" "$WORK/tollgate.log" "$TOLLGATE_JAVA" -Xmx256m ${TOLLGATE_JAVA_OPTS:-} -jar "$APP_JAR"
+launch_tollgate "$PORT" "$DB" "$WORK/tollgate.log" "$TOLLGATE_JAVA" "${APP_JVM[@]}" ${TOLLGATE_JAVA_OPTS:-} -jar "$APP_JAR"
 TOLLGATE_PID="$LAUNCHED_PID"
 wait_ready "$TOLLGATE_PID" "$BASE/actuator/health/readiness" 90 "$WORK/tollgate.log"
 log "ready after ${READY_MS} ms (wall clock from launch, includes Flyway on an empty database)"
@@ -533,7 +535,7 @@ LOADAVG="$(cut -d' ' -f1-3 /proc/loadavg)"
 SMOKE_TAG=""; [[ "$SMOKE" == 1 ]] && SMOKE_TAG="SMOKE=1 "
 CMD="${SMOKE_TAG}${APP_JAR_GIVEN:+APP_JAR=$APP_JAR_GIVEN }${SKIP_BUILD:+SKIP_BUILD=$SKIP_BUILD }${BUILD_ISOLATED:+BUILD_ISOLATED=$BUILD_ISOLATED }DURATION=$DURATION WARMUP=$WARMUP JIT_QUIET=$JIT_QUIET WARMUP_MAX=$WARMUP_MAX OPEN_RATE=$OPEN_RATE E2E_RATE=$E2E_RATE E2E_RAMP=\"$E2E_RAMP\" E2E_STEP_DURATION=$E2E_STEP_DURATION CEILING=$CEILING STARTUP_VARIANTS=\"$STARTUP_VARIANTS\" DRAIN_TIMEOUT=$DRAIN_TIMEOUT bench/run.sh"
 jq -n \
-  --arg ts "$TS" --arg java "$JAVA_VERSION" --arg nproc "$(nproc)" --arg kernel "$(uname -sr)" --arg loadavg "$LOADAVG" --arg loadBefore "$LOAD_BEFORE" \
+  --arg ts "$TS" --arg java "$JAVA_VERSION" --arg nproc "$(nproc)" --arg kernel "$(uname -sr)" --arg loadavg "$LOADAVG" --arg loadBefore "$LOAD_BEFORE" --arg appJvm "${APP_JVM[*]}" \
   --arg pg "$(psql -X -At -d postgres -c 'SHOW server_version')" --arg cmd "$CMD" --arg smoke "$SMOKE" \
   --argjson readyMs "$READY_MS" --argjson drainS "$DRAIN_S_FINAL" --arg pass "$PASS" --arg verdict "$VERDICT" \
   --argjson queued "$QUEUED" --argjson acked "$ACKED_TOTAL" --argjson noDecision "$NO_DECISION" \
@@ -571,7 +573,7 @@ jq -n \
   | ([$ramp[0][] | select(.kept_up) | .rate_per_s] | max) as $sustained
   | {timestamp: $ts, smoke: ($smoke == "1"),
     machine: {nproc: ($nproc|tonumber), java: $java, kernel: $kernel, postgresql: $pg,
-              tollgate_heap: "-Xmx256m", load_generator: "same machine",
+              tollgate_jvm: $appJvm, load_generator: "same machine",
               loadavg_before_run: $loadBefore, loadavg_after_run: $loadavg,
               warmup_s: {tollgate: $warmedS, ceiling: $ceilingWarmedS, until_jit_at_most_percent: $jitQuiet}},
     command: $cmd,
@@ -611,7 +613,7 @@ jq -r '
   def ratio(x): if x == null then "" else " = \(x) × ceiling" end;
   def fmt: if . == null then "–" else tostring end;
   "### Tollgate benchmark \(.timestamp)\(if .smoke then " (smoke run)" else "" end)\n",
-  "Machine: \(.machine.nproc) cores, \(.machine.java), PostgreSQL \(.machine.postgresql), Tollgate -Xmx256m, load generator on the same machine. Load average before the run: \(.machine.loadavg_before_run), after: \(.machine.loadavg_after_run). Warm-up (until the JIT compiled for at most \(.machine.warmup_s.until_jit_at_most_percent) % of 10 s): \(.machine.warmup_s.tollgate) s Tollgate, \(.machine.warmup_s.ceiling // "–") s ceiling.\n",
+  "Machine: \(.machine.nproc) cores, \(.machine.java), PostgreSQL \(.machine.postgresql), Tollgate \(.machine.tollgate_jvm), load generator on the same machine. Load average before the run: \(.machine.loadavg_before_run), after: \(.machine.loadavg_after_run). Warm-up (until the JIT compiled for at most \(.machine.warmup_s.until_jit_at_most_percent) % of 10 s): \(.machine.warmup_s.tollgate) s Tollgate, \(.machine.warmup_s.ceiling // "–") s ceiling.\n",
   "| scenario | mode | load | acked/s | p50 ms | p99 ms | p99.9 ms | max ms | non-2xx | errors |",
   "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   (.scenarios[] | "| \(.scenario) | \(.mode) | \(if .mode == "open" then "\(.target_rate_per_s) req/s" else "\(.connections) conns" end) | \(.acked_per_s)\(ratio(.vs_ceiling.acked_ratio)) | \(.latency_ms.p50) | \(.latency_ms.p99)\(if .vs_ceiling.p99_ratio then " (\(.vs_ceiling.p99_ratio) ×)" else "" end) | \(.latency_ms.p99_9) | \(.latency_ms.max) | \(.non_2xx) | \(.errors) |"),

@@ -113,7 +113,7 @@ log "starting java @jvm.options -jar app.jar ($(cat "$WORK/app/jvm.options") $st
 (
   cd "$WORK/app"
   export SERVER_PORT=$PORT
-  export JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=$WORK/tmp"
+  export JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=$WORK/tmp"
   exec java @jvm.options "$strict" -jar app.jar
 ) > "$WORK/app.log" 2>&1 &
 APP_PID=$!

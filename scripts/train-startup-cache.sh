@@ -3,7 +3,9 @@
 # which must hold app.jar and lib/ (`java -Djarmode=tools -jar tollgate.jar extract --layers`):
 #   Java 25+: an AOT cache (JEP 483/514): classes loaded and linked, plus method profiles;
 #   older:    a dynamic CDS archive of the loaded classes.
-# It then writes DIR/jvm.options, the flag that uses it, for `java @DIR/jvm.options -jar app.jar`.
+# It then writes DIR/jvm.options, the flags that use it, for `java @DIR/jvm.options -jar app.jar`.
+# The collector is among them: it is the image's choice (ADR 0015), and a cache is only used by a
+# run with the collector it was recorded with.
 #
 # The training run starts the application and stops right after the context refresh
 # (spring.context.exit=onRefresh), before the web server, the job workers or anything else that
@@ -23,15 +25,16 @@ else
   record="-XX:ArchiveClassesAtExit=tollgate.jsa"
   use="-XX:SharedArchiveFile=$(pwd)/tollgate.jsa"
 fi
+gc=-XX:+UseSerialGC
 # JAVA_TOOL_OPTIONS of the build must not leak into the cache's flags; the run's output is only
 # needed when it fails.
 env -u JAVA_TOOL_OPTIONS \
   SPRING_DATASOURCE_URL=jdbc:postgresql://127.0.0.1:9/startup-training \
   TOLLGATE_JIRA_WEBHOOK_SECRETS=startup-training-only \
-  "$JAVA" $record \
+  "$JAVA" $gc $record \
     -Dspring.context.exit=onRefresh \
     -Dspring.flyway.enabled=false \
     -jar app.jar >startup-training.log 2>&1 || { cat startup-training.log >&2; exit 1; }
 rm -f startup-training.log
-echo "$use" >jvm.options
+echo "$gc $use" >jvm.options
 echo "startup cache: $use"

@@ -600,7 +600,7 @@ class DeploymentArtifactsTests {
 		assertThat(dockerfileInstruction("ENTRYPOINT"))
 			.isEqualTo("[\"java\", \"@/app/jvm.options\", \"-jar\", \"/app/app.jar\"]");
 		assertThat(Files.readString(ROOT.resolve(".dockerignore"))).contains("!scripts/train-startup-cache.sh");
-		assertThat(dockerfileInstruction("ENV")).contains("-XX:MaxRAMPercentage=75").contains("-XX:+ExitOnOutOfMemoryError");
+		assertThat(dockerfileInstruction("ENV")).contains("-XX:MaxRAMPercentage=50").contains("-XX:+ExitOnOutOfMemoryError");
 	}
 
 	@Test

@@ -31,6 +31,8 @@ class LayeredJarLaunchTests {
 			String output = Files.readString(log, StandardCharsets.UTF_8);
 			assertThat(finished).as(output).isTrue();
 			assertThat(process.exitValue()).as(output).isZero();
+			// The cache is recorded and used with the image's collector (ADR 0015).
+			assertThat(output).containsPattern("starting java @jvm\\.options -jar app\\.jar \\(-XX:\\+UseSerialGC -XX:");
 		}
 		finally {
 			process.destroyForcibly();
