@@ -6,7 +6,7 @@
 # Builds Tollgate and the bench jars, then, in one invocation:
 #   start-up   (e) each start-up variant on a fresh empty database, timed from launch to readiness
 #   ceiling    a bare HMAC+parse endpoint on Tollgate's own jars, under the same load as (a)/(b)
-#   Tollgate   on a fresh database with -Xmx256m and the image's collector, a benchmark policy whose target is a GitHub
+#   Tollgate   on a fresh database with the image's JVM flags in a 512 MiB container, a benchmark policy whose target is a GitHub
 #              Actions stub, then
 #     (a) ingest, closed loop at 16 and 64 connections
 #     (b) ack latency, open loop at OPEN_RATE (coordinated-omission corrected)
@@ -69,8 +69,11 @@ if [[ -z "${JAVA25_HOME:-}" ]]; then
 fi
 JAVA25_HOME="${JAVA25_HOME:-}"
 TOLLGATE_JAVA="${TOLLGATE_JAVA:-java}"
-# Tollgate's and the ceiling's JVM: issue 9's heap, and the collector the image runs (ADR 0015).
-APP_JVM=(-Xmx256m -XX:+UseSerialGC)
+# Tollgate's and the ceiling's JVM as the image runs it in a 512 MiB container (ADR 0015): the
+# Serial collector and half the memory for the heap, which is issue 9's 256 MB. MaxRAM rather than
+# -Xmx256m so that the initial heap is sized from the container too (8 MB, not the 256 MB that
+# this host's memory would give), as in production.
+APP_JVM=(-XX:MaxRAM=512m -XX:MaxRAMPercentage=50 -XX:+UseSerialGC)
 # jcmd of the same JDK as the process it attaches to
 JCMD="$(dirname "$(readlink -f "$(command -v "$TOLLGATE_JAVA")")")/jcmd"
 [[ -x "$JCMD" ]] || JCMD=jcmd
@@ -318,7 +321,7 @@ if [[ "$CEILING" == 1 ]]; then
     --argjson rss "$CEILING_RSS_KB" \
     --slurpfile w "$WORK/ceiling/ceiling-warmup.json" --slurpfile c16 "$WORK/ceiling/ceiling-16.json" \
     --slurpfile c64 "$WORK/ceiling/ceiling-64.json" --slurpfile co "$WORK/ceiling/ceiling-open-${OPEN_RATE}.json" \
-    '{app: "dev.tollgate.bench.ceiling.CeilingApp on the extracted Tollgate jar'"'"'s lib/ (same Spring Boot, Tomcat, Jackson 3), -Xmx256m -XX:+UseSerialGC, spring.threads.virtual.enabled=true; body limit 1 MB, HMAC-SHA256 constant-time check, JsonMapper.readTree, 202; no database, no security",
+    '{app: "dev.tollgate.bench.ceiling.CeilingApp on the extracted Tollgate jar'"'"'s lib/ (same Spring Boot, Tomcat, Jackson 3), the same JVM flags as Tollgate, spring.threads.virtual.enabled=true; body limit 1 MB, HMAC-SHA256 constant-time check, JsonMapper.readTree, 202; no database, no security",
       startup_ready_ms: $ready, peak_rss_mb: (($rss / 1024 * 10 | round) / 10),
       cpu_us_per_request: (if ($c16[0].acked_2xx + $c64[0].acked_2xx) > 0
         then ($ticks / $hz * 1e6 / ($c16[0].acked_2xx + $c64[0].acked_2xx) | round) else null end),
@@ -515,8 +518,9 @@ RSS_KB="$(awk '/^VmRSS/ {print $2}' "/proc/$TOLLGATE_PID/status")"
 HEAP_USED_KB=null
 HEAP_TOTAL_KB=null
 if timeout 30 "$JCMD" "$TOLLGATE_PID" GC.run >/dev/null 2>&1 && timeout 30 "$JCMD" "$TOLLGATE_PID" GC.heap_info >"$WORK/heap_info.txt" 2>&1; then
-  HEAP_USED_KB="$(grep -o -m1 'used [0-9]*K' "$WORK/heap_info.txt" | tr -dc 0-9 || true)"
-  HEAP_TOTAL_KB="$(grep -o -m1 'total [0-9]*K' "$WORK/heap_info.txt" | tr -dc 0-9 || true)"
+  # One line per generation (Serial: young and tenured; G1: one for the whole heap).
+  read -r HEAP_TOTAL_KB HEAP_USED_KB < <(grep -o 'total [0-9]*K, used [0-9]*K' "$WORK/heap_info.txt" \
+    | tr -d 'K,' | awk '{t += $2; u += $4} END {if (NR) print t, u}') || true
   HEAP_USED_KB="${HEAP_USED_KB:-null}"; HEAP_TOTAL_KB="${HEAP_TOTAL_KB:-null}"
 else
   log "jcmd GC.run / GC.heap_info failed; heap after GC not measured"
