@@ -6,8 +6,8 @@
 # Builds Tollgate and the bench jars, then, in one invocation:
 #   start-up   (e) each start-up variant on a fresh empty database, timed from launch to readiness
 #   ceiling    a bare HMAC+parse endpoint on Tollgate's own jars, under the same load as (a)/(b)
-#   Tollgate   on a fresh database with the image's JVM flags in a 512 MiB container, a benchmark policy whose target is a GitHub
-#              Actions stub, then
+#   Tollgate   on a fresh database with the image's JVM flags as in a 512 MiB container, a
+#              benchmark policy whose target is a GitHub Actions stub, then
 #     (a) ingest, closed loop at 16 and 64 connections
 #     (b) ack latency, open loop at OPEN_RATE (coordinated-omission corrected)
 #     (c) end to end: webhook-to-trigger latency at E2E_RATE, then a ramp over E2E_RAMP where the

@@ -4,8 +4,8 @@
 #   Java 25+: an AOT cache (JEP 483/514): classes loaded and linked, plus method profiles;
 #   older:    a dynamic CDS archive of the loaded classes.
 # It then writes DIR/jvm.options, the flags that use it, for `java @DIR/jvm.options -jar app.jar`.
-# The collector is among them: it is the image's choice (ADR 0015), and a cache is only used by a
-# run with the collector it was recorded with.
+# The collector is among them: it is the image's choice (ADR 0015), and the cache is recorded with
+# the collector it is used with (with another one it may be used only in part, or not at all).
 #
 # The training run starts the application and stops right after the context refresh
 # (spring.context.exit=onRefresh), before the web server, the job workers or anything else that
@@ -37,4 +37,4 @@ env -u JAVA_TOOL_OPTIONS \
     -jar app.jar >startup-training.log 2>&1 || { cat startup-training.log >&2; exit 1; }
 rm -f startup-training.log
 echo "$gc $use" >jvm.options
-echo "startup cache: $use"
+echo "startup cache: $gc $use"
