@@ -346,8 +346,8 @@ class AdminApiTests extends IntegrationTest {
 		api().post("/api/v1/rules", """
 				{"name":"explain %1$s","projectKey":"%3$s","fromStatus":"*","toStatus":"Ready for Production",
 				 "allowedRoles":["%2$s"],"target":"e-%1$s"}""".formatted(this.suffix, role, project));
-		long auditBefore = auditCount();
-		long jobsBefore = jobCount();
+		long auditBefore = auditCount(project);
+		long jobsBefore = jobCount(project);
 		String request = """
 				{"projectKey":"%s","issueType":"Story","fromStatus":"In Progress","toStatus":"ready for production",
 				 "actorAccountId":"acc-1","actorGroups":["release-managers"]}""".formatted(project);
@@ -360,8 +360,8 @@ class AdminApiTests extends IntegrationTest {
 		assertThat(denied.get("reason").asString()).contains("lacks role " + role);
 		JsonNode ignored = body(api().post("/api/v1/policy/explain", request.replace("ready for production", "Closed")));
 		assertThat(ignored.get("outcome").asString()).isEqualTo("IGNORED");
-		assertThat(auditCount()).isEqualTo(auditBefore);
-		assertThat(jobCount()).isEqualTo(jobsBefore);
+		assertThat(auditCount(project)).isEqualTo(auditBefore);
+		assertThat(jobCount(project)).isEqualTo(jobsBefore);
 	}
 
 	@Test
@@ -405,12 +405,20 @@ class AdminApiTests extends IntegrationTest {
 		return this.jdbc.sql("SELECT count(*) FROM tollgate.audit_event WHERE type = 'POLICY_CHANGED'").query(Long.class).single();
 	}
 
-	private long auditCount() {
-		return this.jdbc.sql("SELECT count(*) FROM tollgate.audit_event").query(Long.class).single();
+	// Scoped to the test's own project: the shared test database has job workers of other test
+	// classes' contexts finishing their jobs (and writing audit events) at any time.
+	private long auditCount(String project) {
+		return this.jdbc.sql("SELECT count(*) FROM tollgate.audit_event WHERE project_key = :project")
+			.param("project", project)
+			.query(Long.class)
+			.single();
 	}
 
-	private long jobCount() {
-		return this.jdbc.sql("SELECT count(*) FROM tollgate.job").query(Long.class).single();
+	private long jobCount(String project) {
+		return this.jdbc.sql("SELECT count(*) FROM tollgate.job WHERE strpos(payload::text, :project) > 0")
+			.param("project", project)
+			.query(Long.class)
+			.single();
 	}
 
 	private static String sha256(String value) throws Exception {
