@@ -110,6 +110,16 @@ public class JobQueue {
 		return inserted.size();
 	}
 
+	/**
+	 * Says that webhooks wait too long for their acknowledgement: for a short while the local worker
+	 * runs at most {@code tollgate.jobs.burst-concurrency} jobs and takes no hand-overs, so the
+	 * acknowledgements get the CPU and the database first; what is queued meanwhile waits, durably,
+	 * and runs at full concurrency once the burst is over (ADR 0016).
+	 */
+	public void yieldToIngest() {
+		this.signal.burst();
+	}
+
 	private static int handableAtMost(String[] orderingKeys) {
 		Set<String> keys = new HashSet<>();
 		int unordered = 0;

@@ -182,6 +182,7 @@ class JobWorker implements SmartLifecycle {
 				continue;
 			}
 			int free = this.slots.availablePermits();
+			int startable = startable(free);
 			if (free == 0) {
 				// Woken for work that has to wait for a slot: the slot, once freed, wakes the dispatcher.
 				this.backlog = true;
@@ -189,14 +190,21 @@ class JobWorker implements SmartLifecycle {
 					continue; // freed before the flag was set, so it woke nobody
 				}
 			}
+			else if (startable == 0) {
+				// Webhooks are waiting for their commit: their acknowledgements go first (ADR 0016). What
+				// is due stays queued; a freed slot or the end of the burst brings the dispatcher back.
+				this.backlog = true;
+				LockSupport.parkNanos(this, Math.min(pollNanos, this.signal.burstRemainingNanos()));
+				continue;
+			}
 			else {
 				long heldBackBefore = this.heldBack.get();
 				boolean idle = free == this.properties.concurrency();
 				List<Job> due = List.of();
 				try {
 					boolean sweep = System.nanoTime() - nextLeaseSweep >= 0;
-					due = this.jobs.claim(this.kinds, free, this.workerId, this.properties.lease(), sweep);
-					this.backlog = due.size() >= free;
+					due = this.jobs.claim(this.kinds, startable, this.workerId, this.properties.lease(), sweep);
+					this.backlog = due.size() >= startable;
 					if (!this.backlog && idle) {
 						// Nothing ran here, so nothing here held a job back (later marks stay ahead).
 						this.heldBackSeen = heldBackBefore;
@@ -223,6 +231,18 @@ class JobWorker implements SmartLifecycle {
 	}
 
 	/**
+	 * How many of the {@code free} slots may start a job now: all of them, except while ingest has
+	 * webhooks waiting ({@link JobSignal#burst}), when at most {@code burst-concurrency} jobs run.
+	 */
+	private int startable(int free) {
+		if (this.signal.burstRemainingNanos() <= 0) {
+			return free;
+		}
+		int running = this.properties.concurrency() - free;
+		return Math.max(0, Math.min(free, this.properties.burstConcurrency() - running));
+	}
+
+	/**
 	 * A heartbeat for running jobs: their leases are extended every third of the lease, so only a
 	 * worker that really died (or lost the database) lets its jobs be claimed again.
 	 */
@@ -243,10 +263,11 @@ class JobWorker implements SmartLifecycle {
 	 * Reserves up to {@code max} free slots for jobs of {@code kind} that the caller is about to
 	 * insert already claimed by this worker (ingest hands its evaluations over this way, see
 	 * {@link JobQueue#enqueueOrdered(String, List)}). None while due jobs may be waiting: they are
-	 * older, and the dispatcher claims them first.
+	 * older, and the dispatcher claims them first. None during a burst of webhooks either: the
+	 * dispatcher starts what the burst leaves room for.
 	 */
 	int reserve(String kind, int max) {
-		if (!this.running || this.backlog || !this.handlers.containsKey(kind)) {
+		if (!this.running || this.backlog || this.signal.burstRemainingNanos() > 0 || !this.handlers.containsKey(kind)) {
 			return 0;
 		}
 		int reserved = 0;

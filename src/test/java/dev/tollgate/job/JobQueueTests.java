@@ -20,6 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -450,6 +453,71 @@ class JobQueueTests extends IntegrationTest {
 	}
 
 	@Test
+	void duringABurstOfWebhooksAtMostBurstConcurrencyJobsRunAndAfterItTheRestRunAtFullConcurrency() throws Exception {
+		String key = "burst-" + UUID.randomUUID();
+		awaitIdleWorker(key);
+		ScheduledExecutorService ingest = Executors.newSingleThreadScheduledExecutor();
+		try {
+			// What ingest does while webhooks wait for their commit.
+			ingest.scheduleAtFixedRate(this.queue::yieldToIngest, 0, 50, TimeUnit.MILLISECONDS);
+			Overlap.reset();
+			this.tx.executeWithoutResult((status) -> enqueueOverlapping(key + ":during", 6));
+
+			await().atMost(Duration.ofSeconds(10)).until(() -> succeeded(key + ":during") >= 2);
+			assertThat(Overlap.MAX.get()).isEqualTo(2); // tollgate.jobs.burst-concurrency, the default
+			assertThat(succeeded(key + ":during")).isLessThan(6);
+		}
+		finally {
+			ingest.shutdownNow();
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> succeeded(key + ":during") == 6);
+
+		Overlap.reset();
+		this.tx.executeWithoutResult((status) -> enqueueOverlapping(key + ":after", 6));
+		await().atMost(Duration.ofSeconds(10)).until(() -> succeeded(key + ":after") == 6);
+		assertThat(Overlap.MAX.get()).isGreaterThan(2);
+	}
+
+	private void enqueueOverlapping(String prefix, int count) {
+		for (int i = 0; i < count; i++) {
+			this.queue.enqueue(KIND, prefix + ":" + i, Map.of("mode", "overlap"));
+		}
+	}
+
+	private long succeeded(String prefix) {
+		return this.jdbc.sql("SELECT count(*) FROM tollgate.job WHERE dedup_key LIKE ? AND status = 'SUCCEEDED'")
+			.param(prefix + ":%")
+			.query(Long.class)
+			.single();
+	}
+
+	/** How many jobs in mode {@code overlap} ran at once, at most. */
+	static final class Overlap {
+
+		static final AtomicInteger RUNNING = new AtomicInteger();
+
+		static final AtomicInteger MAX = new AtomicInteger();
+
+		static void reset() {
+			MAX.set(0);
+		}
+
+		static void run() {
+			MAX.accumulateAndGet(RUNNING.incrementAndGet(), Math::max);
+			try {
+				Thread.sleep(300);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			finally {
+				RUNNING.decrementAndGet();
+			}
+		}
+
+	}
+
+	@Test
 	void aJobHandedOverByACompletionThatRollsBackNeverExists() {
 		String key = "chain-fail-" + UUID.randomUUID();
 		this.queue.enqueue(KIND, key, Map.of("mode", "chain-then-fail"));
@@ -506,6 +574,10 @@ class JobQueueTests extends IntegrationTest {
 							.build()));
 						case "chain" -> JobOutcome.done(() -> queue.enqueue(KIND, job.dedupKey() + ":next",
 								Map.of("mode", "succeed", "marker", job.dedupKey() + ":next")));
+						case "overlap" -> {
+							Overlap.run();
+							yield JobOutcome.done();
+						}
 						case "record" -> {
 							HANDLED.add(job.dedupKey());
 							yield JobOutcome.done();

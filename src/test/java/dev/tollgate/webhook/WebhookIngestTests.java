@@ -1,6 +1,9 @@
 package dev.tollgate.webhook;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +16,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
+import javax.sql.DataSource;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Group commit of deliveries: deliveries that arrive together are stored together, and the
@@ -42,6 +50,12 @@ class WebhookIngestTests extends IntegrationTest {
 
 	@Autowired
 	private JdbcClient jdbc;
+
+	@Autowired
+	private DataSource dataSource;
+
+	@Autowired
+	private MeterRegistry registry;
 
 	@AfterEach
 	void stopSenders() {
@@ -93,6 +107,45 @@ class WebhookIngestTests extends IntegrationTest {
 			.hasCauseInstanceOf(DataAccessException.class);
 		assertThat(deliveries(issueId)).isEqualTo(good);
 		assertThat(evaluationJobs(issueId)).isEqualTo(good);
+	}
+
+	@Test
+	void aDeliveryArrivingBehindOneThatWaitedTooLongMakesTheJobWorkerYieldUntilIngestCatchesUp() throws Exception {
+		String issueId = randomIssueId();
+		Gauge yielding = this.registry.get("tollgate.jobs.yielding").gauge();
+		List<Future<WebhookIngest.Result>> futures = new ArrayList<>();
+		// Holds the writer's insert, as a commit that cannot keep up would.
+		try (Connection blocker = this.dataSource.getConnection()) {
+			blocker.setAutoCommit(false);
+			try (Statement lock = blocker.createStatement()) {
+				lock.execute("LOCK TABLE tollgate.delivery IN EXCLUSIVE MODE");
+			}
+			futures.add(submitDelivery(issueId, 1)); // taken by the writer, which then waits for the lock
+			await().atMost(Duration.ofSeconds(5)).until(() -> this.jdbc
+				.sql("SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'tollgate.delivery'::regclass")
+				.query(Long.class)
+				.single() > 0);
+			futures.add(submitDelivery(issueId, 2)); // waits in the writer's queue
+			futures.add(submitDelivery(issueId, 3));
+			Thread.sleep(200); // both queued behind the held batch
+			assertThat(yielding.value()).as("a queue that has not waited long is no burst").isZero();
+
+			Thread.sleep(WebhookIngest.BURST_WAIT_MILLIS + 100);
+			futures.add(submitDelivery(issueId, 4));
+			await().atMost(Duration.ofSeconds(2)).until(() -> yielding.value() == 1.0);
+			blocker.rollback();
+		}
+		for (Future<WebhookIngest.Result> future : futures) {
+			assertThat(future.get(30, TimeUnit.SECONDS)).isEqualTo(WebhookIngest.Result.QUEUED);
+		}
+		// The hold outlasts the burst only briefly: then the pipeline runs at full concurrency again.
+		await().atMost(Duration.ofSeconds(3)).until(() -> yielding.value() == 0.0);
+	}
+
+	private Future<WebhookIngest.Result> submitDelivery(String issueId, int changelogId) {
+		JiraPayloadParser.Parsed parsed = parse(
+				JiraPayloads.transition(issueId, String.valueOf(changelogId), "To Do", "Done"));
+		return this.senders.submit(() -> this.ingest.ingest("jira", "late-" + issueId + "-" + changelogId, 0, parsed));
 	}
 
 	@Test
