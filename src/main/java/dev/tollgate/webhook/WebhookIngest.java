@@ -13,6 +13,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,14 +68,14 @@ class WebhookIngest implements SmartLifecycle {
 	private static final long WAIT_SECONDS = 5;
 
 	/**
-	 * A delivery that arrives behind one that has waited this long for its writer makes the job
-	 * pipeline yield to ingest (ADR 0016): a fifth of {@link #WAIT_SECONDS}, after which the request
-	 * is answered 503 and Jira has to retry. Under a load the pipeline keeps up with, deliveries wait
-	 * milliseconds, and the pipeline keeps its full concurrency.
+	 * From this many requests waiting for their commit on, the job pipeline yields to ingest (ADR
+	 * 0016): three quarters of Tomcat's 64 request threads. Once every thread waits, further webhooks
+	 * wait unseen in the connection backlog until Jira gives up; below that, acknowledgements are
+	 * slower but safe, and the pipeline keeps its full concurrency.
 	 */
-	static final long BURST_WAIT_MILLIS = 1000;
+	static final int BURST_WAITING = 48;
 
-	private static final long BURST_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(BURST_WAIT_MILLIS);
+	private final AtomicInteger waiting = new AtomicInteger();
 
 	private final List<BlockingQueue<Pending>> queues = new ArrayList<>();
 
@@ -107,13 +108,20 @@ class WebhookIngest implements SmartLifecycle {
 	 */
 	Result ingest(String source, String deliveryId, int retryCount, JiraPayloadParser.Parsed parsed) {
 		Pending pending = new Pending(source, Objects.requireNonNull(deliveryId), retryCount, parsed,
-				new CompletableFuture<>(), System.nanoTime());
-		BlockingQueue<Pending> queue = queueOf(pending);
-		Pending oldest = queue.peek();
-		if (oldest != null && pending.queuedAt() - oldest.queuedAt() >= BURST_WAIT_NANOS) {
+				new CompletableFuture<>());
+		if (this.waiting.incrementAndGet() >= BURST_WAITING) {
 			this.jobs.yieldToIngest();
 		}
-		if (!this.running || !queue.offer(pending)) {
+		try {
+			return store(pending);
+		}
+		finally {
+			this.waiting.decrementAndGet();
+		}
+	}
+
+	private Result store(Pending pending) {
+		if (!this.running || !queueOf(pending).offer(pending)) {
 			throw new TransientDataAccessResourceException(
 					this.running ? "Too many deliveries waiting to be stored" : "Not accepting deliveries");
 		}
@@ -363,7 +371,7 @@ class WebhookIngest implements SmartLifecycle {
 	}
 
 	private record Pending(String source, String deliveryId, int retryCount, JiraPayloadParser.Parsed parsed,
-			CompletableFuture<Result> result, long queuedAt) {
+			CompletableFuture<Result> result) {
 
 		String key() {
 			return WebhookIngest.key(this.source, this.deliveryId, this.parsed.issueId(), this.parsed.eventKey());

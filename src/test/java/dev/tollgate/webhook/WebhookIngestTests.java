@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
@@ -40,7 +41,9 @@ import static org.awaitility.Awaitility.await;
  */
 class WebhookIngestTests extends IntegrationTest {
 
-	private final ExecutorService senders = Executors.newFixedThreadPool(48);
+	private final ExecutorService senders = Executors.newFixedThreadPool(WebhookIngest.BURST_WAITING + 16);
+
+	private final AtomicInteger ingestCalls = new AtomicInteger();
 
 	@Autowired
 	private WebhookIngest ingest;
@@ -110,29 +113,29 @@ class WebhookIngestTests extends IntegrationTest {
 	}
 
 	@Test
-	void aDeliveryArrivingBehindOneThatWaitedTooLongMakesTheJobWorkerYieldUntilIngestCatchesUp() throws Exception {
+	void aBurstOfDeliveriesWaitingForTheirCommitMakesTheJobWorkerYieldUntilTheyAreStored() throws Exception {
 		String issueId = randomIssueId();
 		Gauge yielding = this.registry.get("tollgate.jobs.yielding").gauge();
 		List<Future<WebhookIngest.Result>> futures = new ArrayList<>();
-		// Holds the writer's insert, as a commit that cannot keep up would.
+		// Holds the writers' inserts, as commits that cannot keep up would.
 		try (Connection blocker = this.dataSource.getConnection()) {
 			blocker.setAutoCommit(false);
 			try (Statement lock = blocker.createStatement()) {
 				lock.execute("LOCK TABLE tollgate.delivery IN EXCLUSIVE MODE");
 			}
-			futures.add(submitDelivery(issueId, 1)); // taken by the writer, which then waits for the lock
-			await().atMost(Duration.ofSeconds(5)).until(() -> this.jdbc
-				.sql("SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'tollgate.delivery'::regclass")
-				.query(Long.class)
-				.single() > 0);
-			futures.add(submitDelivery(issueId, 2)); // waits in the writer's queue
-			futures.add(submitDelivery(issueId, 3));
-			Thread.sleep(200); // both queued behind the held batch
-			assertThat(yielding.value()).as("a queue that has not waited long is no burst").isZero();
+			int fewer = WebhookIngest.BURST_WAITING - 1;
+			for (int i = 0; i < fewer; i++) {
+				futures.add(submitDelivery(issueId, i));
+			}
+			awaitWaiting(fewer);
+			// Fewer waiting than a burst: no yield (a signal would show for 250 ms after the last arrival).
+			for (long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(150); System.nanoTime() < end;) {
+				assertThat(yielding.value()).as("fewer waiting than a burst").isZero();
+				Thread.sleep(5);
+			}
 
-			Thread.sleep(WebhookIngest.BURST_WAIT_MILLIS + 100);
-			futures.add(submitDelivery(issueId, 4));
-			await().atMost(Duration.ofSeconds(2)).until(() -> yielding.value() == 1.0);
+			futures.add(submitDelivery(issueId, fewer));
+			await().atMost(Duration.ofSeconds(3)).until(() -> yielding.value() == 1.0);
 			blocker.rollback();
 		}
 		for (Future<WebhookIngest.Result> future : futures) {
@@ -142,10 +145,18 @@ class WebhookIngestTests extends IntegrationTest {
 		await().atMost(Duration.ofSeconds(3)).until(() -> yielding.value() == 0.0);
 	}
 
+	/** Until {@code count} requests are in {@link WebhookIngest#ingest}: blocked writers, or queued behind them. */
+	private void awaitWaiting(int count) {
+		await().atMost(Duration.ofSeconds(3)).until(() -> this.ingestCalls.get() >= count);
+	}
+
 	private Future<WebhookIngest.Result> submitDelivery(String issueId, int changelogId) {
 		JiraPayloadParser.Parsed parsed = parse(
 				JiraPayloads.transition(issueId, String.valueOf(changelogId), "To Do", "Done"));
-		return this.senders.submit(() -> this.ingest.ingest("jira", "late-" + issueId + "-" + changelogId, 0, parsed));
+		return this.senders.submit(() -> {
+			this.ingestCalls.incrementAndGet();
+			return this.ingest.ingest("jira", "burst-" + issueId + "-" + changelogId, 0, parsed);
+		});
 	}
 
 	@Test
