@@ -111,8 +111,9 @@ public class JobQueue {
 	}
 
 	/**
-	 * Says that webhooks wait too long for their acknowledgement: for a short while the local worker
-	 * runs at most {@code tollgate.jobs.burst-concurrency} jobs and takes no hand-overs, so the
+	 * Says that a burst of webhooks waits for its acknowledgement. With
+	 * {@code tollgate.jobs.burst-concurrency} set, for a short while the local worker then runs at
+	 * most that many jobs and takes no hand-overs, so the
 	 * acknowledgements get the CPU and the database first; what is queued meanwhile waits, durably,
 	 * and runs at full concurrency once the burst is over (ADR 0016).
 	 */

@@ -28,6 +28,12 @@ class JobSignal {
 	/** {@link System#nanoTime()} until which the local worker yields to ingest (ADR 0016). */
 	private volatile long burstUntil = System.nanoTime();
 
+	private final boolean yieldsToIngest;
+
+	JobSignal(JobProperties properties) {
+		this.yieldsToIngest = properties.burstConcurrency() > 0;
+	}
+
 	void register(Thread dispatcher, JobWorker worker) {
 		this.dispatcher = dispatcher;
 		this.worker = worker;
@@ -49,11 +55,14 @@ class JobSignal {
 	}
 
 	/**
-	 * Webhooks wait too long for their group commit: for the next {@value #BURST_HOLD_MILLIS} ms the
-	 * local worker starts no more than {@code tollgate.jobs.burst-concurrency} jobs at once.
+	 * A burst of webhooks waits for its group commit: for the next {@value #BURST_HOLD_MILLIS} ms the
+	 * local worker starts no more than {@code tollgate.jobs.burst-concurrency} jobs at once (when that
+	 * is not 0).
 	 */
 	void burst() {
-		this.burstUntil = System.nanoTime() + BURST_HOLD_NANOS;
+		if (this.yieldsToIngest) {
+			this.burstUntil = System.nanoTime() + BURST_HOLD_NANOS;
+		}
 	}
 
 	/** How long the worker still yields to ingest, in nanoseconds; 0 or less when it does not. */

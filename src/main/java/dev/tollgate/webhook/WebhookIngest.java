@@ -68,12 +68,11 @@ class WebhookIngest implements SmartLifecycle {
 	private static final long WAIT_SECONDS = 5;
 
 	/**
-	 * From this many requests waiting for their commit on, the job pipeline yields to ingest (ADR
-	 * 0016): three quarters of Tomcat's 64 request threads. Once every thread waits, further webhooks
-	 * wait unseen in the connection backlog until Jira gives up; below that, acknowledgements are
-	 * slower but safe, and the pipeline keeps its full concurrency.
+	 * From this many requests waiting for their commit on, the job pipeline yields to ingest when
+	 * that is switched on ({@code tollgate.jobs.burst-concurrency}, ADR 0016). Jira's steady traffic
+	 * leaves one or two waiting; eight outlast several commits.
 	 */
-	static final int BURST_WAITING = 48;
+	static final int BURST_WAITING = 8;
 
 	private final AtomicInteger waiting = new AtomicInteger();
 

@@ -43,7 +43,8 @@ import static org.awaitility.Awaitility.await;
 
 /** The queue against the real database: claims, leases, retries, dead letters, transactions. */
 @Import(JobQueueTests.TestHandlers.class)
-@TestPropertySource(properties = { "tollgate.jobs.max-attempts=3", "tollgate.jobs.lease=2s" })
+@TestPropertySource(properties = { "tollgate.jobs.max-attempts=3", "tollgate.jobs.lease=2s",
+		"tollgate.jobs.burst-concurrency=2" })
 class JobQueueTests extends IntegrationTest {
 
 	static final String KIND = "TEST";
@@ -464,7 +465,7 @@ class JobQueueTests extends IntegrationTest {
 			this.tx.executeWithoutResult((status) -> enqueueOverlapping(key + ":during", 6));
 
 			await().atMost(Duration.ofSeconds(10)).until(() -> succeeded(key + ":during") >= 2);
-			assertThat(Overlap.MAX.get()).isEqualTo(2); // tollgate.jobs.burst-concurrency, the default
+			assertThat(Overlap.MAX.get()).isEqualTo(2); // tollgate.jobs.burst-concurrency
 			assertThat(succeeded(key + ":during")).isLessThan(6);
 		}
 		finally {

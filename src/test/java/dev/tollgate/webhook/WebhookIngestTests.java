@@ -29,6 +29,7 @@ import dev.tollgate.support.JiraPayloads;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,9 +40,10 @@ import static org.awaitility.Awaitility.await;
  * Group commit of deliveries: deliveries that arrive together are stored together, and the
  * guarantees of one-at-a-time storage still hold inside a batch.
  */
+@TestPropertySource(properties = "tollgate.jobs.burst-concurrency=2")
 class WebhookIngestTests extends IntegrationTest {
 
-	private final ExecutorService senders = Executors.newFixedThreadPool(WebhookIngest.BURST_WAITING + 16);
+	private final ExecutorService senders = Executors.newFixedThreadPool(64);
 
 	private final AtomicInteger ingestCalls = new AtomicInteger();
 
