@@ -113,9 +113,9 @@ public class JobQueue {
 	/**
 	 * Says that a burst of webhooks waits for its acknowledgement. With
 	 * {@code tollgate.jobs.burst-concurrency} set, for a short while the local worker then runs at
-	 * most that many jobs and takes no hand-overs, so the
-	 * acknowledgements get the CPU and the database first; what is queued meanwhile waits, durably,
-	 * and runs at full concurrency once the burst is over (ADR 0016).
+	 * most that many jobs and takes no hand-overs, so the acknowledgements get the CPU and the
+	 * database first; what is queued meanwhile waits, durably, and runs at full concurrency once the
+	 * burst is over (ADR 0016).
 	 */
 	public void yieldToIngest() {
 		this.signal.burst();

@@ -191,7 +191,7 @@ class JobWorker implements SmartLifecycle {
 				}
 			}
 			else if (startable == 0) {
-				// Webhooks are waiting for their commit: their acknowledgements go first (ADR 0016). What
+				// A burst of webhooks waits for its commit: the acknowledgements go first (ADR 0016). What
 				// is due stays queued; a freed slot or the end of the burst brings the dispatcher back.
 				this.backlog = true;
 				LockSupport.parkNanos(this, Math.min(pollNanos, this.signal.burstRemainingNanos()));
