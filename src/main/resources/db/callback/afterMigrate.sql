@@ -1,3 +1,9 @@
+-- The retention floor (V16): tollgate.audit.retention in milliseconds, empty when retention is off.
+-- Written here, by the schema owner, so the application role cannot lower it (audit_purge() refuses
+-- anything younger).
+UPDATE tollgate.audit_purge_floor
+   SET min_age = make_interval(secs => CAST(NULLIF('${auditRetentionMillis}', '') AS BIGINT) / 1000.0);
+
 -- Least privilege for the application's runtime role (set TOLLGATE_DB_APP_ROLE; empty = skip).
 -- Runs after every migrate so tables added by later migrations are covered too.
 DO $$
@@ -19,6 +25,7 @@ BEGIN
         EXECUTE format('REVOKE UPDATE, DELETE, TRUNCATE ON tollgate.audit_seal FROM %I', app_role);
         EXECUTE format('REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON tollgate.audit_checkpoint FROM %I', app_role);
         EXECUTE format('GRANT EXECUTE ON FUNCTION tollgate.audit_purge(BIGINT, TIMESTAMPTZ) TO %I', app_role);
+        EXECUTE format('REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON tollgate.audit_purge_floor FROM %I', app_role);
     END IF;
     -- The job claim (V15). PUBLIC may execute it too (it runs with the caller's rights); granted
     -- explicitly for databases whose default privileges withhold EXECUTE from PUBLIC.

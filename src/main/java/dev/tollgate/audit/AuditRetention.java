@@ -111,11 +111,14 @@ public class AuditRetention {
 		}
 	}
 
-	/** Purges the chain through {@code position} regardless of age; for tests. */
-	Purge purgeThrough(long position) {
+	/**
+	 * Purges the chain through {@code position}, for tests; the database still refuses it unless
+	 * every event there is older than {@code cutoff} and the cutoff is as old as the retention floor.
+	 */
+	Purge purgeThrough(long position, Instant cutoff) {
 		return this.tx.execute((status) -> {
 			lock();
-			return purge(position, null);
+			return purge(position, cutoff);
 		});
 	}
 

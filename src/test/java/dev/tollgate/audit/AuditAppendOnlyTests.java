@@ -1,6 +1,7 @@
 package dev.tollgate.audit;
 
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -34,9 +35,13 @@ class AuditAppendOnlyTests {
 		createRole();
 		db = ScratchDatabase.create(APP_ROLE);
 		// A purge first, so that there is a checkpoint row to try to change.
-		long first = db.log.append(AuditEvent.of(AuditEventType.DECISION, "to be purged").build());
+		long first = db.jdbc
+			.sql("INSERT INTO tollgate.audit_event (occurred_at, type, reason) VALUES (now() - interval '2 days', 'DECISION', 'to be purged') RETURNING id")
+			.query(Long.class)
+			.single();
 		db.sealer().sealOnce();
-		db.retention(AuditProperties.defaults()).purgeThrough(position(first));
+		db.retention(AuditProperties.defaults())
+			.purgeThrough(position(first), Instant.now().minus(ScratchDatabase.RETENTION_FLOOR));
 		eventId = db.log.append(AuditEvent.of(AuditEventType.DECISION, "protected").outcome("ALLOWED").build());
 		db.sealer().sealOnce();
 	}
@@ -110,6 +115,28 @@ class AuditAppendOnlyTests {
 			.single());
 		assertThat(sqlMessage(purge)).contains("already purged");
 		assertThat(sqlState(purge)).isNotEqualTo("42501");
+		assertThat(db.verifier().verify().verified()).isTrue();
+	}
+
+	@Test
+	void theApplicationRoleCannotPurgeRecentEventsNorLowerTheRetentionFloor() {
+		JdbcClient app = JdbcClient.create(new JdbcTemplate(appRole()));
+		long head = app.sql("SELECT max(position) FROM tollgate.audit_seal").query(Long.class).single();
+		// A compromised application purging everything up to now: refused, whatever cutoff it names.
+		for (String cutoff : new String[] { "now()", "now() - interval '2 days'", "NULL" }) {
+			Throwable thrown = catchThrowable(() -> app
+				.sql("SELECT count(*) FROM tollgate.audit_purge(" + head + ", " + cutoff + ")")
+				.query(Long.class)
+				.single());
+			assertThat(sqlState(thrown)).as(cutoff).isEqualTo("42501");
+		}
+		Throwable lowered = catchThrowable(
+				() -> app.sql("UPDATE tollgate.audit_purge_floor SET min_age = interval '1 second'").update());
+		assertThat(sqlMessage(lowered)).contains("permission denied");
+		assertThat(db.jdbc.sql("SELECT reason FROM tollgate.audit_event WHERE id = ?")
+			.param(eventId)
+			.query(String.class)
+			.single()).isEqualTo("protected");
 		assertThat(db.verifier().verify().verified()).isTrue();
 	}
 

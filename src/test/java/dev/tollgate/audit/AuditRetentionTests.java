@@ -21,6 +21,9 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  */
 class AuditRetentionTests {
 
+	/** Old enough for the scratch database's retention floor (a day). */
+	private static final Instant OLD = Instant.now().minus(Duration.ofDays(2)).truncatedTo(ChronoUnit.MICROS);
+
 	private ScratchDatabase db;
 
 	@BeforeEach
@@ -35,11 +38,11 @@ class AuditRetentionTests {
 
 	@Test
 	void purgingThroughAPositionLeavesACheckpointAndAVerifiableChain() {
-		List<Long> ids = append(10, null);
+		List<Long> ids = append(10, OLD);
 		seal();
 		long position = position(ids.get(3));
 		String hashAtPosition = hashOf(ids.get(3));
-		AuditRetention.Purge purge = this.db.retention(AuditProperties.defaults()).purgeThrough(position);
+		AuditRetention.Purge purge = purgeThrough(position);
 		assertThat(purge.purgedEvents()).isEqualTo(4);
 		assertThat(purge.checkpointEventId()).isEqualTo(ids.get(3));
 		assertThat(purge.checkpointHash()).isEqualTo(hashAtPosition);
@@ -116,9 +119,9 @@ class AuditRetentionTests {
 
 	@Test
 	void purgingTheWholeChainLetsSealingContinueFromTheCheckpoint() {
-		List<Long> ids = append(3, null);
+		List<Long> ids = append(3, OLD);
 		seal();
-		AuditRetention.Purge purge = this.db.retention(AuditProperties.defaults()).purgeThrough(position(ids.get(2)));
+		AuditRetention.Purge purge = purgeThrough(position(ids.get(2)));
 		assertThat(count("SELECT count(*) FROM tollgate.audit_seal")).isZero();
 		AuditVerifier.Head head = this.db.verifier().head();
 		assertThat(head.hash()).isEqualTo(purge.checkpointHash());
@@ -138,14 +141,63 @@ class AuditRetentionTests {
 
 	@Test
 	void unsealedOrAlreadyPurgedPositionsAreRefused() {
-		List<Long> ids = append(2, null);
+		List<Long> ids = append(2, OLD);
 		seal();
 		long head = position(ids.get(1));
-		AuditRetention retention = this.db.retention(AuditProperties.defaults());
-		assertThat(catchThrowable(() -> retention.purgeThrough(head + 1))).hasMessageContaining("is not sealed");
-		retention.purgeThrough(head - 1);
-		assertThat(catchThrowable(() -> retention.purgeThrough(head - 1))).hasMessageContaining("already purged");
+		assertThat(catchThrowable(() -> purgeThrough(head + 1))).hasMessageContaining("is not sealed");
+		purgeThrough(head - 1);
+		assertThat(catchThrowable(() -> purgeThrough(head - 1))).hasMessageContaining("already purged");
 		assertThat(existing(ids)).containsExactly(ids.get(1));
+	}
+
+	@Test
+	void theDatabaseRefusesToPurgeEventsYoungerThanTheCutoffOrACutoffYoungerThanTheRetentionFloor() {
+		List<Long> old = append(2, OLD);
+		List<Long> recent = append(1, Instant.now().minus(Duration.ofHours(1)));
+		seal();
+		AuditRetention retention = this.db.retention(AuditProperties.defaults());
+		// The floor is a day: a cutoff an hour ago is refused even for the old events alone.
+		assertThat(catchThrowable(() -> retention.purgeThrough(position(old.get(1)), Instant.now().minus(Duration.ofHours(1)))))
+			.rootCause()
+			.hasMessageContaining("is not at least 24:00:00 in the past");
+		assertThat(catchThrowable(() -> retention.purgeThrough(position(old.get(1)), null)))
+			.rootCause()
+			.hasMessageContaining("is not at least 24:00:00 in the past");
+		// A cutoff the floor allows does not cover an event younger than it.
+		assertThat(catchThrowable(() -> retention.purgeThrough(position(recent.get(0)),
+				Instant.now().minus(ScratchDatabase.RETENTION_FLOOR))))
+			.rootCause()
+			.hasMessageContaining("hold events not older than the cutoff");
+		assertThat(existing(old)).containsExactlyElementsOf(old);
+		assertThat(existing(recent)).containsExactlyElementsOf(recent);
+		assertThat(count("SELECT count(*) FROM tollgate.audit_checkpoint")).isZero();
+		// What the floor allows is purged.
+		assertThat(purgeThrough(position(old.get(1))).purgedEvents()).isEqualTo(2);
+	}
+
+	@Test
+	void withRetentionOffWhenTheSchemaWasMigratedTheDatabaseRefusesEveryPurge() {
+		try (ScratchDatabase off = ScratchDatabase.create(null, null)) {
+			long id = off.jdbc.sql("INSERT INTO tollgate.audit_event (occurred_at, type, reason) VALUES (:at, 'DECISION', 'old') RETURNING id")
+				.param("at", OLD.atOffset(java.time.ZoneOffset.UTC))
+				.query(Long.class)
+				.single();
+			off.sealer().sealOnce();
+			long position = off.jdbc.sql("SELECT position FROM tollgate.audit_seal WHERE event_id = ?")
+				.param(id)
+				.query(Long.class)
+				.single();
+			AuditRetention retention = off.retention(AuditProperties.defaults());
+			assertThat(catchThrowable(() -> retention.purgeThrough(position, Instant.now().minus(Duration.ofDays(1)))))
+				.rootCause()
+				.hasMessageContaining("audit retention is off");
+			assertThat(off.jdbc.sql("SELECT count(*) FROM tollgate.audit_event").query(Long.class).single()).isEqualTo(1);
+		}
+	}
+
+	private AuditRetention.Purge purgeThrough(long position) {
+		return this.db.retention(AuditProperties.defaults())
+			.purgeThrough(position, Instant.now().minus(ScratchDatabase.RETENTION_FLOOR));
 	}
 
 	private List<Long> append(int n, Instant occurredAt) {

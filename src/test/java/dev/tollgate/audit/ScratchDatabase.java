@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -48,7 +49,10 @@ final class ScratchDatabase implements AutoCloseable {
 
 	private final TestDatabase.Connection server;
 
-	private ScratchDatabase(TestDatabase.Connection server, String name, String appRole) {
+	/** The retention floor (V16) every scratch database is migrated with, as {@code tollgate.audit.retention}. */
+	static final Duration RETENTION_FLOOR = Duration.ofDays(1);
+
+	private ScratchDatabase(TestDatabase.Connection server, String name, String appRole, Duration retentionFloor) {
 		this.server = server;
 		this.name = name;
 		this.url = server.url().replaceFirst("/[^/?]+(\\?|$)", "/" + name + "$1");
@@ -59,7 +63,8 @@ final class ScratchDatabase implements AutoCloseable {
 			.defaultSchema("tollgate")
 			.createSchemas(true)
 			.locations("classpath:db/migration", "classpath:db/callback")
-			.placeholders(Map.of("appRole", (appRole != null) ? appRole : ""))
+			.placeholders(Map.of("appRole", (appRole != null) ? appRole : "", AuditRetentionFloor.PLACEHOLDER,
+					(retentionFloor != null) ? Long.toString(retentionFloor.toMillis()) : ""))
 			.load()
 			.migrate();
 		HikariConfig pool = new HikariConfig();
@@ -82,8 +87,13 @@ final class ScratchDatabase implements AutoCloseable {
 
 	/** With {@code appRole}, Flyway's afterMigrate callback grants that role least privilege. */
 	static ScratchDatabase create(String appRole) {
+		return create(appRole, RETENTION_FLOOR);
+	}
+
+	/** {@code retentionFloor} null: migrated with retention off. */
+	static ScratchDatabase create(String appRole, Duration retentionFloor) {
 		String name = "tollgate_audit_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-		return new ScratchDatabase(TestDatabase.get(), name, appRole);
+		return new ScratchDatabase(TestDatabase.get(), name, appRole, retentionFloor);
 	}
 
 	SimpleDriverDataSource dataSource(String username, String password) {

@@ -306,7 +306,8 @@ class DeploymentArtifactsTests {
 		Files.writeString(job, Files.readString(job).lines()
 			.filter((line) -> !line.contains("helm.sh/hook"))
 			.collect(Collectors.joining("\n", "", "\n")));
-		List<JsonNode> manifests = render(chart, "migration.job.enabled=true", "existingSecret=tollgate-secrets");
+		List<JsonNode> manifests = render(chart, "migration.job.enabled=true", "existingSecret=tollgate-secrets",
+				"config.audit.retention=400d");
 
 		JsonNode pod = single(manifests, "Job").at("/spec/template/spec");
 		JsonNode container = pod.at("/containers/0");
@@ -316,6 +317,9 @@ class DeploymentArtifactsTests {
 		assertThat(env.get("SPRING_DATASOURCE_PASSWORD").at("/valueFrom/secretKeyRef/key").asString())
 			.isEqualTo("SPRING_FLYWAY_PASSWORD");
 		assertThat(env.get("TOLLGATE_DB_APP_ROLE").path("value").asString()).isEqualTo("tollgate_app");
+		// The migration writes the audit retention floor (V16): it must see the pods' retention.
+		assertThat(env.get("TOLLGATE_AUDIT_RETENTION").path("value").asString()).isEqualTo("400d");
+		assertThat(configMapData(manifests).path("TOLLGATE_AUDIT_RETENTION").asString()).isEqualTo("400d");
 		assertHardened(pod, container);
 		assertThat(pod.path("restartPolicy").asString()).isEqualTo("Never");
 
