@@ -70,9 +70,11 @@ class PipelineCallbacks {
 
 	@Transactional(timeout = 5)
 	Outcome completed(Report report) {
+		Optional<String> triggerJob = (report.decisionId() != null) ? lockTriggerJob(report.decisionId())
+				: Optional.empty();
 		Optional<Map<String, Object>> run = find(report);
 		if (run.isEmpty()) {
-			return park(report) ? Outcome.PARKED : Outcome.UNMATCHED;
+			return park(report, triggerJob) ? Outcome.PARKED : Outcome.UNMATCHED;
 		}
 		Map<String, Object> row = run.get();
 		String runUrl = (report.runUrl() != null) ? report.runUrl() : (String) row.get("run_url");
@@ -128,12 +130,8 @@ class PipelineCallbacks {
 	 * A report that names a decision Tollgate is still triggering (its run not yet recorded) is kept
 	 * until the run is; anything else that matches nothing is only counted.
 	 */
-	private boolean park(Report report) {
-		if (report.decisionId() == null || this.jdbc
-			.sql("SELECT count(*) FROM tollgate.job WHERE dedup_key = :key AND status IN ('PENDING', 'RUNNING')")
-			.param("key", TriggerRequest.dedupKey(report.decisionId()))
-			.query(Long.class)
-			.single() == 0) {
+	private boolean park(Report report, Optional<String> triggerJob) {
+		if (!triggerJob.map((status) -> "PENDING".equals(status) || "RUNNING".equals(status)).orElse(false)) {
 			return false;
 		}
 		this.jdbc.sql("""
@@ -149,6 +147,20 @@ class PipelineCallbacks {
 			.param("duration", (report.duration() != null) ? report.duration().toSeconds() : null, java.sql.Types.BIGINT)
 			.update();
 		return true;
+	}
+
+	/**
+	 * The status of the decision's trigger job, once no transaction is changing it. The trigger's
+	 * completion marks its job first and then, in the same transaction, records the run and applies
+	 * parked reports; waiting for the job row here means a report either sees that run or is parked
+	 * before the completion looks for parked reports (without it, a result that came back within
+	 * milliseconds could be parked just after that look and never applied).
+	 */
+	private Optional<String> lockTriggerJob(UUID decisionId) {
+		return this.jdbc.sql("SELECT status FROM tollgate.job WHERE dedup_key = :key FOR SHARE")
+			.param("key", TriggerRequest.dedupKey(decisionId))
+			.query(String.class)
+			.optional();
 	}
 
 	/** Parked reports whose run never got recorded are dropped after a day; applied ones after a week. */

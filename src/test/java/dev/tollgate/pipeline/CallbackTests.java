@@ -8,7 +8,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -161,6 +166,71 @@ class CallbackTests extends IntegrationTest {
 			.toList();
 		assertThat(completed).hasSize(1);
 		assertThat(completed.get(0).get("outcome").asString()).isEqualTo("SUCCEEDED");
+	}
+
+	@Test
+	void aResultThatArrivesWhileTheTriggerRecordsItsRunWaitsForThatAndIsApplied() throws Exception {
+		UUID decisionId = UUID.randomUUID();
+		String issueKey = "CB-" + ThreadLocalRandom.current().nextInt(1_000_000);
+		this.jdbc.sql("INSERT INTO tollgate.job (kind, dedup_key, payload) VALUES ('TRIGGER-IN-FLIGHT', ?, '{}')")
+			.param("trigger:" + decisionId)
+			.update();
+		// The trigger's completion, as TriggerJobHandler runs it: job marked succeeded, run recorded,
+		// parked reports applied (none yet) -- and not committed while the result comes in.
+		CountDownLatch recorded = new CountDownLatch(1);
+		CountDownLatch commit = new CountDownLatch(1);
+		ExecutorService threads = Executors.newFixedThreadPool(2);
+		try {
+			Future<?> completion = threads.submit(() -> this.tx.executeWithoutResult((status) -> {
+				this.jdbc.sql("UPDATE tollgate.job SET status = 'SUCCEEDED' WHERE dedup_key = ?")
+					.param("trigger:" + decisionId)
+					.update();
+				this.jdbc.sql("""
+						INSERT INTO tollgate.pipeline_run (decision_id, provider, target, run_id, issue_key, issue_id, project_key)
+						VALUES (?, 'GITHUB_ACTIONS', 'deploy-prod', '31338', ?, '1', 'CB')
+						""").params(decisionId, issueKey).update();
+				this.callbacks.applyParked("GITHUB_ACTIONS", decisionId);
+				recorded.countDown();
+				await(commit);
+			}));
+			assertThat(recorded.await(10, TimeUnit.SECONDS)).isTrue();
+			Future<PipelineCallbacks.Outcome> result = threads.submit(() -> this.callbacks.completed(
+					new PipelineCallbacks.Report("GITHUB_ACTIONS", "31338", decisionId, "success", true, null, null)));
+			// The result either finishes on its own (and is lost) or waits for the completion's lock.
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+			while (!result.isDone() && !waitingForALock() && System.nanoTime() < deadline) {
+				Thread.sleep(10);
+			}
+			commit.countDown();
+			completion.get(10, TimeUnit.SECONDS);
+			assertThat(result.get(10, TimeUnit.SECONDS)).isEqualTo(PipelineCallbacks.Outcome.COMPLETED);
+		}
+		finally {
+			commit.countDown();
+			threads.shutdownNow();
+		}
+		assertThat(body(api().get("/api/v1/audit?issueKey=" + issueKey + "&type=PIPELINE_COMPLETED")).get("items")
+			.size()).isEqualTo(1);
+		assertThat(this.jdbc.sql("SELECT count(*) FROM tollgate.pipeline_report WHERE decision_id = ? AND applied_at IS NULL")
+			.param(decisionId)
+			.query(Long.class)
+			.single()).isZero();
+	}
+
+	private boolean waitingForALock() {
+		return this.jdbc.sql("""
+				SELECT count(*) FROM pg_stat_activity
+				WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%FOR SHARE%'
+				""").query(Long.class).single() > 0;
+	}
+
+	private static void await(CountDownLatch latch) {
+		try {
+			latch.await(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	@Test
