@@ -646,6 +646,40 @@ class GitHubActionsClientTests {
 	}
 
 	@Test
+	void aRateLimitedLookupWaitsForTheResetInsteadOfDispatchingBlind() {
+		long reset = this.clock.instant().plusSeconds(600).getEpochSecond();
+		github.stubFor(get(urlPathEqualTo(RUNS)).willReturn(error(403, "API rate limit exceeded for installation")
+			.withHeader("x-ratelimit-remaining", "0")
+			.withHeader("x-ratelimit-reset", Long.toString(reset))));
+		github.stubFor(post(urlEqualTo(DISPATCH)).willReturn(okJson(RUN_DETAILS)));
+
+		assertThatThrownBy(() -> this.client.trigger(call(target(base()), Map.of(), 2)))
+			.isInstanceOfSatisfying(TriggerFailure.class, (failure) -> {
+				assertThat(failure.permanent()).isFalse();
+				assertThat(failure.retryAfter()).isEqualTo(java.time.Instant.ofEpochSecond(reset));
+			});
+		github.verify(0, postRequestedFor(urlEqualTo(DISPATCH)));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "oversized", "not json", "no list" })
+	void aLookupAnswerThatCannotBeReadFailsTheAttemptInsteadOfDispatchingBlind(String answer) {
+		// Fifty runs with long commit messages can pass the read limit; the earlier run may be among them.
+		String body = switch (answer) {
+			case "oversized" -> runs("{\"id\": 1, \"name\": \"" + "x".repeat(GitHubActionsClient.MAX_RESPONSE_BYTES)
+					+ "\"}");
+			case "not json" -> "<html>unicorn</html>";
+			default -> "{\"total_count\": 1}";
+		};
+		github.stubFor(get(urlPathEqualTo(RUNS)).willReturn(okJson(body)));
+		github.stubFor(post(urlEqualTo(DISPATCH)).willReturn(okJson(RUN_DETAILS)));
+
+		assertThatThrownBy(() -> this.client.trigger(call(target(base()), Map.of(), 2)))
+			.isInstanceOfSatisfying(TriggerFailure.class, (failure) -> assertThat(failure.permanent()).isFalse());
+		github.verify(0, postRequestedFor(urlEqualTo(DISPATCH)));
+	}
+
+	@Test
 	void aLookupThatTimesOutFailsTheAttemptInsteadOfDispatchingBlind() {
 		github.stubFor(get(urlPathEqualTo(RUNS)).willReturn(okJson(runs()).withFixedDelay(1500)));
 		github.stubFor(post(urlEqualTo(DISPATCH)).willReturn(okJson(RUN_DETAILS)));
