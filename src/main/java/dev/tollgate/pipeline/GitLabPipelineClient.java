@@ -268,6 +268,11 @@ class GitLabPipelineClient implements PipelineClient, DisposableBean {
 				Response list = send(context, HttpMethod.GET, listPath + page, null, null, true);
 				PipelineHttp.refuseBlindRedispatch("GitLab", list.status());
 				JsonNode pipelines = (list.status() == 200) ? parse(list.body()) : null;
+				if (list.status() == 200 && (pipelines == null || !pipelines.isArray())) {
+					// Too large to read, or not the list: the earlier attempt's pipeline may be in it.
+					throw TriggerFailure.transientFailure("GitLab's answer to the pipeline look-up could not be read;"
+							+ " not creating another pipeline until the earlier attempt's can be looked for.", null);
+				}
 				if (pipelines == null || !pipelines.isArray()) {
 					return null;
 				}
@@ -319,6 +324,8 @@ class GitLabPipelineClient implements PipelineClient, DisposableBean {
 	private boolean carriesDecision(Context context, String id, String decisionId) {
 		Response variables = send(context, HttpMethod.GET, context.projectPath() + "/pipelines/" + id + "/variables",
 				null, null, true);
+		// A 429 or 5xx here says nothing about this pipeline; it may be the earlier attempt's.
+		PipelineHttp.refuseBlindRedispatch("GitLab", variables.status());
 		JsonNode found = (variables.status() == 200) ? parse(variables.body()) : null;
 		if (found != null && found.isArray()) {
 			for (JsonNode variable : found) {

@@ -340,6 +340,30 @@ class GitLabPipelineClientTests {
 		gitlab.verify(0, postRequestedFor(anyUrl()));
 	}
 
+	@ParameterizedTest
+	@ValueSource(ints = { 429, 502 })
+	void aVariablesLookUpThatGetsNoAnswerFailsTheAttemptInsteadOfCreatingASecondPipeline(int status) {
+		// The first attempt timed out because GitLab was struggling; the look-up is likely to meet the same.
+		gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/42/pipelines")).willReturn(okJson("[" + pipeline(302, 0) + "]")));
+		gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/42/pipelines/302/variables"))
+			.willReturn(aResponse().withStatus(status).withBody("{\"message\":\"busy\"}")));
+		gitlab.stubFor(post(urlPathEqualTo(API_PATH)).willReturn(created(303)));
+
+		TriggerFailure failure = failure(call(accessTarget(base(), "42"), 2));
+
+		assertThat(failure.permanent()).isFalse();
+		gitlab.verify(0, postRequestedFor(anyUrl()));
+	}
+
+	@Test
+	void aPipelineListThatCannotBeReadFailsTheAttemptInsteadOfCreatingASecondPipeline() {
+		gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/42/pipelines")).willReturn(okJson("<html>maintenance</html>")));
+		gitlab.stubFor(post(urlPathEqualTo(API_PATH)).willReturn(created(303)));
+
+		assertThat(failure(call(accessTarget(base(), "42"), 2)).permanent()).isFalse();
+		gitlab.verify(0, postRequestedFor(anyUrl()));
+	}
+
 	@Test
 	void repeatedAttemptFindsThePipelineByItsWorkflowNameWithoutReadingVariables() {
 		gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/42/pipelines")).willReturn(okJson("[" + pipeline(310, 0)
