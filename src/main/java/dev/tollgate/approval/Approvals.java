@@ -161,6 +161,13 @@ public class Approvals {
 			refuse(request, vote, "approval request " + request.id() + " is already closed (" + request.status() + ")");
 			return;
 		}
+		if (request.expiresAt() != null && !Instant.now().isBefore(request.expiresAt())) {
+			// Its expiry job may not have run yet (it is polled, or waits out a crashed worker's lease):
+			// the deadline holds anyway, and the request closes now.
+			refuse(request, vote, "approval request " + request.id() + " expired at " + request.expiresAt());
+			expire(requestId);
+			return;
+		}
 		boolean eligible = voterRoles.stream()
 			.anyMatch((role) -> request.approverRoles().stream().anyMatch(role::equalsIgnoreCase));
 		if (!eligible) {

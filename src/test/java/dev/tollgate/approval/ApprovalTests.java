@@ -207,6 +207,24 @@ class ApprovalTests extends IntegrationTest {
 	}
 
 	@Test
+	void aVoteAfterTheDeadlineDoesNotCountEvenBeforeTheExpiryJobRan() {
+		rule(1, true, "PT1H");
+		Issue issue = transition();
+		decision(issue);
+		long id = request(issue).get("id").asLong();
+		// The deadline has passed, and its expiry job has not run yet (polled late, or a crashed worker's lease).
+		this.jdbc.sql("UPDATE tollgate.approval_request SET expires_at = now() - interval '1 minute' WHERE id = ?")
+			.param(id)
+			.update();
+		comment(issue, approver(1), "/approve");
+		await().atMost(Duration.ofSeconds(15)).until(() -> events(issue, "APPROVAL_VOTED").size() == 1);
+		assertThat(events(issue, "APPROVAL_VOTED").get(0).get("reason").asString()).contains("expired");
+		await().atMost(Duration.ofSeconds(10)).until(() -> request(issue).get("status").asString().equals("EXPIRED"));
+		assertThat(events(issue, "APPROVAL_GRANTED")).isEmpty();
+		assertThat(events(issue, "TRIGGER_SUCCEEDED")).isEmpty();
+	}
+
+	@Test
 	void leavingTheGatedStatusCancelsTheRequest() {
 		rule(1, true, null);
 		Issue issue = transition();
