@@ -9,6 +9,7 @@ import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Valid;
 import jakarta.validation.Validator;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import tools.jackson.core.JacksonException;
 import tools.jackson.dataformat.yaml.YAMLMapper;
@@ -102,8 +103,8 @@ class PolicyAsCodeController {
 	 */
 	record ExplainRequest(@NotBlank @Size(max = 50) String projectKey, @Size(max = 200) String issueType,
 			@Size(max = 200) String fromStatus, @NotBlank @Size(max = 200) String toStatus,
-			@Size(max = 200) String actorAccountId, @Size(max = 200) List<String> actorGroups,
-			@Size(max = 200) List<String> actorProjectRoles) {
+			@Size(max = 200) String actorAccountId, @Size(max = 200) List<@NotNull @Size(max = 255) String> actorGroups,
+			@Size(max = 200) List<@NotNull @Size(max = 255) String> actorProjectRoles) {
 	}
 
 	record MatchedRule(Long id, String name, Decision.Outcome outcome, boolean dryRun, String reason) {

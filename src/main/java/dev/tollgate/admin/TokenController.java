@@ -7,6 +7,7 @@ import java.util.List;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
@@ -33,7 +34,7 @@ class TokenController {
 	}
 
 	record CreateToken(@NotBlank @Size(max = 100) String name,
-			@NotEmpty List<@Pattern(regexp = "(?i)admin|auditor|approver",
+			@NotEmpty List<@NotNull @Pattern(regexp = "(?i)admin|auditor|approver",
 					message = "must be admin, auditor or approver") String> scopes,
 			@Size(max = 128) String accountId, Instant expiresAt) {
 	}

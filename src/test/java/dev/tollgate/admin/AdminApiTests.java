@@ -173,6 +173,15 @@ class AdminApiTests extends IntegrationTest {
 
 		HttpResponse<String> binding = api().post("/api/v1/role-bindings", "{\"role\":\"\",\"subjectType\":\"TEAM\"}");
 		assertThat(binding.statusCode()).isEqualTo(400);
+
+		// A null inside a list is a bad field too, not a 500.
+		HttpResponse<String> explain = api().post("/api/v1/policy/explain",
+				"{\"projectKey\":\"OPS\",\"toStatus\":\"Done\",\"actorGroups\":[null],\"actorProjectRoles\":[\"ok\",null]}");
+		assertThat(explain.statusCode()).isEqualTo(400);
+		assertThat(fields(explain)).containsExactlyInAnyOrder("actorGroups[0]", "actorProjectRoles[1]");
+		HttpResponse<String> token = api().post("/api/v1/tokens", "{\"name\":\"n-" + this.suffix + "\",\"scopes\":[null]}");
+		assertThat(token.statusCode()).isEqualTo(400);
+		assertThat(fields(token)).containsExactly("scopes[0]");
 	}
 
 	@Test
