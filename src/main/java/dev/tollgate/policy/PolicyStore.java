@@ -1,6 +1,7 @@
 package dev.tollgate.policy;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +33,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  */
 @Service
 public class PolicyStore {
+
+	/** The longest an approval request may stay open. */
+	static final Duration MAX_APPROVAL_WINDOW = Duration.ofDays(365);
 
 	private static final java.util.regex.Pattern TEMPLATE = java.util.regex.Pattern.compile("\\{\\{\\s*([^}]*?)\\s*}}");
 
@@ -479,9 +483,12 @@ public class PolicyStore {
 							"no role named '" + rule.approval().approverRoles().get(i) + "' exists"));
 				}
 			}
-			if (rule.approval().expiresAfter() != null && (rule.approval().expiresAfter().isNegative()
-					|| rule.approval().expiresAfter().isZero())) {
-				problems.add(new FieldProblem(prefix + "approval.expiresAfter", "must be a positive duration"));
+			Duration expiresAfter = rule.approval().expiresAfter();
+			if (expiresAfter != null && (expiresAfter.isNegative() || expiresAfter.isZero()
+					|| expiresAfter.compareTo(MAX_APPROVAL_WINDOW) > 0)) {
+				// Beyond a year it is no deadline, and far beyond it no timestamp PostgreSQL can store.
+				problems.add(new FieldProblem(prefix + "approval.expiresAfter",
+						"must be a positive duration of at most " + MAX_APPROVAL_WINDOW.toDays() + " days"));
 			}
 		}
 		return problems;

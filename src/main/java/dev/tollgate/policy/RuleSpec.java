@@ -30,10 +30,10 @@ public record RuleSpec(@NotBlank @Size(max = 200) String name, @NotBlank @Size(m
 
 	Rule toRule(long id) {
 		Rule.Approval gate = (this.approval == null) ? null
-				: new Rule.Approval(this.approval.required(), this.approval.approverRoles(),
+				: new Rule.Approval(this.approval.required(), stripped(this.approval.approverRoles()),
 						!Boolean.FALSE.equals(this.approval.separationOfDuties()), this.approval.expiresAfter());
 		return new Rule(id, this.name.strip(), this.projectKey.strip(), this.issueTypes, this.fromStatus.strip(),
-				this.toStatus.strip(), this.allowedRoles, blankToNull(this.target), this.mode,
+				this.toStatus.strip(), stripped(this.allowedRoles), blankToNull(this.target), this.mode,
 				!Boolean.FALSE.equals(this.comment), Boolean.TRUE.equals(this.revertOnDeny), gate,
 				!Boolean.FALSE.equals(this.enabled));
 	}
@@ -45,6 +45,11 @@ public record RuleSpec(@NotBlank @Size(max = 200) String name, @NotBlank @Size(m
 		return new RuleSpec(rule.name(), rule.projectKey(), rule.issueTypes(), rule.fromStatus(), rule.toStatus(),
 				rule.allowedRoles(), rule.target(), rule.mode(), rule.comment(), rule.revertOnDeny(), approval,
 				rule.enabled());
+	}
+
+	/** Role names as stored, so that every later comparison (votes, role deletion) sees the name. */
+	private static List<String> stripped(List<String> roles) {
+		return (roles != null) ? roles.stream().map((role) -> (role != null) ? role.strip() : null).toList() : null;
 	}
 
 	private static String blankToNull(String value) {

@@ -215,6 +215,28 @@ class AdminApiTests extends IntegrationTest {
 	}
 
 	@Test
+	void roleNamesInRulesAreStoredStrippedAndApprovalWindowsAreBounded() {
+		String role = "sp-" + this.suffix;
+		assertThat(api().post("/api/v1/roles", "{\"name\":\"" + role + "\"}").statusCode()).isEqualTo(201);
+		HttpResponse<String> rule = api().post("/api/v1/rules", """
+				{"name":"sp-%1$s","projectKey":"OPS","fromStatus":"*","toStatus":"Done","allowedRoles":[" %2$s"],
+				 "approval":{"required":1,"approverRoles":["%2$s "]}}
+				""".formatted(this.suffix, role));
+		assertThat(rule.statusCode()).isEqualTo(201);
+		assertThat(body(rule).get("allowedRoles").get(0).asString()).isEqualTo(role);
+		assertThat(body(rule).get("approval").get("approverRoles").get(0).asString()).isEqualTo(role);
+		// The rule names the role, so the role is in use.
+		assertThat(api().delete("/api/v1/roles/" + role).statusCode()).isEqualTo(409);
+
+		HttpResponse<String> forever = api().post("/api/v1/rules", """
+				{"name":"long-%1$s","projectKey":"OPS","fromStatus":"*","toStatus":"Done","allowedRoles":["%2$s"],
+				 "approval":{"required":1,"approverRoles":["%2$s"],"expiresAfter":"PT3000000000H"}}
+				""".formatted(this.suffix, role));
+		assertThat(forever.statusCode()).isEqualTo(422);
+		assertThat(fields(forever)).containsExactly("approval.expiresAfter");
+	}
+
+	@Test
 	void aDuplicateBindingConflictsAndIsStoredOnce() {
 		String role = "bound-" + this.suffix;
 		assertThat(api().post("/api/v1/roles", "{\"name\":\"" + role + "\"}").statusCode()).isEqualTo(201);
