@@ -2,6 +2,7 @@ package dev.tollgate.admin;
 
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Size;
@@ -68,8 +69,11 @@ class ApprovalController {
 		if (!this.approvals.exists(id)) {
 			throw new PolicyProblems.NotFound("No approval request with id " + id + ".");
 		}
+		// One job per call, like one per Jira comment: a vote refused earlier (no approver role yet)
+		// can be cast again, and a counted vote is still counted once (one vote per person and request).
 		VoteRequest vote = new VoteRequest(id, null, null, null, caller.accountId(), approve,
-				(body != null) ? body.reason() : null, VoteRequest.Source.API, id + ":" + caller.accountId());
+				(body != null) ? body.reason() : null, VoteRequest.Source.API,
+				id + ":" + caller.accountId() + ":" + UUID.randomUUID());
 		this.jobs.enqueue(VoteRequest.JOB_KIND, vote.dedupKey(), vote);
 		return ResponseEntity.accepted().body(Map.of("requestId", id, "status", "QUEUED"));
 	}

@@ -254,6 +254,31 @@ class ApprovalTests extends IntegrationTest {
 	}
 
 	@Test
+	void anApiVoteRefusedForWantOfTheRoleCanBeCastAgainOnceTheRoleIsBound() {
+		rule(1, true, null);
+		String voter = "acc-late-" + this.suffix;
+		jira.stubFor(get(urlPathEqualTo("/rest/api/3/user/groups")).withQueryParam("accountId", WireMock.equalTo(voter))
+			.willReturn(okJson("[]")));
+		Issue issue = transition();
+		decision(issue);
+		long id = request(issue).get("id").asLong();
+		String token = token("approver", voter);
+		assertThat(api(token).post("/api/v1/approvals/" + id + "/approve", "{}").statusCode()).isEqualTo(202);
+		await().atMost(Duration.ofSeconds(15)).until(() -> events(issue, "APPROVAL_VOTED").size() == 1);
+		assertThat(events(issue, "APPROVAL_VOTED").get(0).get("reason").asString()).contains("holds none");
+
+		bind(this.approverRole, "USER", voter);
+		await().atMost(Duration.ofSeconds(10)).until(() -> body(api().post("/api/v1/policy/explain", """
+				{"projectKey":"%s","toStatus":"Done","actorAccountId":"%s"}""".formatted(this.project, voter)))
+			.get("actorRoles")
+			.toString()
+			.contains(this.approverRole));
+		assertThat(api(token).post("/api/v1/approvals/" + id + "/approve", "{}").statusCode()).isEqualTo(202);
+		await().atMost(Duration.ofSeconds(15)).until(() -> events(issue, "TRIGGER_SUCCEEDED").size() == 1);
+		assertThat(request(issue).get("votes").size()).isEqualTo(1);
+	}
+
+	@Test
 	void anApproverMayHoldTheRoleThroughAJiraGroup() {
 		rule(1, true, null);
 		String voter = "acc-board-" + this.suffix;
