@@ -423,6 +423,9 @@ class JobWorker implements SmartLifecycle {
 				return handoff.close();
 			}
 			catch (RuntimeException ex) {
+				// Rolled back, so nothing was handed over; closed before the burial below, whose
+				// follow-ups must be inserted for any worker rather than for this discarded hand-off.
+				handoff.close();
 				if (ex instanceof DataAccessException dae && isConnectionFailure(dae)) {
 					throw dae;
 				}

@@ -546,6 +546,18 @@ class JobQueueTests extends IntegrationTest {
 	}
 
 	@Test
+	void whatTheBurialOfAJobWhoseCompletionFailedEnqueuesRunsAtOnce() {
+		// The burial runs after the failed completion; the follow-up it enqueues must not be taken by
+		// that completion's hand-off (discarded with it), or it sits out a lease as RUNNING.
+		String key = "completion-fails-" + UUID.randomUUID();
+		this.queue.enqueue(KIND, key, Map.of("mode", "completion-fails"));
+
+		await().atMost(Duration.ofSeconds(15)).until(() -> "SUCCEEDED".equals(status(key + ":buried")));
+		assertThat(status(key)).isEqualTo("DEAD");
+		assertThat(attempts(key + ":buried")).isEqualTo(1);
+	}
+
+	@Test
 	void theSameDedupKeyIsEnqueuedOnlyOnce() {
 		String key = "dedup-" + UUID.randomUUID();
 		assertThat(this.queue.enqueue("NOBODY", key, Map.of())).isTrue();
@@ -605,6 +617,9 @@ class JobQueueTests extends IntegrationTest {
 							queue.enqueue(KIND, job.dedupKey() + ":next", Map.of("mode", "succeed", "marker", "never"));
 							throw new IllegalStateException("completion exploded after enqueuing");
 						});
+						case "completion-fails" -> JobOutcome.done(() -> {
+							throw new IllegalStateException("completion exploded");
+						});
 						case "retry-at" ->
 							JobOutcome.retryLater("rate limited", Instant.ofEpochMilli(payload.path("at").asLong()));
 						case "permanent" -> JobOutcome.failed("target was deleted");
@@ -616,6 +631,14 @@ class JobQueueTests extends IntegrationTest {
 								: JobOutcome.retryLater("held", Instant.now().plus(1, ChronoUnit.HOURS));
 						default -> fail();
 					};
+				}
+
+				@Override
+				public void buried(Job job, String reason) {
+					if ("completion-fails".equals(json.readTree(job.payload()).path("mode").asString())) {
+						// As the real handlers do: a dead job leaves a follow-up (their ERROR comment).
+						queue.enqueue(KIND, job.dedupKey() + ":buried", Map.of("mode", "succeed", "marker", "buried"));
+					}
 				}
 
 				private void sleep(long millis) {
