@@ -52,6 +52,11 @@ public class JiraClient implements DisposableBean {
 	/** Bigger answers are refused rather than read: no legitimate look-up comes near it. */
 	static final int MAX_RESPONSE_BYTES = 1024 * 1024;
 
+	/** Comments per page, and how many of the newest, a retried comment job looks through for its own. */
+	static final int FIND_COMMENT_PAGE = 10;
+
+	static final int FIND_COMMENT_DEPTH = 100;
+
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private static final TypeReference<List<Group>> GROUPS = new TypeReference<>() {
@@ -160,10 +165,29 @@ public class JiraClient implements DisposableBean {
 	 * whose outcome was unknown (a timeout after sending) is not posted twice.
 	 */
 	public Optional<String> findComment(String issueKey, String marker) {
-		return get("/rest/api/3/issue/{issueKey}/comment?orderBy=-created&maxResults=100", COMMENTS, issueKey)
-			.flatMap((page) -> page.comments() == null ? Optional.empty()
-					: page.comments().stream().filter((c) -> c.toString().contains(marker)).findFirst())
-			.map((comment) -> comment.path("id").asString());
+		// Small pages: a hundred comments with pasted logs can pass the read limit in one answer,
+		// and an unreadable answer fails the comment job until it is dead.
+		for (int startAt = 0; startAt < FIND_COMMENT_DEPTH; startAt += FIND_COMMENT_PAGE) {
+			CommentPage page = get("/rest/api/3/issue/{issueKey}/comment?orderBy=-created&startAt={startAt}&maxResults={max}",
+					COMMENTS, issueKey, startAt, FIND_COMMENT_PAGE)
+				.orElse(null);
+			if (page == null || page.comments() == null || page.comments().isEmpty()) {
+				return Optional.empty();
+			}
+			Optional<String> found = page.comments()
+				.stream()
+				.filter((comment) -> comment.toString().contains(marker))
+				.findFirst()
+				.map((comment) -> comment.path("id").asString());
+			if (found.isPresent()) {
+				return found;
+			}
+			int seen = startAt + page.comments().size();
+			if ((page.total() != null) ? seen >= page.total() : page.comments().size() < FIND_COMMENT_PAGE) {
+				return Optional.empty();
+			}
+		}
+		return Optional.empty();
 	}
 
 	/** The transitions available on the issue now: id, name and target status name. */
@@ -324,7 +348,7 @@ public class JiraClient implements DisposableBean {
 	private record Created(String id) {
 	}
 
-	private record CommentPage(@Nullable List<tools.jackson.databind.JsonNode> comments) {
+	private record CommentPage(@Nullable List<tools.jackson.databind.JsonNode> comments, @Nullable Integer total) {
 	}
 
 	private record TransitionPage(@Nullable List<IssueTransition> transitions) {

@@ -7,6 +7,7 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.junit.jupiter.api.AfterAll;
@@ -154,6 +155,35 @@ class JiraFeedbackTests extends IntegrationTest {
 		await().atMost(Duration.ofSeconds(20)).until(() -> commentIdFor(decisionEvent) != null);
 		assertThat(commentIdFor(decisionEvent)).isEqualTo("10503");
 		assertThat(jira.findAll(postRequestedFor(urlPathEqualTo("/rest/api/3/issue/" + key + "/comment")))).hasSize(1);
+	}
+
+	@Test
+	void aRetryFindsItsEarlierCommentBehindAPageOfLargeOnes() {
+		String key = issueKey();
+		stubComment(key, aResponse().withStatus(201).withBody("{\"id\":\"10520\"}").withFixedDelay(1500));
+		String delivery = send(key, "acc-dev", "In Progress", "Shipped");
+		long decisionEvent = decisionEventId(delivery);
+		// Ten newer comments with pasted logs (~600 KB): twenty at once would pass the 1 MiB read limit.
+		StringBuilder newer = new StringBuilder();
+		for (int i = 0; i < 10; i++) {
+			newer.append((i > 0) ? "," : "").append(comment("2" + i, "log line ".repeat(6_000)));
+		}
+		String commentsPath = "/rest/api/3/issue/" + key + "/comment";
+		jira.stubFor(get(urlPathEqualTo(commentsPath)).withQueryParam("startAt", WireMock.equalTo("0"))
+			.willReturn(okJson("{\"startAt\":0,\"maxResults\":10,\"total\":14,\"comments\":[" + newer + "]}")));
+		jira.stubFor(get(urlPathEqualTo(commentsPath)).withQueryParam("startAt", WireMock.equalTo("10"))
+			.willReturn(okJson("{\"startAt\":10,\"maxResults\":10,\"total\":14,\"comments\":["
+					+ comment("10520", "Tollgate audit event #" + decisionEvent + ".") + "]}")));
+
+		await().atMost(Duration.ofSeconds(20)).until(() -> commentIdFor(decisionEvent) != null);
+		assertThat(commentIdFor(decisionEvent)).isEqualTo("10520");
+		assertThat(jira.findAll(postRequestedFor(urlPathEqualTo(commentsPath)))).hasSize(1);
+	}
+
+	private static String comment(String id, String text) {
+		return """
+				{"id":"%s","body":{"type":"doc","version":1,"content":[{"type":"paragraph",
+				 "content":[{"type":"text","text":"%s"}]}]}}""".formatted(id, text);
 	}
 
 	@Test
