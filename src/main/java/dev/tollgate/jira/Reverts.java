@@ -1,8 +1,11 @@
 package dev.tollgate.jira;
 
+import java.time.Duration;
 import java.util.Optional;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 
 /**
@@ -27,6 +30,23 @@ public class Reverts {
 
 	void forget(long id) {
 		this.jdbc.sql("DELETE FROM tollgate.issue_revert WHERE id = :id").param("id", id).update();
+	}
+
+	/** Markers are read for an hour ({@link #pending}); a day later they go, so the table stays small. */
+	@Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT10M")
+	void purgeOld() {
+		try {
+			purgeOlderThan(Duration.ofDays(1));
+		}
+		catch (DataAccessException ex) {
+			// the next round tries again
+		}
+	}
+
+	int purgeOlderThan(Duration age) {
+		return this.jdbc.sql("DELETE FROM tollgate.issue_revert WHERE created_at < now() - make_interval(secs => :seconds)")
+			.param("seconds", (double) age.toSeconds())
+			.update();
 	}
 
 	/** The unconsumed revert (of the last hour) that this transition is, if any. */

@@ -57,16 +57,23 @@ final class ScratchDatabase implements AutoCloseable {
 		this.name = name;
 		this.url = server.url().replaceFirst("/[^/?]+(\\?|$)", "/" + name + "$1");
 		execute(server.url(), "CREATE DATABASE " + name);
-		Flyway.configure()
-			.dataSource(this.url, server.username(), server.password())
-			.schemas("tollgate")
-			.defaultSchema("tollgate")
-			.createSchemas(true)
-			.locations("classpath:db/migration", "classpath:db/callback")
-			.placeholders(Map.of("appRole", (appRole != null) ? appRole : "", AuditRetentionFloor.PLACEHOLDER,
-					(retentionFloor != null) ? Long.toString(retentionFloor.toMillis()) : ""))
-			.load()
-			.migrate();
+		try {
+			Flyway.configure()
+				.dataSource(this.url, server.username(), server.password())
+				.schemas("tollgate")
+				.defaultSchema("tollgate")
+				.createSchemas(true)
+				.locations("classpath:db/migration", "classpath:db/callback")
+				.placeholders(Map.of("appRole", (appRole != null) ? appRole : "", AuditRetentionFloor.PLACEHOLDER,
+						(retentionFloor != null) ? Long.toString(retentionFloor.toMillis()) : ""))
+				.load()
+				.migrate();
+		}
+		catch (RuntimeException ex) {
+			// A migration that fails must not leave the database behind.
+			execute(server.url(), "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+			throw ex;
+		}
 		HikariConfig pool = new HikariConfig();
 		pool.setJdbcUrl(this.url);
 		pool.setUsername(server.username());
