@@ -119,6 +119,24 @@ class AuditAppendOnlyTests {
 	}
 
 	@Test
+	void anEventCannotBeInsertedAtAnIdOfItsChoosing() {
+		// An explicit id below the sealer's frontier would never be sealed and would read as history.
+		JdbcClient app = JdbcClient.create(new JdbcTemplate(appRole()));
+		for (long id : new long[] { 2, eventId + 1_000_000 }) {
+			Throwable thrown = catchThrowable(() -> app.sql("""
+					INSERT INTO tollgate.audit_event (id, occurred_at, type, reason) OVERRIDING SYSTEM VALUE
+					VALUES (?, now() - interval '3 days', 'DECISION', 'back-filled')""").param(id).update());
+			assertThat(sqlState(thrown)).as("id %d", id).isEqualTo("42501");
+		}
+		// Ids from the sequence, several in one statement, are fine.
+		assertThat(app.sql("INSERT INTO tollgate.audit_event (type, reason) VALUES ('DECISION', 'a'), ('DECISION', 'b')")
+			.update()).isEqualTo(2);
+		assertThat(db.jdbc.sql("SELECT count(*) FROM tollgate.audit_event WHERE reason = 'back-filled'")
+			.query(Long.class)
+			.single()).isZero();
+	}
+
+	@Test
 	void theApplicationRoleCannotPurgeRecentEventsNorLowerTheRetentionFloor() {
 		JdbcClient app = JdbcClient.create(new JdbcTemplate(appRole()));
 		long head = app.sql("SELECT max(position) FROM tollgate.audit_seal").query(Long.class).single();
