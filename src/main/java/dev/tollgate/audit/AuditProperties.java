@@ -35,8 +35,8 @@ public record AuditProperties(Duration retention, @DefaultValue("10000") @Min(1)
 		@DefaultValue("10s") @NotNull Duration sealGapTimeout, @DefaultValue("1000") @Min(10) int exportFetchSize) {
 
 	public AuditProperties {
-		if (retention != null && (retention.isZero() || retention.isNegative())) {
-			throw new IllegalArgumentException("tollgate.audit.retention must be positive (or empty: keep forever)");
+		if (retention != null && retention.compareTo(Duration.ofMinutes(1)) < 0) {
+			throw new IllegalArgumentException("tollgate.audit.retention must be at least a minute (or empty: keep forever)");
 		}
 	}
 

@@ -1,17 +1,20 @@
 package dev.tollgate.audit;
 
 import java.sql.Timestamp;
-import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -41,22 +44,13 @@ public class AuditRetention {
 
 	private final AuditProperties properties;
 
-	private final Clock clock;
-
-	@Autowired
 	AuditRetention(JdbcClient jdbc, AuditLog audit, PlatformTransactionManager transactions,
 			AuditProperties properties) {
-		this(jdbc, audit, transactions, properties, Clock.systemUTC());
-	}
-
-	AuditRetention(JdbcClient jdbc, AuditLog audit, PlatformTransactionManager transactions,
-			AuditProperties properties, Clock clock) {
 		this.jdbc = jdbc;
 		this.audit = audit;
 		this.tx = new TransactionTemplate(transactions);
 		this.tx.setTimeout(300);
 		this.properties = properties;
-		this.clock = clock;
 	}
 
 	/**
@@ -72,6 +66,44 @@ public class AuditRetention {
 			long auditEventId) {
 	}
 
+	/**
+	 * Says at start-up when the database will refuse what retention asks for: the floor it enforces
+	 * is written by the migration (V16), so a migration run without {@code tollgate.audit.retention},
+	 * or with a longer one, quietly stops purges.
+	 */
+	@EventListener(ApplicationReadyEvent.class)
+	void checkFloor() {
+		try {
+			floorMismatch().ifPresent(log::error);
+		}
+		catch (DataAccessException ex) {
+			log.debug("Audit retention floor not checked: {}", ex.getMessage());
+		}
+	}
+
+	Optional<String> floorMismatch() {
+		Duration retention = this.properties.retention();
+		if (retention == null) {
+			return Optional.empty();
+		}
+		Double seconds = this.jdbc.sql("SELECT EXTRACT(EPOCH FROM min_age) FROM tollgate.audit_purge_floor")
+			.query(Double.class)
+			.optional()
+			.orElse(null);
+		String fix = " Run the migration (the Helm migration Job, or a start with the schema owner's credentials) with"
+				+ " TOLLGATE_AUDIT_RETENTION=" + retention + ".";
+		if (seconds == null) {
+			return Optional.of("tollgate.audit.retention is " + retention + ", but the schema was migrated without it:"
+					+ " the database refuses every audit purge." + fix);
+		}
+		Duration floor = Duration.ofMillis(Math.round(seconds * 1000));
+		if (floor.compareTo(retention) > 0) {
+			return Optional.of("tollgate.audit.retention is " + retention + ", but the schema was migrated with " + floor
+					+ ": the database purges nothing younger than that." + fix);
+		}
+		return Optional.empty();
+	}
+
 	@Scheduled(fixedDelayString = "${tollgate.audit.retention-interval:1h}",
 			initialDelayString = "${tollgate.audit.retention-initial-delay:5m}")
 	void scheduledPurge() {
@@ -79,7 +111,10 @@ public class AuditRetention {
 			return;
 		}
 		try {
-			List<Purge> purges = purgeBefore(this.clock.instant().minus(this.properties.retention()));
+			// The database's clock, which audit_purge() checks the cutoff against (V16): a host clock a
+			// few milliseconds ahead would otherwise have every purge refused.
+			Instant now = this.jdbc.sql("SELECT clock_timestamp()").query(OffsetDateTime.class).single().toInstant();
+			List<Purge> purges = purgeBefore(now.minus(this.properties.retention()));
 			long purged = purges.stream().mapToLong(Purge::purgedEvents).sum();
 			if (purged > 0) {
 				Purge last = purges.get(purges.size() - 1);

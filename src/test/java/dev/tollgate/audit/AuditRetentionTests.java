@@ -195,6 +195,24 @@ class AuditRetentionTests {
 		}
 	}
 
+	@Test
+	void aRetentionTheMigratedFloorDoesNotAllowIsReported() {
+		assertThat(this.db.retention(retention(Duration.ofDays(2))).floorMismatch()).isEmpty();
+		assertThat(this.db.retention(retention(ScratchDatabase.RETENTION_FLOOR)).floorMismatch()).isEmpty();
+		assertThat(this.db.retention(retention(Duration.ofHours(1))).floorMismatch())
+			.hasValueSatisfying((message) -> assertThat(message).contains("migrated with PT24H")
+				.contains("TOLLGATE_AUDIT_RETENTION=PT1H"));
+		assertThat(this.db.retention(AuditProperties.defaults()).floorMismatch()).isEmpty();
+		try (ScratchDatabase off = ScratchDatabase.create(null, null)) {
+			assertThat(off.retention(retention(Duration.ofDays(400))).floorMismatch())
+				.hasValueSatisfying((message) -> assertThat(message).contains("migrated without it"));
+		}
+	}
+
+	private static AuditProperties retention(Duration retention) {
+		return new AuditProperties(retention, 10000, 1000, Duration.ofSeconds(1), Duration.ofSeconds(10), 1000);
+	}
+
 	private AuditRetention.Purge purgeThrough(long position) {
 		return this.db.retention(AuditProperties.defaults())
 			.purgeThrough(position, Instant.now().minus(ScratchDatabase.RETENTION_FLOOR));

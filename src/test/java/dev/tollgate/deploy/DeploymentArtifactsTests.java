@@ -290,6 +290,12 @@ class DeploymentArtifactsTests {
 	}
 
 	@Test
+	void auditRetentionThroughExtraEnvIsRefusedBecauseTheMigrationWouldNotSeeIt() {
+		assertThatThrownBy(() -> render("config.extraEnv.TOLLGATE_AUDIT_RETENTION=400d"))
+			.hasMessageContaining("set config.audit.retention");
+	}
+
+	@Test
 	void migrationJobIsAPreInstallAndPreUpgradeHook() throws IOException {
 		String template = Files.readString(CHART.resolve("templates/migration-job.yaml"));
 
