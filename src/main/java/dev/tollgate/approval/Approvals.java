@@ -151,6 +151,9 @@ public class Approvals {
 	 * @param voterRoles the voter's Tollgate roles in the request's project
 	 */
 	void castVote(long requestId, VoteRequest vote, Set<String> voterRoles) {
+		// Past its deadline the request closes first, by the database's clock as its expiry job would:
+		// that job may not have run yet (it is polled, or waits out a crashed worker's lease).
+		expire(requestId);
 		// The row lock serialises concurrent votes on one request.
 		Stored request = this.jdbc.sql("SELECT * FROM tollgate.approval_request WHERE id = :id FOR UPDATE")
 			.param("id", requestId)
@@ -161,15 +164,8 @@ public class Approvals {
 			refuse(request, vote, "approval request " + request.id() + " is already closed (" + request.status() + ")");
 			return;
 		}
-		if (request.expiresAt() != null && !Instant.now().isBefore(request.expiresAt())) {
-			// Its expiry job may not have run yet (it is polled, or waits out a crashed worker's lease):
-			// the deadline holds anyway, and the request closes now.
-			refuse(request, vote, "approval request " + request.id() + " expired at " + request.expiresAt());
-			expire(requestId);
-			return;
-		}
 		boolean eligible = voterRoles.stream()
-			.anyMatch((role) -> request.approverRoles().stream().anyMatch(role::equalsIgnoreCase));
+			.anyMatch((role) -> request.approverRoles().stream().anyMatch((approver) -> approver.strip().equalsIgnoreCase(role)));
 		if (!eligible) {
 			refuse(request, vote, voter + " holds none of the approver roles " + request.approverRoles());
 			return;

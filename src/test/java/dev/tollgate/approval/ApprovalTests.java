@@ -218,7 +218,7 @@ class ApprovalTests extends IntegrationTest {
 			.update();
 		comment(issue, approver(1), "/approve");
 		await().atMost(Duration.ofSeconds(15)).until(() -> events(issue, "APPROVAL_VOTED").size() == 1);
-		assertThat(events(issue, "APPROVAL_VOTED").get(0).get("reason").asString()).contains("expired");
+		assertThat(events(issue, "APPROVAL_VOTED").get(0).get("reason").asString()).contains("closed (EXPIRED)");
 		await().atMost(Duration.ofSeconds(10)).until(() -> request(issue).get("status").asString().equals("EXPIRED"));
 		assertThat(events(issue, "APPROVAL_GRANTED")).isEmpty();
 		assertThat(events(issue, "TRIGGER_SUCCEEDED")).isEmpty();
