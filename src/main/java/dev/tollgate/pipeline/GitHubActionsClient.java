@@ -116,17 +116,18 @@ class GitHubActionsClient implements PipelineClient, DisposableBean {
 			+ "?event=workflow_dispatch&created={created}&per_page={perPage}&page={page}";
 
 	/**
-	 * Runs per look-up page. Not GitHub's maximum of 100: each run carries full repository and
-	 * actor objects (10–15 KB), so 100 could pass the 1 MiB response cap, be read as "no run" and
-	 * let a retry dispatch again.
+	 * Runs per look-up page. Far below GitHub's maximum of 100: each run carries full repository and
+	 * actor objects and its head commit's message (10–15 KB, more with long messages), and a page
+	 * over the 1 MiB response cap fails the attempt rather than let a retry dispatch blind.
 	 */
-	static final int RUNS_PER_PAGE = 50;
+	static final int RUNS_PER_PAGE = 25;
 
 	/**
-	 * Pages a look-up reads at most: newer runs of other decisions push the one sought back, so a
-	 * busy workflow needs more than the first page; bounded so a look-up stays a few requests.
+	 * Pages a look-up reads at most (the newest 1,000 runs): newer runs of other decisions push the
+	 * one sought back, so a busy workflow needs more than the first page; bounded so a look-up stays
+	 * a few dozen requests at worst.
 	 */
-	static final int MAX_LOOKUP_PAGES = 20;
+	static final int MAX_LOOKUP_PAGES = 40;
 
 	private static final String ACCESS_TOKENS_PATH = "/app/installations/{installationId}/access_tokens";
 
