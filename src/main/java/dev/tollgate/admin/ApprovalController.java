@@ -69,6 +69,9 @@ class ApprovalController {
 		if (!this.approvals.exists(id)) {
 			throw new PolicyProblems.NotFound("No approval request with id " + id + ".");
 		}
+		this.approvals.voteWouldChangeNothing(id, caller.accountId()).ifPresent((reason) -> {
+			throw new PolicyProblems.Conflict(reason);
+		});
 		// One job per call, like one per Jira comment: a vote refused earlier (no approver role yet)
 		// can be cast again, and a counted vote is still counted once (one vote per person and request).
 		VoteRequest vote = new VoteRequest(id, null, null, null, caller.accountId(), approve,

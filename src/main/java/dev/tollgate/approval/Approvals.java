@@ -139,6 +139,26 @@ public class Approvals {
 		return find(id).isPresent();
 	}
 
+	/**
+	 * Why a vote by {@code voter} on request {@code id} cannot change anything, or empty if it can:
+	 * the request is closed, or the voter's vote is already counted. The vote job checks again
+	 * under the request's row lock; this lets the API say so at once instead of queuing (and
+	 * commenting on the issue) for nothing.
+	 */
+	public Optional<String> voteWouldChangeNothing(long id, String voter) {
+		return this.jdbc.sql("""
+				SELECT r.status, EXISTS (SELECT 1 FROM tollgate.approval_vote v WHERE v.request_id = r.id AND v.voter = :voter)
+				FROM tollgate.approval_request r WHERE r.id = :id
+				""")
+			.param("id", id)
+			.param("voter", voter)
+			.query((rs, n) -> !"PENDING".equals(rs.getString(1))
+					? "Approval request " + id + " is already closed (" + rs.getString(1) + ")."
+					: rs.getBoolean(2) ? voter + " has already voted on approval request " + id + "." : "")
+			.optional()
+			.filter((reason) -> !reason.isEmpty());
+	}
+
 	Optional<Stored> find(long id) {
 		return this.jdbc.sql("SELECT * FROM tollgate.approval_request WHERE id = :id")
 			.param("id", id)

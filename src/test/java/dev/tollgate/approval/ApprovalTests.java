@@ -276,6 +276,26 @@ class ApprovalTests extends IntegrationTest {
 		assertThat(api(token).post("/api/v1/approvals/" + id + "/approve", "{}").statusCode()).isEqualTo(202);
 		await().atMost(Duration.ofSeconds(15)).until(() -> events(issue, "TRIGGER_SUCCEEDED").size() == 1);
 		assertThat(request(issue).get("votes").size()).isEqualTo(1);
+		// Once counted, or once the request is closed, a vote changes nothing: said at once, not queued.
+		HttpResponse<String> again = api(token).post("/api/v1/approvals/" + id + "/approve", "{}");
+		assertThat(again.statusCode()).isEqualTo(409);
+		assertThat(again.body()).contains("already closed (GRANTED)");
+		assertThat(events(issue, "APPROVAL_VOTED")).hasSize(1);
+	}
+
+	@Test
+	void aSecondApiVoteByTheSameApproverIsAConflict() {
+		rule(2, true, null);
+		Issue issue = transition();
+		decision(issue);
+		long id = request(issue).get("id").asLong();
+		String token = token("approver", approver(6));
+		assertThat(api(token).post("/api/v1/approvals/" + id + "/approve", "{}").statusCode()).isEqualTo(202);
+		awaitVotes(issue, 1);
+		HttpResponse<String> again = api(token).post("/api/v1/approvals/" + id + "/deny", "{\"reason\":\"changed my mind\"}");
+		assertThat(again.statusCode()).isEqualTo(409);
+		assertThat(again.body()).contains("has already voted");
+		assertThat(request(issue).get("status").asString()).isEqualTo("PENDING");
 	}
 
 	@Test
