@@ -77,6 +77,9 @@ public class JiraClient implements DisposableBean {
 	private static final TypeReference<TransitionPage> TRANSITIONS = new TypeReference<>() {
 	};
 
+	private static final TypeReference<tools.jackson.databind.JsonNode> ISSUE_STATUS = new TypeReference<>() {
+	};
+
 	private static final TypeReference<Object> NOTHING = new TypeReference<>() {
 	};
 
@@ -188,6 +191,15 @@ public class JiraClient implements DisposableBean {
 			}
 		}
 		return Optional.empty();
+	}
+
+	/**
+	 * The name of the issue's current status; empty if the issue is gone or not visible.
+	 * @throws JiraUnavailable if Jira gives no usable answer
+	 */
+	public Optional<String> status(String issueKey) {
+		return get("/rest/api/3/issue/{issueKey}?fields=status", ISSUE_STATUS, issueKey)
+			.map((issue) -> issue.path("fields").path("status").path("name").asString(null));
 	}
 
 	/** The transitions available on the issue now: id, name and target status name. */

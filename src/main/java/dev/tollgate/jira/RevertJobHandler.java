@@ -48,6 +48,22 @@ class RevertJobHandler implements JobHandler {
 	public JobOutcome handle(Job job) {
 		RevertRequest request = this.json.readValue(job.payload(), RevertRequest.class);
 		try {
+			// Only the denied status is reverted: an issue that is back already (an earlier attempt went
+			// through although its answer was lost) or has moved on since is left where it is. Unknown
+			// (the issue is not visible to Tollgate): the transitions decide, as before.
+			Optional<String> current = this.jira.status(request.issueKey());
+			if (current.isPresent() && current.get().equalsIgnoreCase(request.backTo())) {
+				return JobOutcome.done(() -> record(request, AuditEventType.TRANSITION_REVERTED,
+						request.issueKey() + " is back in '" + request.backTo() + "', where rule '" + request.ruleName()
+								+ "' wants it after denying the transition to '" + request.deniedTo() + "'."));
+			}
+			if (current.isPresent() && !current.get().equalsIgnoreCase(request.deniedTo())) {
+				return JobOutcome.done(() -> {
+					this.reverts.forgetAll(request.issueId(), request.deniedTo(), request.backTo());
+					record(request, AuditEventType.REVERT_FAILED, "The denied transition was not reverted: "
+							+ request.issueKey() + " has moved on to '" + current.get() + "' since.");
+				});
+			}
 			Optional<JiraClient.IssueTransition> back = this.jira.transitions(request.issueKey())
 				.stream()
 				.filter((t) -> t.to() != null && t.to().name() != null && t.to().name().equalsIgnoreCase(request.backTo()))
@@ -57,7 +73,9 @@ class RevertJobHandler implements JobHandler {
 						"The denied transition could not be reverted: no transition of " + request.issueKey()
 								+ " leads back to '" + request.backTo() + "'."));
 			}
-			long expected = this.reverts.expect(request.issueId(), request.deniedTo(), request.backTo());
+			long expected = job.triedBefore()
+					? this.reverts.expectAgain(request.issueId(), request.deniedTo(), request.backTo())
+					: this.reverts.expect(request.issueId(), request.deniedTo(), request.backTo());
 			try {
 				this.jira.transition(request.issueKey(), back.get().id());
 			}
@@ -66,11 +84,9 @@ class RevertJobHandler implements JobHandler {
 				return JobOutcome.done(() -> record(request, AuditEventType.REVERT_FAILED,
 						"The denied transition could not be reverted: " + ex.getMessage()));
 			}
-			catch (JiraUnavailable ex) {
-				// Not made (as far as we know): a stale marker would let a real user move skip evaluation.
-				this.reverts.forget(expected);
-				throw ex;
-			}
+			// JiraUnavailable: the marker stays. After a timeout the revert may have been made, and its
+			// webhook must still be recognised; the retry reuses the marker, and a revert given up on
+			// drops it (buried).
 			return JobOutcome.done(() -> record(request, AuditEventType.TRANSITION_REVERTED,
 					request.issueKey() + " was moved back to '" + request.backTo() + "' because rule '"
 							+ request.ruleName() + "' denied the transition to '" + request.deniedTo() + "'."));
@@ -78,6 +94,13 @@ class RevertJobHandler implements JobHandler {
 		catch (JiraUnavailable ex) {
 			return JobOutcome.retryLater(ex.getMessage(), ex.retryAfter());
 		}
+	}
+
+	@Override
+	public void buried(Job job, String reason) {
+		RevertRequest request = this.json.readValue(job.payload(), RevertRequest.class);
+		this.reverts.forgetAll(request.issueId(), request.deniedTo(), request.backTo());
+		record(request, AuditEventType.REVERT_FAILED, "The denied transition could not be reverted: " + reason);
 	}
 
 	private void record(RevertRequest request, AuditEventType type, String reason) {

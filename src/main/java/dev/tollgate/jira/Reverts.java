@@ -28,6 +28,23 @@ public class Reverts {
 				""").param("issue", issueId).param("from", from).param("to", to).query(Long.class).single();
 	}
 
+	/**
+	 * For a retried revert: the marker an earlier attempt left (its answer was lost, so the revert
+	 * may have been made and its webhook may still come), or a new one.
+	 */
+	long expectAgain(String issueId, String from, String to) {
+		return unconsumed(issueId, from, to).orElseGet(() -> expect(issueId, from, to));
+	}
+
+	/** Drops the unconsumed markers of a revert that will not be made after all. */
+	void forgetAll(String issueId, String from, String to) {
+		this.jdbc.sql("""
+				DELETE FROM tollgate.issue_revert
+				WHERE issue_id = :issue AND consumed_at IS NULL AND lower(from_status) = lower(:from)
+				  AND lower(to_status) = lower(:to)
+				""").param("issue", issueId).param("from", from).param("to", to).update();
+	}
+
 	void forget(long id) {
 		this.jdbc.sql("DELETE FROM tollgate.issue_revert WHERE id = :id").param("id", id).update();
 	}
@@ -54,6 +71,10 @@ public class Reverts {
 		if (from == null || to == null) {
 			return Optional.empty();
 		}
+		return unconsumed(issueId, from, to);
+	}
+
+	private Optional<Long> unconsumed(String issueId, String from, String to) {
 		return this.jdbc.sql("""
 				SELECT id FROM tollgate.issue_revert
 				WHERE issue_id = :issue AND consumed_at IS NULL AND lower(from_status) = lower(:from)

@@ -255,6 +255,56 @@ class JiraFeedbackTests extends IntegrationTest {
 	}
 
 	@Test
+	void aRevertWhoseAnswerWasLostIsNotMadeTwiceAndItsWebhookIsStillRecognised() {
+		String key = issueKey();
+		String scenario = "lost-revert-" + key;
+		stubComment(key, aResponse().withStatus(201).withBody("{\"id\":\"10506\"}"));
+		jira.stubFor(get(urlPathEqualTo("/rest/api/3/issue/" + key + "/transitions")).willReturn(okJson("""
+				{"transitions":[{"id":"31","name":"Back to work","to":{"id":"2","name":"In Progress"}}]}""")));
+		jira.stubFor(get(urlPathEqualTo("/rest/api/3/issue/" + key)).inScenario(scenario)
+			.whenScenarioStateIs(Scenario.STARTED)
+			.willReturn(okJson(status("Guarded"))));
+		jira.stubFor(get(urlPathEqualTo("/rest/api/3/issue/" + key)).inScenario(scenario)
+			.whenScenarioStateIs("moved")
+			.willReturn(okJson(status("In Progress"))));
+		// Jira makes the transition but answers after Tollgate's read timeout (500 ms).
+		jira.stubFor(post(urlPathEqualTo("/rest/api/3/issue/" + key + "/transitions")).inScenario(scenario)
+			.willReturn(aResponse().withStatus(204).withFixedDelay(1500))
+			.willSetStateTo("moved"));
+		String issueId = key.substring(key.indexOf('-') + 1);
+		String delivery = send(key, "acc-dev", "In Progress", "Guarded");
+
+		await().atMost(Duration.ofSeconds(20)).until(() -> !events(delivery, "TRANSITION_REVERTED").isEmpty());
+		assertThat(events(delivery, "TRANSITION_REVERTED").get(0).get("reason").asString()).contains("is back in");
+		assertThat(jira.findAll(postRequestedFor(urlPathEqualTo("/rest/api/3/issue/" + key + "/transitions")))).hasSize(1);
+		// The revert's own webhook is still recognised: the marker outlived the lost answer.
+		String revertDelivery = UUID.randomUUID().toString();
+		assertThat(webhooks().send(JiraPayloads.transition(issueId, issueId + "9", this.project, "tollgate-bot",
+				"Guarded", "In Progress"), revertDelivery).statusCode()).isEqualTo(202);
+		assertThat(decision(revertDelivery).get("outcome").asString()).isEqualTo("IGNORED");
+	}
+
+	@Test
+	void anIssueThatHasMovedOnSinceTheDenialIsNotMovedBack() {
+		String key = issueKey();
+		stubComment(key, aResponse().withStatus(201).withBody("{\"id\":\"10507\"}"));
+		jira.stubFor(get(urlPathEqualTo("/rest/api/3/issue/" + key)).willReturn(okJson(status("Done"))));
+		jira.stubFor(get(urlPathEqualTo("/rest/api/3/issue/" + key + "/transitions")).willReturn(okJson("""
+				{"transitions":[{"id":"31","name":"Back to work","to":{"id":"2","name":"In Progress"}}]}""")));
+		jira.stubFor(post(urlPathEqualTo("/rest/api/3/issue/" + key + "/transitions"))
+			.willReturn(aResponse().withStatus(204)));
+		String delivery = send(key, "acc-dev", "In Progress", "Guarded");
+
+		await().atMost(Duration.ofSeconds(15)).until(() -> !events(delivery, "REVERT_FAILED").isEmpty());
+		assertThat(events(delivery, "REVERT_FAILED").get(0).get("reason").asString()).contains("moved on to 'Done'");
+		assertThat(jira.findAll(postRequestedFor(urlPathEqualTo("/rest/api/3/issue/" + key + "/transitions")))).isEmpty();
+	}
+
+	private static String status(String name) {
+		return "{\"key\":\"X-1\",\"fields\":{\"status\":{\"id\":\"7\",\"name\":\"" + name + "\"}}}";
+	}
+
+	@Test
 	void withoutATransitionBackTheFailedRevertIsReported() {
 		String key = issueKey();
 		stubComment(key, aResponse().withStatus(201).withBody("{\"id\":\"10505\"}"));
