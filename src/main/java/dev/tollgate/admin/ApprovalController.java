@@ -69,9 +69,15 @@ class ApprovalController {
 		if (!this.approvals.exists(id)) {
 			throw new PolicyProblems.NotFound("No approval request with id " + id + ".");
 		}
-		this.approvals.voteWouldChangeNothing(id, caller.accountId()).ifPresent((reason) -> {
-			throw new PolicyProblems.Conflict(reason);
-		});
+		switch (this.approvals.voteState(id, caller.accountId())) {
+			case CLOSED -> throw new PolicyProblems.Conflict("Approval request " + id + " is already closed.");
+			case ALREADY_VOTED -> {
+				// One vote per person: a repeat is a no-op, answered as such rather than queued.
+				return ResponseEntity.accepted().body(Map.of("requestId", id, "status", "ALREADY_VOTED"));
+			}
+			case OPEN -> {
+			}
+		}
 		// One job per call, like one per Jira comment: a vote refused earlier (no approver role yet)
 		// can be cast again, and a counted vote is still counted once (one vote per person and request).
 		VoteRequest vote = new VoteRequest(id, null, null, null, caller.accountId(), approve,

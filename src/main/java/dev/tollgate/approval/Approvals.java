@@ -139,24 +139,33 @@ public class Approvals {
 		return find(id).isPresent();
 	}
 
+	/** What a vote by {@code voter} on request {@code id} can still do, checked before queuing it. */
+	public enum VoteState {
+		/** Pending, and this voter has not voted yet. */
+		OPEN,
+		/** This voter's vote is already counted: a repeat is a no-op. */
+		ALREADY_VOTED,
+		/** Granted, denied, expired or cancelled. */
+		CLOSED
+
+	}
+
 	/**
-	 * Why a vote by {@code voter} on request {@code id} cannot change anything, or empty if it can:
-	 * the request is closed, or the voter's vote is already counted. The vote job checks again
-	 * under the request's row lock; this lets the API say so at once instead of queuing (and
-	 * commenting on the issue) for nothing.
+	 * The state a vote by {@code voter} would meet; the vote job checks again under the request's
+	 * row lock. Lets the API answer a vote that can change nothing at once, instead of queuing it
+	 * (and commenting a refusal on the issue) for nothing.
 	 */
-	public Optional<String> voteWouldChangeNothing(long id, String voter) {
+	public VoteState voteState(long id, String voter) {
 		return this.jdbc.sql("""
 				SELECT r.status, EXISTS (SELECT 1 FROM tollgate.approval_vote v WHERE v.request_id = r.id AND v.voter = :voter)
 				FROM tollgate.approval_request r WHERE r.id = :id
 				""")
 			.param("id", id)
 			.param("voter", voter)
-			.query((rs, n) -> !"PENDING".equals(rs.getString(1))
-					? "Approval request " + id + " is already closed (" + rs.getString(1) + ")."
-					: rs.getBoolean(2) ? voter + " has already voted on approval request " + id + "." : "")
+			.query((rs, n) -> !"PENDING".equals(rs.getString(1)) ? VoteState.CLOSED
+					: rs.getBoolean(2) ? VoteState.ALREADY_VOTED : VoteState.OPEN)
 			.optional()
-			.filter((reason) -> !reason.isEmpty());
+			.orElse(VoteState.CLOSED);
 	}
 
 	Optional<Stored> find(long id) {
