@@ -115,16 +115,25 @@ public class Approvals {
 			.query(Long.class)
 			.list();
 		for (long id : cancelled) {
-			Stored request = find(id).orElseThrow();
-			audit(request, AuditEventType.APPROVAL_CANCELLED, "CANCELLED", "Approval request " + id
-					+ " was cancelled: the issue moved from '" + fromStatus + "' to '" + toStatus + "'.",
-					(comment) -> comment.strong("APPROVAL CANCELLED")
-						.text(": the issue left ")
-						.code(fromStatus)
-						.text(" before enough approvals were in, so ")
-						.code((request.target() != null) ? request.target() : "nothing")
-						.text(" will not start."));
+			auditCancelled(find(id).orElseThrow(), fromStatus, toStatus);
 		}
+	}
+
+	/** Cancels a request whose issue Jira reports in another status; joins the caller's transaction. */
+	private void cancel(Stored request, String issueStatus) {
+		close(request, "CANCELLED", "the issue moved on to '" + issueStatus + "' before the approvals were in");
+		auditCancelled(request, request.toStatus(), issueStatus);
+	}
+
+	private void auditCancelled(Stored request, String fromStatus, String toStatus) {
+		audit(request, AuditEventType.APPROVAL_CANCELLED, "CANCELLED", "Approval request " + request.id()
+				+ " was cancelled: the issue moved from '" + fromStatus + "' to '" + toStatus + "'.",
+				(comment) -> comment.strong("APPROVAL CANCELLED")
+					.text(": the issue left ")
+					.code(fromStatus)
+					.text(" before enough approvals were in, so ")
+					.code((request.target() != null) ? request.target() : "nothing")
+					.text(" will not start."));
 	}
 
 	/** The open request of an issue (the most recent), for a vote from a Jira comment. */
@@ -178,8 +187,9 @@ public class Approvals {
 	/**
 	 * Counts one vote; joins the caller's transaction (the vote job's completion).
 	 * @param voterRoles the voter's Tollgate roles in the request's project
+	 * @param issueStatus the issue's status as Jira reports it now; empty if unknown
 	 */
-	void castVote(long requestId, VoteRequest vote, Set<String> voterRoles) {
+	void castVote(long requestId, VoteRequest vote, Set<String> voterRoles, Optional<String> issueStatus) {
 		// Past its deadline the request closes first, by the database's clock as its expiry job would:
 		// that job may not have run yet (it is polled, or waits out a crashed worker's lease).
 		expire(requestId);
@@ -191,6 +201,13 @@ public class Approvals {
 		String voter = vote.voter();
 		if (!request.status().equals("PENDING")) {
 			refuse(request, vote, "approval request " + request.id() + " is already closed (" + request.status() + ")");
+			return;
+		}
+		if (issueStatus.isPresent() && request.toStatus() != null
+				&& !issueStatus.get().strip().equalsIgnoreCase(request.toStatus().strip())) {
+			cancel(request, issueStatus.get());
+			refuse(request, vote, "the issue has left '" + request.toStatus() + "' for '" + issueStatus.get()
+					+ "', so approval request " + request.id() + " is cancelled");
 			return;
 		}
 		boolean eligible = voterRoles.stream()

@@ -10,6 +10,7 @@ import dev.tollgate.audit.AuditEventType;
 import dev.tollgate.audit.AuditLog;
 import dev.tollgate.identity.ActorRoleResolver;
 import dev.tollgate.jira.CommentRequest;
+import dev.tollgate.jira.JiraClient;
 import dev.tollgate.jira.JiraUnavailable;
 import dev.tollgate.job.Job;
 import dev.tollgate.job.JobHandler;
@@ -38,8 +39,11 @@ class VoteJobHandler implements JobHandler {
 
 	private final JobQueue jobs;
 
+	private final JiraClient jira;
+
 	VoteJobHandler(JsonMapper json, Approvals approvals, ActorRoleResolver roles, PolicySnapshots snapshots,
-			AuditLog audit, JobQueue jobs) {
+			AuditLog audit, JobQueue jobs, JiraClient jira) {
+		this.jira = jira;
 		this.json = json;
 		this.approvals = approvals;
 		this.roles = roles;
@@ -76,7 +80,18 @@ class VoteJobHandler implements JobHandler {
 		catch (OutboundRefused ex) {
 			return JobOutcome.retryLater("Voter roles unknown: " + ex.getMessage(), null);
 		}
-		return JobOutcome.done(() -> this.approvals.castVote(found.id(), vote, voterRoles));
+		// Where the issue is now: a request whose issue has left the gated status must not be granted,
+		// also when the webhook that should have cancelled it never came (Jira gave up on it, or it is
+		// still on its way). Unknown (no Jira, or the issue is not visible): counted as before.
+		Optional<String> issueStatus;
+		try {
+			issueStatus = (found.issueKey() != null && this.jira.configured()) ? this.jira.status(found.issueKey())
+					: Optional.empty();
+		}
+		catch (JiraUnavailable ex) {
+			return JobOutcome.retryLater("Issue status unknown: " + ex.getMessage(), ex.retryAfter());
+		}
+		return JobOutcome.done(() -> this.approvals.castVote(found.id(), vote, voterRoles, issueStatus));
 	}
 
 	/** A vote on nothing is answered on the issue once, not with an error. */

@@ -193,6 +193,11 @@ public class JiraClient implements DisposableBean {
 		return Optional.empty();
 	}
 
+	/** Whether a Jira site is configured at all (without one, nothing can be asked). */
+	public boolean configured() {
+		return this.rest != null;
+	}
+
 	/**
 	 * The name of the issue's current status; empty if the issue is gone or not visible.
 	 * @throws JiraUnavailable if Jira gives no usable answer

@@ -225,6 +225,35 @@ class ApprovalTests extends IntegrationTest {
 	}
 
 	@Test
+	void aRequestWhoseIssueLeftTheGatedStatusUnnoticedIsCancelledNotGranted() {
+		// Jira gave up on the webhook of the move away (or it is still on its way): the request is
+		// still open, but the issue is no longer where the approval would deploy it from.
+		rule(1, true, null);
+		Issue issue = transition();
+		decision(issue);
+		jira.stubFor(get(urlPathEqualTo("/rest/api/3/issue/" + issue.key()))
+			.willReturn(okJson("{\"fields\":{\"status\":{\"name\":\"In Progress\"}}}")));
+		comment(issue, approver(1), "/approve");
+		await().atMost(Duration.ofSeconds(15)).until(() -> events(issue, "APPROVAL_CANCELLED").size() == 1);
+		assertThat(request(issue).get("status").asString()).isEqualTo("CANCELLED");
+		assertThat(events(issue, "APPROVAL_VOTED").get(0).get("reason").asString()).contains("has left");
+		assertThat(events(issue, "APPROVAL_GRANTED")).isEmpty();
+		assertThat(events(issue, "TRIGGER_SUCCEEDED")).isEmpty();
+	}
+
+	@Test
+	void aRequestWhoseIssueIsStillInTheGatedStatusIsGranted() {
+		rule(1, true, null);
+		Issue issue = transition();
+		decision(issue);
+		jira.stubFor(get(urlPathEqualTo("/rest/api/3/issue/" + issue.key()))
+			.willReturn(okJson("{\"fields\":{\"status\":{\"name\":\"ready for production\"}}}")));
+		comment(issue, approver(1), "/approve");
+		await().atMost(Duration.ofSeconds(15)).until(() -> events(issue, "TRIGGER_SUCCEEDED").size() == 1);
+		assertThat(request(issue).get("status").asString()).isEqualTo("GRANTED");
+	}
+
+	@Test
 	void leavingTheGatedStatusCancelsTheRequest() {
 		rule(1, true, null);
 		Issue issue = transition();
