@@ -41,13 +41,6 @@ class JobWorker implements SmartLifecycle {
 
 	private static final Logger log = LoggerFactory.getLogger(JobWorker.class);
 
-	/**
-	 * The longest an upstream's {@code Retry-After} (or rate-limit reset) may put a job off: a proxy's
-	 * day-long value would otherwise park it, and with an ordering key every later job of its issue.
-	 * An hour covers GitHub's hourly rate-limit window.
-	 */
-	static final Duration MAX_NOT_BEFORE = Duration.ofHours(1);
-
 	private final JobRepository jobs;
 
 	private final TransactionTemplate tx;
@@ -456,16 +449,11 @@ class JobWorker implements SmartLifecycle {
 			log.warn("Job {} ({}) is dead after {} attempts: {}", job.id(), job.kind(), job.attempts(), reason);
 			return;
 		}
-		Instant now = Instant.now();
-		Instant runAt = (notBefore != null) ? min(notBefore, now.plus(MAX_NOT_BEFORE))
-				: now.plus(this.backoff.delayAfter(job.attempts(), ThreadLocalRandom.current()));
+		Instant runAt = (notBefore != null) ? notBefore
+				: Instant.now().plus(this.backoff.delayAfter(job.attempts(), ThreadLocalRandom.current()));
 		this.jobs.reschedule(job, this.workerId, runAt, reason);
 		log.info("Job {} ({}) attempt {} failed, next attempt at {}: {}", job.id(), job.kind(), job.attempts(), runAt,
 				reason);
-	}
-
-	private static Instant min(Instant a, Instant b) {
-		return a.isBefore(b) ? a : b;
 	}
 
 	private void bury(Job job, String reason) {

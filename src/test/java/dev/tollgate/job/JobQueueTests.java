@@ -184,21 +184,6 @@ class JobQueueTests extends IntegrationTest {
 	}
 
 	@Test
-	void aNotBeforeFurtherAwayThanAnHourIsCappedAtAnHour() {
-		// A proxy's Retry-After of a day would park the job, and every later job of its ordering key.
-		String key = "much-later-" + UUID.randomUUID();
-		Instant before = Instant.now();
-		this.queue.enqueue(KIND, key, Map.of("mode", "retry-at", "at", before.plus(1, ChronoUnit.DAYS).toEpochMilli()));
-		await().atMost(Duration.ofSeconds(10)).until(() -> "PENDING".equals(status(key)) && attempts(key) == 1);
-		Instant runAt = this.jdbc.sql("SELECT run_at FROM tollgate.job WHERE dedup_key = ?")
-			.param(key)
-			.query(java.sql.Timestamp.class)
-			.single()
-			.toInstant();
-		assertThat(runAt).isBetween(before.plus(JobWorker.MAX_NOT_BEFORE), Instant.now().plus(JobWorker.MAX_NOT_BEFORE));
-	}
-
-	@Test
 	void notBeforeFromTheHandlerWins() {
 		String key = "later-" + UUID.randomUUID();
 		Instant notBefore = Instant.now().plus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.MILLIS);
