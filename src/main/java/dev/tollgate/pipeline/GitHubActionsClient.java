@@ -333,13 +333,12 @@ class GitHubActionsClient implements PipelineClient, DisposableBean {
 					if (response.status() == 401) {
 						auth.dropToken(token);
 					}
-					// Rate limits (429, or 403 with GitHub's rate-limit signs), 408 and 5xx: GitHub could not
-					// answer, and the earlier attempt's run may be on this page (see refuseBlindRedispatch).
-					TriggerFailure failure = failure("the run look-up", response, Call.DISPATCH, token);
+					// As refuseBlindRedispatch, with GitHub's own reading of a rate limit (429, or 403 with its
+					// rate-limit signs) and of when to try again.
+					TriggerFailure failure = failure("the look-up for an earlier attempt's run", response, Call.DISPATCH,
+							token);
 					if (!failure.permanent()) {
-						throw TriggerFailure.transientFailure(failure.getMessage()
-								+ " Not dispatching again until the earlier attempt's run can be looked for.",
-								failure.retryAfter());
+						throw failure;
 					}
 					log.debug("Looking for the run of decision {} on {} failed with {}", decisionId, workflow,
 							response.status());
@@ -347,10 +346,7 @@ class GitHubActionsClient implements PipelineClient, DisposableBean {
 				}
 				JsonNode runs = (response.json() != null) ? response.json().get("workflow_runs") : null;
 				if (runs == null || !runs.isArray()) {
-					// An answer too large to read, or not the list: the run may be in it.
-					throw TriggerFailure.transientFailure("GitHub's answer to the run look-up on " + workflow + " could not"
-							+ " be read" + (response.truncated() ? " (over " + MAX_RESPONSE_BYTES + " bytes)" : "")
-							+ "; not dispatching again until the earlier attempt's run can be looked for.", null);
+					throw PipelineHttp.unreadableLookup("GitHub");
 				}
 				for (JsonNode run : runs.values()) {
 					String name = text(run.get("name"));

@@ -269,9 +269,7 @@ class GitLabPipelineClient implements PipelineClient, DisposableBean {
 				PipelineHttp.refuseBlindRedispatch("GitLab", list.status());
 				JsonNode pipelines = (list.status() == 200) ? parse(list.body()) : null;
 				if (list.status() == 200 && (pipelines == null || !pipelines.isArray())) {
-					// Too large to read, or not the list: the earlier attempt's pipeline may be in it.
-					throw TriggerFailure.transientFailure("GitLab's answer to the pipeline look-up could not be read;"
-							+ " not creating another pipeline until the earlier attempt's can be looked for.", null);
+					throw PipelineHttp.unreadableLookup("GitLab");
 				}
 				if (pipelines == null || !pipelines.isArray()) {
 					return null;

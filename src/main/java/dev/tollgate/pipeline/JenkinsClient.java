@@ -243,6 +243,9 @@ class JenkinsClient implements PipelineClient, DisposableBean {
 						context.jobPath() + "/api/json?tree=" + queryEncode(tree), null, null);
 				PipelineHttp.refuseBlindRedispatch("Jenkins", response.status());
 				JsonNode job = (response.status() == 200) ? parse(response.body()) : null;
+				if (response.status() == 200 && job == null) {
+					throw PipelineHttp.unreadableLookup("Jenkins");
+				}
 				if (job == null) {
 					return null;
 				}

@@ -35,6 +35,16 @@ final class PipelineHttp {
 		}
 	}
 
+	/**
+	 * A retry's look-up for an earlier attempt's run was answered 200 with a body that cannot be
+	 * read (over the size limit, not JSON, not the list): the run may be in it, so as for
+	 * {@link #refuseBlindRedispatch} the attempt fails transiently instead of dispatching blind.
+	 */
+	static TriggerFailure unreadableLookup(String system) {
+		return TriggerFailure.transientFailure(system + "'s answer to the look-up for an earlier attempt's run could not"
+				+ " be read; not dispatching again until it can be checked", null);
+	}
+
 	/** Rethrows a transient failure of a look-up (see {@link #refuseBlindRedispatch}); other failures mean "not found". */
 	static void rethrowIfTransient(RuntimeException ex) {
 		if (ex instanceof TriggerFailure failure && !failure.permanent()) {

@@ -414,6 +414,15 @@ class JenkinsClientTests {
 	}
 
 	@Test
+	void repeatedAttemptWhoseLookupAnswerCannotBeReadFailsInsteadOfStartingASecondBuild() {
+		jenkins.stubFor(get(urlPathEqualTo(JOB_API_PATH)).willReturn(okJson("<html>Jenkins is getting ready</html>")));
+		jenkins.stubFor(post(urlPathEqualTo(BUILD_PATH)).willReturn(queued(39)));
+		org.assertj.core.api.Assertions.assertThatThrownBy(() -> this.client.trigger(call(target(base(), "team/deploy"), 2)))
+			.isInstanceOfSatisfying(TriggerFailure.class, (failure) -> assertThat(failure.permanent()).isFalse());
+		jenkins.verify(0, postRequestedFor(urlPathEqualTo(BUILD_PATH)));
+	}
+
+	@Test
 	void aLaterAttemptFindsItsBuildBehindSeventyThreeNewerOnes() {
 		// The fault suite's crash scenario: 73 builds of other decisions started between the lost
 		// answer and the retry, so the earlier attempt's build is the 74th newest.
