@@ -211,7 +211,7 @@ public class Approvals {
 			return;
 		}
 		boolean eligible = voterRoles.stream()
-			.anyMatch((role) -> request.approverRoles().stream().anyMatch((approver) -> approver.strip().equalsIgnoreCase(role)));
+			.anyMatch((role) -> request.approverRoles().stream().anyMatch(role::equalsIgnoreCase));
 		if (!eligible) {
 			refuse(request, vote, voter + " holds none of the approver roles " + request.approverRoles());
 			return;

@@ -586,7 +586,7 @@ public class PolicyStore {
 	}
 
 	private static boolean containsIgnoreCase(List<String> names, String name) {
-		return names.stream().anyMatch((n) -> n.strip().equalsIgnoreCase(name.strip()));
+		return names.stream().anyMatch((n) -> n.equalsIgnoreCase(name));
 	}
 
 	private static <T> Map<String, T> byName(List<T> items, Function<T, String> name) {
