@@ -228,12 +228,7 @@ class ApprovalTests extends IntegrationTest {
 	void aRequestWhoseIssueLeftTheGatedStatusUnnoticedIsCancelledNotGranted() {
 		// Jira gave up on the webhook of the move away (or it is still on its way): the request is
 		// still open, but the issue is no longer where the approval would deploy it from.
-		rule(1, true, null);
-		Issue issue = transition();
-		decision(issue);
-		jira.stubFor(get(urlPathEqualTo("/rest/api/3/issue/" + issue.key()))
-			.willReturn(okJson("{\"fields\":{\"status\":{\"name\":\"In Progress\"}}}")));
-		comment(issue, approver(1), "/approve");
+		Issue issue = approvedWhileJiraReports("In Progress");
 		await().atMost(Duration.ofSeconds(15)).until(() -> events(issue, "APPROVAL_CANCELLED").size() == 1);
 		assertThat(request(issue).get("status").asString()).isEqualTo("CANCELLED");
 		assertThat(events(issue, "APPROVAL_VOTED").get(0).get("reason").asString()).contains("has left");
@@ -243,14 +238,19 @@ class ApprovalTests extends IntegrationTest {
 
 	@Test
 	void aRequestWhoseIssueIsStillInTheGatedStatusIsGranted() {
+		Issue issue = approvedWhileJiraReports("ready for production");
+		await().atMost(Duration.ofSeconds(15)).until(() -> events(issue, "TRIGGER_SUCCEEDED").size() == 1);
+		assertThat(request(issue).get("status").asString()).isEqualTo("GRANTED");
+	}
+
+	/** A gated transition, approved by an approver while Jira reports the issue in {@code status}. */
+	private Issue approvedWhileJiraReports(String status) {
 		rule(1, true, null);
 		Issue issue = transition();
 		decision(issue);
-		jira.stubFor(get(urlPathEqualTo("/rest/api/3/issue/" + issue.key()))
-			.willReturn(okJson("{\"fields\":{\"status\":{\"name\":\"ready for production\"}}}")));
+		JiraStub.issueIn(jira, issue.key(), status);
 		comment(issue, approver(1), "/approve");
-		await().atMost(Duration.ofSeconds(15)).until(() -> events(issue, "TRIGGER_SUCCEEDED").size() == 1);
-		assertThat(request(issue).get("status").asString()).isEqualTo("GRANTED");
+		return issue;
 	}
 
 	@Test

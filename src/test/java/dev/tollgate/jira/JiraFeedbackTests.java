@@ -263,10 +263,10 @@ class JiraFeedbackTests extends IntegrationTest {
 				{"transitions":[{"id":"31","name":"Back to work","to":{"id":"2","name":"In Progress"}}]}""")));
 		jira.stubFor(get(urlPathEqualTo("/rest/api/3/issue/" + key)).inScenario(scenario)
 			.whenScenarioStateIs(Scenario.STARTED)
-			.willReturn(okJson(status("Guarded"))));
+			.willReturn(okJson(JiraStub.issueInStatus("Guarded"))));
 		jira.stubFor(get(urlPathEqualTo("/rest/api/3/issue/" + key)).inScenario(scenario)
 			.whenScenarioStateIs("moved")
-			.willReturn(okJson(status("In Progress"))));
+			.willReturn(okJson(JiraStub.issueInStatus("In Progress"))));
 		// Jira makes the transition but answers after Tollgate's read timeout (500 ms).
 		jira.stubFor(post(urlPathEqualTo("/rest/api/3/issue/" + key + "/transitions")).inScenario(scenario)
 			.willReturn(aResponse().withStatus(204).withFixedDelay(1500))
@@ -288,7 +288,7 @@ class JiraFeedbackTests extends IntegrationTest {
 	void anIssueThatHasMovedOnSinceTheDenialIsNotMovedBack() {
 		String key = issueKey();
 		stubComment(key, aResponse().withStatus(201).withBody("{\"id\":\"10507\"}"));
-		jira.stubFor(get(urlPathEqualTo("/rest/api/3/issue/" + key)).willReturn(okJson(status("Done"))));
+		JiraStub.issueIn(jira, key, "Done");
 		jira.stubFor(get(urlPathEqualTo("/rest/api/3/issue/" + key + "/transitions")).willReturn(okJson("""
 				{"transitions":[{"id":"31","name":"Back to work","to":{"id":"2","name":"In Progress"}}]}""")));
 		jira.stubFor(post(urlPathEqualTo("/rest/api/3/issue/" + key + "/transitions"))
@@ -298,10 +298,6 @@ class JiraFeedbackTests extends IntegrationTest {
 		await().atMost(Duration.ofSeconds(15)).until(() -> !events(delivery, "REVERT_FAILED").isEmpty());
 		assertThat(events(delivery, "REVERT_FAILED").get(0).get("reason").asString()).contains("moved on to 'Done'");
 		assertThat(jira.findAll(postRequestedFor(urlPathEqualTo("/rest/api/3/issue/" + key + "/transitions")))).isEmpty();
-	}
-
-	private static String status(String name) {
-		return "{\"key\":\"X-1\",\"fields\":{\"status\":{\"id\":\"7\",\"name\":\"" + name + "\"}}}";
 	}
 
 	@Test

@@ -8,6 +8,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
@@ -30,6 +31,16 @@ public final class JiraStub {
 		server.stubFor(post(urlPathMatching("/rest/api/3/issue/.*/comment"))
 			.willReturn(aResponse().withStatus(201).withBody("{\"id\":\"1\"}")));
 		server.stubFor(get(urlPathMatching("/rest/api/3/issue/.*/comment")).willReturn(okJson("{\"comments\":[]}")));
+	}
+
+	/** {@code GET /rest/api/3/issue/{key}?fields=status} as Jira answers it, for an issue in {@code status}. */
+	public static String issueInStatus(String status) {
+		return "{\"key\":\"X-1\",\"fields\":{\"status\":{\"id\":\"7\",\"name\":\"" + status + "\"}}}";
+	}
+
+	/** Jira reports the issue in {@code status}. */
+	public static void issueIn(WireMockServer server, String issueKey, String status) {
+		server.stubFor(get(urlPathEqualTo("/rest/api/3/issue/" + issueKey)).willReturn(okJson(issueInStatus(status))));
 	}
 
 	public static void register(DynamicPropertyRegistry registry, WireMockServer server) {
