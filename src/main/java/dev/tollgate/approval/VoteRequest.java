@@ -1,5 +1,7 @@
 package dev.tollgate.approval;
 
+import java.util.regex.Pattern;
+
 /**
  * The payload of a {@code VOTE} job: one person's answer to an approval request, from a Jira
  * comment ({@code /approve}, {@code /deny <reason>}) or from the admin API.
@@ -11,6 +13,8 @@ public record VoteRequest(Long requestId, String issueId, String issueKey, Strin
 		boolean approve, String reason, Source source, String sourceId) {
 
 	public static final String JOB_KIND = "VOTE";
+
+	private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
 	public enum Source {
 
@@ -25,7 +29,7 @@ public record VoteRequest(Long requestId, String issueId, String issueKey, Strin
 	/** Parses {@code /approve} or {@code /deny <reason>} (first word, any case). */
 	public static VoteRequest fromComment(String issueId, String issueKey, String projectKey, String voter,
 			String commentId, String text) {
-		String[] words = text.strip().split("\\s+", 2);
+		String[] words = WHITESPACE.split(text.strip(), 2);
 		boolean approve = words[0].equalsIgnoreCase("/approve");
 		String reason = (words.length > 1) ? words[1].strip() : null;
 		return new VoteRequest(null, issueId, issueKey, projectKey, voter, approve, reason, Source.JIRA, commentId);

@@ -39,6 +39,9 @@ public class PolicyStore {
 
 	private static final java.util.regex.Pattern TEMPLATE = java.util.regex.Pattern.compile("\\{\\{\\s*([^}]*?)\\s*}}");
 
+	private static final java.util.regex.Pattern GITHUB_REPOSITORY = java.util.regex.Pattern
+		.compile("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$");
+
 	private final PolicyTables tables;
 
 	private final JdbcClient jdbc;
@@ -400,7 +403,7 @@ public class PolicyStore {
 				require(target.workflow(), prefix + "workflow", problems);
 				require(target.ref(), prefix + "ref", problems);
 				require(target.credentialRef(), prefix + "credentialRef", problems);
-				if (target.repository() != null && !target.repository().matches("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")) {
+				if (target.repository() != null && !GITHUB_REPOSITORY.matcher(target.repository()).matches()) {
 					problems.add(new FieldProblem(prefix + "repository", "must be owner/name"));
 				}
 			}

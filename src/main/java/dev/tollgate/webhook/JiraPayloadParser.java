@@ -6,6 +6,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
@@ -26,6 +27,9 @@ final class JiraPayloadParser {
 
 	/** Comment text kept for command parsing; the command and a reason fit easily. */
 	static final int MAX_COMMENT_TEXT = 2000;
+
+	/** Compiled once: {@code String.split("\\s+")} would compile it for every comment delivery. */
+	private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
 	private final ObjectReader json;
 
@@ -130,7 +134,7 @@ final class JiraPayloadParser {
 		if (text == null) {
 			return false;
 		}
-		String first = text.strip().split("\\s+", 2)[0].toLowerCase(Locale.ROOT);
+		String first = WHITESPACE.split(text.strip(), 2)[0].toLowerCase(Locale.ROOT);
 		return first.equals("/approve") || first.equals("/deny");
 	}
 
