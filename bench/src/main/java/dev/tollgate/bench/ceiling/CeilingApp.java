@@ -41,8 +41,8 @@ import org.springframework.web.bind.annotation.RestController;
  * small JSON body. No database, no security filter chain, no actuator, no metrics.
  * <p>
  * It runs on Tollgate's own dependency jars (the {@code lib/} of the extracted Tollgate jar) with
- * {@code spring.threads.virtual.enabled=true}, so the web stack, Jackson and the JVM are the ones
- * Tollgate uses. Those jars carry JDBC, Flyway and Security auto-configurations: only the
+ * Tollgate's request threads (64 platform threads, {@code spring.threads.virtual.enabled=false}), so the web
+ * stack, its threading, Jackson and the JVM are the ones Tollgate uses. Those jars carry JDBC, Flyway and Security auto-configurations: only the
  * narrow set below is imported, never the whole {@code AutoConfiguration.imports}.
  * <p>
  * Usage: {@code CEILING_SECRET=s java -cp "X/lib/*:tollgate-bench-ceiling.jar"
@@ -57,8 +57,8 @@ public class CeilingApp {
 
 	public static void main(String[] args) {
 		SpringApplication app = new SpringApplication(CeilingApp.class, Endpoint.class);
-		app.setDefaultProperties(Map.of("spring.threads.virtual.enabled", "true", "spring.main.banner-mode", "off",
-				"spring.jmx.enabled", "false"));
+		app.setDefaultProperties(Map.of("spring.threads.virtual.enabled", "false", "server.tomcat.threads.max", "64",
+				"spring.main.banner-mode", "off", "spring.jmx.enabled", "false"));
 		app.run(args);
 	}
 
