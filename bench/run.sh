@@ -43,8 +43,8 @@
 #   WORK_DIR           logs and intermediate files (default bench/target/run-<timestamp>)
 #   DRAIN_TIMEOUT=120  seconds to wait for the job queue to empty (before (c) and before (d))
 #   TOLLGATE_JAVA_OPTS extra JVM options for Tollgate (e.g. -XX:StartFlightRecording=filename=...)
-#   TOLLGATE_JAVA=java the java that runs Tollgate and the ceiling in the main run (e.g. a Java 25
-#                      bin/java, for virtual threads)
+#   TOLLGATE_JAVA      the java that runs Tollgate and the ceiling in the main run (default: the
+#                      image's Java 25, JAVA25_HOME's, when there is one; else java)
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -68,12 +68,16 @@ if [[ -z "${JAVA25_HOME:-}" ]]; then
   for d in /usr/lib/jvm/*25*; do [[ -x "$d/bin/java" ]] && { JAVA25_HOME="$d"; break; }; done
 fi
 JAVA25_HOME="${JAVA25_HOME:-}"
+# The Java the image ships (Dockerfile: JAVA_VERSION=25) when this host has it, else the default java.
+if [[ -z "${TOLLGATE_JAVA:-}" && -n "$JAVA25_HOME" ]]; then TOLLGATE_JAVA="$JAVA25_HOME/bin/java"; fi
 TOLLGATE_JAVA="${TOLLGATE_JAVA:-java}"
 # Tollgate's and the ceiling's JVM as the image runs it in a 512 MiB container (ADR 0015): the
 # Serial collector and half the memory for the heap, which is issue 9's 256 MB. MaxRAM rather than
 # -Xmx256m so that the initial heap is sized from the container too (8 MB, not the 256 MB that
 # this host's memory would give), as in production.
-APP_JVM=(-XX:MaxRAM=512m -XX:MaxRAMPercentage=50 -XX:+UseSerialGC)
+# -XX:+ExitOnOutOfMemoryError as in the image's JAVA_TOOL_OPTIONS: a run that exhausts the heap fails
+# at once instead of measuring a process whose acceptor thread died.
+APP_JVM=(-XX:MaxRAM=512m -XX:MaxRAMPercentage=50 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError)
 # jcmd of the same JDK as the process it attaches to
 JCMD="$(dirname "$(readlink -f "$(command -v "$TOLLGATE_JAVA")")")/jcmd"
 [[ -x "$JCMD" ]] || JCMD=jcmd
