@@ -1,0 +1,5 @@
+BEGIN;
+UPDATE tollgate.job SET status='SUCCEEDED', locked_by=NULL, locked_until=NULL, last_error=NULL, updated_at=now() WHERE id = :j_id AND status='RUNNING' AND locked_by='w' AND attempts=1;
+INSERT INTO tollgate.audit_event (type, outcome, reason, delivery_id, issue_key, issue_id, project_key, issue_type, actor_account_id, from_status, to_status, rule_id, rule_name, target, dry_run, decision_id) VALUES ('DECISION','ALLOWED','Rule deploy-ops allowed the transition of OPS-1 from In Progress to Ready for Deploy.', 'd' || :client_id || random(), 'OPS-1', '1', 'OPS', 'Task', 'acc', 'In Progress', 'Ready for Deploy', 1, 'deploy-ops', 'bench-ci', false, gen_random_uuid()) RETURNING id;
+INSERT INTO tollgate.job (kind, dedup_key, payload, status, attempts, locked_by, locked_until) VALUES ('TRIGGER', gen_random_uuid()::text, '{"decisionId":"0b0c4c4e-7b7e-4f55-9d1c-2b9d8b3f4a11","issueKey":"OPS-1","target":"bench-ci"}', 'RUNNING', 1, 'w', now() + interval '1 minute') RETURNING id AS j_id \gset
+COMMIT;
