@@ -41,9 +41,10 @@ import org.springframework.web.bind.annotation.RestController;
  * small JSON body. No database, no security filter chain, no actuator, no metrics.
  * <p>
  * It runs on Tollgate's own dependency jars (the {@code lib/} of the extracted Tollgate jar) with
- * Tollgate's request threads (64 platform threads, {@code spring.threads.virtual.enabled=false}), so the web
- * stack, its threading, Jackson and the JVM are the ones Tollgate uses. Those jars carry JDBC, Flyway and Security auto-configurations: only the
- * narrow set below is imported, never the whole {@code AutoConfiguration.imports}.
+ * Tollgate's request threads (64 platform threads, virtual threads off), so the web stack, its
+ * threading, Jackson and the JVM are the ones Tollgate uses. Those jars carry JDBC, Flyway and
+ * Security auto-configurations: only the narrow set below is imported, never the whole
+ * {@code AutoConfiguration.imports}.
  * <p>
  * Usage: {@code CEILING_SECRET=s java -cp "X/lib/*:tollgate-bench-ceiling.jar"
  * dev.tollgate.bench.ceiling.CeilingApp --server.port=N}
