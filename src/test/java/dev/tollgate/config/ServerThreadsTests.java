@@ -15,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Requests run on a bounded pool of platform threads, below Boot's default of 200, on every Java
- * version: virtual threads would take a request per accepted connection, without bound (ADR 0018).
+ * version: virtual threads would take a request per accepted connection, without bound (ADR 0018);
+ * and the connections themselves are bounded (ADR 0019).
  */
 class ServerThreadsTests extends IntegrationTest {
 
@@ -34,6 +35,13 @@ class ServerThreadsTests extends IntegrationTest {
 		Executor executor = server.getTomcat().getConnector().getProtocolHandler().getExecutor();
 		assertThat(executor).isInstanceOfSatisfying(ThreadPoolExecutor.class,
 				(pool) -> assertThat(pool.getMaximumPoolSize()).isEqualTo(64));
+	}
+
+	@Test
+	void tomcatHoldsAtMost1024Connections() {
+		// Tomcat's default of 8,192 slow clients would need ~400 MB of heap (ADR 0019).
+		TomcatWebServer server = (TomcatWebServer) this.context.getWebServer();
+		assertThat(server.getTomcat().getConnector().getProperty("maxConnections")).isEqualTo(1024);
 	}
 
 }
