@@ -476,6 +476,12 @@ SELECT
 SQL
 read -r QUEUED NO_DECISION MULTI_DECISION ALLOWED NOT_ALLOWED TRIG_OK TRIG_FAILED DUP_DECISION_ID DUP_TRIGGER DEAD UNFINISHED <"$WORK/exactness.tsv"
 ACKED_TOTAL="$(jq -s 'map(.status_counts["202"] // 0) | add' "$WORK"/warmup*.json "$WORK"/load/*.json)"
+# Requests whose response did not come within the generator's timeout: sent, so possibly stored, but
+# the client cannot know (Jira would retry and get DUPLICATE). Failed connects never reached Tollgate.
+UNKNOWN_OUTCOME="$(jq -s 'map(.error_counts["HttpTimeoutException"] // 0) | add' "$WORK"/warmup*.json "$WORK"/load/*.json)"
+# Nothing lost: every 202 is a stored delivery; nothing invented: the rest are requests of unknown outcome.
+STORED_AS_ACKED=false
+if (( QUEUED >= ACKED_TOTAL && QUEUED <= ACKED_TOTAL + UNKNOWN_OUTCOME )); then STORED_AS_ACKED=true; fi
 curl -fsS -m 10 "http://127.0.0.1:$STUB_PORT/__stats" >"$WORK/stub.json" 2>/dev/null || echo '{}' >"$WORK/stub.json"
 curl -fsS -m 30 "http://127.0.0.1:$STUB_PORT/__triggers" >"$WORK/e2e/triggers.tsv"
 CI_DISPATCH="$(jq '.ci_dispatch // 0' "$WORK/stub.json")"
@@ -488,17 +494,17 @@ CI_UNAUTH="$(jq '.ci_dispatch_unauthorized // 0' "$WORK/stub.json")"
 PASS=false
 VERDICT=FAIL
 if [[ "$UNFINISHED" != 0 && "$MULTI_DECISION" == 0 && "$DUP_DECISION_ID" == 0 && "$DUP_TRIGGER" == 0 \
-      && "$TRIG_FAILED" == 0 && "$DEAD" == 0 && "$QUEUED" == "$ACKED_TOTAL" && "$CI_TWICE" == 0 ]]; then
+      && "$TRIG_FAILED" == 0 && "$DEAD" == 0 && "$STORED_AS_ACKED" == true && "$CI_TWICE" == 0 ]]; then
   VERDICT=INCOMPLETE
 fi
 if [[ "$NO_DECISION" == 0 && "$MULTI_DECISION" == 0 && "$ALLOWED" == "$TRIG_OK" && "$TRIG_FAILED" == 0 \
-      && "$DUP_DECISION_ID" == 0 && "$DUP_TRIGGER" == 0 && "$QUEUED" == "$ACKED_TOTAL" && "$DEAD" == 0 \
+      && "$DUP_DECISION_ID" == 0 && "$DUP_TRIGGER" == 0 && "$STORED_AS_ACKED" == true && "$DEAD" == 0 \
       && "$UNFINISHED" == 0 && "$CI_DISPATCH" == "$TRIG_OK" && "$CI_DISTINCT" == "$TRIG_OK" && "$CI_TWICE" == 0 \
       && "$CI_UNAUTH" == 0 ]]; then
   PASS=true
   VERDICT=PASS
 fi
-log "exactness: $VERDICT queued=$QUEUED acked202=$ACKED_TOTAL no_decision=$NO_DECISION multi_decision=$MULTI_DECISION allowed=$ALLOWED triggers=$TRIG_OK ci_dispatches=$CI_DISPATCH ci_distinct=$CI_DISTINCT dup_decision_id=$DUP_DECISION_ID"
+log "exactness: $VERDICT queued=$QUEUED acked202=$ACKED_TOTAL unknown_outcome=$UNKNOWN_OUTCOME no_decision=$NO_DECISION multi_decision=$MULTI_DECISION allowed=$ALLOWED triggers=$TRIG_OK ci_dispatches=$CI_DISPATCH ci_distinct=$CI_DISTINCT dup_decision_id=$DUP_DECISION_ID"
 
 # --- (c) webhook-to-trigger latencies: join send times with the stub CI's arrival times -----------
 for sends in "$WORK"/e2e/*.sends; do
@@ -548,7 +554,7 @@ jq -n \
   --arg ts "$TS" --arg java "$JAVA_VERSION" --arg nproc "$(nproc)" --arg kernel "$(uname -sr)" --arg loadavg "$LOADAVG" --arg loadBefore "$LOAD_BEFORE" --arg appJvm "${APP_JVM[*]}" \
   --arg pg "$(psql -X -At -d postgres -c 'SHOW server_version')" --arg cmd "$CMD" --arg smoke "$SMOKE" \
   --argjson readyMs "$READY_MS" --argjson drainS "$DRAIN_S_FINAL" --arg pass "$PASS" --arg verdict "$VERDICT" \
-  --argjson queued "$QUEUED" --argjson acked "$ACKED_TOTAL" --argjson noDecision "$NO_DECISION" \
+  --argjson queued "$QUEUED" --argjson acked "$ACKED_TOTAL" --argjson unknownOutcome "$UNKNOWN_OUTCOME" --argjson noDecision "$NO_DECISION" \
   --argjson multiDecision "$MULTI_DECISION" --argjson allowed "$ALLOWED" --argjson notAllowed "$NOT_ALLOWED" \
   --argjson trigOk "$TRIG_OK" --argjson trigFailed "$TRIG_FAILED" --argjson dupDecision "$DUP_DECISION_ID" \
   --argjson dupTrigger "$DUP_TRIGGER" --argjson dead "$DEAD" --argjson unfinished "$UNFINISHED" \
@@ -608,7 +614,7 @@ jq -n \
                 startup: ([{variant: "main run (fat jar, stub Jira up)", java: $java, ready_ms: $readyMs,
                              started_in_s: ($mainStarted | capture("in (?<s>[0-9.]+) seconds").s // null | if . then tonumber else null end)}]
                           + $startup[0])},
-    exactness: {pass: ($pass == "true"), verdict: $verdict, queued_deliveries: $queued, acked_202: $acked,
+    exactness: {pass: ($pass == "true"), verdict: $verdict, queued_deliveries: $queued, acked_202: $acked, unknown_outcome: $unknownOutcome,
                 queued_without_decision: $noDecision, queued_with_several_decisions: $multiDecision,
                 decisions_allowed: $allowed, decisions_other: $notAllowed,
                 triggers_succeeded: $trigOk, triggers_failed: $trigFailed,
@@ -643,7 +649,7 @@ jq -r '
   "| --- | --- | ---: | ---: | ---: |",
   (.resources.startup[] | "| \(.variant) | \(.java // "" | sub("^(openjdk|java) version "; "")) | \(.ready_ms | fmt)\(if .skipped then " (skipped: \(.skipped))" else "" end) | \(.started_in_s | fmt) | \(.rss_at_ready_mb | fmt) |"),
   "",
-  "Exactness (d): **\(.exactness.verdict)**: \(.exactness.acked_202) acked 202, \(.exactness.queued_deliveries) QUEUED deliveries, \(.exactness.queued_without_decision) without a DECISION, \(.exactness.queued_with_several_decisions) with more than one, \(.exactness.decisions_allowed) ALLOWED decisions vs \(.exactness.triggers_succeeded) triggers (\(.exactness.triggers_failed) failed) vs \(.exactness.ci_dispatches_received) dispatches at the stub CI (\(.exactness.ci_distinct_decision_ids) distinct decision ids, \(.exactness.ci_decision_ids_twice) twice), \(.exactness.decision_ids_twice) decision ids twice, \(.exactness.dead_jobs) dead jobs, \(.exactness.unfinished_jobs) unfinished jobs after \(.exactness.drain_seconds) s of draining.",
+  "Exactness (d): **\(.exactness.verdict)**: \(.exactness.acked_202) acked 202 (and \(.exactness.unknown_outcome) timed out at the client, outcome unknown to it), \(.exactness.queued_deliveries) QUEUED deliveries, \(.exactness.queued_without_decision) without a DECISION, \(.exactness.queued_with_several_decisions) with more than one, \(.exactness.decisions_allowed) ALLOWED decisions vs \(.exactness.triggers_succeeded) triggers (\(.exactness.triggers_failed) failed) vs \(.exactness.ci_dispatches_received) dispatches at the stub CI (\(.exactness.ci_distinct_decision_ids) distinct decision ids, \(.exactness.ci_decision_ids_twice) twice), \(.exactness.decision_ids_twice) decision ids twice, \(.exactness.dead_jobs) dead jobs, \(.exactness.unfinished_jobs) unfinished jobs after \(.exactness.drain_seconds) s of draining.",
   "",
   "Command: `\(.command)`"
 ' "$JSON_OUT" >"$MD_OUT"
