@@ -25,7 +25,7 @@
 #   WARMUP_MAX=300     ... or after this many seconds in all
 #   OPEN_RATE=1000     requests/s for scenario (b)
 #   E2E_RATE=500       requests/s for the webhook-to-trigger latency of scenario (c)
-#   E2E_RAMP="250 400 500 1000 2000"  open-loop rates for the sustained end-to-end ramp of (c); stops at the
+#   E2E_RAMP="150 250 400 500 1000 2000"  open-loop rates for the sustained end-to-end ramp of (c); stops at the
 #                      first step that does not keep up; empty to skip
 #   E2E_STEP_DURATION=60  seconds per ramp step (issue 9: queue depth bounded over 60 s)
 #   CEILING=1          run the ceiling endpoint (0 to skip)
@@ -56,7 +56,7 @@ JIT_QUIET="${JIT_QUIET:-10}"
 WARMUP_MAX="${WARMUP_MAX:-300}"
 OPEN_RATE="${OPEN_RATE:-1000}"
 E2E_RATE="${E2E_RATE:-500}"
-E2E_RAMP="${E2E_RAMP-250 400 500 1000 2000}"
+E2E_RAMP="${E2E_RAMP-150 250 400 500 1000 2000}"
 E2E_STEP_DURATION="${E2E_STEP_DURATION:-60}"
 CEILING="${CEILING:-1}"
 STARTUP_VARIANTS="${STARTUP_VARIANTS-fatjar-17 extracted-17 extracted-cds-17 extracted-25 aot-25}"
