@@ -26,13 +26,27 @@ public record VoteRequest(Long requestId, String issueId, String issueKey, Strin
 		return "vote:" + this.source + ":" + this.sourceId;
 	}
 
-	/** Parses {@code /approve} or {@code /deny <reason>} (first word, any case). */
+	/** {@code /approve} or {@code /deny} as the first word, ignoring leading blanks and case. */
+	public static boolean isCommand(String text) {
+		if (text == null) {
+			return false;
+		}
+		String first = words(text)[0];
+		return first.equalsIgnoreCase("/approve") || first.equalsIgnoreCase("/deny");
+	}
+
+	/** Parses {@code /approve} or {@code /deny <reason>}: a text {@link #isCommand} accepts. */
 	public static VoteRequest fromComment(String issueId, String issueKey, String projectKey, String voter,
 			String commentId, String text) {
-		String[] words = WHITESPACE.split(text.strip(), 2);
+		String[] words = words(text);
 		boolean approve = words[0].equalsIgnoreCase("/approve");
 		String reason = (words.length > 1) ? words[1].strip() : null;
 		return new VoteRequest(null, issueId, issueKey, projectKey, voter, approve, reason, Source.JIRA, commentId);
+	}
+
+	/** The first word and the rest. */
+	private static String[] words(String text) {
+		return WHITESPACE.split(text.strip(), 2);
 	}
 
 }

@@ -5,14 +5,14 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Locale;
-import java.util.regex.Pattern;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
+
+import dev.tollgate.approval.VoteRequest;
 
 /**
  * Reads a verified Jira webhook body into what the gateway acts on. A transition is recognised by
@@ -27,9 +27,6 @@ final class JiraPayloadParser {
 
 	/** Comment text kept for command parsing; the command and a reason fit easily. */
 	static final int MAX_COMMENT_TEXT = 2000;
-
-	/** Compiled once: {@code String.split("\\s+")} would compile it for every comment delivery. */
-	private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
 	private final ObjectReader json;
 
@@ -118,7 +115,7 @@ final class JiraPayloadParser {
 		String commentId = text(commentNode.path("id"));
 		String eventKey = (commentId != null) ? "comment:" + commentId : null;
 		String text = commentText(commentNode.path("body"));
-		if (!isApprovalCommand(text)) {
+		if (!VoteRequest.isCommand(text)) {
 			return Parsed.ignored(webhookEvent, issueId, eventKey);
 		}
 		JiraEvent.Issue issue = issue(root.path("issue"));
@@ -127,15 +124,6 @@ final class JiraPayloadParser {
 		return Parsed.relevant(webhookEvent, issue.id(), eventKey, new JiraEvent(JiraEvent.Type.APPROVAL_COMMAND,
 				deliveryId, receivedAt, issue, (author != null) ? author : text(root.path("user").path("accountId")),
 				null, comment));
-	}
-
-	/** {@code /approve} or {@code /deny} as the first word, ignoring leading blanks and case. */
-	static boolean isApprovalCommand(String text) {
-		if (text == null) {
-			return false;
-		}
-		String first = WHITESPACE.split(text.strip(), 2)[0].toLowerCase(Locale.ROOT);
-		return first.equals("/approve") || first.equals("/deny");
 	}
 
 	private JiraEvent.Issue issue(JsonNode issue) {
