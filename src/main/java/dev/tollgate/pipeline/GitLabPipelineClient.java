@@ -267,12 +267,12 @@ class GitLabPipelineClient implements PipelineClient, DisposableBean {
 			for (int page = 1; page <= MAX_LOOKUP_PAGES; page++) {
 				Response list = send(context, HttpMethod.GET, listPath + page, null, null, true);
 				PipelineHttp.refuseBlindRedispatch("GitLab", list.status());
-				JsonNode pipelines = (list.status() == 200) ? parse(list.body()) : null;
-				if (list.status() == 200 && (pipelines == null || !pipelines.isArray())) {
-					throw PipelineHttp.unreadableLookup("GitLab");
-				}
-				if (pipelines == null || !pipelines.isArray()) {
+				if (list.status() != 200) {
 					return null;
+				}
+				JsonNode pipelines = parse(list.body());
+				if (pipelines == null || !pipelines.isArray()) {
+					throw PipelineHttp.unreadableLookup("GitLab");
 				}
 				List<JsonNode> candidates = new ArrayList<>();
 				boolean pastWindow = false;

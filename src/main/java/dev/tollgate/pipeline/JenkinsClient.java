@@ -242,12 +242,12 @@ class JenkinsClient implements PipelineClient, DisposableBean {
 				Response response = send(context, HttpMethod.GET,
 						context.jobPath() + "/api/json?tree=" + queryEncode(tree), null, null);
 				PipelineHttp.refuseBlindRedispatch("Jenkins", response.status());
-				JsonNode job = (response.status() == 200) ? parse(response.body()) : null;
-				if (response.status() == 200 && job == null) {
-					throw PipelineHttp.unreadableLookup("Jenkins");
-				}
-				if (job == null) {
+				if (response.status() != 200) {
 					return null;
+				}
+				JsonNode job = parse(response.body());
+				if (job == null) {
+					throw PipelineHttp.unreadableLookup("Jenkins");
 				}
 				JsonNode builds = job.path("allBuilds");
 				boolean pastWindow = false;
