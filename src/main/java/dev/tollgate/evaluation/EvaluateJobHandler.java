@@ -116,7 +116,8 @@ class EvaluateJobHandler implements JobHandler {
 		JiraEvent event = this.json.readValue(job.payload(), JiraEvent.class);
 		if (event.type() == JiraEvent.Type.APPROVAL_COMMAND) {
 			VoteRequest vote = VoteRequest.fromComment(event.issue().id(), event.issue().key(),
-					event.issue().projectKey(), event.actorAccountId(), event.comment().id(), event.comment().text());
+					event.issue().projectKey(), event.actorAccountId(), event.comment().id(), event.comment().approves(),
+					event.comment().reason());
 			return JobOutcome.done(() -> this.jobs.enqueue(VoteRequest.JOB_KIND, vote.dedupKey(), vote));
 		}
 		PolicySnapshot snapshot = this.snapshots.current();

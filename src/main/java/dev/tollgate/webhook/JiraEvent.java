@@ -1,6 +1,7 @@
 package dev.tollgate.webhook;
 
 import java.time.Instant;
+import java.util.regex.Pattern;
 
 /**
  * A Jira delivery that needs a decision, read from the webhook body: a status transition, a
@@ -31,8 +32,40 @@ public record JiraEvent(Type type, String deliveryId, Instant receivedAt, Issue 
 	public record StatusChange(String fromId, String from, String toId, String to, String changelogId) {
 	}
 
-	/** @param text the comment's plain text, cut to a bounded length */
+	/**
+	 * An approval command: {@code /approve} or {@code /deny <reason>} as the first word of a
+	 * comment, ignoring leading blanks and case.
+	 * @param text the comment's plain text, cut to a bounded length
+	 */
 	public record Comment(String id, String text) {
+
+		private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
+		/** Whether a comment's text is an approval command at all. */
+		static boolean isCommand(String text) {
+			if (text == null) {
+				return false;
+			}
+			String first = words(text)[0];
+			return first.equalsIgnoreCase("/approve") || first.equalsIgnoreCase("/deny");
+		}
+
+		/** {@code true} for {@code /approve}, {@code false} for {@code /deny}. */
+		public boolean approves() {
+			return words(this.text)[0].equalsIgnoreCase("/approve");
+		}
+
+		/** What follows the command word, or {@code null}. */
+		public String reason() {
+			String[] words = words(this.text);
+			return (words.length > 1) ? words[1].strip() : null;
+		}
+
+		/** The first word and the rest. */
+		private static String[] words(String text) {
+			return WHITESPACE.split(text.strip(), 2);
+		}
+
 	}
 
 }

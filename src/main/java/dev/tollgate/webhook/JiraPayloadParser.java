@@ -12,7 +12,6 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.tollgate.approval.VoteRequest;
 
 /**
  * Reads a verified Jira webhook body into what the gateway acts on. A transition is recognised by
@@ -115,7 +114,7 @@ final class JiraPayloadParser {
 		String commentId = text(commentNode.path("id"));
 		String eventKey = (commentId != null) ? "comment:" + commentId : null;
 		String text = commentText(commentNode.path("body"));
-		if (!VoteRequest.isCommand(text)) {
+		if (!JiraEvent.Comment.isCommand(text)) {
 			return Parsed.ignored(webhookEvent, issueId, eventKey);
 		}
 		JiraEvent.Issue issue = issue(root.path("issue"));

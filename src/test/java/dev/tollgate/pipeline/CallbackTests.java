@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import dev.tollgate.support.IntegrationTest;
-import dev.tollgate.webhook.HmacSignature;
+import dev.tollgate.signature.HmacSignature;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 

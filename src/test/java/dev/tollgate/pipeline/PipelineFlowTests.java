@@ -26,7 +26,7 @@ import tools.jackson.databind.JsonNode;
 import dev.tollgate.support.IntegrationTest;
 import dev.tollgate.support.JiraPayloads;
 import dev.tollgate.support.JiraStub;
-import dev.tollgate.webhook.HmacSignature;
+import dev.tollgate.signature.HmacSignature;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;

@@ -8,7 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-import dev.tollgate.webhook.HmacSignature;
+import dev.tollgate.signature.HmacSignature;
 
 /** Sends Jira webhook deliveries over real HTTP, signed like Jira signs them. */
 public final class WebhookSender {

@@ -1,5 +1,6 @@
 package dev.tollgate.webhook;
 
+import dev.tollgate.signature.HmacSignature;
 import java.util.List;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;

@@ -1,5 +1,6 @@
 package dev.tollgate.webhook;
 
+import dev.tollgate.signature.HmacSignature;
 import java.net.http.HttpResponse;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;

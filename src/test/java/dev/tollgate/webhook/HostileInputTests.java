@@ -1,5 +1,6 @@
 package dev.tollgate.webhook;
 
+import dev.tollgate.signature.HmacSignature;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -14,7 +14,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.tollgate.approval.VoteRequest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -144,7 +143,7 @@ class HostileParserPropertyTests {
 			if (event.type() == JiraEvent.Type.APPROVAL_COMMAND) {
 				assertThat(event.comment().id()).as(body).isNotBlank();
 				assertThat(event.comment().text()).as(body).hasSizeLessThanOrEqualTo(JiraPayloadParser.MAX_COMMENT_TEXT);
-				assertThat(VoteRequest.isCommand(event.comment().text())).as(body).isTrue();
+				assertThat(JiraEvent.Comment.isCommand(event.comment().text())).as(body).isTrue();
 				addIfPresent(stored, event.comment().id(), event.comment().text());
 			}
 			else {

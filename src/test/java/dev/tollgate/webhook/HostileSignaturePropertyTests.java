@@ -1,5 +1,6 @@
 package dev.tollgate.webhook;
 
+import dev.tollgate.signature.HmacSignature;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;

@@ -1,5 +1,6 @@
 package dev.tollgate.webhook;
 
+import dev.tollgate.signature.HmacSignature;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

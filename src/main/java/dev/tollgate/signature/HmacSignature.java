@@ -1,4 +1,4 @@
-package dev.tollgate.webhook;
+package dev.tollgate.signature;
 
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
