@@ -1,13 +1,13 @@
 package dev.tollgate.admin;
 
-import java.net.URI;
 import java.util.List;
-import java.util.Map;
 
 import dev.tollgate.policy.PolicyProblems;
+import dev.tollgate.problem.ProblemType;
+import dev.tollgate.problem.Problems;
+import dev.tollgate.problem.Problems.FieldError;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -29,76 +29,70 @@ class AdminProblems {
 
 	@ExceptionHandler(MethodArgumentNotValidException.class)
 	ResponseEntity<ProblemDetail> invalid(MethodArgumentNotValidException ex) {
-		List<Map<String, String>> errors = ex.getBindingResult()
+		List<FieldError> errors = ex.getBindingResult()
 			.getFieldErrors()
 			.stream()
-			.map((error) -> Map.of("field", error.getField(), "message", String.valueOf(error.getDefaultMessage())))
+			.map((error) -> new FieldError(error.getField(), String.valueOf(error.getDefaultMessage())))
 			.toList();
-		return problem(HttpStatus.BAD_REQUEST, "invalid-request", "The request has invalid fields.", errors);
+		return problem(Problems.of(ProblemType.INVALID_REQUEST, "The request has invalid fields.", errors));
 	}
 
 	@ExceptionHandler(HandlerMethodValidationException.class)
 	ResponseEntity<ProblemDetail> invalidParameters(HandlerMethodValidationException ex) {
-		List<Map<String, String>> errors = ex.getParameterValidationResults()
+		List<FieldError> errors = ex.getParameterValidationResults()
 			.stream()
 			.flatMap((result) -> result.getResolvableErrors()
 				.stream()
-				.map((error) -> Map.of("field", String.valueOf(result.getMethodParameter().getParameterName()),
-						"message", String.valueOf(error.getDefaultMessage()))))
+				.map((error) -> new FieldError(String.valueOf(result.getMethodParameter().getParameterName()),
+						String.valueOf(error.getDefaultMessage()))))
 			.toList();
-		return problem(HttpStatus.BAD_REQUEST, "invalid-request", "The request has invalid parameters.", errors);
+		return problem(Problems.of(ProblemType.INVALID_REQUEST, "The request has invalid parameters.", errors));
 	}
 
 	@ExceptionHandler(HttpMessageNotReadableException.class)
 	ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException ex) {
-		return problem(HttpStatus.BAD_REQUEST, "unreadable-request",
-				"The request body is not valid JSON (or YAML) of the expected shape.", null);
+		return problem(Problems.of(ProblemType.UNREADABLE_REQUEST,
+				"The request body is not valid JSON (or YAML) of the expected shape."));
 	}
 
 	@ExceptionHandler(MethodArgumentTypeMismatchException.class)
 	ResponseEntity<ProblemDetail> mismatch(MethodArgumentTypeMismatchException ex) {
-		return problem(HttpStatus.BAD_REQUEST, "invalid-request", "A parameter has the wrong type.",
-				List.of(Map.of("field", ex.getName(), "message", "has the wrong type")));
+		return problem(Problems.of(ProblemType.INVALID_REQUEST, "A parameter has the wrong type.",
+				List.of(new FieldError(ex.getName(), "has the wrong type"))));
 	}
 
 	@ExceptionHandler(IllegalArgumentException.class)
 	ResponseEntity<ProblemDetail> illegalArgument(IllegalArgumentException ex) {
-		return problem(HttpStatus.BAD_REQUEST, "invalid-request", ex.getMessage(), null);
+		return problem(Problems.of(ProblemType.INVALID_REQUEST, ex.getMessage()));
 	}
 
 	@ExceptionHandler(PolicyProblems.Rejected.class)
 	ResponseEntity<ProblemDetail> rejected(PolicyProblems.Rejected ex) {
-		List<Map<String, String>> errors = ex.problems()
+		List<FieldError> errors = ex.problems()
 			.stream()
-			.map((p) -> Map.of("field", p.field(), "message", p.message()))
+			.map((p) -> new FieldError(p.field(), p.message()))
 			.toList();
-		return problem(HttpStatus.UNPROCESSABLE_CONTENT, "policy-rejected",
-				"The change refers to something that does not exist or does not fit.", errors);
+		return problem(Problems.of(ProblemType.POLICY_REJECTED,
+				"The change refers to something that does not exist or does not fit.", errors));
 	}
 
 	@ExceptionHandler(PolicyProblems.NotFound.class)
 	ResponseEntity<ProblemDetail> notFound(PolicyProblems.NotFound ex) {
-		return problem(HttpStatus.NOT_FOUND, "not-found", ex.getMessage(), null);
+		return problem(Problems.of(ProblemType.NOT_FOUND, ex.getMessage()));
 	}
 
 	@ExceptionHandler(PolicyProblems.Conflict.class)
 	ResponseEntity<ProblemDetail> conflict(PolicyProblems.Conflict ex) {
-		return problem(HttpStatus.CONFLICT, "conflict", ex.getMessage(), null);
+		return problem(Problems.of(ProblemType.CONFLICT, ex.getMessage()));
 	}
 
 	@ExceptionHandler(PolicyProblems.VersionMismatch.class)
 	ResponseEntity<ProblemDetail> stale(PolicyProblems.VersionMismatch ex) {
-		return problem(HttpStatus.PRECONDITION_FAILED, "stale-version", ex.getMessage(), null);
+		return problem(Problems.of(ProblemType.STALE_VERSION, ex.getMessage()));
 	}
 
-	static ResponseEntity<ProblemDetail> problem(HttpStatus status, String type, String detail,
-			List<Map<String, String>> errors) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-		problem.setType(URI.create("https://tollgate.dev/problems/" + type));
-		if (errors != null) {
-			problem.setProperty("errors", errors);
-		}
-		return ResponseEntity.status(status).body(problem);
+	private static ResponseEntity<ProblemDetail> problem(ProblemDetail problem) {
+		return ResponseEntity.status(problem.getStatus()).body(problem);
 	}
 
 }

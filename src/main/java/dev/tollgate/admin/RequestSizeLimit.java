@@ -10,12 +10,14 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
+import dev.tollgate.problem.ProblemType;
+import dev.tollgate.problem.Problems;
+
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Admin API bodies are capped (1 MB, a policy document with thousands of rules fits easily): by
@@ -27,23 +29,26 @@ class RequestSizeLimit {
 	static final int MAX_BYTES = 1024 * 1024;
 
 	@Bean
-	FilterRegistrationBean<OncePerRequestFilter> apiBodyLimit() {
-		FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(new Limit());
+	FilterRegistrationBean<OncePerRequestFilter> apiBodyLimit(JsonMapper json) {
+		FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(new Limit(json));
 		registration.addUrlPatterns("/api/*");
 		return registration;
 	}
 
 	static final class Limit extends OncePerRequestFilter {
 
+		private final JsonMapper json;
+
+		Limit(JsonMapper json) {
+			this.json = json;
+		}
+
 		@Override
 		protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 				throws ServletException, IOException {
 			if (request.getContentLengthLong() > MAX_BYTES) {
-				response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
-				response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-				response.getWriter()
-					.write("{\"type\":\"https://tollgate.dev/problems/body-too-large\",\"title\":\"Content Too Large\","
-							+ "\"status\":413,\"detail\":\"The body is larger than " + MAX_BYTES + " bytes.\"}");
+				Problems.write(this.json, response,
+						Problems.of(ProblemType.BODY_TOO_LARGE, "The body is larger than " + MAX_BYTES + " bytes."));
 				return;
 			}
 			chain.doFilter(new Bounded(request), response);

@@ -5,4 +5,7 @@
  * ({@link dev.tollgate.audit.AuditVerifier}), query and streamed export
  * ({@link dev.tollgate.audit.AuditQuery}), and retention ({@link dev.tollgate.audit.AuditRetention}).
  */
+@ApplicationModule(allowedDependencies = {})
 package dev.tollgate.audit;
+
+import org.springframework.modulith.ApplicationModule;

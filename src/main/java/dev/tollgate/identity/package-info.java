@@ -3,4 +3,7 @@
  * {@link dev.tollgate.jira.JiraClient} and cached. Entry point:
  * {@link dev.tollgate.identity.JiraIdentity}.
  */
+@ApplicationModule(allowedDependencies = {"jira", "policy"})
 package dev.tollgate.identity;
+
+import org.springframework.modulith.ApplicationModule;

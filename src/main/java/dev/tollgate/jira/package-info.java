@@ -5,4 +5,7 @@
  * never mistake an outage for an answer; writes that Jira refuses for good are
  * {@link dev.tollgate.jira.JiraRejected}.
  */
+@ApplicationModule(allowedDependencies = {"audit", "job", "outbound"})
 package dev.tollgate.jira;
+
+import org.springframework.modulith.ApplicationModule;

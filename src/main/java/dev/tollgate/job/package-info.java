@@ -3,4 +3,7 @@
  * claim with {@code FOR UPDATE SKIP LOCKED} under a lease, retry with backoff, dead letters.
  * Entry points: {@link dev.tollgate.job.JobQueue} and {@link dev.tollgate.job.JobHandler}.
  */
+@ApplicationModule(allowedDependencies = {"audit"})
 package dev.tollgate.job;
+
+import org.springframework.modulith.ApplicationModule;

@@ -4,4 +4,7 @@
  * Entry point: {@link dev.tollgate.outbound.OutboundPolicy}; clients build their HTTP transport with
  * {@link dev.tollgate.outbound.OutboundPolicy#requestFactory} so that they cannot forget a rule.
  */
+@ApplicationModule(allowedDependencies = {})
 package dev.tollgate.outbound;
+
+import org.springframework.modulith.ApplicationModule;

@@ -1,10 +1,8 @@
 package dev.tollgate.webhook;
 
-import dev.tollgate.signature.HmacSignature;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
-import java.net.URI;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
@@ -19,6 +17,9 @@ import org.slf4j.MDC;
 import dev.tollgate.audit.AuditEvent;
 import dev.tollgate.audit.AuditEventType;
 import dev.tollgate.audit.AuditLog;
+import dev.tollgate.problem.ProblemType;
+import dev.tollgate.problem.Problems;
+import dev.tollgate.signature.HmacSignature;
 import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -101,13 +102,13 @@ class JiraWebhookController {
 		try {
 			InetAddress source = this.sources.source(request);
 			if (!this.sources.allowed(source)) {
-				return answer(WebhookMetrics.Status.FORBIDDEN_SOURCE, start, problem(HttpStatus.FORBIDDEN,
-						"forbidden-source", "Deliveries are not accepted from this address."));
+				return answer(WebhookMetrics.Status.FORBIDDEN_SOURCE, start, Problems.of(ProblemType.FORBIDDEN_SOURCE,
+						"Deliveries are not accepted from this address."));
 			}
 			byte[] body = (request.getContentLengthLong() > this.maxBodyBytes) ? null
 					: readAtMost(request.getInputStream(), this.maxBodyBytes);
 			if (body == null) {
-				return answer(WebhookMetrics.Status.TOO_LARGE, start, problem(HttpStatus.CONTENT_TOO_LARGE, "body-too-large",
+				return answer(WebhookMetrics.Status.TOO_LARGE, start, Problems.of(ProblemType.BODY_TOO_LARGE,
 						"The body is larger than the limit of " + this.maxBodyBytes + " bytes."));
 			}
 			// Two signature headers are ambiguous (which one was checked?): neither is trusted.
@@ -118,7 +119,7 @@ class JiraWebhookController {
 				// webhook block a victim's genuine deliveries: those are still checked and accepted.
 				long retryAfter = this.limiter.retryAfterSeconds(source);
 				if (retryAfter > 0) {
-					ProblemDetail problem = problem(HttpStatus.TOO_MANY_REQUESTS, "too-many-bad-signatures",
+					ProblemDetail problem = Problems.of(ProblemType.TOO_MANY_BAD_SIGNATURES,
 							"Too many deliveries from this address failed authentication; retry later.");
 					return answer(WebhookMetrics.Status.RATE_LIMITED, start,
 							ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
@@ -129,7 +130,7 @@ class JiraWebhookController {
 				this.rejections.rejected(SOURCE, deliveryId,
 						(source != null) ? source.getHostAddress() : request.getRemoteAddr());
 				return answer(WebhookMetrics.Status.UNAUTHORIZED, start,
-						problem(HttpStatus.UNAUTHORIZED, "unauthorized", "The delivery could not be authenticated."));
+						Problems.of(ProblemType.UNAUTHORIZED, "The delivery could not be authenticated."));
 			}
 			String deliveryIdProblem = deliveryIdProblem(deliveryIdHeaders);
 			if (deliveryIdProblem != null) {
@@ -139,7 +140,7 @@ class JiraWebhookController {
 		}
 		catch (DataAccessException | TransactionException ex) {
 			log.warn("Delivery not stored, answering 503: {}", rootMessage(ex));
-			ProblemDetail problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "unavailable",
+			ProblemDetail problem = Problems.of(ProblemType.UNAVAILABLE,
 					"The delivery could not be stored right now; retry later.");
 			this.metrics.record(WebhookMetrics.Status.UNAVAILABLE, start);
 			return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
@@ -174,7 +175,7 @@ class JiraWebhookController {
 			.deliveryId(deliveryId)
 			.build());
 		return answer(WebhookMetrics.Status.MALFORMED, start,
-				problem(HttpStatus.BAD_REQUEST, "malformed-delivery", reason));
+				Problems.of(ProblemType.MALFORMED_DELIVERY, reason));
 	}
 
 	private ResponseEntity<Object> answer(WebhookMetrics.Status status, long start, ResponseEntity<Object> response) {
@@ -230,12 +231,6 @@ class JiraWebhookController {
 		catch (NumberFormatException ex) {
 			return 0;
 		}
-	}
-
-	static ProblemDetail problem(HttpStatus status, String type, String detail) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-		problem.setType(URI.create("https://tollgate.dev/problems/" + type));
-		return problem;
 	}
 
 	private static String rootMessage(Throwable ex) {

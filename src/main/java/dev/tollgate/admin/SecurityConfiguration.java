@@ -1,16 +1,10 @@
-package dev.tollgate.config;
+package dev.tollgate.admin;
 
-import java.net.URI;
-
-import dev.tollgate.admin.ApiTokens;
-import dev.tollgate.admin.BearerTokenFilter;
-import dev.tollgate.admin.TokenPrincipal;
+import dev.tollgate.problem.ProblemType;
+import dev.tollgate.problem.Problems;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -24,7 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Default deny. Webhook endpoints authenticate each delivery by its signature (in the controller,
  * over the raw body); health, metrics and the OpenAPI document are public; the admin API needs a
- * bearer token whose scope fits (contract section 4): {@code admin} everything, {@code auditor}
+ * bearer token whose scope fits: {@code admin} everything, {@code auditor}
  * reads, {@code approver} votes. Any other path is denied.
  * No sessions and no cookies, hence no CSRF tokens.
  */
@@ -83,10 +77,10 @@ class SecurityConfiguration {
 				.anyRequest()
 				.denyAll())
 			.exceptionHandling((exceptions) -> exceptions
-				.authenticationEntryPoint((request, response, ex) -> writeProblem(json, response,
-						HttpStatus.UNAUTHORIZED, "unauthorized", "A valid bearer token is required."))
-				.accessDeniedHandler((request, response, ex) -> writeProblem(json, response, HttpStatus.FORBIDDEN,
-						"forbidden", "The token's scopes do not allow this.")))
+				.authenticationEntryPoint((request, response, ex) -> Problems.write(json, response,
+						Problems.of(ProblemType.UNAUTHORIZED, "A valid bearer token is required.")))
+				.accessDeniedHandler((request, response, ex) -> Problems.write(json, response,
+						Problems.of(ProblemType.FORBIDDEN, "The token's scopes do not allow this."))))
 			.build();
 	}
 
@@ -99,15 +93,6 @@ class SecurityConfiguration {
 		return (authentication) -> {
 			throw new BadCredentialsException("No authentication method is configured");
 		};
-	}
-
-	static void writeProblem(JsonMapper json, jakarta.servlet.http.HttpServletResponse response, HttpStatus status,
-			String type, String detail) throws java.io.IOException {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-		problem.setType(URI.create("https://tollgate.dev/problems/" + type));
-		response.setStatus(status.value());
-		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-		json.writeValue(response.getOutputStream(), problem);
 	}
 
 }
