@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Contract section 1: with no database the process exits non-zero within 30 s, and its last lines
+ * With no database the process exits non-zero within 30 s, and its last lines
  * name the URL and the fix. Runs the application as a separate JVM, exactly as a user would.
  */
 class StartupWithoutDatabaseTests {

@@ -25,7 +25,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Roles, role bindings, targets and rules (contract section 4). Versions travel as ETags. */
+/** Roles, role bindings, targets and rules. Versions travel as ETags. */
 @RestController
 @RequestMapping("/api/v1")
 class PolicyResourcesController {

@@ -1,6 +1,6 @@
 package dev.tollgate.audit;
 
-/** The kinds of audit event (contract section 5). */
+/** The kinds of audit event. */
 public enum AuditEventType {
 
 	WEBHOOK_REJECTED, WEBHOOK_MALFORMED, DECISION, TRIGGER_SUCCEEDED, TRIGGER_FAILED, APPROVAL_REQUESTED,

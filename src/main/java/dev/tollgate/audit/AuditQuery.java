@@ -61,7 +61,7 @@ public class AuditQuery {
 			Instant since, Instant until) {
 	}
 
-	/** An audit event as the API returns it (contract section 5). */
+	/** An audit event as the API returns it. */
 	public record Entry(long id, Instant occurredAt, String type, String outcome, String reason, String deliveryId,
 			String issueKey, String issueId, String projectKey, String issueType, String actorAccountId,
 			String fromStatus, String toStatus, Long ruleId, String ruleName, String target, String runUrl,
@@ -201,7 +201,7 @@ public class AuditQuery {
 		return '"' + text.replace("\"", "\"\"") + '"';
 	}
 
-	/** The filters of contract section 4 as SQL with positional parameters. */
+	/** The API's filters as SQL with positional parameters. */
 	private static final class Query {
 
 		final StringBuilder sql = new StringBuilder(SELECT);

@@ -44,7 +44,7 @@ public class AuditVerifier {
 	}
 
 	/**
-	 * The outcome of a verification (contract section 4).
+	 * The outcome of a verification.
 	 *
 	 * @param verified whether every sealed event from the checkpoint on matches its link
 	 * @param checkedEvents links checked and found intact

@@ -10,7 +10,7 @@ import org.springframework.core.env.Environment;
 
 /**
  * Turns "no database at start" into two short lines that name the URL and the fix, instead of a
- * page of stack trace (contract section 1). Boot prints the analysis last and exits non-zero.
+ * page of stack trace. Boot prints the analysis last and exits non-zero.
  */
 class DatabaseConnectionFailureAnalyzer implements FailureAnalyzer {
 

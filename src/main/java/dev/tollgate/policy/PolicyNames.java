@@ -9,7 +9,7 @@ final class PolicyNames {
 
 	static final String NAME_MESSAGE = "must be 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit";
 
-	/** The template variables a target may use (contract section 4). */
+	/** The template variables a target may use. */
 	static final Set<String> TEMPLATE_VARIABLES = Set.of("issue.key", "issue.id", "issue.type", "project.key",
 			"transition.from", "transition.to", "actor.accountId", "decision.id");
 

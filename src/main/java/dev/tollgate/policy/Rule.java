@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Which transition, by which roles, starts which target (contract section 4).
+ * Which transition, by which roles, starts which target.
  *
  * @param projectKey a Jira project key or {@code *}
  * @param issueTypes empty means any type

@@ -10,7 +10,7 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 /**
- * Where a pipeline is started (contract section 4). Which fields apply depends on the kind; the
+ * Where a pipeline is started. Which fields apply depends on the kind; the
  * credential is a reference ({@code env:NAME} or {@code file:/path}), never a value.
  *
  * @param inputs GitHub workflow inputs

@@ -32,7 +32,7 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code POST /webhooks/jira} (contract section 2). Order matters: the source allow-list before
+ * {@code POST /webhooks/jira}. Order matters: the source allow-list before
  * anything else, the size limit before reading, the signature over the exact bytes before parsing
  * (or looking at the delivery id), and a 2xx only after the delivery is durably stored. Jira
  * retries 5xx, so every failure to store is a 503, and nothing a sender controls may end in a 5xx.

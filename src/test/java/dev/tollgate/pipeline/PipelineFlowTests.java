@@ -183,7 +183,7 @@ class PipelineFlowTests extends IntegrationTest {
 
 		ci.stubFor(post(urlPathEqualTo(path)).willReturn(okJson("{\"workflow_run_id\":5001,\"html_url\":\"https://github.com/acme/shop/actions/runs/5001\"}")));
 		assertThat(api().post("/api/v1/jobs/" + dead.get("id").asLong() + "/retry", "").statusCode()).isEqualTo(202);
-		// Every admin change is audited, a re-drive too (contract section 4).
+		// Every admin change is audited, a re-drive too.
 		assertThat(body(api().get("/api/v1/audit?type=POLICY_CHANGED&limit=1")).get("items").get(0).get("reason").asString())
 			.contains("re-queued dead job " + dead.get("id").asLong());
 		await().atMost(Duration.ofSeconds(20)).until(() -> events(issueKey, "TRIGGER_SUCCEEDED").size() == 1);

@@ -1,7 +1,7 @@
 package dev.tollgate.support;
 
 /**
- * Realistic Jira Cloud webhook bodies, composed from the shapes in external-apis.md section 1
+ * Realistic Jira Cloud webhook bodies, composed from the shapes Jira Cloud documents for its webhooks
  * (not copied from vendor examples). Parameters make each delivery unique per test.
  */
 public final class JiraPayloads {

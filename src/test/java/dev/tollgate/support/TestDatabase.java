@@ -8,7 +8,7 @@ import java.util.Properties;
 import java.util.UUID;
 
 /**
- * Finds the PostgreSQL the tests run against, in this order (architecture.md, "Tests"):
+ * Finds the PostgreSQL the tests run against, in this order:
  * {@code TEST_DATABASE_URL}; a server on 127.0.0.1:5432, where a throwaway database is created for
  * this test run and dropped after it; Testcontainers when Docker is available; otherwise a failure
  * that says how to provide one. Never an in-memory imitation.

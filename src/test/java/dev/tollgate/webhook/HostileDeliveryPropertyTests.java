@@ -16,7 +16,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The webhook endpoint over real HTTP with seeded random and mutated bodies and headers (issue #10):
+ * The webhook endpoint over real HTTP with seeded random and mutated bodies and headers:
  * nothing ever gets a 5xx, nothing unsigned gets past the signature, and what is signed is either
  * acknowledged or refused with problem+json. About 250 requests; the seed is in each case's name
  * and in every failure message.

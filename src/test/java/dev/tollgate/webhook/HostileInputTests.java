@@ -26,7 +26,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Specific hostile inputs through the real endpoint (issue #10): each gets a clear 4xx, never a 5xx
+ * Specific hostile inputs through the real endpoint: each gets a clear 4xx, never a 5xx
  * and never a 2xx for something ambiguous. Bodies are signed with the real secret unless the test
  * is about the signature, so that they reach the parser; unsigned garbage gets 401 before parsing.
  */
@@ -345,7 +345,7 @@ class HostileInputTests extends HostileEndpointTest {
 			"multipart/form-data; boundary=x", "application/octet-stream", "application/json-seq", "text/json",
 			"bogus", "application/json/x" })
 	void aSignedBodyIsJudgedByItsContentNotItsLabel(String contentType) {
-		// Contract section 2: the body is JSON or it is a 400; the Content-Type header is not consulted
+		// The body is JSON or it is a 400; the Content-Type header is not consulted
 		// (the sender is authenticated already, and multipart parsing is off, so nothing reads the body first).
 		byte[] json = JiraPayloads.transition(unique(), unique(), "A", "B").getBytes(StandardCharsets.UTF_8);
 		String deliveryId = UUID.randomUUID().toString();
@@ -378,7 +378,7 @@ class HostileInputTests extends HostileEndpointTest {
 
 	@Test
 	void anUnsignedBodyWithAnotherContentTypeIs401() {
-		// The signature comes first (contract section 2): nothing about an unsigned request is trusted.
+		// The signature comes first: nothing about an unsigned request is trusted.
 		byte[] body = "a=1&b=2".getBytes(StandardCharsets.UTF_8);
 		assertProblem(post(body, "Content-Type", "application/x-www-form-urlencoded", "X-Hub-Signature",
 				"sha256=" + "0".repeat(64)), 401);

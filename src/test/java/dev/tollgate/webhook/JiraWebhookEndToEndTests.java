@@ -26,7 +26,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Contract section 2, one test per row of its table, over real HTTP against the real database. */
+/** {@code POST /webhooks/jira}, one test per answer it can give, over real HTTP against the real database. */
 class JiraWebhookEndToEndTests extends IntegrationTest {
 
 	private static final JsonMapper json = JsonMapper.builder().build();

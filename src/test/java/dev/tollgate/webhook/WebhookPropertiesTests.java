@@ -25,7 +25,7 @@ class WebhookPropertiesTests {
 			WebhookProperties properties = context.getBean(WebhookProperties.class);
 			assertThat(properties.allowedCidrs()).isEmpty();
 			assertThat(properties.trustedProxies()).isEmpty();
-			// Contract section 2: a bad signature is a 401; the 429 limit is opt-in.
+			// A bad signature is a 401; the 429 limit is opt-in.
 			assertThat(properties.rejectedSignatureLimitPerMinute()).isZero();
 		});
 	}
