@@ -83,7 +83,7 @@ class ApprovalController {
 		VoteRequest vote = new VoteRequest(id, null, null, null, caller.accountId(), approve,
 				(body != null) ? body.reason() : null, VoteRequest.Source.API,
 				id + ":" + caller.accountId() + ":" + UUID.randomUUID());
-		this.jobs.enqueue(VoteRequest.JOB_KIND, vote.dedupKey(), vote);
+		this.jobs.enqueue(VoteRequest.JOB, vote.dedupKey(), vote);
 		return ResponseEntity.accepted().body(Map.of("requestId", id, "status", "QUEUED"));
 	}
 

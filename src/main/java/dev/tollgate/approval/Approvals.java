@@ -33,8 +33,6 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class Approvals {
 
-	public static final String EXPIRE_JOB = "EXPIRE_APPROVAL";
-
 	private final JdbcClient jdbc;
 
 	private final AuditLog audit;
@@ -91,7 +89,7 @@ public class Approvals {
 				+ ((rule.target() != null) ? "target '" + rule.target() + "'" : "the transition") + " goes ahead"
 				+ ((expiresAt != null) ? ", until " + expiresAt : "") + ".", null);
 		if (expiresAt != null) {
-			this.jobs.enqueue(EXPIRE_JOB, "expire:" + request.id(), Map.of("requestId", request.id()), expiresAt);
+			this.jobs.enqueue(ApprovalExpiry.JOB, "expire:" + request.id(), new ApprovalExpiry(request.id()), expiresAt);
 		}
 	}
 
@@ -258,7 +256,7 @@ public class Approvals {
 						.text((request.target() != null) ? " starts now." : " stands."));
 			if (request.target() != null) {
 				TriggerRequest trigger = request.trigger();
-				this.jobs.enqueue(TriggerRequest.JOB_KIND, trigger.dedupKey(), trigger);
+				this.jobs.enqueue(TriggerRequest.JOB, trigger.dedupKey(), trigger);
 			}
 			return;
 		}
@@ -347,7 +345,7 @@ public class Approvals {
 			CommentRequest.Builder builder = CommentRequest.on(request.issueKey(), eventId);
 			comment.accept(builder);
 			CommentRequest built = builder.build();
-			this.jobs.enqueueOrdered(CommentRequest.JOB_KIND, built.dedupKey(), built, built.orderingKey());
+			this.jobs.enqueueOrdered(CommentRequest.JOB, built.dedupKey(), built, built.orderingKey());
 		}
 	}
 

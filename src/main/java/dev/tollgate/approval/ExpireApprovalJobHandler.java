@@ -1,34 +1,29 @@
 package dev.tollgate.approval;
 
-import tools.jackson.databind.json.JsonMapper;
-
 import dev.tollgate.job.Job;
 import dev.tollgate.job.JobHandler;
 import dev.tollgate.job.JobOutcome;
+import dev.tollgate.job.JobType;
 import org.springframework.stereotype.Component;
 
 /** The {@code EXPIRE_APPROVAL} job, due at the request's expiry: closes it if still pending. */
 @Component
-class ExpireApprovalJobHandler implements JobHandler {
-
-	private final JsonMapper json;
+class ExpireApprovalJobHandler implements JobHandler<ApprovalExpiry> {
 
 	private final Approvals approvals;
 
-	ExpireApprovalJobHandler(JsonMapper json, Approvals approvals) {
-		this.json = json;
+	ExpireApprovalJobHandler(Approvals approvals) {
 		this.approvals = approvals;
 	}
 
 	@Override
-	public String kind() {
-		return Approvals.EXPIRE_JOB;
+	public JobType<ApprovalExpiry> type() {
+		return ApprovalExpiry.JOB;
 	}
 
 	@Override
-	public JobOutcome handle(Job job) {
-		long requestId = this.json.readTree(job.payload()).path("requestId").asLong();
-		return JobOutcome.done(() -> this.approvals.expire(requestId));
+	public JobOutcome handle(Job job, ApprovalExpiry expiry) {
+		return JobOutcome.done(() -> this.approvals.expire(expiry.requestId()));
 	}
 
 }

@@ -3,8 +3,6 @@ package dev.tollgate.approval;
 import java.util.Optional;
 import java.util.Set;
 
-import tools.jackson.databind.json.JsonMapper;
-
 import dev.tollgate.audit.AuditEvent;
 import dev.tollgate.audit.AuditEventType;
 import dev.tollgate.audit.AuditLog;
@@ -16,6 +14,7 @@ import dev.tollgate.job.Job;
 import dev.tollgate.job.JobHandler;
 import dev.tollgate.job.JobOutcome;
 import dev.tollgate.job.JobQueue;
+import dev.tollgate.job.JobType;
 import dev.tollgate.outbound.OutboundRefused;
 import dev.tollgate.policy.PolicySnapshots;
 import org.springframework.stereotype.Component;
@@ -25,9 +24,7 @@ import org.springframework.stereotype.Component;
  * a Jira outage means retry, never "not an approver") and counts the vote.
  */
 @Component
-class VoteJobHandler implements JobHandler {
-
-	private final JsonMapper json;
+class VoteJobHandler implements JobHandler<VoteRequest> {
 
 	private final Approvals approvals;
 
@@ -41,10 +38,9 @@ class VoteJobHandler implements JobHandler {
 
 	private final JiraClient jira;
 
-	VoteJobHandler(JsonMapper json, Approvals approvals, ActorRoleResolver roles, PolicySnapshots snapshots,
+	VoteJobHandler(Approvals approvals, ActorRoleResolver roles, PolicySnapshots snapshots,
 			AuditLog audit, JobQueue jobs, JiraClient jira) {
 		this.jira = jira;
-		this.json = json;
 		this.approvals = approvals;
 		this.roles = roles;
 		this.snapshots = snapshots;
@@ -53,13 +49,12 @@ class VoteJobHandler implements JobHandler {
 	}
 
 	@Override
-	public String kind() {
-		return VoteRequest.JOB_KIND;
+	public JobType<VoteRequest> type() {
+		return VoteRequest.JOB;
 	}
 
 	@Override
-	public JobOutcome handle(Job job) {
-		VoteRequest vote = this.json.readValue(job.payload(), VoteRequest.class);
+	public JobOutcome handle(Job job, VoteRequest vote) {
 		Optional<Approvals.Stored> request = (vote.requestId() != null) ? this.approvals.find(vote.requestId())
 				: this.approvals.pendingFor(vote.issueId());
 		if (request.isEmpty()) {
@@ -108,7 +103,7 @@ class VoteJobHandler implements JobHandler {
 				.strong("VOTE NOT COUNTED")
 				.text(": there is no open approval request on this issue.")
 				.build();
-			this.jobs.enqueueOrdered(CommentRequest.JOB_KIND, comment.dedupKey(), comment, comment.orderingKey());
+			this.jobs.enqueueOrdered(CommentRequest.JOB, comment.dedupKey(), comment, comment.orderingKey());
 		}
 	}
 

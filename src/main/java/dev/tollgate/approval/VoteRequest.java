@@ -1,5 +1,7 @@
 package dev.tollgate.approval;
 
+import dev.tollgate.job.JobType;
+
 /**
  * The payload of a {@code VOTE} job: one person's answer to an approval request, from a Jira
  * comment ({@code /approve}, {@code /deny <reason>}) or from the admin API.
@@ -10,7 +12,7 @@ package dev.tollgate.approval;
 public record VoteRequest(Long requestId, String issueId, String issueKey, String projectKey, String voter,
 		boolean approve, String reason, Source source, String sourceId) {
 
-	public static final String JOB_KIND = "VOTE";
+	public static final JobType<VoteRequest> JOB = new JobType<>("VOTE", VoteRequest.class);
 
 	public enum Source {
 

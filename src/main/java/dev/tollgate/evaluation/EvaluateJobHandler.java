@@ -16,7 +16,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.json.JsonMapper;
 
 import dev.tollgate.approval.Approvals;
 import dev.tollgate.approval.VoteRequest;
@@ -33,6 +32,7 @@ import dev.tollgate.job.Job;
 import dev.tollgate.job.JobHandler;
 import dev.tollgate.job.JobOutcome;
 import dev.tollgate.job.JobQueue;
+import dev.tollgate.job.JobType;
 import dev.tollgate.outbound.OutboundRefused;
 import dev.tollgate.pipeline.TriggerRequest;
 import dev.tollgate.policy.Decision;
@@ -55,11 +55,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * retried later (honouring {@code Retry-After}); an outage never becomes a denial.
  */
 @Component
-class EvaluateJobHandler implements JobHandler {
+class EvaluateJobHandler implements JobHandler<JiraEvent> {
 
 	private static final Logger log = LoggerFactory.getLogger(EvaluateJobHandler.class);
-
-	private final JsonMapper json;
 
 	private final AuditLog audit;
 
@@ -79,12 +77,11 @@ class EvaluateJobHandler implements JobHandler {
 
 	private final Approvals approvals;
 
-	EvaluateJobHandler(JsonMapper json, AuditLog audit, PolicySnapshots snapshots, ActorRoleResolver roleResolver,
+	EvaluateJobHandler(AuditLog audit, PolicySnapshots snapshots, ActorRoleResolver roleResolver,
 			JobQueue jobs, MeterRegistry registry, Reverts reverts, CommentProperties comments, Approvals approvals) {
 		this.approvals = approvals;
 		this.reverts = reverts;
 		this.comments = comments;
-		this.json = json;
 		this.audit = audit;
 		this.snapshots = snapshots;
 		this.roleResolver = roleResolver;
@@ -107,18 +104,17 @@ class EvaluateJobHandler implements JobHandler {
 	}
 
 	@Override
-	public String kind() {
+	public JobType<JiraEvent> type() {
 		return JiraEvent.EVALUATE_JOB;
 	}
 
 	@Override
-	public JobOutcome handle(Job job) {
-		JiraEvent event = this.json.readValue(job.payload(), JiraEvent.class);
+	public JobOutcome handle(Job job, JiraEvent event) {
 		if (event.type() == JiraEvent.Type.APPROVAL_COMMAND) {
 			VoteRequest vote = VoteRequest.fromComment(event.issue().id(), event.issue().key(),
 					event.issue().projectKey(), event.actorAccountId(), event.comment().id(), event.comment().approves(),
 					event.comment().reason());
-			return JobOutcome.done(() -> this.jobs.enqueue(VoteRequest.JOB_KIND, vote.dedupKey(), vote));
+			return JobOutcome.done(() -> this.jobs.enqueue(VoteRequest.JOB, vote.dedupKey(), vote));
 		}
 		PolicySnapshot snapshot = this.snapshots.current();
 		Transition transition = new Transition(event.issue().projectKey(), event.issue().type(), event.status().from(),
@@ -176,13 +172,13 @@ class EvaluateJobHandler implements JobHandler {
 			if (rule != null && rule.comment() && this.comments.enabled() && !triggers
 					&& (!decision.dryRun() || this.comments.dryRun())) {
 				CommentRequest comment = DecisionComments.of(event.issue().key(), eventId, decision, transition, reverts);
-				this.jobs.enqueueOrdered(CommentRequest.JOB_KIND, comment.dedupKey(), comment, comment.orderingKey());
+				this.jobs.enqueueOrdered(CommentRequest.JOB, comment.dedupKey(), comment, comment.orderingKey());
 			}
 			if (reverts && transition.fromStatus() != null) {
 				RevertRequest revert = new RevertRequest(decisionId, event.deliveryId(), event.issue().id(),
 						event.issue().key(), event.issue().projectKey(), transition.fromStatus(), transition.toStatus(),
 						rule.name(), rule.comment() && this.comments.enabled());
-				this.jobs.enqueue(RevertRequest.JOB_KIND, revert.dedupKey(), revert);
+				this.jobs.enqueue(RevertRequest.JOB, revert.dedupKey(), revert);
 			}
 			boolean gated = decision.outcome() == Decision.Outcome.PENDING_APPROVAL && !decision.dryRun();
 			if (triggers || gated) {
@@ -191,7 +187,7 @@ class EvaluateJobHandler implements JobHandler {
 						event.issue().type(), transition.fromStatus(), transition.toStatus(), event.actorAccountId(),
 						rule.comment());
 				if (triggers) {
-					this.jobs.enqueue(TriggerRequest.JOB_KIND, trigger.dedupKey(), trigger);
+					this.jobs.enqueue(TriggerRequest.JOB, trigger.dedupKey(), trigger);
 				}
 				else {
 					this.approvals.open(rule, trigger);
@@ -209,8 +205,7 @@ class EvaluateJobHandler implements JobHandler {
 	 * visible: an {@code ERROR} decision in the audit log and on the issue.
 	 */
 	@Override
-	public void buried(Job job, String reason) {
-		JiraEvent event = this.json.readValue(job.payload(), JiraEvent.class);
+	public void buried(Job job, JiraEvent event, String reason) {
 		String from = (event.status() != null) ? event.status().from() : null;
 		String to = (event.status() != null) ? event.status().to() : null;
 		long eventId = this.audit.append(AuditEvent.of(AuditEventType.DECISION,
@@ -229,7 +224,7 @@ class EvaluateJobHandler implements JobHandler {
 				.text(": Tollgate could not evaluate this change (" + reason
 						+ "). Nothing was started; operators can see the dead job and retry it.")
 				.build();
-			this.jobs.enqueueOrdered(CommentRequest.JOB_KIND, comment.dedupKey(), comment, comment.orderingKey());
+			this.jobs.enqueueOrdered(CommentRequest.JOB, comment.dedupKey(), comment, comment.orderingKey());
 		}
 	}
 

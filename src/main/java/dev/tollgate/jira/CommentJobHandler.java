@@ -8,11 +8,11 @@ import java.util.Optional;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import tools.jackson.databind.json.JsonMapper;
 
 import dev.tollgate.job.Job;
 import dev.tollgate.job.JobHandler;
 import dev.tollgate.job.JobOutcome;
+import dev.tollgate.job.JobType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -23,9 +23,7 @@ import org.springframework.stereotype.Component;
  * marker, so each audit event is commented at most once.
  */
 @Component
-class CommentJobHandler implements JobHandler {
-
-	private final JsonMapper json;
+class CommentJobHandler implements JobHandler<CommentRequest> {
 
 	private final JiraClient jira;
 
@@ -35,9 +33,8 @@ class CommentJobHandler implements JobHandler {
 
 	private final MeterRegistry registry;
 
-	CommentJobHandler(JsonMapper json, JiraClient jira, CommentProperties properties, JdbcClient jdbc,
+	CommentJobHandler(JiraClient jira, CommentProperties properties, JdbcClient jdbc,
 			MeterRegistry registry) {
-		this.json = json;
 		this.jira = jira;
 		this.properties = properties;
 		this.jdbc = jdbc;
@@ -48,17 +45,16 @@ class CommentJobHandler implements JobHandler {
 	}
 
 	@Override
-	public String kind() {
-		return CommentRequest.JOB_KIND;
+	public JobType<CommentRequest> type() {
+		return CommentRequest.JOB;
 	}
 
 	@Override
-	public JobOutcome handle(Job job) {
+	public JobOutcome handle(Job job, CommentRequest request) {
 		if (!this.properties.enabled()) {
 			count("DISABLED");
 			return JobOutcome.done();
 		}
-		CommentRequest request = this.json.readValue(job.payload(), CommentRequest.class);
 		String marker = marker(request.auditEventId());
 		try {
 			if (job.triedBefore()) {

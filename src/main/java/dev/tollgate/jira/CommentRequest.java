@@ -3,6 +3,8 @@ package dev.tollgate.jira;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.tollgate.job.JobType;
+
 /**
  * The payload of a {@code COMMENT} job: what to say on which issue, as paragraphs of styled spans.
  * The producers choose the words; {@link CommentJobHandler} turns them into Atlassian Document
@@ -10,7 +12,7 @@ import java.util.List;
  */
 public record CommentRequest(String issueKey, long auditEventId, List<List<Span>> paragraphs) {
 
-	public static final String JOB_KIND = "COMMENT";
+	public static final JobType<CommentRequest> JOB = new JobType<>("COMMENT", CommentRequest.class);
 
 	public String dedupKey() {
 		return "comment:" + this.auditEventId;

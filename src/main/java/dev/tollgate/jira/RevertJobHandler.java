@@ -2,8 +2,6 @@ package dev.tollgate.jira;
 
 import java.util.Optional;
 
-import tools.jackson.databind.json.JsonMapper;
-
 import dev.tollgate.audit.AuditEvent;
 import dev.tollgate.audit.AuditEventType;
 import dev.tollgate.audit.AuditLog;
@@ -11,6 +9,7 @@ import dev.tollgate.job.Job;
 import dev.tollgate.job.JobHandler;
 import dev.tollgate.job.JobOutcome;
 import dev.tollgate.job.JobQueue;
+import dev.tollgate.job.JobType;
 import org.springframework.stereotype.Component;
 
 /**
@@ -19,9 +18,7 @@ import org.springframework.stereotype.Component;
  * is made, so its own webhook is recognised and ignored.
  */
 @Component
-class RevertJobHandler implements JobHandler {
-
-	private final JsonMapper json;
+class RevertJobHandler implements JobHandler<RevertRequest> {
 
 	private final JiraClient jira;
 
@@ -31,8 +28,7 @@ class RevertJobHandler implements JobHandler {
 
 	private final JobQueue jobs;
 
-	RevertJobHandler(JsonMapper json, JiraClient jira, Reverts reverts, AuditLog audit, JobQueue jobs) {
-		this.json = json;
+	RevertJobHandler(JiraClient jira, Reverts reverts, AuditLog audit, JobQueue jobs) {
 		this.jira = jira;
 		this.reverts = reverts;
 		this.audit = audit;
@@ -40,13 +36,12 @@ class RevertJobHandler implements JobHandler {
 	}
 
 	@Override
-	public String kind() {
-		return RevertRequest.JOB_KIND;
+	public JobType<RevertRequest> type() {
+		return RevertRequest.JOB;
 	}
 
 	@Override
-	public JobOutcome handle(Job job) {
-		RevertRequest request = this.json.readValue(job.payload(), RevertRequest.class);
+	public JobOutcome handle(Job job, RevertRequest request) {
 		try {
 			// Only the denied status is reverted: an issue that is back already (an earlier attempt went
 			// through although its answer was lost) or has moved on since is left where it is. Unknown
@@ -97,8 +92,7 @@ class RevertJobHandler implements JobHandler {
 	}
 
 	@Override
-	public void buried(Job job, String reason) {
-		RevertRequest request = this.json.readValue(job.payload(), RevertRequest.class);
+	public void buried(Job job, RevertRequest request, String reason) {
 		this.reverts.forgetAll(request.issueId(), request.deniedTo(), request.backTo());
 		record(request, AuditEventType.REVERT_FAILED, "The denied transition could not be reverted: " + reason);
 	}
@@ -116,7 +110,7 @@ class RevertJobHandler implements JobHandler {
 				.strong((type == AuditEventType.TRANSITION_REVERTED) ? "REVERTED" : "NOT REVERTED")
 				.text(": " + reason)
 				.build();
-			this.jobs.enqueueOrdered(CommentRequest.JOB_KIND, comment.dedupKey(), comment, comment.orderingKey());
+			this.jobs.enqueueOrdered(CommentRequest.JOB, comment.dedupKey(), comment, comment.orderingKey());
 		}
 	}
 

@@ -2,6 +2,8 @@ package dev.tollgate.jira;
 
 import java.util.UUID;
 
+import dev.tollgate.job.JobType;
+
 /**
  * The payload of a {@code REVERT} job: move a denied transition back.
  *
@@ -11,7 +13,7 @@ import java.util.UUID;
 public record RevertRequest(UUID decisionId, String deliveryId, String issueId, String issueKey, String projectKey,
 		String backTo, String deniedTo, String ruleName, boolean comment) {
 
-	public static final String JOB_KIND = "REVERT";
+	public static final JobType<RevertRequest> JOB = new JobType<>("REVERT", RevertRequest.class);
 
 	public String dedupKey() {
 		return "revert:" + this.decisionId;

@@ -14,8 +14,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Queue gauges per job kind, refreshed from the database (so every replica reports the whole
- * queue, not only its own share), whether this replica's worker yields to ingest, and the purge of
- * old succeeded jobs.
+ * queue, not only its own share), and the purge of old succeeded jobs.
  */
 @Component
 class JobMonitor {
@@ -28,15 +27,10 @@ class JobMonitor {
 
 	private final Map<String, JobRepository.KindStats> stats = new ConcurrentHashMap<>();
 
-	JobMonitor(JobRepository jobs, JobProperties properties, java.util.List<JobHandler> handlers, JobSignal signal,
-			MeterRegistry registry) {
+	JobMonitor(JobRepository jobs, JobProperties properties, JobHandlers handlers, MeterRegistry registry) {
 		this.jobs = jobs;
 		this.properties = properties;
-		Gauge.builder("tollgate.jobs.yielding", signal, (s) -> (s.burstRemainingNanos() > 0) ? 1 : 0)
-			.description("1 while this replica's job worker yields to a burst of webhooks waiting to be stored")
-			.register(registry);
-		for (JobHandler handler : handlers) {
-			String kind = handler.kind();
+		for (String kind : handlers.kinds()) {
 			this.stats.put(kind, new JobRepository.KindStats(kind, 0, 0, 0));
 			Gauge.builder("tollgate.jobs.pending", this.stats, (s) -> s.get(kind).pending())
 				.description("Jobs waiting or running")

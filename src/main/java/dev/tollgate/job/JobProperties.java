@@ -18,8 +18,6 @@ import org.springframework.validation.annotation.Validated;
  * @param backoffMax upper bound of the exponential backoff
  * @param lease how long a claimed job belongs to its worker; after that another may take it
  * @param concurrency jobs run at once by this replica
- * @param burstConcurrency jobs started at once while a burst of webhooks waits to be acknowledged
- * (ADR 0016); 0, the default, never holds the pipeline back
  * @param pollInterval how often idle workers look for work committed by other replicas
  * @param retention how long succeeded jobs are kept before they are purged
  * @param enabled whether this replica runs jobs at all (off for migrate-only runs)
@@ -30,5 +28,5 @@ record JobProperties(@DefaultValue("10") @Min(1) @Max(1000) int maxAttempts,
 		@DefaultValue("2s") @NotNull Duration backoffInitial, @DefaultValue("5m") @NotNull Duration backoffMax,
 		@DefaultValue("60s") @NotNull Duration lease, @DefaultValue("16") @Min(1) @Max(256) int concurrency,
 		@DefaultValue("500ms") @NotNull Duration pollInterval, @DefaultValue("7d") @NotNull Duration retention,
-		@DefaultValue("true") boolean enabled, @DefaultValue("0") @Min(0) @Max(256) int burstConcurrency) {
+		@DefaultValue("true") boolean enabled) {
 }

@@ -39,44 +39,45 @@ public class JobQueue {
 	 * same key does nothing, which is what makes "one effect per decision" hold
 	 * @return whether a job was created
 	 */
-	public boolean enqueue(String kind, String dedupKey, Object payload) {
-		return enqueue(kind, dedupKey, payload, null);
+	public <P> boolean enqueue(JobType<P> type, String dedupKey, P payload) {
+		return enqueue(type, dedupKey, payload, null);
 	}
 
 	/** Enqueues a job that becomes due at {@code runAt} ({@code null}: now). */
-	public boolean enqueue(String kind, String dedupKey, Object payload, Instant runAt) {
-		return enqueue(kind, dedupKey, payload, runAt, null);
+	public <P> boolean enqueue(JobType<P> type, String dedupKey, P payload, Instant runAt) {
+		return enqueue(type, dedupKey, payload, runAt, null);
 	}
 
 	/**
 	 * Enqueues a job that runs only after every older unfinished job with the same
 	 * {@code orderingKey} (e.g. the comments on one issue, in order).
 	 */
-	public boolean enqueueOrdered(String kind, String dedupKey, Object payload, String orderingKey) {
-		return enqueue(kind, dedupKey, payload, null, orderingKey);
+	public <P> boolean enqueueOrdered(JobType<P> type, String dedupKey, P payload, String orderingKey) {
+		return enqueue(type, dedupKey, payload, null, orderingKey);
 	}
 
 	/**
-	 * Enqueues a batch of ordered jobs of one kind in one statement, in list order; the batch
-	 * equivalent of {@link #enqueueOrdered(String, String, Object, String)} for group commit. When
+	 * Enqueues a batch of ordered jobs of one type in one statement, in list order; the batch
+	 * equivalent of {@link #enqueueOrdered(JobType, String, Object, String)} for group commit. When
 	 * the local worker has free slots and no older due jobs, the jobs that nothing holds back are
 	 * inserted already claimed by it and run as soon as the caller's transaction commits: no claim
 	 * statement, no wait for the dispatcher (ADR 0014). A worker that dies before running them loses
 	 * its leases, as for every running job.
 	 * @return how many jobs were created
 	 */
-	public int enqueueOrdered(String kind, List<OrderedJob> batch) {
+	public <P> int enqueueOrdered(JobType<P> type, List<OrderedJob<P>> batch) {
 		if (batch.isEmpty()) {
 			return 0;
 		}
+		String kind = type.kind();
 		int size = batch.size();
 		String[] dedupKeys = new String[size];
 		String[] payloads = new String[size];
 		String[] orderingKeys = new String[size];
 		for (int i = 0; i < size; i++) {
-			OrderedJob job = batch.get(i);
+			OrderedJob<P> job = batch.get(i);
 			dedupKeys[i] = job.dedupKey();
-			payloads[i] = this.json.writeValueAsString(job.payload());
+			payloads[i] = json(type, job.payload());
 			orderingKeys[i] = job.orderingKey();
 		}
 		// Only inside a transaction: the jobs must not run before they are committed.
@@ -110,17 +111,6 @@ public class JobQueue {
 		return inserted.size();
 	}
 
-	/**
-	 * Says that a burst of webhooks waits for its acknowledgement. With
-	 * {@code tollgate.jobs.burst-concurrency} set, for a short while the local worker then runs at
-	 * most that many jobs and takes no hand-overs, so the acknowledgements get the CPU and the
-	 * database first; what is queued meanwhile waits, durably, and runs at full concurrency once the
-	 * burst is over (ADR 0016).
-	 */
-	public void yieldToIngest() {
-		this.signal.burst();
-	}
-
 	private static int handableAtMost(String[] orderingKeys) {
 		Set<String> keys = new HashSet<>();
 		int unordered = 0;
@@ -135,15 +125,17 @@ public class JobQueue {
 		return unordered + keys.size();
 	}
 
-	/** One job of {@link #enqueueOrdered(String, List)}. */
-	public record OrderedJob(String dedupKey, Object payload, String orderingKey) {
+	/** One job of {@link #enqueueOrdered(JobType, List)}. */
+	public record OrderedJob<P>(String dedupKey, P payload, String orderingKey) {
 	}
 
-	private boolean enqueue(String kind, String dedupKey, Object payload, Instant runAt, String orderingKey) {
+	private <P> boolean enqueue(JobType<P> type, String dedupKey, P payload, Instant runAt, String orderingKey) {
+		String kind = type.kind();
+		String json = json(type, payload);
 		JobHandoff handoff = (runAt == null) ? JobHandoff.offeredFor(kind) : null;
 		if (handoff != null) {
-			JobRepository.Inserted inserted = this.jobs.insertForHandoff(kind, dedupKey,
-					this.json.writeValueAsString(payload), orderingKey, handoff.workerId, handoff.lease);
+			JobRepository.Inserted inserted = this.jobs.insertForHandoff(kind, dedupKey, json, orderingKey,
+					handoff.workerId, handoff.lease);
 			if (inserted == null) {
 				return false;
 			}
@@ -156,11 +148,19 @@ public class JobQueue {
 			}
 			return true;
 		}
-		boolean created = this.jobs.insert(kind, dedupKey, this.json.writeValueAsString(payload), runAt, orderingKey);
+		boolean created = this.jobs.insert(kind, dedupKey, json, runAt, orderingKey);
 		if (created) {
 			pendingAfterCommit(orderingKey != null);
 		}
 		return created;
+	}
+
+	/**
+	 * The payload as stored: JSON, read back as {@code type}'s payload class by the worker. The cast
+	 * stops a caller that bypassed the generics here rather than at the handler, attempts later.
+	 */
+	private <P> String json(JobType<P> type, P payload) {
+		return this.json.writeValueAsString(type.payload().cast(payload));
 	}
 
 	/**

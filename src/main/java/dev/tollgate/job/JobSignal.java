@@ -1,6 +1,5 @@
 package dev.tollgate.job;
 
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import org.springframework.stereotype.Component;
@@ -13,26 +12,9 @@ import org.springframework.stereotype.Component;
 @Component
 class JobSignal {
 
-	/**
-	 * How long one sign of a burst holds the worker back: long enough that it does not flap between
-	 * two group commits, short enough that the pipeline is back at full speed soon after the burst.
-	 */
-	static final long BURST_HOLD_MILLIS = 250;
-
-	private static final long BURST_HOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(BURST_HOLD_MILLIS);
-
 	private volatile Thread dispatcher;
 
 	private volatile JobWorker worker;
-
-	/** {@link System#nanoTime()} until which the local worker yields to ingest (ADR 0016). */
-	private volatile long burstUntil = System.nanoTime();
-
-	private final boolean yieldsToIngest;
-
-	JobSignal(JobProperties properties) {
-		this.yieldsToIngest = properties.burstConcurrency() > 0;
-	}
 
 	void register(Thread dispatcher, JobWorker worker) {
 		this.dispatcher = dispatcher;
@@ -52,22 +34,6 @@ class JobSignal {
 		if (current != null) {
 			current.heldBack();
 		}
-	}
-
-	/**
-	 * A burst of webhooks waits for its group commit: for the next {@value #BURST_HOLD_MILLIS} ms the
-	 * local worker starts no more than {@code tollgate.jobs.burst-concurrency} jobs at once (when that
-	 * is not 0).
-	 */
-	void burst() {
-		if (this.yieldsToIngest) {
-			this.burstUntil = System.nanoTime() + BURST_HOLD_NANOS;
-		}
-	}
-
-	/** How long the worker still yields to ingest, in nanoseconds; 0 or less when it does not. */
-	long burstRemainingNanos() {
-		return this.burstUntil - System.nanoTime();
 	}
 
 	/** The running local worker, or {@code null} (jobs disabled in this replica, or not started yet). */

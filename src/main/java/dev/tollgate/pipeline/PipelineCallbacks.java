@@ -121,7 +121,7 @@ class PipelineCallbacks {
 				.code(report.result())
 				.text(took + ".")
 				.build();
-			this.jobs.enqueueOrdered(CommentRequest.JOB_KIND, comment.dedupKey(), comment, comment.orderingKey());
+			this.jobs.enqueueOrdered(CommentRequest.JOB, comment.dedupKey(), comment, comment.orderingKey());
 		}
 		return Outcome.COMPLETED;
 	}

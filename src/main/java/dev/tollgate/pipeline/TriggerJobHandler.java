@@ -11,7 +11,6 @@ import java.util.stream.Collectors;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import tools.jackson.databind.json.JsonMapper;
 
 import dev.tollgate.audit.AuditEvent;
 import dev.tollgate.audit.AuditEventType;
@@ -21,6 +20,7 @@ import dev.tollgate.job.Job;
 import dev.tollgate.job.JobHandler;
 import dev.tollgate.job.JobOutcome;
 import dev.tollgate.job.JobQueue;
+import dev.tollgate.job.JobType;
 import dev.tollgate.policy.PolicySnapshots;
 import dev.tollgate.policy.Target;
 import org.springframework.stereotype.Component;
@@ -31,9 +31,7 @@ import org.springframework.stereotype.Component;
  * id travels with the run so the CI side can recognise the rare repeat after a crash.
  */
 @Component
-class TriggerJobHandler implements JobHandler {
-
-	private final JsonMapper json;
+class TriggerJobHandler implements JobHandler<TriggerRequest> {
 
 	private final AuditLog audit;
 
@@ -53,7 +51,7 @@ class TriggerJobHandler implements JobHandler {
 
 	private final PipelineCallbacks callbacks;
 
-	TriggerJobHandler(JsonMapper json, AuditLog audit, PolicySnapshots snapshots, List<PipelineClient> clients,
+	TriggerJobHandler(AuditLog audit, PolicySnapshots snapshots, List<PipelineClient> clients,
 			MeterRegistry registry, Credentials credentials, CircuitBreakers breakers, PipelineRuns runs, JobQueue jobs,
 			PipelineCallbacks callbacks) {
 		this.callbacks = callbacks;
@@ -61,7 +59,6 @@ class TriggerJobHandler implements JobHandler {
 		this.credentials = credentials;
 		this.breakers = breakers;
 		this.runs = runs;
-		this.json = json;
 		this.audit = audit;
 		this.snapshots = snapshots;
 		this.clients = clients.stream().collect(Collectors.toUnmodifiableMap(PipelineClient::kind, Function.identity()));
@@ -74,13 +71,12 @@ class TriggerJobHandler implements JobHandler {
 	}
 
 	@Override
-	public String kind() {
-		return TriggerRequest.JOB_KIND;
+	public JobType<TriggerRequest> type() {
+		return TriggerRequest.JOB;
 	}
 
 	@Override
-	public JobOutcome handle(Job job) {
-		TriggerRequest request = this.json.readValue(job.payload(), TriggerRequest.class);
+	public JobOutcome handle(Job job, TriggerRequest request) {
 		Optional<Target> found = this.snapshots.current().target(request.target());
 		if (found.isEmpty()) {
 			return JobOutcome.failed("Target '" + request.target() + "' no longer exists.");
@@ -161,12 +157,11 @@ class TriggerJobHandler implements JobHandler {
 	}
 
 	private void enqueue(CommentRequest comment) {
-		this.jobs.enqueueOrdered(CommentRequest.JOB_KIND, comment.dedupKey(), comment, comment.orderingKey());
+		this.jobs.enqueueOrdered(CommentRequest.JOB, comment.dedupKey(), comment, comment.orderingKey());
 	}
 
 	@Override
-	public void buried(Job job, String reason) {
-		TriggerRequest request = this.json.readValue(job.payload(), TriggerRequest.class);
+	public void buried(Job job, TriggerRequest request, String reason) {
 		long eventId = this.audit.append(event(AuditEventType.TRIGGER_FAILED, request,
 				"The pipeline of target '" + request.target() + "' was not started: " + reason
 						+ " The job is dead; an operator can retry it.")

@@ -2,6 +2,8 @@ package dev.tollgate.pipeline;
 
 import java.util.UUID;
 
+import dev.tollgate.job.JobType;
+
 /**
  * The payload of a {@code TRIGGER} job: everything needed to start the pipeline and to audit it,
  * captured at decision time so a later policy change cannot alter what was decided.
@@ -13,7 +15,7 @@ public record TriggerRequest(UUID decisionId, String deliveryId, long ruleId, St
 		String issueId, String issueKey, String projectKey, String issueType, String fromStatus, String toStatus,
 		String actorAccountId, boolean comment) {
 
-	public static final String JOB_KIND = "TRIGGER";
+	public static final JobType<TriggerRequest> JOB = new JobType<>("TRIGGER", TriggerRequest.class);
 
 	public String dedupKey() {
 		return dedupKey(this.decisionId);

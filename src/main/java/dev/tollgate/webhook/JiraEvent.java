@@ -3,6 +3,8 @@ package dev.tollgate.webhook;
 import java.time.Instant;
 import java.util.regex.Pattern;
 
+import dev.tollgate.job.JobType;
+
 /**
  * A Jira delivery that needs a decision, read from the webhook body: a status transition, a
  * created issue, or an approval command comment. It is the payload of the {@code EVALUATE} job.
@@ -17,7 +19,7 @@ public record JiraEvent(Type type, String deliveryId, Instant receivedAt, Issue 
 		StatusChange status, Comment comment) {
 
 	/** The job kind that turns a Jira event into decisions. */
-	public static final String EVALUATE_JOB = "EVALUATE";
+	public static final JobType<JiraEvent> EVALUATE_JOB = new JobType<>("EVALUATE", JiraEvent.class);
 
 	public enum Type {
 

@@ -13,7 +13,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,15 +66,6 @@ class WebhookIngest implements SmartLifecycle {
 	/** A request waits at most this long for its commit, then gets a 503 (Jira retries). */
 	private static final long WAIT_SECONDS = 5;
 
-	/**
-	 * From this many requests waiting for their commit on, the job pipeline yields to ingest when
-	 * that is switched on ({@code tollgate.jobs.burst-concurrency}, ADR 0016). Jira's steady traffic
-	 * leaves one or two waiting; eight outlast several commits.
-	 */
-	static final int BURST_WAITING = 8;
-
-	private final AtomicInteger waiting = new AtomicInteger();
-
 	private final List<BlockingQueue<Pending>> queues = new ArrayList<>();
 
 	private final JdbcClient jdbc;
@@ -108,15 +98,7 @@ class WebhookIngest implements SmartLifecycle {
 	Result ingest(String source, String deliveryId, int retryCount, JiraPayloadParser.Parsed parsed) {
 		Pending pending = new Pending(source, Objects.requireNonNull(deliveryId), retryCount, parsed,
 				new CompletableFuture<>());
-		if (this.waiting.incrementAndGet() >= BURST_WAITING) {
-			this.jobs.yieldToIngest();
-		}
-		try {
-			return store(pending);
-		}
-		finally {
-			this.waiting.decrementAndGet();
-		}
+		return store(pending);
 	}
 
 	private Result store(Pending pending) {
@@ -228,7 +210,7 @@ class WebhookIngest implements SmartLifecycle {
 	private List<Result> store(List<Pending> batch) {
 		Map<String, Long> inserted = insertDeliveries(batch);
 		List<Result> results = new ArrayList<>(batch.size());
-		List<JobQueue.OrderedJob> evaluations = new ArrayList<>();
+		List<JobQueue.OrderedJob<JiraEvent>> evaluations = new ArrayList<>();
 		for (Pending pending : batch) {
 			// remove(): a second delivery with the same id in this batch is a duplicate of the first.
 			Long id = inserted.remove(pending.key());
@@ -244,7 +226,7 @@ class WebhookIngest implements SmartLifecycle {
 				// One issue's events are evaluated one at a time, in arrival order: a later transition
 				// must see what an earlier one decided (an approval request to cancel, a revert to
 				// recognise).
-				evaluations.add(new JobQueue.OrderedJob("evaluate:" + pending.source() + ":" + id, event,
+				evaluations.add(new JobQueue.OrderedJob<>("evaluate:" + pending.source() + ":" + id, event,
 						"issue:" + event.issue().id()));
 				results.add(Result.QUEUED);
 			}

@@ -1,8 +1,6 @@
 package dev.tollgate.webhook;
 
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,12 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
-import javax.sql.DataSource;
-
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +22,6 @@ import dev.tollgate.support.JiraPayloads;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,12 +32,9 @@ import static org.awaitility.Awaitility.await;
  * Group commit of deliveries: deliveries that arrive together are stored together, and the
  * guarantees of one-at-a-time storage still hold inside a batch.
  */
-@TestPropertySource(properties = "tollgate.jobs.burst-concurrency=2")
 class WebhookIngestTests extends IntegrationTest {
 
 	private final ExecutorService senders = Executors.newFixedThreadPool(64);
-
-	private final AtomicInteger ingestCalls = new AtomicInteger();
 
 	@Autowired
 	private WebhookIngest ingest;
@@ -55,12 +44,6 @@ class WebhookIngestTests extends IntegrationTest {
 
 	@Autowired
 	private JdbcClient jdbc;
-
-	@Autowired
-	private DataSource dataSource;
-
-	@Autowired
-	private MeterRegistry registry;
 
 	@AfterEach
 	void stopSenders() {
@@ -112,53 +95,6 @@ class WebhookIngestTests extends IntegrationTest {
 			.hasCauseInstanceOf(DataAccessException.class);
 		assertThat(deliveries(issueId)).isEqualTo(good);
 		assertThat(evaluationJobs(issueId)).isEqualTo(good);
-	}
-
-	@Test
-	void aBurstOfDeliveriesWaitingForTheirCommitMakesTheJobWorkerYieldUntilTheyAreStored() throws Exception {
-		String issueId = randomIssueId();
-		Gauge yielding = this.registry.get("tollgate.jobs.yielding").gauge();
-		List<Future<WebhookIngest.Result>> futures = new ArrayList<>();
-		// Holds the writers' inserts, as commits that cannot keep up would.
-		try (Connection blocker = this.dataSource.getConnection()) {
-			blocker.setAutoCommit(false);
-			try (Statement lock = blocker.createStatement()) {
-				lock.execute("LOCK TABLE tollgate.delivery IN EXCLUSIVE MODE");
-			}
-			int fewer = WebhookIngest.BURST_WAITING - 1;
-			for (int i = 0; i < fewer; i++) {
-				futures.add(submitDelivery(issueId, i));
-			}
-			awaitWaiting(fewer);
-			// Fewer waiting than a burst: no yield (a signal would show for 250 ms after the last arrival).
-			for (long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(150); System.nanoTime() < end;) {
-				assertThat(yielding.value()).as("fewer waiting than a burst").isZero();
-				Thread.sleep(5);
-			}
-
-			futures.add(submitDelivery(issueId, fewer));
-			await().atMost(Duration.ofSeconds(3)).until(() -> yielding.value() == 1.0);
-			blocker.rollback();
-		}
-		for (Future<WebhookIngest.Result> future : futures) {
-			assertThat(future.get(30, TimeUnit.SECONDS)).isEqualTo(WebhookIngest.Result.QUEUED);
-		}
-		// The hold outlasts the burst only briefly: then the pipeline runs at full concurrency again.
-		await().atMost(Duration.ofSeconds(3)).until(() -> yielding.value() == 0.0);
-	}
-
-	/** Until {@code count} requests are in {@link WebhookIngest#ingest}: blocked writers, or queued behind them. */
-	private void awaitWaiting(int count) {
-		await().atMost(Duration.ofSeconds(3)).until(() -> this.ingestCalls.get() >= count);
-	}
-
-	private Future<WebhookIngest.Result> submitDelivery(String issueId, int changelogId) {
-		JiraPayloadParser.Parsed parsed = parse(
-				JiraPayloads.transition(issueId, String.valueOf(changelogId), "To Do", "Done"));
-		return this.senders.submit(() -> {
-			this.ingestCalls.incrementAndGet();
-			return this.ingest.ingest("jira", "burst-" + issueId + "-" + changelogId, 0, parsed);
-		});
 	}
 
 	@Test
