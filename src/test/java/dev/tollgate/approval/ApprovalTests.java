@@ -207,6 +207,25 @@ class ApprovalTests extends IntegrationTest {
 	}
 
 	@Test
+	void anExpiryJobQueuedByAnEarlierVersionStillExpiresItsRequest() {
+		rule(1, true, "PT1H");
+		Issue issue = transition();
+		decision(issue);
+		long id = request(issue).get("id").asLong();
+		this.jdbc.sql("UPDATE tollgate.approval_request SET expires_at = now() - interval '1 minute' WHERE id = ?")
+			.param(id)
+			.update();
+		// The row as the untyped queue wrote it, a map with the request id, due now.
+		this.jdbc.sql("""
+				INSERT INTO tollgate.job (kind, dedup_key, payload)
+				VALUES ('EXPIRE_APPROVAL', :key, jsonb_build_object('requestId', CAST(:id AS bigint)))
+				""").param("key", "expire-earlier-version:" + id).param("id", id).update();
+
+		await().atMost(Duration.ofSeconds(20)).until(() -> events(issue, "APPROVAL_EXPIRED").size() == 1);
+		assertThat(request(issue).get("status").asString()).isEqualTo("EXPIRED");
+	}
+
+	@Test
 	void aVoteAfterTheDeadlineDoesNotCountEvenBeforeTheExpiryJobRan() {
 		rule(1, true, "PT1H");
 		Issue issue = transition();
