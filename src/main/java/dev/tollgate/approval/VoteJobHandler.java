@@ -38,8 +38,8 @@ class VoteJobHandler implements JobHandler<VoteRequest> {
 
 	private final JiraClient jira;
 
-	VoteJobHandler(Approvals approvals, ActorRoleResolver roles, PolicySnapshots snapshots,
-			AuditLog audit, JobQueue jobs, JiraClient jira) {
+	VoteJobHandler(Approvals approvals, ActorRoleResolver roles, PolicySnapshots snapshots, AuditLog audit,
+			JobQueue jobs, JiraClient jira) {
 		this.jira = jira;
 		this.approvals = approvals;
 		this.roles = roles;

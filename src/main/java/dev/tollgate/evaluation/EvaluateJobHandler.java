@@ -77,8 +77,8 @@ class EvaluateJobHandler implements JobHandler<JiraEvent> {
 
 	private final Approvals approvals;
 
-	EvaluateJobHandler(AuditLog audit, PolicySnapshots snapshots, ActorRoleResolver roleResolver,
-			JobQueue jobs, MeterRegistry registry, Reverts reverts, CommentProperties comments, Approvals approvals) {
+	EvaluateJobHandler(AuditLog audit, PolicySnapshots snapshots, ActorRoleResolver roleResolver, JobQueue jobs,
+			MeterRegistry registry, Reverts reverts, CommentProperties comments, Approvals approvals) {
 		this.approvals = approvals;
 		this.reverts = reverts;
 		this.comments = comments;

@@ -33,8 +33,7 @@ class CommentJobHandler implements JobHandler<CommentRequest> {
 
 	private final MeterRegistry registry;
 
-	CommentJobHandler(JiraClient jira, CommentProperties properties, JdbcClient jdbc,
-			MeterRegistry registry) {
+	CommentJobHandler(JiraClient jira, CommentProperties properties, JdbcClient jdbc, MeterRegistry registry) {
 		this.jira = jira;
 		this.properties = properties;
 		this.jdbc = jdbc;
