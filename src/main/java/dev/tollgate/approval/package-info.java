@@ -3,7 +3,7 @@
  * ({@code /approve}, {@code /deny <reason>}) or the admin API, quorum, separation of duties, expiry
  * and cancellation. Entry point: {@link dev.tollgate.approval.Approvals}.
  */
-@ApplicationModule(allowedDependencies = {"audit", "identity", "jira", "job", "outbound", "pipeline", "policy"})
+@ApplicationModule(allowedDependencies = {"audit", "identity", "jira", "job", "outbound", "policy"})
 package dev.tollgate.approval;
 
 import org.springframework.modulith.ApplicationModule;

@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.tollgate.approval.Approvals;
+import dev.tollgate.approval.GatedTransition;
 import dev.tollgate.approval.VoteRequest;
 import dev.tollgate.audit.AuditEvent;
 import dev.tollgate.audit.AuditEventType;
@@ -194,7 +195,9 @@ class EvaluateJobHandler implements JobHandler {
 					this.jobs.enqueue(TriggerRequest.JOB_KIND, trigger.dedupKey(), trigger);
 				}
 				else {
-					this.approvals.open(rule, trigger);
+					this.approvals.open(rule, new GatedTransition(decisionId, event.deliveryId(), event.issue().id(),
+							event.issue().key(), event.issue().projectKey(), event.issue().type(),
+							transition.fromStatus(), transition.toStatus(), event.actorAccountId()));
 				}
 			}
 		}
