@@ -61,9 +61,9 @@ class VoteJobHandler implements JobHandler<VoteRequest> {
 			return JobOutcome.done(() -> noRequest(vote));
 		}
 		Approvals.Stored found = request.get();
-		if (!found.status().equals("PENDING")) {
+		if (found.status() != ApprovalStatus.PENDING) {
 			return JobOutcome.done(() -> this.approvals.refuse(found, vote,
-					"approval request " + found.id() + " is already closed (" + found.status() + ")"));
+					ApprovalComments.alreadyClosed(found.id(), found.status())));
 		}
 		Set<String> voterRoles;
 		try {
@@ -91,18 +91,16 @@ class VoteJobHandler implements JobHandler<VoteRequest> {
 
 	/** A vote on nothing is answered on the issue once, not with an error. */
 	private void noRequest(VoteRequest vote) {
-		long eventId = this.audit.append(AuditEvent.of(AuditEventType.APPROVAL_VOTED,
-				"A vote by " + vote.voter() + " found no open approval request"
-						+ ((vote.issueKey() != null) ? " on " + vote.issueKey() : "") + ".")
+		ApprovalComments.Note note = ApprovalComments.noRequest(vote);
+		long eventId = this.audit.append(AuditEvent.of(AuditEventType.APPROVAL_VOTED, note.reason())
 			.outcome("REJECTED")
 			.issue(vote.issueId(), vote.issueKey(), vote.projectKey(), null)
 			.actor(vote.voter())
 			.build());
 		if (vote.issueKey() != null) {
-			CommentRequest comment = CommentRequest.on(vote.issueKey(), eventId)
-				.strong("VOTE NOT COUNTED")
-				.text(": there is no open approval request on this issue.")
-				.build();
+			CommentRequest.Builder builder = CommentRequest.on(vote.issueKey(), eventId);
+			note.comment().accept(builder);
+			CommentRequest comment = builder.build();
 			this.jobs.enqueueOrdered(CommentRequest.JOB, comment.dedupKey(), comment, comment.orderingKey());
 		}
 	}

@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.tollgate.approval.Approvals;
+import dev.tollgate.approval.GatedTransition;
 import dev.tollgate.approval.VoteRequest;
 import dev.tollgate.audit.AuditEvent;
 import dev.tollgate.audit.AuditEventType;
@@ -190,7 +191,9 @@ class EvaluateJobHandler implements JobHandler<JiraEvent> {
 					this.jobs.enqueue(TriggerRequest.JOB, trigger.dedupKey(), trigger);
 				}
 				else {
-					this.approvals.open(rule, trigger);
+					this.approvals.open(rule, new GatedTransition(decisionId, event.deliveryId(), event.issue().id(),
+							event.issue().key(), event.issue().projectKey(), event.issue().type(),
+							transition.fromStatus(), transition.toStatus(), event.actorAccountId()));
 				}
 			}
 		}

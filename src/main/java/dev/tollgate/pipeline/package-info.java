@@ -1,8 +1,9 @@
 /**
  * The {@code TRIGGER} job and one client per CI system (GitHub Actions, GitLab, Jenkins, NOOP),
- * templates, credentials by reference and CI status callbacks.
+ * templates, credentials by reference and CI status callbacks. Uses {@code approval} only to
+ * listen for {@code ApprovalGranted}, on which it starts the pipeline the approval held back.
  */
-@ApplicationModule(allowedDependencies = {"audit", "jira", "job", "outbound", "policy", "problem", "signature"})
+@ApplicationModule(allowedDependencies = {"approval", "audit", "jira", "job", "outbound", "policy", "problem", "signature"})
 package dev.tollgate.pipeline;
 
 import org.springframework.modulith.ApplicationModule;
