@@ -1,12 +1,6 @@
 package dev.tollgate.pipeline;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InterruptedIOException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.DateTimeException;
@@ -21,7 +15,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -32,20 +25,18 @@ import dev.tollgate.outbound.RetryAfter;
 import dev.tollgate.pipeline.GitHubAppAuth.Auth;
 import dev.tollgate.pipeline.GitHubAppAuth.InstallationToken;
 import dev.tollgate.pipeline.GitHubAppAuth.TokenKey;
+import dev.tollgate.outbound.OutboundHttp;
+import dev.tollgate.outbound.OutboundHttp.Answer;
+import dev.tollgate.outbound.OutboundHttp.Unreachable;
 import dev.tollgate.outbound.OutboundPolicy;
 import dev.tollgate.outbound.OutboundRefused;
 import dev.tollgate.policy.Target;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.core.NestedExceptionUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
-import org.springframework.http.client.ClientHttpRequestFactory;
-import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.stereotype.Component;
-import org.springframework.web.client.ResourceAccessException;
-import org.springframework.web.client.RestClient;
 import org.springframework.web.util.DefaultUriBuilderFactory;
 
 /**
@@ -83,7 +74,7 @@ class GitHubActionsClient implements PipelineClient, DisposableBean {
 	static final String USER_AGENT = "tollgate";
 
 	/** Bigger answers are not read: no legitimate answer comes near it. */
-	static final int MAX_RESPONSE_BYTES = 1024 * 1024;
+	static final int MAX_RESPONSE_BYTES = OutboundHttp.MAX_RESPONSE_BYTES;
 
 	/** How much of GitHub's error {@code message} a failure quotes. */
 	static final int MAX_MESSAGE_CHARS = 300;
@@ -130,13 +121,9 @@ class GitHubActionsClient implements PipelineClient, DisposableBean {
 
 	private static final String WORKFLOWS_DIR = ".github/workflows/";
 
-	private final ClientHttpRequestFactory requestFactory;
-
-	private final RestClient rest;
+	private final OutboundHttp http;
 
 	private final DefaultUriBuilderFactory uris = new DefaultUriBuilderFactory();
-
-	private final Duration readTimeout;
 
 	private final Clock clock;
 
@@ -154,9 +141,8 @@ class GitHubActionsClient implements PipelineClient, DisposableBean {
 	 * run details
 	 */
 	GitHubActionsClient(OutboundPolicy policy, PipelineProperties properties, Clock clock, Duration lookupDelay) {
-		this.requestFactory = policy.requestFactory(properties.connectTimeout(), properties.readTimeout());
-		this.rest = RestClient.builder().requestFactory(this.requestFactory).build();
-		this.readTimeout = properties.readTimeout();
+		this.http = new OutboundHttp(policy, properties.connectTimeout(), properties.readTimeout(), (builder) -> {
+		});
 		this.clock = clock;
 		this.lookupDelay = lookupDelay;
 		this.appAuth = new GitHubAppAuth(clock, this::fetchInstallationToken);
@@ -186,10 +172,7 @@ class GitHubActionsClient implements PipelineClient, DisposableBean {
 
 	@Override
 	public void destroy() throws Exception {
-		// The request factory owns the connection pool.
-		if (this.requestFactory instanceof DisposableBean pool) {
-			pool.destroy();
-		}
+		this.http.destroy();
 	}
 
 	// ---- dispatch ----
@@ -405,63 +388,39 @@ class GitHubActionsClient implements PipelineClient, DisposableBean {
 	 */
 	private Response send(HttpMethod method, URI uri, String bearer, byte[] body, String what, boolean afterSent) {
 		try {
-			RestClient.RequestBodySpec request = this.rest.method(method).uri(uri).headers((headers) -> {
+			Answer answer = this.http.exchange(method, uri, (headers) -> {
 				headers.setBearerAuth(bearer);
 				headers.setAccept(List.of(GITHUB_JSON));
 				headers.set("X-GitHub-Api-Version", API_VERSION);
 				headers.set(HttpHeaders.USER_AGENT, USER_AGENT);
-			});
-			if (body != null) {
-				request.contentType(MediaType.APPLICATION_JSON).body(body);
-			}
-			return request.exchange((req, response) -> read(response));
+			}, body, MediaType.APPLICATION_JSON);
+			// A body over the limit is not read at all: a page cut short could hide the run sought.
+			return new Response(answer.status(), answer.headers(), answer.truncated() ? new byte[0] : answer.body(),
+					answer.truncated());
 		}
 		catch (OutboundRefused ex) {
 			throw TriggerFailure.permanent("Tollgate may not call GitHub for " + what + ": " + ex.getMessage());
 		}
-		catch (ResourceAccessException ex) {
-			Throwable cause = NestedExceptionUtils.getMostSpecificCause(ex);
-			if (cause instanceof OutboundRefused refused) {
-				throw TriggerFailure.permanent("Tollgate may not call GitHub for " + what + ": " + refused.getMessage());
-			}
-			throw unreachable(what, cause, afterSent);
+		catch (Unreachable ex) {
+			throw unreachable(what, ex, afterSent);
 		}
 	}
 
-	private TriggerFailure unreachable(String what, Throwable cause, boolean afterSent) {
+	private TriggerFailure unreachable(String what, Unreachable ex, boolean afterSent) {
+		String cause = ex.reason().getClass().getSimpleName();
 		String reason;
-		if (isConnectFailure(cause)) {
-			reason = "could not connect to GitHub (" + cause.getClass().getSimpleName() + ")";
+		if (ex.connectFailure()) {
+			reason = "could not connect to GitHub (" + cause + ")";
 		}
-		else if (cause instanceof InterruptedIOException) {
-			reason = "GitHub did not answer within " + this.readTimeout.toMillis() + " ms";
+		else if (ex.timedOut()) {
+			reason = "GitHub did not answer within " + this.http.readTimeout().toMillis() + " ms";
 		}
 		else {
-			reason = "the connection to GitHub failed (" + cause.getClass().getSimpleName() + ")";
+			reason = "the connection to GitHub failed (" + cause + ")";
 		}
-		String unknown = (afterSent && !isConnectFailure(cause))
+		String unknown = (afterSent && !ex.connectFailure())
 				? "; the outcome is unknown, so the next attempt first looks for a run carrying the decision id" : "";
 		return TriggerFailure.transientFailure("GitHub: " + what + " failed: " + reason + unknown + ".", null);
-	}
-
-	private static boolean isConnectFailure(Throwable cause) {
-		return cause instanceof ConnectException || cause instanceof NoRouteToHostException
-				|| cause instanceof UnknownHostException
-				|| cause instanceof ConnectTimeoutException;
-	}
-
-	private static Response read(ClientHttpResponse response) throws IOException {
-		int status = response.getStatusCode().value();
-		byte[] bytes;
-		boolean truncated;
-		try (InputStream in = response.getBody()) {
-			bytes = in.readNBytes(MAX_RESPONSE_BYTES + 1);
-			truncated = bytes.length > MAX_RESPONSE_BYTES;
-		}
-		if (truncated) {
-			bytes = new byte[0];
-		}
-		return new Response(status, response.getHeaders(), bytes, truncated);
 	}
 
 	private URI expand(String template, Object... variables) {
@@ -539,7 +498,7 @@ class GitHubActionsClient implements PipelineClient, DisposableBean {
 			return TriggerFailure.transientFailure("GitHub rate-limited " + what + " (" + status + "); retrying after "
 					+ until + "." + quoted, until);
 		}
-		if (status >= 500 || status == 408) {
+		if (OutboundHttp.transientStatus(status)) {
 			return TriggerFailure.transientFailure("GitHub failed " + what + " with " + status + "." + quoted,
 					retryAfter);
 		}
