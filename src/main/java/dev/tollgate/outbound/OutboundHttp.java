@@ -68,8 +68,22 @@ public final class OutboundHttp implements DisposableBean {
 	 */
 	public Answer exchange(HttpMethod method, URI uri, Consumer<HttpHeaders> headers, byte @Nullable [] body,
 			@Nullable MediaType contentType) {
+		return send(this.rest.method(method).uri(uri), headers, body, contentType);
+	}
+
+	/**
+	 * As {@link #exchange(HttpMethod, URI, Consumer, byte[], MediaType)}, for a URI template
+	 * relative to the base URL the client was built with.
+	 */
+	public Answer exchange(HttpMethod method, String uriTemplate, Object[] uriVariables, Consumer<HttpHeaders> headers,
+			byte @Nullable [] body, @Nullable MediaType contentType) {
+		return send(this.rest.method(method).uri(uriTemplate, uriVariables), headers, body, contentType);
+	}
+
+	private static Answer send(RestClient.RequestBodySpec request, Consumer<HttpHeaders> headers,
+			byte @Nullable [] body, @Nullable MediaType contentType) {
 		try {
-			RestClient.RequestBodySpec request = this.rest.method(method).uri(uri).headers(headers);
+			request.headers(headers);
 			if (body != null) {
 				if (contentType != null) {
 					request.contentType(contentType);
@@ -79,6 +93,7 @@ public final class OutboundHttp implements DisposableBean {
 			return request.exchange((req, response) -> read(response));
 		}
 		catch (ResourceAccessException ex) {
+			// Time-outs, refused connections, resets; the policy's refusal may arrive wrapped as well.
 			Throwable cause = NestedExceptionUtils.getMostSpecificCause(ex);
 			if (cause instanceof OutboundRefused refused) {
 				throw refused;
