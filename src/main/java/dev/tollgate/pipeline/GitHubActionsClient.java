@@ -487,9 +487,9 @@ class GitHubActionsClient implements PipelineClient, DisposableBean {
 		String message = response.message();
 		String quoted = (message != null) ? " GitHub says: \"" + redact(message, hidden) + "\"" : "";
 		Instant now = this.clock.instant();
-		Instant retryAfter = retryAfter(response.headers().getFirst(HttpHeaders.RETRY_AFTER), now);
+		Instant retryAfter = RetryAfter.parse(response.headers().getFirst(HttpHeaders.RETRY_AFTER), now);
 		String remaining = response.headers().getFirst("x-ratelimit-remaining");
-		Instant reset = epochSeconds(response.headers().getFirst("x-ratelimit-reset"));
+		Instant reset = RetryAfter.epochSeconds(response.headers().getFirst("x-ratelimit-reset"));
 		boolean exhausted = remaining != null && remaining.strip().equals("0");
 		boolean limitMessage = message != null && message.toLowerCase(Locale.ROOT).contains("rate limit");
 		if (status == 429 || (status == 403 && (retryAfter != null || exhausted || limitMessage))) {
@@ -547,23 +547,6 @@ class GitHubActionsClient implements PipelineClient, DisposableBean {
 	private static String redact(String text, String hidden) {
 		return (hidden != null && !hidden.isEmpty()) ? text.replace(hidden, "[hidden]") : text;
 	}
-	/** {@code Retry-After} as delay-seconds or HTTP-date; {@code null} if absent or unreadable. */
-	static Instant retryAfter(String value, Instant now) {
-		return RetryAfter.parse(value, now);
-	}
-
-	private static Instant epochSeconds(String value) {
-		if (value == null || value.isBlank()) {
-			return null;
-		}
-		try {
-			return Instant.ofEpochSecond(Long.parseLong(value.strip()));
-		}
-		catch (NumberFormatException | DateTimeException ex) {
-			return null;
-		}
-	}
-
 	private static Instant instant(String value) {
 		if (value == null) {
 			return null;

@@ -420,17 +420,8 @@ class GitLabPipelineClient implements PipelineClient, DisposableBean {
 		if (retryAfter != null) {
 			return retryAfter;
 		}
-		String reset = headers.getFirst("RateLimit-Reset");
-		if (StringUtils.hasText(reset) && reset.strip().chars().allMatch(Character::isDigit)) {
-			try {
-				Instant at = Instant.ofEpochSecond(Long.parseLong(reset.strip()));
-				return at.isAfter(now) ? at : null;
-			}
-			catch (NumberFormatException | DateTimeException ex) {
-				return null;
-			}
-		}
-		return null;
+		Instant reset = RetryAfter.epochSeconds(headers.getFirst("RateLimit-Reset"));
+		return (reset != null && reset.isAfter(now)) ? reset : null;
 	}
 
 	private static String auth(String auth) {

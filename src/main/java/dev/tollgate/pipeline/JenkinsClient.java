@@ -308,7 +308,7 @@ class JenkinsClient implements PipelineClient, DisposableBean {
 	private TriggerFailure failure(Context context, String call, Response response) {
 		int status = response.status();
 		String said = "Jenkins answered " + status + " to " + call + ".";
-		Instant retryAfter = retryAfter(response.headers().getFirst(HttpHeaders.RETRY_AFTER), Instant.now());
+		Instant retryAfter = RetryAfter.parse(response.headers().getFirst(HttpHeaders.RETRY_AFTER), Instant.now());
 		if (OutboundHttp.transientStatus(status)) {
 			return TriggerFailure.transientFailure(said + ((status == 503) ? " Jenkins may be restarting." : ""),
 					retryAfter);
@@ -366,10 +366,6 @@ class JenkinsClient implements PipelineClient, DisposableBean {
 		StringJoiner form = new StringJoiner("&");
 		parameters.forEach((name, value) -> form.add(formEncode(name) + "=" + formEncode(value)));
 		return form.toString().getBytes(StandardCharsets.UTF_8);
-	}
-	/** {@code Retry-After} as delay-seconds or HTTP-date; {@code null} if absent or unreadable. */
-	static Instant retryAfter(String value, Instant now) {
-		return RetryAfter.parse(value, now);
 	}
 	/** The base URL without a trailing slash; a context path such as {@code /jenkins} is kept. */
 	static String baseUrl(String baseUrl) {
