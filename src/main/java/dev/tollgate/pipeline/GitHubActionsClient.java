@@ -31,6 +31,7 @@ import dev.tollgate.outbound.OutboundHttp.Unreachable;
 import dev.tollgate.outbound.OutboundPolicy;
 import dev.tollgate.outbound.OutboundRefused;
 import dev.tollgate.policy.Target;
+import dev.tollgate.policy.TargetKindRules;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
@@ -57,7 +58,7 @@ import org.springframework.web.util.DefaultUriBuilderFactory;
  * line or {@code toString()} carries a credential.
  */
 @Component
-class GitHubActionsClient implements PipelineClient, DisposableBean {
+class GitHubActionsClient implements PipelineClient, TargetKindRules, DisposableBean {
 
 	private static final Logger log = LoggerFactory.getLogger(GitHubActionsClient.class);
 
@@ -121,6 +122,9 @@ class GitHubActionsClient implements PipelineClient, DisposableBean {
 
 	private static final String WORKFLOWS_DIR = ".github/workflows/";
 
+	/** owner/name, as GitHub spells repositories. */
+	private static final Pattern REPOSITORY = Pattern.compile("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$");
+
 	private final OutboundHttp http;
 
 	private final DefaultUriBuilderFactory uris = new DefaultUriBuilderFactory();
@@ -151,6 +155,27 @@ class GitHubActionsClient implements PipelineClient, DisposableBean {
 	@Override
 	public Target.Kind kind() {
 		return Target.Kind.GITHUB_ACTIONS;
+	}
+
+	@Override
+	public String valuesField() {
+		return "inputs";
+	}
+
+	@Override
+	public void check(Target target, Problems problems) {
+		problems.allowed(target.auth(), "auth", "TOKEN", "APP");
+		if ("APP".equals(target.auth())) {
+			problems.require(target.appId(), "appId");
+			problems.require(target.installationId(), "installationId");
+		}
+		problems.require(target.repository(), "repository");
+		problems.require(target.workflow(), "workflow");
+		problems.require(target.ref(), "ref");
+		problems.require(target.credentialRef(), "credentialRef");
+		if (target.repository() != null && !REPOSITORY.matcher(target.repository()).matches()) {
+			problems.add("repository", "must be owner/name");
+		}
 	}
 
 	@Override

@@ -24,6 +24,7 @@ import dev.tollgate.outbound.OutboundHttp.Unreachable;
 import dev.tollgate.outbound.OutboundPolicy;
 import dev.tollgate.outbound.OutboundRefused;
 import dev.tollgate.policy.Target;
+import dev.tollgate.policy.TargetKindRules;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
@@ -62,7 +63,7 @@ import static dev.tollgate.pipeline.PipelineHttp.withoutQuery;
  * URI is handed over already encoded, so it is never encoded twice.
  */
 @Component
-class GitLabPipelineClient implements PipelineClient, DisposableBean {
+class GitLabPipelineClient implements PipelineClient, TargetKindRules, DisposableBean {
 
 	static final String DEFAULT_BASE_URL = "https://gitlab.com";
 
@@ -113,6 +114,19 @@ class GitLabPipelineClient implements PipelineClient, DisposableBean {
 	@Override
 	public Target.Kind kind() {
 		return Target.Kind.GITLAB;
+	}
+
+	@Override
+	public String valuesField() {
+		return "variables";
+	}
+
+	@Override
+	public void check(Target target, Problems problems) {
+		problems.allowed(target.auth(), "auth", "TRIGGER_TOKEN", "ACCESS_TOKEN");
+		problems.require(target.project(), "project");
+		problems.require(target.ref(), "ref");
+		problems.require(target.credentialRef(), "credentialRef");
 	}
 
 	@Override

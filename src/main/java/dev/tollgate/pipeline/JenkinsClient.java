@@ -22,6 +22,7 @@ import dev.tollgate.outbound.OutboundHttp.Unreachable;
 import dev.tollgate.outbound.OutboundPolicy;
 import dev.tollgate.outbound.OutboundRefused;
 import dev.tollgate.policy.Target;
+import dev.tollgate.policy.TargetKindRules;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
@@ -57,7 +58,7 @@ import static dev.tollgate.pipeline.PipelineHttp.withoutQuery;
  * {@code {base}/queue/item/{n}/}, not at whatever host the {@code Location} names.
  */
 @Component
-class JenkinsClient implements PipelineClient, DisposableBean {
+class JenkinsClient implements PipelineClient, TargetKindRules, DisposableBean {
 
 	static final Duration POLL_INTERVAL = Duration.ofMillis(250);
 
@@ -118,6 +119,19 @@ class JenkinsClient implements PipelineClient, DisposableBean {
 	@Override
 	public Target.Kind kind() {
 		return Target.Kind.JENKINS;
+	}
+
+	@Override
+	public String valuesField() {
+		return "parameters";
+	}
+
+	@Override
+	public void check(Target target, Problems problems) {
+		problems.allowed(target.auth(), "auth", "API_TOKEN");
+		problems.require(target.job(), "job");
+		problems.require(target.baseUrl(), "baseUrl");
+		problems.require(target.credentialRef(), "credentialRef");
 	}
 
 	@Override
