@@ -1,10 +1,9 @@
 package dev.tollgate.jira;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,19 +21,17 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.tollgate.outbound.OutboundPolicy;
+import dev.tollgate.outbound.OutboundHttp;
+import dev.tollgate.outbound.OutboundHttp.Answer;
+import dev.tollgate.outbound.OutboundHttp.Unreachable;
 import dev.tollgate.outbound.OutboundRefused;
 import dev.tollgate.outbound.RetryAfter;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.core.NestedExceptionUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
-import org.springframework.http.client.ClientHttpRequestFactory;
-import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.stereotype.Component;
 import org.springframework.util.StringUtils;
-import org.springframework.web.client.ResourceAccessException;
-import org.springframework.web.client.RestClient;
 
 /**
  * Jira Cloud REST v3, with Basic auth ({@code email:apiToken}) against the configured base URL
@@ -50,7 +47,7 @@ public class JiraClient implements DisposableBean {
 	private static final Logger log = LoggerFactory.getLogger(JiraClient.class);
 
 	/** Bigger answers are refused rather than read: no legitimate look-up comes near it. */
-	static final int MAX_RESPONSE_BYTES = 1024 * 1024;
+	static final int MAX_RESPONSE_BYTES = OutboundHttp.MAX_RESPONSE_BYTES;
 
 	/** Comments per page, and how many of the newest, a retried comment job looks through for its own. */
 	static final int FIND_COMMENT_PAGE = 10;
@@ -83,16 +80,13 @@ public class JiraClient implements DisposableBean {
 	private static final TypeReference<Object> NOTHING = new TypeReference<>() {
 	};
 
-	private final @Nullable ClientHttpRequestFactory requestFactory;
-
-	private final @Nullable RestClient rest;
+	private final @Nullable OutboundHttp http;
 
 	JiraClient(JiraProperties properties, OutboundPolicy policy) {
 		URI baseUrl = properties.baseUrl();
 		if (baseUrl == null) {
 			log.warn("tollgate.jira.base-url is not set: Jira look-ups and comments fail (and are retried) until it is");
-			this.requestFactory = null;
-			this.rest = null;
+			this.http = null;
 			return;
 		}
 		try {
@@ -102,21 +96,20 @@ public class JiraClient implements DisposableBean {
 			// Start anyway: every call fails with this reason, so the jobs that need Jira show it.
 			log.warn("tollgate.jira.base-url will be refused: {}", ex.getMessage());
 		}
-		this.requestFactory = policy.requestFactory(properties.connectTimeout(), properties.readTimeout());
-		RestClient.Builder builder = RestClient.builder()
-			.requestFactory(this.requestFactory)
-			// Paths are appended, so a /ex/jira/{cloudId} prefix is kept.
-			.baseUrl(StringUtils.trimTrailingCharacter(baseUrl.toString(), '/'))
-			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE);
 		String email = properties.userEmail();
 		String token = properties.apiToken();
-		if (StringUtils.hasText(email) && StringUtils.hasText(token)) {
-			builder.defaultHeaders((headers) -> headers.setBasicAuth(email, token, StandardCharsets.UTF_8));
-		}
-		else {
+		boolean credentials = StringUtils.hasText(email) && StringUtils.hasText(token);
+		if (!credentials) {
 			log.warn("tollgate.jira.user-email or tollgate.jira.api-token is not set: Jira will answer 401");
 		}
-		this.rest = builder.build();
+		this.http = new OutboundHttp(policy, properties.connectTimeout(), properties.readTimeout(), (builder) -> {
+			// Paths are appended, so a /ex/jira/{cloudId} prefix is kept.
+			builder.baseUrl(StringUtils.trimTrailingCharacter(baseUrl.toString(), '/'))
+				.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE);
+			if (credentials) {
+				builder.defaultHeaders((headers) -> headers.setBasicAuth(email, token, StandardCharsets.UTF_8));
+			}
+		});
 	}
 
 	/**
@@ -195,7 +188,7 @@ public class JiraClient implements DisposableBean {
 
 	/** Whether a Jira site is configured at all (without one, nothing can be asked). */
 	public boolean configured() {
-		return this.rest != null;
+		return this.http != null;
 	}
 
 	/**
@@ -233,9 +226,8 @@ public class JiraClient implements DisposableBean {
 
 	@Override
 	public void destroy() throws Exception {
-		// The request factory owns the connection pool.
-		if (this.requestFactory instanceof DisposableBean pool) {
-			pool.destroy();
+		if (this.http != null) {
+			this.http.destroy();
 		}
 	}
 
@@ -246,47 +238,27 @@ public class JiraClient implements DisposableBean {
 	/** A write: a JSON body, and client errors that retrying cannot fix are {@link JiraRejected}. */
 	private <T> Optional<T> send(HttpMethod method, String path, Object body, TypeReference<T> type,
 			Object... uriVariables) {
-		if (this.rest == null) {
-			throw JiraUnavailable.notConfigured();
-		}
 		String call = method.name() + " " + path;
-		try {
-			return this.rest.method(method)
-				.uri(path, uriVariables)
-				.contentType(MediaType.APPLICATION_JSON)
-				.body(JSON.writeValueAsBytes(body))
-				.exchange((request, response) -> {
-					int status = response.getStatusCode().value();
-					if (status == 400 || status == 403 || status == 404 || status == 413) {
-						throw new JiraRejected(call, status, errorMessage(response));
-					}
-					if (status == 204) {
-						return Optional.<T>empty();
-					}
-					return read(call, response, type);
-				});
+		Answer answer = call(call, method, path, uriVariables, JSON.writeValueAsBytes(body));
+		int status = answer.status();
+		if (status == 400 || status == 403 || status == 404 || status == 413) {
+			throw new JiraRejected(call, status, errorMessage(answer.body()));
 		}
-		catch (OutboundRefused ex) {
-			throw JiraUnavailable.refused(call, ex);
+		if (status == 204) {
+			return Optional.empty();
 		}
-		catch (ResourceAccessException ex) {
-			Throwable cause = NestedExceptionUtils.getMostSpecificCause(ex);
-			if (cause instanceof OutboundRefused refused) {
-				throw JiraUnavailable.refused(call, refused);
-			}
-			throw JiraUnavailable.unreachable(call, cause);
-		}
+		return read(call, answer, type);
 	}
 
 	/** Jira's own error text ({@code errorMessages}, {@code errors}), bounded; never our request. */
-	private static String errorMessage(ClientHttpResponse response) {
-		try (InputStream in = response.getBody()) {
-			byte[] body = in.readNBytes(16 * 1024);
-			var node = JSON.readTree(body);
+	private static String errorMessage(byte[] body) {
+		try {
+			// Only the start: an error text worth quoting is short.
+			var node = JSON.readTree((body.length > 16 * 1024) ? Arrays.copyOf(body, 16 * 1024) : body);
 			String text = node.path("errorMessages").toString() + " " + node.path("errors").toString();
 			return (text.length() > 300) ? text.substring(0, 300) : text;
 		}
-		catch (IOException | JacksonException ex) {
+		catch (JacksonException ex) {
 			return "";
 		}
 	}
@@ -298,52 +270,45 @@ public class JiraClient implements DisposableBean {
 	 * @return the parsed body, or empty on 404
 	 */
 	private <T> Optional<T> exchange(HttpMethod method, String path, TypeReference<T> type, Object... uriVariables) {
-		if (this.rest == null) {
+		String call = method.name() + " " + path;
+		return read(call, call(call, method, path, uriVariables, null), type);
+	}
+
+	private Answer call(String call, HttpMethod method, String path, Object[] uriVariables, byte @Nullable [] body) {
+		if (this.http == null) {
 			throw JiraUnavailable.notConfigured();
 		}
-		String call = method.name() + " " + path;
 		try {
-			return this.rest.method(method)
-				.uri(path, uriVariables)
-				.exchange((request, response) -> read(call, response, type));
+			return this.http.exchange(method, path, uriVariables, (headers) -> {
+			}, body, MediaType.APPLICATION_JSON);
 		}
 		catch (OutboundRefused ex) {
 			throw JiraUnavailable.refused(call, ex);
 		}
-		catch (ResourceAccessException ex) {
-			// Timeouts, refused connections, resets. The policy's refusal may arrive wrapped as well.
-			Throwable cause = NestedExceptionUtils.getMostSpecificCause(ex);
-			if (cause instanceof OutboundRefused refused) {
-				throw JiraUnavailable.refused(call, refused);
-			}
-			throw JiraUnavailable.unreachable(call, cause);
+		catch (Unreachable ex) {
+			throw JiraUnavailable.unreachable(call, ex.reason());
 		}
 	}
 
-	private static <T> Optional<T> read(String call, ClientHttpResponse response, TypeReference<T> type)
-			throws IOException {
-		int status = response.getStatusCode().value();
+	private static <T> Optional<T> read(String call, Answer answer, TypeReference<T> type) {
+		int status = answer.status();
 		if (status == 404) {
 			return Optional.empty();
 		}
-		if (status < 200 || status > 299) {
-			throw JiraUnavailable.status(call, status,
-					parseRetryAfter(response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER), Instant.now()));
+		if (!answer.successful()) {
+			throw JiraUnavailable.status(call, status, answer.retryAfter(Instant.now()));
 		}
-		byte[] body;
-		try (InputStream in = response.getBody()) {
-			body = in.readNBytes(MAX_RESPONSE_BYTES + 1);
-		}
-		if (body.length > MAX_RESPONSE_BYTES) {
+		if (answer.truncated()) {
 			throw JiraUnavailable.unreadable(call, "the response is larger than " + MAX_RESPONSE_BYTES + " bytes");
 		}
 		try {
-			return Optional.of(JSON.readValue(body, type));
+			return Optional.of(JSON.readValue(answer.body(), type));
 		}
 		catch (JacksonException ex) {
 			throw JiraUnavailable.unreadable(call, "not the expected JSON (" + ex.getOriginalMessage() + ")");
 		}
 	}
+
 	static @Nullable Instant parseRetryAfter(@Nullable String value, Instant now) {
 		return RetryAfter.parse(value, now);
 	}

@@ -1,20 +1,7 @@
 package dev.tollgate.pipeline;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InterruptedIOException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.PrivateKey;
-import java.security.Signature;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -22,16 +9,12 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
-import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -39,29 +22,31 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.tollgate.outbound.RetryAfter;
+import dev.tollgate.pipeline.GitHubAppAuth.Auth;
+import dev.tollgate.pipeline.GitHubAppAuth.InstallationToken;
+import dev.tollgate.pipeline.GitHubAppAuth.TokenKey;
+import dev.tollgate.outbound.OutboundHttp;
+import dev.tollgate.outbound.OutboundHttp.Answer;
+import dev.tollgate.outbound.OutboundHttp.Unreachable;
 import dev.tollgate.outbound.OutboundPolicy;
 import dev.tollgate.outbound.OutboundRefused;
 import dev.tollgate.policy.Target;
+import dev.tollgate.policy.TargetKindRules;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.core.NestedExceptionUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
-import org.springframework.http.client.ClientHttpRequestFactory;
-import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.stereotype.Component;
-import org.springframework.web.client.ResourceAccessException;
-import org.springframework.web.client.RestClient;
 import org.springframework.web.util.DefaultUriBuilderFactory;
 
 /**
- * GitHub Actions {@code workflow_dispatch} (external-apis.md section 3), on GitHub.com or GitHub
+ * GitHub Actions {@code workflow_dispatch}, on GitHub.com or GitHub
  * Enterprise Server ({@code https://host/api/v3}), through the {@link OutboundPolicy}.
  * <ul>
  * <li>Auth {@code TOKEN} (default): the credential is a personal access token. Auth {@code APP}:
- * the credential is the App's private key (PEM, PKCS#8 or PKCS#1); an RS256 JWT buys an
- * installation token, cached until five minutes before it expires.</li>
+ * the credential is the App's private key; {@link GitHubAppAuth} signs the JWT and caches the
+ * installation token it buys.</li>
  * <li>The decision id travels as the input {@value #DECISION_INPUT}. {@code return_run_details}
  * asks for the run id; servers that reject the field get the dispatch again without it, and the
  * run is then looked up by the decision id in its name ({@code run-name}).</li>
@@ -73,7 +58,7 @@ import org.springframework.web.util.DefaultUriBuilderFactory;
  * line or {@code toString()} carries a credential.
  */
 @Component
-class GitHubActionsClient implements PipelineClient, DisposableBean {
+class GitHubActionsClient implements PipelineClient, TargetKindRules, DisposableBean {
 
 	private static final Logger log = LoggerFactory.getLogger(GitHubActionsClient.class);
 
@@ -90,13 +75,10 @@ class GitHubActionsClient implements PipelineClient, DisposableBean {
 	static final String USER_AGENT = "tollgate";
 
 	/** Bigger answers are not read: no legitimate answer comes near it. */
-	static final int MAX_RESPONSE_BYTES = 1024 * 1024;
+	static final int MAX_RESPONSE_BYTES = OutboundHttp.MAX_RESPONSE_BYTES;
 
 	/** How much of GitHub's error {@code message} a failure quotes. */
 	static final int MAX_MESSAGE_CHARS = 300;
-
-	/** An installation token is replaced this long before it expires. */
-	static final Duration TOKEN_REFRESH_MARGIN = Duration.ofMinutes(5);
 
 	/** How far back a later attempt looks for a run an earlier attempt may have started. */
 	static final Duration RETRY_LOOKBACK = Duration.ofHours(24);
@@ -140,23 +122,18 @@ class GitHubActionsClient implements PipelineClient, DisposableBean {
 
 	private static final String WORKFLOWS_DIR = ".github/workflows/";
 
-	// 1.2.840.113549.1.1.1 rsaEncryption, NULL parameters.
-	private static final byte[] RSA_ALGORITHM_IDENTIFIER = { 0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48,
-			(byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00 };
+	/** owner/name, as GitHub spells repositories. */
+	private static final Pattern REPOSITORY = Pattern.compile("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$");
 
-	private final ClientHttpRequestFactory requestFactory;
-
-	private final RestClient rest;
+	private final OutboundHttp http;
 
 	private final DefaultUriBuilderFactory uris = new DefaultUriBuilderFactory();
-
-	private final Duration readTimeout;
 
 	private final Clock clock;
 
 	private final Duration lookupDelay;
 
-	private final Map<TokenKey, InstallationToken> installationTokens = new ConcurrentHashMap<>();
+	private final GitHubAppAuth appAuth;
 
 	@Autowired
 	GitHubActionsClient(OutboundPolicy policy, PipelineProperties properties) {
@@ -168,11 +145,11 @@ class GitHubActionsClient implements PipelineClient, DisposableBean {
 	 * run details
 	 */
 	GitHubActionsClient(OutboundPolicy policy, PipelineProperties properties, Clock clock, Duration lookupDelay) {
-		this.requestFactory = policy.requestFactory(properties.connectTimeout(), properties.readTimeout());
-		this.rest = RestClient.builder().requestFactory(this.requestFactory).build();
-		this.readTimeout = properties.readTimeout();
+		this.http = new OutboundHttp(policy, properties.connectTimeout(), properties.readTimeout(), (builder) -> {
+		});
 		this.clock = clock;
 		this.lookupDelay = lookupDelay;
+		this.appAuth = new GitHubAppAuth(clock, this::fetchInstallationToken);
 	}
 
 	@Override
@@ -181,11 +158,32 @@ class GitHubActionsClient implements PipelineClient, DisposableBean {
 	}
 
 	@Override
+	public String valuesField() {
+		return "inputs";
+	}
+
+	@Override
+	public void check(Target target, Problems problems) {
+		problems.allowed(target.auth(), "auth", "TOKEN", "APP");
+		if ("APP".equals(target.auth())) {
+			problems.require(target.appId(), "appId");
+			problems.require(target.installationId(), "installationId");
+		}
+		problems.require(target.repository(), "repository");
+		problems.require(target.workflow(), "workflow");
+		problems.require(target.ref(), "ref");
+		problems.require(target.credentialRef(), "credentialRef");
+		if (target.repository() != null && !REPOSITORY.matcher(target.repository()).matches()) {
+			problems.add("repository", "must be owner/name");
+		}
+	}
+
+	@Override
 	public Run trigger(TriggerCall call) {
 		Workflow workflow = Workflow.of(call.target());
 		String decisionId = String.valueOf(call.request().decisionId());
 		Map<String, String> inputs = inputs(call.values(), decisionId);
-		Auth auth = auth(call, workflow);
+		Auth auth = this.appAuth.of(call.target(), call.credential(), workflow.base());
 		if (call.attempt() > 1) {
 			Run existing = findRun(workflow, auth, decisionId, this.clock.instant().minus(RETRY_LOOKBACK));
 			if (existing != null) {
@@ -199,10 +197,7 @@ class GitHubActionsClient implements PipelineClient, DisposableBean {
 
 	@Override
 	public void destroy() throws Exception {
-		// The request factory owns the connection pool.
-		if (this.requestFactory instanceof DisposableBean pool) {
-			pool.destroy();
-		}
+		this.http.destroy();
 	}
 
 	// ---- dispatch ----
@@ -390,127 +385,8 @@ class GitHubActionsClient implements PipelineClient, DisposableBean {
 
 	// ---- authentication ----
 
-	private Auth auth(TriggerCall call, Workflow workflow) {
-		Target target = call.target();
-		Secret credential = call.credential();
-		if (credential == null || credential.reveal() == null || credential.reveal().isBlank()) {
-			throw TriggerFailure.permanent("The GitHub target has no credential.");
-		}
-		String mode = (target.auth() != null && !target.auth().isBlank()) ? target.auth().strip().toUpperCase(Locale.ROOT)
-				: "TOKEN";
-		if (mode.equals("TOKEN")) {
-			return new TokenAuth(credential);
-		}
-		if (mode.equals("APP")) {
-			String appId = target.appId();
-			String installationId = target.installationId();
-			if (appId == null || appId.isBlank() || installationId == null || installationId.isBlank()) {
-				throw TriggerFailure.permanent("GitHub App auth needs the target's appId and installationId.");
-			}
-			TokenKey key = new TokenKey(workflow.base(), appId.strip(), installationId.strip(),
-					fingerprint(credential));
-			return new AppAuth(key, credential);
-		}
-		throw TriggerFailure.permanent("Unknown GitHub auth '" + target.auth() + "': use TOKEN or APP.");
-	}
-
-	private interface Auth {
-
-		/** The token to send; may fetch one. */
-		String token();
-
-		boolean app();
-
-		/**
-		 * Forgets the token if it is the cached one.
-		 * @return whether it was the cached one (so a fresh one may help)
-		 */
-		boolean dropToken(String token);
-
-	}
-
-	private record TokenAuth(Secret credential) implements Auth {
-
-		@Override
-		public String token() {
-			return this.credential.reveal().strip();
-		}
-
-		@Override
-		public boolean app() {
-			return false;
-		}
-
-		@Override
-		public boolean dropToken(String token) {
-			return false;
-		}
-
-		@Override
-		public String toString() {
-			return "TokenAuth[hidden]";
-		}
-
-	}
-
-	private final class AppAuth implements Auth {
-
-		private final TokenKey key;
-
-		private final Secret privateKey;
-
-		/** Whether this call fetched its token itself (then a 401 is not cured by fetching again). */
-		private boolean fetched;
-
-		AppAuth(TokenKey key, Secret privateKey) {
-			this.key = key;
-			this.privateKey = privateKey;
-		}
-
-		@Override
-		public String token() {
-			InstallationToken cached = GitHubActionsClient.this.installationTokens.get(this.key);
-			Instant now = GitHubActionsClient.this.clock.instant();
-			if (cached != null && now.isBefore(cached.expiresAt().minus(TOKEN_REFRESH_MARGIN))) {
-				return cached.token().reveal();
-			}
-			InstallationToken fresh = fetchInstallationToken(this.key, this.privateKey);
-			this.fetched = true;
-			if (fresh.expiresAt() != null) {
-				GitHubActionsClient.this.installationTokens.put(this.key, fresh);
-			}
-			else {
-				GitHubActionsClient.this.installationTokens.remove(this.key);
-			}
-			return fresh.token().reveal();
-		}
-
-		@Override
-		public boolean app() {
-			return true;
-		}
-
-		@Override
-		public boolean dropToken(String token) {
-			InstallationToken cached = GitHubActionsClient.this.installationTokens.get(this.key);
-			if (cached != null && cached.token().reveal().equals(token)) {
-				GitHubActionsClient.this.installationTokens.remove(this.key, cached);
-			}
-			boolean cure = !this.fetched;
-			this.fetched = false;
-			return cure;
-		}
-
-		@Override
-		public String toString() {
-			return "AppAuth[" + this.key + "]";
-		}
-
-	}
-
-	private InstallationToken fetchInstallationToken(TokenKey key, Secret privateKeyPem) {
-		Instant now = this.clock.instant();
-		String jwt = jwt(privateKey(privateKeyPem), key.appId(), now);
+	/** Buys an installation token with the App's JWT. */
+	private InstallationToken fetchInstallationToken(TokenKey key, String jwt) {
 		URI uri = expand(key.base() + ACCESS_TOKENS_PATH, key.installationId());
 		String what = "the installation token request for GitHub App " + key.appId() + " (installation "
 				+ key.installationId() + ")";
@@ -528,115 +404,6 @@ class GitHubActionsClient implements PipelineClient, DisposableBean {
 		return new InstallationToken(new Secret(token), expiresAt);
 	}
 
-	/** An RS256 JWT for the App: {@code iat} a minute back (clock drift), {@code exp} in 9 minutes. */
-	static String jwt(PrivateKey key, String appId, Instant now) {
-		Map<String, Object> claims = new LinkedHashMap<>();
-		claims.put("iat", now.minusSeconds(60).getEpochSecond());
-		claims.put("exp", now.plus(Duration.ofMinutes(9)).getEpochSecond());
-		// The numeric app id as a number; a client id ("Iv1.…") as a string.
-		claims.put("iss", issuer(appId));
-		Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
-		String signingInput = base64.encodeToString("{\"alg\":\"RS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8))
-				+ "." + base64.encodeToString(JSON.writeValueAsBytes(claims));
-		try {
-			Signature signature = Signature.getInstance("SHA256withRSA");
-			signature.initSign(key);
-			signature.update(signingInput.getBytes(StandardCharsets.US_ASCII));
-			return signingInput + "." + base64.encodeToString(signature.sign());
-		}
-		catch (GeneralSecurityException ex) {
-			throw TriggerFailure.permanent("The GitHub App private key cannot sign a JWT (" + ex.getClass().getSimpleName()
-					+ "): it must be the App's RSA private key.");
-		}
-	}
-
-	private static Object issuer(String appId) {
-		if (!appId.isEmpty() && appId.length() < 19 && appId.chars().allMatch((c) -> c >= '0' && c <= '9')) {
-			return Long.parseLong(appId);
-		}
-		return appId;
-	}
-
-	/** The App's RSA private key from PEM: PKCS#8 ({@code BEGIN PRIVATE KEY}) or PKCS#1 ({@code BEGIN RSA PRIVATE KEY}). */
-	static PrivateKey privateKey(Secret pem) {
-		// An environment variable may hold the PEM with literal "\n" for line breaks.
-		String text = pem.reveal().replace("\\n", "\n").replace("\\r", "");
-		if (text.contains("BEGIN ENCRYPTED PRIVATE KEY") || text.contains("Proc-Type: 4,ENCRYPTED")) {
-			throw TriggerFailure.permanent(
-					"The GitHub App private key is encrypted: store the key GitHub generated, unencrypted (PKCS#8 or PKCS#1 PEM).");
-		}
-		boolean pkcs1 = text.contains("-----BEGIN RSA PRIVATE KEY-----");
-		String type = pkcs1 ? "RSA PRIVATE KEY" : "PRIVATE KEY";
-		int begin = text.indexOf("-----BEGIN " + type + "-----");
-		int end = text.indexOf("-----END " + type + "-----");
-		if (begin < 0 || end < begin) {
-			throw TriggerFailure.permanent("The GitHub App credential is not a PEM private key "
-					+ "(expected -----BEGIN RSA PRIVATE KEY----- or -----BEGIN PRIVATE KEY-----).");
-		}
-		try {
-			byte[] der = Base64.getMimeDecoder().decode(text.substring(begin + type.length() + 16, end));
-			byte[] pkcs8 = pkcs1 ? pkcs1ToPkcs8(der) : der;
-			return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
-		}
-		catch (IllegalArgumentException | GeneralSecurityException ex) {
-			throw TriggerFailure.permanent(
-					"The GitHub App private key could not be read (" + ex.getClass().getSimpleName() + "): it must be "
-							+ "the RSA key GitHub generated for the App, as PEM.");
-		}
-	}
-
-	/** Wraps a PKCS#1 RSAPrivateKey in a PKCS#8 PrivateKeyInfo, which the JDK reads. */
-	static byte[] pkcs1ToPkcs8(byte[] pkcs1) {
-		byte[] version = { 0x02, 0x01, 0x00 };
-		byte[] octets = der(0x04, pkcs1);
-		byte[] content = new byte[version.length + RSA_ALGORITHM_IDENTIFIER.length + octets.length];
-		System.arraycopy(version, 0, content, 0, version.length);
-		System.arraycopy(RSA_ALGORITHM_IDENTIFIER, 0, content, version.length, RSA_ALGORITHM_IDENTIFIER.length);
-		System.arraycopy(octets, 0, content, version.length + RSA_ALGORITHM_IDENTIFIER.length, octets.length);
-		return der(0x30, content);
-	}
-
-	private static byte[] der(int tag, byte[] content) {
-		int length = content.length;
-		byte[] header;
-		if (length < 0x80) {
-			header = new byte[] { (byte) tag, (byte) length };
-		}
-		else if (length <= 0xff) {
-			header = new byte[] { (byte) tag, (byte) 0x81, (byte) length };
-		}
-		else if (length <= 0xffff) {
-			header = new byte[] { (byte) tag, (byte) 0x82, (byte) (length >> 8), (byte) length };
-		}
-		else {
-			header = new byte[] { (byte) tag, (byte) 0x83, (byte) (length >> 16), (byte) (length >> 8),
-					(byte) length };
-		}
-		byte[] out = new byte[header.length + length];
-		System.arraycopy(header, 0, out, 0, header.length);
-		System.arraycopy(content, 0, out, header.length, length);
-		return out;
-	}
-
-	/** Tells keys apart in the token cache without keeping them there. */
-	private static String fingerprint(Secret credential) {
-		try {
-			byte[] hash = MessageDigest.getInstance("SHA-256")
-				.digest(credential.reveal().strip().getBytes(StandardCharsets.UTF_8));
-			return HexFormat.of().formatHex(hash, 0, 8);
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	/** The cache key: one installation token per server, App, installation and key. */
-	private record TokenKey(String base, String appId, String installationId, String keyFingerprint) {
-	}
-
-	private record InstallationToken(Secret token, Instant expiresAt) {
-	}
-
 	// ---- HTTP ----
 
 	/**
@@ -646,63 +413,39 @@ class GitHubActionsClient implements PipelineClient, DisposableBean {
 	 */
 	private Response send(HttpMethod method, URI uri, String bearer, byte[] body, String what, boolean afterSent) {
 		try {
-			RestClient.RequestBodySpec request = this.rest.method(method).uri(uri).headers((headers) -> {
+			Answer answer = this.http.exchange(method, uri, (headers) -> {
 				headers.setBearerAuth(bearer);
 				headers.setAccept(List.of(GITHUB_JSON));
 				headers.set("X-GitHub-Api-Version", API_VERSION);
 				headers.set(HttpHeaders.USER_AGENT, USER_AGENT);
-			});
-			if (body != null) {
-				request.contentType(MediaType.APPLICATION_JSON).body(body);
-			}
-			return request.exchange((req, response) -> read(response));
+			}, body, MediaType.APPLICATION_JSON);
+			// A body over the limit is not read at all: a page cut short could hide the run sought.
+			return new Response(answer.status(), answer.headers(), answer.truncated() ? new byte[0] : answer.body(),
+					answer.truncated());
 		}
 		catch (OutboundRefused ex) {
 			throw TriggerFailure.permanent("Tollgate may not call GitHub for " + what + ": " + ex.getMessage());
 		}
-		catch (ResourceAccessException ex) {
-			Throwable cause = NestedExceptionUtils.getMostSpecificCause(ex);
-			if (cause instanceof OutboundRefused refused) {
-				throw TriggerFailure.permanent("Tollgate may not call GitHub for " + what + ": " + refused.getMessage());
-			}
-			throw unreachable(what, cause, afterSent);
+		catch (Unreachable ex) {
+			throw unreachable(what, ex, afterSent);
 		}
 	}
 
-	private TriggerFailure unreachable(String what, Throwable cause, boolean afterSent) {
+	private TriggerFailure unreachable(String what, Unreachable ex, boolean afterSent) {
+		String cause = ex.reason().getClass().getSimpleName();
 		String reason;
-		if (isConnectFailure(cause)) {
-			reason = "could not connect to GitHub (" + cause.getClass().getSimpleName() + ")";
+		if (ex.connectFailure()) {
+			reason = "could not connect to GitHub (" + cause + ")";
 		}
-		else if (cause instanceof InterruptedIOException) {
-			reason = "GitHub did not answer within " + this.readTimeout.toMillis() + " ms";
+		else if (ex.timedOut()) {
+			reason = "GitHub did not answer within " + this.http.readTimeout().toMillis() + " ms";
 		}
 		else {
-			reason = "the connection to GitHub failed (" + cause.getClass().getSimpleName() + ")";
+			reason = "the connection to GitHub failed (" + cause + ")";
 		}
-		String unknown = (afterSent && !isConnectFailure(cause))
+		String unknown = (afterSent && !ex.connectFailure())
 				? "; the outcome is unknown, so the next attempt first looks for a run carrying the decision id" : "";
 		return TriggerFailure.transientFailure("GitHub: " + what + " failed: " + reason + unknown + ".", null);
-	}
-
-	private static boolean isConnectFailure(Throwable cause) {
-		return cause instanceof ConnectException || cause instanceof NoRouteToHostException
-				|| cause instanceof UnknownHostException
-				|| cause instanceof ConnectTimeoutException;
-	}
-
-	private static Response read(ClientHttpResponse response) throws IOException {
-		int status = response.getStatusCode().value();
-		byte[] bytes;
-		boolean truncated;
-		try (InputStream in = response.getBody()) {
-			bytes = in.readNBytes(MAX_RESPONSE_BYTES + 1);
-			truncated = bytes.length > MAX_RESPONSE_BYTES;
-		}
-		if (truncated) {
-			bytes = new byte[0];
-		}
-		return new Response(status, response.getHeaders(), bytes, truncated);
 	}
 
 	private URI expand(String template, Object... variables) {
@@ -769,9 +512,9 @@ class GitHubActionsClient implements PipelineClient, DisposableBean {
 		String message = response.message();
 		String quoted = (message != null) ? " GitHub says: \"" + redact(message, hidden) + "\"" : "";
 		Instant now = this.clock.instant();
-		Instant retryAfter = retryAfter(response.headers().getFirst(HttpHeaders.RETRY_AFTER), now);
+		Instant retryAfter = RetryAfter.parse(response.headers().getFirst(HttpHeaders.RETRY_AFTER), now);
 		String remaining = response.headers().getFirst("x-ratelimit-remaining");
-		Instant reset = epochSeconds(response.headers().getFirst("x-ratelimit-reset"));
+		Instant reset = RetryAfter.epochSeconds(response.headers().getFirst("x-ratelimit-reset"));
 		boolean exhausted = remaining != null && remaining.strip().equals("0");
 		boolean limitMessage = message != null && message.toLowerCase(Locale.ROOT).contains("rate limit");
 		if (status == 429 || (status == 403 && (retryAfter != null || exhausted || limitMessage))) {
@@ -780,7 +523,7 @@ class GitHubActionsClient implements PipelineClient, DisposableBean {
 			return TriggerFailure.transientFailure("GitHub rate-limited " + what + " (" + status + "); retrying after "
 					+ until + "." + quoted, until);
 		}
-		if (status >= 500 || status == 408) {
+		if (OutboundHttp.transientStatus(status)) {
 			return TriggerFailure.transientFailure("GitHub failed " + what + " with " + status + "." + quoted,
 					retryAfter);
 		}
@@ -829,23 +572,6 @@ class GitHubActionsClient implements PipelineClient, DisposableBean {
 	private static String redact(String text, String hidden) {
 		return (hidden != null && !hidden.isEmpty()) ? text.replace(hidden, "[hidden]") : text;
 	}
-	/** {@code Retry-After} as delay-seconds or HTTP-date; {@code null} if absent or unreadable. */
-	static Instant retryAfter(String value, Instant now) {
-		return RetryAfter.parse(value, now);
-	}
-
-	private static Instant epochSeconds(String value) {
-		if (value == null || value.isBlank()) {
-			return null;
-		}
-		try {
-			return Instant.ofEpochSecond(Long.parseLong(value.strip()));
-		}
-		catch (NumberFormatException | DateTimeException ex) {
-			return null;
-		}
-	}
-
 	private static Instant instant(String value) {
 		if (value == null) {
 			return null;

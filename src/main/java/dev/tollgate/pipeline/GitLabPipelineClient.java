@@ -18,32 +18,31 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.tollgate.outbound.RetryAfter;
+import dev.tollgate.outbound.OutboundHttp;
+import dev.tollgate.outbound.OutboundHttp.Answer;
+import dev.tollgate.outbound.OutboundHttp.Unreachable;
 import dev.tollgate.outbound.OutboundPolicy;
 import dev.tollgate.outbound.OutboundRefused;
 import dev.tollgate.policy.Target;
+import dev.tollgate.policy.TargetKindRules;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.core.NestedExceptionUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
-import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.util.StringUtils;
-import org.springframework.web.client.ResourceAccessException;
-import org.springframework.web.client.RestClient;
 import org.springframework.web.util.UriUtils;
 
 import static dev.tollgate.pipeline.PipelineHttp.bounded;
 import static dev.tollgate.pipeline.PipelineHttp.formEncode;
 import static dev.tollgate.pipeline.PipelineHttp.parse;
 import static dev.tollgate.pipeline.PipelineHttp.queryEncode;
-import static dev.tollgate.pipeline.PipelineHttp.readBounded;
 import static dev.tollgate.pipeline.PipelineHttp.scalar;
 import static dev.tollgate.pipeline.PipelineHttp.withoutQuery;
 
 /**
- * Starts GitLab CI/CD pipelines (external-apis.md section 4), on gitlab.com or a self-managed
+ * Starts GitLab CI/CD pipelines, on gitlab.com or a self-managed
  * instance (with or without a relative root such as {@code https://acme.io/gitlab}).
  * <ul>
  * <li>{@code auth: TRIGGER_TOKEN} (default): {@code POST /api/v4/projects/{id}/trigger/pipeline},
@@ -64,7 +63,7 @@ import static dev.tollgate.pipeline.PipelineHttp.withoutQuery;
  * URI is handed over already encoded, so it is never encoded twice.
  */
 @Component
-class GitLabPipelineClient implements PipelineClient, DisposableBean {
+class GitLabPipelineClient implements PipelineClient, TargetKindRules, DisposableBean {
 
 	static final String DEFAULT_BASE_URL = "https://gitlab.com";
 
@@ -96,9 +95,7 @@ class GitLabPipelineClient implements PipelineClient, DisposableBean {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
-	private final ClientHttpRequestFactory requestFactory;
-
-	private final RestClient rest;
+	private final OutboundHttp http;
 
 	private final Clock clock;
 
@@ -108,18 +105,28 @@ class GitLabPipelineClient implements PipelineClient, DisposableBean {
 	}
 
 	GitLabPipelineClient(OutboundPolicy policy, PipelineProperties properties, Clock clock) {
-		this.requestFactory = policy.requestFactory(properties.connectTimeout(), properties.readTimeout());
-		this.rest = RestClient.builder()
-			.requestFactory(this.requestFactory)
+		this.http = new OutboundHttp(policy, properties.connectTimeout(), properties.readTimeout(), (builder) -> builder
 			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
-			.defaultHeader(HttpHeaders.USER_AGENT, "Tollgate")
-			.build();
+			.defaultHeader(HttpHeaders.USER_AGENT, "Tollgate"));
 		this.clock = clock;
 	}
 
 	@Override
 	public Target.Kind kind() {
 		return Target.Kind.GITLAB;
+	}
+
+	@Override
+	public String valuesField() {
+		return "variables";
+	}
+
+	@Override
+	public void check(Target target, Problems problems) {
+		problems.allowed(target.auth(), "auth", "TRIGGER_TOKEN", "ACCESS_TOKEN");
+		problems.require(target.project(), "project");
+		problems.require(target.ref(), "ref");
+		problems.require(target.credentialRef(), "credentialRef");
 	}
 
 	@Override
@@ -153,10 +160,7 @@ class GitLabPipelineClient implements PipelineClient, DisposableBean {
 
 	@Override
 	public void destroy() throws Exception {
-		// The request factory owns the connection pool.
-		if (this.requestFactory instanceof DisposableBean pool) {
-			pool.destroy();
-		}
+		this.http.destroy();
 	}
 
 	private Run createWithTriggerToken(Context context, Map<String, String> values) {
@@ -225,7 +229,7 @@ class GitLabPipelineClient implements PipelineClient, DisposableBean {
 		String reason = context.scrub(message(response.body()));
 		String said = "GitLab answered " + status + " to " + call + ((reason != null) ? ": " + reason : "") + ".";
 		Instant retryAfter = retryAfter(response.headers(), this.clock.instant());
-		if (status == 429 || status == 408 || status >= 500) {
+		if (OutboundHttp.transientStatus(status)) {
 			throw TriggerFailure.transientFailure(said, retryAfter);
 		}
 		if (asInputs) {
@@ -359,24 +363,18 @@ class GitLabPipelineClient implements PipelineClient, DisposableBean {
 		URI uri = URI.create(context.base() + path);
 		String call = method.name() + " " + withoutQuery(path);
 		try {
-			RestClient.RequestBodySpec request = this.rest.method(method).uri(uri);
-			if (privateToken) {
-				request.header("PRIVATE-TOKEN", context.credential());
-			}
-			if (body != null) {
-				request.contentType(contentType).body(body);
-			}
-			return request.exchange((req, response) -> new Response(response.getStatusCode().value(),
-					response.getHeaders(), readBounded(response.getBody())));
+			Answer answer = this.http.exchange(method, uri, (headers) -> {
+				if (privateToken) {
+					headers.set("PRIVATE-TOKEN", context.credential());
+				}
+			}, body, contentType);
+			return new Response(answer.status(), answer.headers(), answer.body());
 		}
 		catch (OutboundRefused ex) {
 			throw TriggerFailure.permanent(ex.getMessage());
 		}
-		catch (ResourceAccessException ex) {
-			Throwable cause = NestedExceptionUtils.getMostSpecificCause(ex);
-			if (cause instanceof OutboundRefused refused) {
-				throw TriggerFailure.permanent(refused.getMessage());
-			}
+		catch (Unreachable ex) {
+			Throwable cause = ex.reason();
 			String what = cause.getClass().getSimpleName()
 					+ ((cause.getMessage() != null) ? ": " + context.scrub(bounded(cause.getMessage())) : "");
 			throw TriggerFailure.transientFailure("GitLab did not answer " + call + " (" + what
@@ -436,17 +434,8 @@ class GitLabPipelineClient implements PipelineClient, DisposableBean {
 		if (retryAfter != null) {
 			return retryAfter;
 		}
-		String reset = headers.getFirst("RateLimit-Reset");
-		if (StringUtils.hasText(reset) && reset.strip().chars().allMatch(Character::isDigit)) {
-			try {
-				Instant at = Instant.ofEpochSecond(Long.parseLong(reset.strip()));
-				return at.isAfter(now) ? at : null;
-			}
-			catch (NumberFormatException | DateTimeException ex) {
-				return null;
-			}
-		}
-		return null;
+		Instant reset = RetryAfter.epochSeconds(headers.getFirst("RateLimit-Reset"));
+		return (reset != null && reset.isAfter(now)) ? reset : null;
 	}
 
 	private static String auth(String auth) {

@@ -16,32 +16,31 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.tollgate.outbound.RetryAfter;
+import dev.tollgate.outbound.OutboundHttp;
+import dev.tollgate.outbound.OutboundHttp.Answer;
+import dev.tollgate.outbound.OutboundHttp.Unreachable;
 import dev.tollgate.outbound.OutboundPolicy;
 import dev.tollgate.outbound.OutboundRefused;
 import dev.tollgate.policy.Target;
+import dev.tollgate.policy.TargetKindRules;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.core.NestedExceptionUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
-import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.util.StringUtils;
-import org.springframework.web.client.ResourceAccessException;
-import org.springframework.web.client.RestClient;
 import org.springframework.web.util.UriUtils;
 
 import static dev.tollgate.pipeline.PipelineHttp.bounded;
 import static dev.tollgate.pipeline.PipelineHttp.formEncode;
 import static dev.tollgate.pipeline.PipelineHttp.parse;
 import static dev.tollgate.pipeline.PipelineHttp.queryEncode;
-import static dev.tollgate.pipeline.PipelineHttp.readBounded;
 import static dev.tollgate.pipeline.PipelineHttp.scalar;
 import static dev.tollgate.pipeline.PipelineHttp.withoutQuery;
 
 /**
- * Starts Jenkins builds (external-apis.md section 5): {@code POST {base}/job/team/job/deploy/buildWithParameters},
+ * Starts Jenkins builds: {@code POST {base}/job/team/job/deploy/buildWithParameters},
  * form-encoded parameters plus {@code TOLLGATE_DECISION_ID}, Basic auth from a {@code user:apiToken}
  * credential. Jenkins answers 201 with the queue item's {@code Location}; the item is polled promptly
  * (left-queue items vanish after five minutes) until it names the build.
@@ -59,7 +58,7 @@ import static dev.tollgate.pipeline.PipelineHttp.withoutQuery;
  * {@code {base}/queue/item/{n}/}, not at whatever host the {@code Location} names.
  */
 @Component
-class JenkinsClient implements PipelineClient, DisposableBean {
+class JenkinsClient implements PipelineClient, TargetKindRules, DisposableBean {
 
 	static final Duration POLL_INTERVAL = Duration.ofMillis(250);
 
@@ -97,9 +96,7 @@ class JenkinsClient implements PipelineClient, DisposableBean {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
-	private final ClientHttpRequestFactory requestFactory;
-
-	private final RestClient rest;
+	private final OutboundHttp http;
 
 	private final Duration pollInterval;
 
@@ -113,11 +110,8 @@ class JenkinsClient implements PipelineClient, DisposableBean {
 	}
 
 	JenkinsClient(OutboundPolicy policy, PipelineProperties properties, Duration pollInterval, Duration pollBudget) {
-		this.requestFactory = policy.requestFactory(properties.connectTimeout(), properties.readTimeout());
-		this.rest = RestClient.builder()
-			.requestFactory(this.requestFactory)
-			.defaultHeader(HttpHeaders.USER_AGENT, "Tollgate")
-			.build();
+		this.http = new OutboundHttp(policy, properties.connectTimeout(), properties.readTimeout(), (builder) -> builder
+			.defaultHeader(HttpHeaders.USER_AGENT, "Tollgate"));
 		this.pollInterval = pollInterval;
 		this.pollBudget = pollBudget;
 	}
@@ -125,6 +119,19 @@ class JenkinsClient implements PipelineClient, DisposableBean {
 	@Override
 	public Target.Kind kind() {
 		return Target.Kind.JENKINS;
+	}
+
+	@Override
+	public String valuesField() {
+		return "parameters";
+	}
+
+	@Override
+	public void check(Target target, Problems problems) {
+		problems.allowed(target.auth(), "auth", "API_TOKEN");
+		problems.require(target.job(), "job");
+		problems.require(target.baseUrl(), "baseUrl");
+		problems.require(target.credentialRef(), "credentialRef");
 	}
 
 	@Override
@@ -159,10 +166,7 @@ class JenkinsClient implements PipelineClient, DisposableBean {
 
 	@Override
 	public void destroy() throws Exception {
-		// The request factory owns the connection pool.
-		if (this.requestFactory instanceof DisposableBean pool) {
-			pool.destroy();
-		}
+		this.http.destroy();
 	}
 
 	/** Follows the queue item until it names its build; after a 201 the trigger has succeeded. */
@@ -318,8 +322,8 @@ class JenkinsClient implements PipelineClient, DisposableBean {
 	private TriggerFailure failure(Context context, String call, Response response) {
 		int status = response.status();
 		String said = "Jenkins answered " + status + " to " + call + ".";
-		Instant retryAfter = retryAfter(response.headers().getFirst(HttpHeaders.RETRY_AFTER), Instant.now());
-		if (status == 429 || status == 408 || status >= 500) {
+		Instant retryAfter = RetryAfter.parse(response.headers().getFirst(HttpHeaders.RETRY_AFTER), Instant.now());
+		if (OutboundHttp.transientStatus(status)) {
 			return TriggerFailure.transientFailure(said + ((status == 503) ? " Jenkins may be restarting." : ""),
 					retryAfter);
 		}
@@ -345,32 +349,25 @@ class JenkinsClient implements PipelineClient, DisposableBean {
 		URI uri = URI.create(context.base() + path);
 		String call = method.name() + " " + withoutQuery(path);
 		try {
-			RestClient.RequestBodySpec request = this.rest.method(method)
-				.uri(uri)
-				.header(HttpHeaders.AUTHORIZATION, context.authorization());
-			if (method == HttpMethod.GET) {
-				request.header(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE);
-			}
-			if (crumb != null) {
-				request.header(crumb.field(), crumb.value());
-				if (crumb.cookie() != null) {
-					request.header(HttpHeaders.COOKIE, crumb.cookie());
+			Answer answer = this.http.exchange(method, uri, (headers) -> {
+				headers.set(HttpHeaders.AUTHORIZATION, context.authorization());
+				if (method == HttpMethod.GET) {
+					headers.set(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE);
 				}
-			}
-			if (form != null) {
-				request.contentType(MediaType.APPLICATION_FORM_URLENCODED).body(form);
-			}
-			return request.exchange((req, response) -> new Response(response.getStatusCode().value(),
-					response.getHeaders(), readBounded(response.getBody())));
+				if (crumb != null) {
+					headers.set(crumb.field(), crumb.value());
+					if (crumb.cookie() != null) {
+						headers.set(HttpHeaders.COOKIE, crumb.cookie());
+					}
+				}
+			}, form, MediaType.APPLICATION_FORM_URLENCODED);
+			return new Response(answer.status(), answer.headers(), answer.body());
 		}
 		catch (OutboundRefused ex) {
 			throw TriggerFailure.permanent(ex.getMessage());
 		}
-		catch (ResourceAccessException ex) {
-			Throwable cause = NestedExceptionUtils.getMostSpecificCause(ex);
-			if (cause instanceof OutboundRefused refused) {
-				throw TriggerFailure.permanent(refused.getMessage());
-			}
+		catch (Unreachable ex) {
+			Throwable cause = ex.reason();
 			String what = cause.getClass().getSimpleName()
 					+ ((cause.getMessage() != null) ? ": " + context.scrub(bounded(cause.getMessage())) : "");
 			throw TriggerFailure.transientFailure("Jenkins did not answer " + call + " (" + what
@@ -383,10 +380,6 @@ class JenkinsClient implements PipelineClient, DisposableBean {
 		StringJoiner form = new StringJoiner("&");
 		parameters.forEach((name, value) -> form.add(formEncode(name) + "=" + formEncode(value)));
 		return form.toString().getBytes(StandardCharsets.UTF_8);
-	}
-	/** {@code Retry-After} as delay-seconds or HTTP-date; {@code null} if absent or unreadable. */
-	static Instant retryAfter(String value, Instant now) {
-		return RetryAfter.parse(value, now);
 	}
 	/** The base URL without a trailing slash; a context path such as {@code /jenkins} is kept. */
 	static String baseUrl(String baseUrl) {

@@ -1,15 +1,26 @@
 package dev.tollgate.pipeline;
 
 import dev.tollgate.policy.Target;
+import dev.tollgate.policy.TargetKindRules;
 import org.springframework.stereotype.Component;
 
 /** Records the trigger and calls nothing: for demos and for shadowing a policy before enforcing it. */
 @Component
-class NoopPipelineClient implements PipelineClient {
+class NoopPipelineClient implements PipelineClient, TargetKindRules {
 
 	@Override
 	public Target.Kind kind() {
 		return Target.Kind.NOOP;
+	}
+
+	@Override
+	public String valuesField() {
+		return null;
+	}
+
+	@Override
+	public void check(Target target, Problems problems) {
+		// A NOOP target names nothing to check.
 	}
 
 	@Override

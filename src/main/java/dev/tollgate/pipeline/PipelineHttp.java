@@ -1,7 +1,5 @@
 package dev.tollgate.pipeline;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
@@ -9,11 +7,13 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.tollgate.outbound.OutboundHttp;
+
 /** What the CI clients share about reading answers and writing requests. */
 final class PipelineHttp {
 
 	/** Bigger answers are not read further: no answer we need comes near it. */
-	static final int MAX_RESPONSE_BYTES = 1024 * 1024;
+	static final int MAX_RESPONSE_BYTES = OutboundHttp.MAX_RESPONSE_BYTES;
 
 	/** Upstream messages are cut to this length before they become failure reasons. */
 	static final int MAX_REASON_CHARS = 300;
@@ -49,12 +49,6 @@ final class PipelineHttp {
 	static void rethrowIfTransient(RuntimeException ex) {
 		if (ex instanceof TriggerFailure failure && !failure.permanent()) {
 			throw failure;
-		}
-	}
-
-	static byte[] readBounded(InputStream in) throws IOException {
-		try (in) {
-			return in.readNBytes(MAX_RESPONSE_BYTES);
 		}
 	}
 

@@ -3,6 +3,7 @@ package dev.tollgate.policy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -39,10 +40,10 @@ public class PolicyStore {
 
 	private static final java.util.regex.Pattern TEMPLATE = java.util.regex.Pattern.compile("\\{\\{\\s*([^}]*?)\\s*}}");
 
-	private static final java.util.regex.Pattern GITHUB_REPOSITORY = java.util.regex.Pattern
-		.compile("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$");
-
 	private final PolicyTables tables;
+
+	/** Each kind's own field checks, from the module that triggers it. */
+	private final Map<Target.Kind, TargetKindRules> kindRules;
 
 	private final JdbcClient jdbc;
 
@@ -53,8 +54,10 @@ public class PolicyStore {
 	private final OutboundPolicy outbound;
 
 	PolicyStore(PolicyTables tables, JdbcClient jdbc, AuditLog audit, PolicySnapshots snapshots,
-			OutboundPolicy outbound) {
+			OutboundPolicy outbound, List<TargetKindRules> kindRules) {
 		this.outbound = outbound;
+		this.kindRules = new EnumMap<>(Target.Kind.class);
+		kindRules.forEach((rules) -> this.kindRules.put(rules.kind(), rules));
 		this.tables = tables;
 		this.jdbc = jdbc;
 		this.audit = audit;
@@ -392,36 +395,12 @@ public class PolicyStore {
 
 	private List<FieldProblem> targetProblems(Target target, String prefix) {
 		List<FieldProblem> problems = new ArrayList<>();
-		switch (target.kind()) {
-			case GITHUB_ACTIONS -> {
-				allowed(target.auth(), prefix + "auth", problems, "TOKEN", "APP");
-				if ("APP".equals(target.auth())) {
-					require(target.appId(), prefix + "appId", problems);
-					require(target.installationId(), prefix + "installationId", problems);
-				}
-				require(target.repository(), prefix + "repository", problems);
-				require(target.workflow(), prefix + "workflow", problems);
-				require(target.ref(), prefix + "ref", problems);
-				require(target.credentialRef(), prefix + "credentialRef", problems);
-				if (target.repository() != null && !GITHUB_REPOSITORY.matcher(target.repository()).matches()) {
-					problems.add(new FieldProblem(prefix + "repository", "must be owner/name"));
-				}
-			}
-			case GITLAB -> {
-				allowed(target.auth(), prefix + "auth", problems, "TRIGGER_TOKEN", "ACCESS_TOKEN");
-				require(target.project(), prefix + "project", problems);
-				require(target.ref(), prefix + "ref", problems);
-				require(target.credentialRef(), prefix + "credentialRef", problems);
-			}
-			case JENKINS -> {
-				allowed(target.auth(), prefix + "auth", problems, "API_TOKEN");
-				require(target.job(), prefix + "job", problems);
-				require(target.baseUrl(), prefix + "baseUrl", problems);
-				require(target.credentialRef(), prefix + "credentialRef", problems);
-			}
-			case NOOP -> {
-			}
+		TargetKindRules rules = this.kindRules.get(target.kind());
+		if (rules == null) {
+			problems.add(new FieldProblem(prefix + "kind", "no CI provider for " + target.kind() + " is installed"));
+			return problems;
 		}
+		rules.check(target, new TargetKindRules.Problems(prefix, problems));
 		if (target.baseUrl() != null && !target.baseUrl().isBlank()) {
 			try {
 				URI uri = URI.create(target.baseUrl());
@@ -443,12 +422,7 @@ public class PolicyStore {
 				problems.add(new FieldProblem(prefix + "baseUrl", "is not a valid URL"));
 			}
 		}
-		String valuesField = switch (target.kind()) {
-			case GITHUB_ACTIONS -> "inputs";
-			case GITLAB -> "variables";
-			case JENKINS -> "parameters";
-			case NOOP -> null;
-		};
+		String valuesField = rules.valuesField();
 		if (valuesField != null) {
 			target.templateValues().forEach((key, value) -> {
 				if (value == null) {
@@ -495,18 +469,6 @@ public class PolicyStore {
 			}
 		}
 		return problems;
-	}
-
-	private static void allowed(String value, String field, List<FieldProblem> problems, String... values) {
-		if (value != null && !List.of(values).contains(value)) {
-			problems.add(new FieldProblem(field, "must be one of " + List.of(values)));
-		}
-	}
-
-	private static void require(String value, String field, List<FieldProblem> problems) {
-		if (value == null || value.isBlank()) {
-			problems.add(new FieldProblem(field, "is required for this kind of target"));
-		}
 	}
 
 	private Set<String> roleNames() {
