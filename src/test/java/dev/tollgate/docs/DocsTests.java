@@ -34,6 +34,8 @@ class DocsTests {
 
 	private static final Pattern HEADING = Pattern.compile("^#{1,6}\\s+(.+?)\\s*#*\\s*$");
 
+	private static final Pattern TRACKER_REFERENCE = Pattern.compile("(?i)\\b(issues?|sessions?) #?[0-9]+\\b");
+
 	private static final Pattern INLINE_CODE = Pattern.compile("`[^`]*`");
 
 	@Test
@@ -60,6 +62,28 @@ class DocsTests {
 			}
 		}
 		assertThat(broken).as("links in README.md and docs/ that lead nowhere").isEmpty();
+	}
+
+	/**
+	 * The pages describe the product as it is, for someone who has only the repository: no
+	 * references to the tracker or to work sessions. The ADRs are dated records and may say what
+	 * they answered.
+	 */
+	@Test
+	void pagesDoNotReferToIssuesOrSessions() throws IOException {
+		List<String> references = new ArrayList<>();
+		for (Path page : pages()) {
+			if (page.startsWith(Path.of("docs", "adr"))) {
+				continue;
+			}
+			List<String> lines = Files.readAllLines(page);
+			for (int i = 0; i < lines.size(); i++) {
+				if (TRACKER_REFERENCE.matcher(lines.get(i)).find()) {
+					references.add(page + ":" + (i + 1) + ": " + lines.get(i).strip());
+				}
+			}
+		}
+		assertThat(references).as("pages that refer to issues or sessions").isEmpty();
 	}
 
 	/**
