@@ -131,7 +131,7 @@ class CallbackController {
 	/**
 	 * Jenkins has no signed notifications of its own; a pipeline {@code post} step sends
 	 * {@code {"decisionId","number","url","phase","result","duration"}} signed with
-	 * {@code X-Tollgate-Signature: sha256=<hmac>} or carrying {@code X-Tollgate-Token} (README).
+	 * {@code X-Tollgate-Signature: sha256=<hmac>} or carrying {@code X-Tollgate-Token} (docs/pipelines.md).
 	 */
 	@PostMapping("/webhooks/jenkins")
 	ResponseEntity<Object> jenkins(HttpServletRequest request,

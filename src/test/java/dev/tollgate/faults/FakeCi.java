@@ -141,7 +141,7 @@ final class FakeCi extends StubServer {
 			return;
 		}
 		if ("GET".equals(method) && path.matches("/repos/[^/]+/[^/]+/actions/workflows/[^/]+/runs")) {
-			// The workflow names its runs after the decision id (run-name), as the README asks. Like
+			// The workflow names its runs after the decision id (run-name), as docs/pipelines.md asks. Like
 			// GitHub: newest first, `created=>=<instant>` filters, one page of `per_page` (default 30).
 			this.lookups.incrementAndGet();
 			Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
