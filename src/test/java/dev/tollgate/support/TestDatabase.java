@@ -1,17 +1,28 @@
 package dev.tollgate.support;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 
+import dev.tollgate.devmode.EmbeddedPostgres;
+
+import org.springframework.util.FileSystemUtils;
+
 /**
- * Finds the PostgreSQL the tests run against, in this order:
- * {@code TEST_DATABASE_URL}; a server on 127.0.0.1:5432, where a throwaway database is created for
- * this test run and dropped after it; Testcontainers when Docker is available; otherwise a failure
- * that says how to provide one. Never an in-memory imitation.
+ * Finds the PostgreSQL the tests run against, in this order: {@code TEST_DATABASE_URL}; a server
+ * on 127.0.0.1:5432, where a throwaway database is created for this test run and dropped after
+ * it; otherwise an embedded PostgreSQL (the real server, from the binaries artifact on the test
+ * class path) in a temporary directory, so {@code ./mvnw verify} needs nothing but Java. With
+ * {@code TEST_DATABASE=testcontainers} Testcontainers starts one in Docker instead of the embedded
+ * server. Never an in-memory imitation.
  */
 public final class TestDatabase {
 
@@ -40,33 +51,33 @@ public final class TestDatabase {
 	}
 
 	private static Connection locate() {
+		return locate(LOCAL_ADMIN_URL);
+	}
+
+	/** @param localAdminUrl where a local server is probed for; a test points it at a closed port */
+	static Connection locate(String localAdminUrl) {
 		String url = System.getenv("TEST_DATABASE_URL");
 		if (url != null && !url.isBlank()) {
 			return new Connection(url, env("TEST_DATABASE_USERNAME", "postgres"), env("TEST_DATABASE_PASSWORD", ""));
 		}
 		String user = env("TEST_DATABASE_USERNAME", "postgres");
 		String password = env("TEST_DATABASE_PASSWORD", "");
-		if (reachable(LOCAL_ADMIN_URL, user, password)) {
-			return throwawayDatabase(user, password);
+		if (reachable(localAdminUrl, user, password)) {
+			return throwawayDatabase(localAdminUrl, user, password);
 		}
-		if (dockerAvailable()) {
+		if ("testcontainers".equalsIgnoreCase(env("TEST_DATABASE", ""))) {
 			return Containers.start();
 		}
-		throw new IllegalStateException("""
-				No PostgreSQL for the tests. Provide one of:
-				  - TEST_DATABASE_URL (plus TEST_DATABASE_USERNAME / TEST_DATABASE_PASSWORD) pointing at an empty database;
-				  - a PostgreSQL server on 127.0.0.1:5432 that user 'postgres' can create databases on
-				    (Debian: pg_ctlcluster --skip-systemctl-redirect 15 main start; or: docker compose up -d postgres);
-				  - a Docker engine, so that Testcontainers can start postgres:17.""");
+		return Embedded.start();
 	}
 
-	private static Connection throwawayDatabase(String user, String password) {
+	private static Connection throwawayDatabase(String adminUrl, String user, String password) {
 		String name = "tollgate_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-		execute(LOCAL_ADMIN_URL, user, password, "CREATE DATABASE " + name);
+		execute(adminUrl, user, password, "CREATE DATABASE " + name);
 		Runtime.getRuntime()
-			.addShutdownHook(new Thread(() -> execute(LOCAL_ADMIN_URL, user, password,
-					"DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")));
-		return new Connection("jdbc:postgresql://127.0.0.1:5432/" + name, user, password);
+			.addShutdownHook(new Thread(
+					() -> execute(adminUrl, user, password, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")));
+		return new Connection(adminUrl.substring(0, adminUrl.lastIndexOf('/') + 1) + name, user, password);
 	}
 
 	private static boolean reachable(String url, String user, String password) {
@@ -96,18 +107,33 @@ public final class TestDatabase {
 		return DriverManager.getConnection(url, properties);
 	}
 
-	private static boolean dockerAvailable() {
-		try {
-			return org.testcontainers.DockerClientFactory.instance().isDockerAvailable();
-		}
-		catch (RuntimeException | LinkageError ex) {
-			return false;
-		}
-	}
-
 	private static String env(String name, String fallback) {
 		String value = System.getenv(name);
 		return (value != null) ? value : fallback;
+	}
+
+	/**
+	 * A throwaway embedded server for this JVM, tuned for tests (no durability: the data is deleted
+	 * at exit anyway) and with room for the connection pools of the cached application contexts.
+	 */
+	private static final class Embedded {
+
+		static Connection start() {
+			try {
+				Path directory = Files.createTempDirectory("tollgate-test-postgres");
+				EmbeddedPostgres postgres = EmbeddedPostgres.start(directory, Map.of("fsync", "off",
+						"synchronous_commit", "off", "full_page_writes", "off", "max_connections", "300"));
+				Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+					postgres.close();
+					FileSystemUtils.deleteRecursively(directory.toFile());
+				}));
+				return new Connection(postgres.jdbcUrl("postgres"), "postgres", "");
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}
+
 	}
 
 	/** Kept in its own class so Testcontainers is only loaded when it is actually used. */

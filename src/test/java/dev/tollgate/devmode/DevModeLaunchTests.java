@@ -1,0 +1,93 @@
+package dev.tollgate.devmode;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+
+import dev.tollgate.TollgateApplication;
+import dev.tollgate.policy.PolicyDocument;
+import dev.tollgate.policy.PolicyStore;
+import dev.tollgate.policy.RoleView;
+import dev.tollgate.policy.Target;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Dev mode as {@code ./mvnw spring-boot:run} starts it: profile {@code dev} and no datasource URL.
+ * Tollgate starts its own PostgreSQL, becomes ready, seeds the demo policy, stops the server with
+ * the context, and on a second start finds its data again without seeding a second time.
+ */
+class DevModeLaunchTests {
+
+	@TempDir
+	Path directory;
+
+	@Test
+	void startsItsOwnDatabaseSeedsTheDemoOnceAndKeepsTheDataAcrossRestarts() throws Exception {
+		assumeTrue(System.getenv("SPRING_DATASOURCE_URL") == null, "SPRING_DATASOURCE_URL is set: dev mode would use it");
+		// Run as root, the server runs as nobody, who must be able to reach its data directory.
+		Files.setPosixFilePermissions(this.directory, PosixFilePermissions.fromString("rwxr-xr-x"));
+		Path data = this.directory.resolve("postgres");
+		String firstUrl;
+		long seeded;
+		try (ConfigurableApplicationContext first = start(data)) {
+			firstUrl = first.getEnvironment().getProperty("spring.datasource.url");
+			assertThat(firstUrl).startsWith("jdbc:postgresql://127.0.0.1:").doesNotContain(":5432/").endsWith("/tollgate");
+			assertThat(data.resolve("PG_VERSION")).exists();
+			assertThat(readiness(first)).isEqualTo(200);
+			PolicyDocument policy = first.getBean(PolicyStore.class).export();
+			assertThat(policy.roles()).extracting(RoleView::name).containsExactlyInAnyOrder("developer", "release-manager");
+			assertThat(policy.targets()).extracting(Target::name, Target::kind)
+				.containsExactly(org.assertj.core.groups.Tuple.tuple("demo-noop", Target.Kind.NOOP));
+			assertThat(policy.bindings()).hasSize(4);
+			assertThat(policy.rules()).filteredOn((rule) -> rule.approval() != null)
+				.singleElement()
+				.satisfies((rule) -> assertThat(rule.approval().required()).isEqualTo(2));
+			seeded = seeds(first);
+			assertThat(seeded).as("policy changes audited as made by dev mode").isPositive();
+		}
+		// Closing the application stopped its server.
+		assertThatThrownBy(() -> DriverManager.getConnection(firstUrl, "postgres", "").close())
+			.isInstanceOf(SQLException.class);
+		try (ConfigurableApplicationContext second = start(data)) {
+			assertThat(readiness(second)).isEqualTo(200);
+			assertThat(seeds(second)).as("the demo is seeded once, not on every start").isEqualTo(seeded);
+			assertThat(second.getBean(PolicyStore.class).export().rules()).hasSize(2);
+		}
+	}
+
+	private static ConfigurableApplicationContext start(Path data) {
+		return new SpringApplicationBuilder(TollgateApplication.class).profiles("dev")
+			.run("--server.port=0", "--tollgate.dev.data-directory=" + data);
+	}
+
+	private static long seeds(ConfigurableApplicationContext context) {
+		return context.getBean(JdbcTemplate.class)
+			.queryForObject("SELECT count(*) FROM tollgate.audit_event WHERE type = 'POLICY_CHANGED' AND reason LIKE ?",
+					Long.class, "Token '" + DemoPolicy.CHANGED_BY + "'%");
+	}
+
+	private static int readiness(ConfigurableApplicationContext context) throws Exception {
+		String port = context.getEnvironment().getProperty("local.management.port",
+				context.getEnvironment().getProperty("local.server.port"));
+		HttpResponse<Void> response = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness")).build(),
+					HttpResponse.BodyHandlers.discarding());
+		return response.statusCode();
+	}
+
+}
