@@ -33,7 +33,8 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * CI status callbacks (contract section 7): GitHub {@code workflow_run}, GitLab Pipeline Hook and
+ * CI status callbacks on {@code POST /webhooks/github}, {@code /webhooks/gitlab} and
+ * {@code /webhooks/jenkins}: GitHub {@code workflow_run}, GitLab Pipeline Hook and
  * Jenkins notifications. Each is authenticated (secrets compared in constant time, several at once
  * for rotation) before its body is parsed; only terminal states count.
  */

@@ -6,7 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Renders the contract's {@code {{…}}} variables into a target's inputs, variables or parameters.
+ * Renders the {@code {{…}}} template variables (listed in docs/pipelines.md) into a target's inputs, variables or parameters.
  * Values are plain data handed to the CI system's API as such, never spliced into a URL or a shell.
  * Unknown variables cannot occur: targets are checked when they are saved.
  */
