@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import dev.tollgate.support.TestDatabase;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -41,7 +42,10 @@ class BenchSmokeLaunchTests {
 		for (String tool : List.of("bash", "curl", "jq", "python3", "psql")) {
 			assumeTrue(succeeds(List.of("bash", "-c", "command -v " + tool)), tool + " is not installed");
 		}
-		assumeTrue(succeeds(List.of("psql", "-X", "-q", "-d", "postgres", "-c", "SELECT 1")),
+		// The harness's own database server: the one the other tests use (127.0.0.1:5432 or embedded).
+		TestDatabase.Connection server = TestDatabase.get();
+		assumeTrue(succeeds(List.of("psql", "-X", "-q", "-h", server.host(), "-p", String.valueOf(server.port()), "-U",
+				server.username(), "-d", "postgres", "-c", "SELECT 1")),
 				"no PostgreSQL reachable for the harness (PGHOST/PGPORT/PGUSER, default 127.0.0.1:5432 postgres)");
 
 		deleteRecursively(RESULTS);
@@ -51,6 +55,9 @@ class BenchSmokeLaunchTests {
 		ProcessBuilder builder = new ProcessBuilder(List.of("bash", "bench/run.sh")).redirectErrorStream(true)
 			.redirectOutput(log.toFile());
 		Map<String, String> env = builder.environment();
+		env.put("PGHOST", server.host());
+		env.put("PGPORT", String.valueOf(server.port()));
+		env.put("PGUSER", server.username());
 		env.put("SMOKE", "1");
 		env.put("APP_JAR", jar.toString());
 		env.put("DURATION", "1");

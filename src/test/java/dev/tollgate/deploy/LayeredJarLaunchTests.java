@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import dev.tollgate.support.TestDatabase;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,10 +23,15 @@ class LayeredJarLaunchTests {
 		Path jar = Path.of(System.getProperty("tollgate.jar", "target/tollgate.jar"));
 		assertThat(jar).exists();
 		Path log = Files.createTempFile("layered-jar", ".log");
-		Process process = new ProcessBuilder(List.of("bash", "scripts/check-layered-jar.sh", jar.toString()))
+		ProcessBuilder builder = new ProcessBuilder(List.of("bash", "scripts/check-layered-jar.sh", jar.toString()))
 			.redirectErrorStream(true)
-			.redirectOutput(log.toFile())
-			.start();
+			.redirectOutput(log.toFile());
+		// The tests' database (on 127.0.0.1:5432, or the embedded server), so no client tools are needed.
+		TestDatabase.Connection database = TestDatabase.get();
+		builder.environment().put("SPRING_DATASOURCE_URL", database.url());
+		builder.environment().put("SPRING_DATASOURCE_USERNAME", database.username());
+		builder.environment().put("SPRING_DATASOURCE_PASSWORD", database.password());
+		Process process = builder.start();
 		try {
 			boolean finished = process.waitFor(150, TimeUnit.SECONDS);
 			String output = Files.readString(log, StandardCharsets.UTF_8);

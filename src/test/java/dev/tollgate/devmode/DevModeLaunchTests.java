@@ -4,11 +4,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.concurrent.TimeUnit;
 
 import dev.tollgate.TollgateApplication;
 import dev.tollgate.policy.PolicyDocument;
@@ -57,6 +59,9 @@ class DevModeLaunchTests {
 			assertThat(policy.rules()).filteredOn((rule) -> rule.approval() != null)
 				.singleElement()
 				.satisfies((rule) -> assertThat(rule.approval().required()).isEqualTo(2));
+			assertThat(demoScript(first)).contains("audit: ALLOWED - demo-alice holds role developer")
+				.contains("audit: DENIED - demo-mallory lacks role developer")
+				.contains("audit: PENDING_APPROVAL - demo-alice holds role developer");
 			seeded = seeds(first);
 			assertThat(seeded).as("policy changes audited as made by dev mode").isPositive();
 		}
@@ -73,6 +78,18 @@ class DevModeLaunchTests {
 	private static ConfigurableApplicationContext start(Path data) {
 		return new SpringApplicationBuilder(TollgateApplication.class).profiles("dev")
 			.run("--server.port=0", "--tollgate.dev.data-directory=" + data);
+	}
+
+	/** The README's demo, {@code scripts/demo-webhook.sh}, against this instance. */
+	private static String demoScript(ConfigurableApplicationContext context) throws Exception {
+		Process process = new ProcessBuilder("bash", "scripts/demo-webhook.sh",
+				"http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port"))
+			.redirectErrorStream(true)
+			.start();
+		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+		assertThat(process.exitValue()).as(output).isZero();
+		return output;
 	}
 
 	private static long seeds(ConfigurableApplicationContext context) {

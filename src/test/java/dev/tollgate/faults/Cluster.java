@@ -25,6 +25,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.tollgate.support.TcpProxy;
+import dev.tollgate.support.TestDatabase;
 
 /**
  * Everything a fault scenario runs against: a throwaway database on the local PostgreSQL, a TCP
@@ -56,7 +57,10 @@ final class Cluster implements AutoCloseable {
 	/** Jobs each replica runs at once. */
 	static final int JOB_CONCURRENCY = 4;
 
-	private static final String ADMIN_URL = "jdbc:postgresql://127.0.0.1:5432/postgres";
+	/** The tests' PostgreSQL server (127.0.0.1:5432, or the embedded one): its maintenance database. */
+	private static final TestDatabase.Connection SERVER = TestDatabase.get().database("postgres");
+
+	private static final String ADMIN_URL = SERVER.url();
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -85,7 +89,7 @@ final class Cluster implements AutoCloseable {
 		execute(ADMIN_URL, "CREATE DATABASE " + database);
 		Cluster cluster = null;
 		try {
-			cluster = new Cluster(database, new TcpProxy("127.0.0.1", 5432), new FakeCi(HANG_MILLIS),
+			cluster = new Cluster(database, new TcpProxy(SERVER.host(), SERVER.port()), new FakeCi(HANG_MILLIS),
 					new FakeJira(HANG_MILLIS));
 			for (int i = 0; i < replicaCount; i++) {
 				cluster.replicas.add(new Replica("replica-" + i, jar, logDir, jvmOptions(), cluster.arguments(),
@@ -277,7 +281,7 @@ final class Cluster implements AutoCloseable {
 	}
 
 	void query(String sql, RowHandler handler, Object... params) {
-		try (Connection connection = connect("jdbc:postgresql://127.0.0.1:5432/" + this.database);
+		try (Connection connection = connect(SERVER.database(this.database).url());
 				PreparedStatement statement = connection.prepareStatement(sql)) {
 			for (int i = 0; i < params.length; i++) {
 				statement.setObject(i + 1, params[i]);

@@ -35,6 +35,19 @@ public final class TestDatabase {
 
 	public record Connection(String url, String username, String password) {
 
+		/** Another database on the same server (for example {@code postgres}, to create one). */
+		public Connection database(String name) {
+			return new Connection(this.url.replaceFirst("/[^/?]+(\\?.*)?$", "/" + name), this.username, this.password);
+		}
+
+		public String host() {
+			return java.net.URI.create(this.url.substring("jdbc:".length())).getHost();
+		}
+
+		public int port() {
+			return java.net.URI.create(this.url.substring("jdbc:".length())).getPort();
+		}
+
 		/** The same database reached through another host and port (a fault-injecting proxy). */
 		public Connection via(String host, int port) {
 			return new Connection(this.url.replaceFirst("//[^/]+/", "//" + host + ":" + port + "/"), this.username,
