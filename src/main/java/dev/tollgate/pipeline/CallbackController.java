@@ -1,7 +1,6 @@
 package dev.tollgate.pipeline;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -21,6 +20,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.tollgate.policy.Target;
+import dev.tollgate.problem.ProblemType;
+import dev.tollgate.problem.Problems;
 import dev.tollgate.signature.HmacSignature;
 import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
@@ -163,7 +164,7 @@ class CallbackController {
 			outcome = this.callbacks.completed(report);
 		}
 		catch (DataAccessException | TransactionException ex) {
-			ProblemDetail problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "unavailable",
+			ProblemDetail problem = Problems.of(ProblemType.UNAVAILABLE,
 					"The callback could not be stored right now; retry later.");
 			return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5").body(problem);
 		}
@@ -179,13 +180,13 @@ class CallbackController {
 
 	private ResponseEntity<Object> unauthorized(Target.Kind provider) {
 		this.callbacks.count(provider.name(), PipelineCallbacks.Outcome.REJECTED);
-		ProblemDetail problem = problem(HttpStatus.UNAUTHORIZED, "unauthorized", "The callback could not be authenticated.");
+		ProblemDetail problem = Problems.of(ProblemType.UNAUTHORIZED, "The callback could not be authenticated.");
 		return ResponseEntity.status(HttpStatus.UNAUTHORIZED).body(problem);
 	}
 
 	private static ResponseEntity<Object> tooLarge() {
 		return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
-			.body(problem(HttpStatus.CONTENT_TOO_LARGE, "body-too-large", "The body is larger than the limit."));
+			.body(Problems.of(ProblemType.BODY_TOO_LARGE, "The body is larger than the limit."));
 	}
 
 	private JsonNode parse(byte[] body) {
@@ -203,7 +204,7 @@ class CallbackController {
 
 	@org.springframework.web.bind.annotation.ExceptionHandler(IllegalArgumentException.class)
 	ResponseEntity<ProblemDetail> malformed(IllegalArgumentException ex) {
-		return ResponseEntity.badRequest().body(problem(HttpStatus.BAD_REQUEST, "malformed-callback", ex.getMessage()));
+		return ResponseEntity.badRequest().body(Problems.of(ProblemType.MALFORMED_CALLBACK, ex.getMessage()));
 	}
 
 	private static byte[] read(HttpServletRequest request) throws IOException {
@@ -250,12 +251,6 @@ class CallbackController {
 		catch (DateTimeParseException ex) {
 			return null;
 		}
-	}
-
-	private static ProblemDetail problem(HttpStatus status, String type, String detail) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-		problem.setType(URI.create("https://tollgate.dev/problems/" + type));
-		return problem;
 	}
 
 }
