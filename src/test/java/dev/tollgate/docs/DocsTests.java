@@ -86,6 +86,17 @@ class DocsTests {
 		assertThat(references).as("pages that refer to issues or sessions").isEmpty();
 	}
 
+	/** The dashboard picture in the docs is drawn from the dashboard the chart ships. */
+	@Test
+	void dashboardPictureMatchesTheShippedDashboard() throws IOException {
+		if (Boolean.getBoolean("tollgate.docs.write")) {
+			DashboardPicture.write();
+		}
+		assertThat(Files.readString(DashboardPicture.PICTURE))
+			.as("%s, drawn from %s; %s", DashboardPicture.PICTURE, DashboardPicture.DASHBOARD, REGENERATE)
+			.isEqualTo(DashboardPicture.render());
+	}
+
 	/**
 	 * To regenerate after adding or changing a setting:
 	 * {@code ./mvnw test -Dtest=DocsTests -Dtollgate.docs.write=true}.
