@@ -514,6 +514,55 @@ class DeploymentArtifactsTests {
 			.anySatisfy((containerPort) -> assertThat(containerPort.path("containerPort").asInt()).isEqualTo(port));
 	}
 
+	/**
+	 * The rendered chart, with every optional feature on, is valid against the Kubernetes API's
+	 * schemas and the Prometheus Operator's CRDs (scripts/validate-manifests.mjs, when npm ci has
+	 * installed the schemas; CI always has them).
+	 */
+	@Test
+	void renderedManifestsMatchTheKubernetesSchemas(@TempDir Path tmp) throws Exception {
+		List<JsonNode> manifests = new ArrayList<>(defaultManifests);
+		manifests.addAll(render(ALL_OPTIONAL_FEATURES));
+		SchemaCheck check = validateSchemas(tmp, manifests);
+		assertThat(check.exitCode()).as(check.output()).isZero();
+		assertThat(check.output()).contains(manifests.size() + " manifests, 0 invalid");
+	}
+
+	@Test
+	void theSchemaCheckFindsAFieldOfTheWrongType(@TempDir Path tmp) throws Exception {
+		JsonNode deployment = single(defaultManifests, "Deployment").deepCopy();
+		((tools.jackson.databind.node.ObjectNode) deployment.at("/spec/template/spec/containers/0/ports/0"))
+			.put("containerPort", "8080");
+		SchemaCheck check = validateSchemas(tmp, List.of(deployment));
+		assertThat(check.exitCode()).isEqualTo(1);
+		assertThat(check.output()).contains("containerPort must be integer");
+	}
+
+	private static SchemaCheck validateSchemas(Path tmp, List<JsonNode> manifests) throws Exception {
+		org.junit.jupiter.api.Assumptions.assumeTrue(
+				Files.isRegularFile(ROOT.resolve("node_modules/kubernetes-models/package.json")),
+				"the Kubernetes schemas are not installed: run npm ci");
+		Path file = tmp.resolve("manifests.json");
+		Files.writeString(file, JsonMapper.builder().build().writeValueAsString(manifests));
+		Process process;
+		try {
+			process = new ProcessBuilder("node", "scripts/validate-manifests.mjs", file.toString())
+				.directory(ROOT.toFile())
+				.redirectErrorStream(true)
+				.start();
+		}
+		catch (IOException ex) {
+			org.junit.jupiter.api.Assumptions.assumeTrue(false, "node is not on the PATH");
+			throw ex;
+		}
+		String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+		assertThat(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+		return new SchemaCheck(process.exitValue(), output);
+	}
+
+	private record SchemaCheck(int exitCode, String output) {
+	}
+
 	// ---- helpers ----------------------------------------------------------------------------------
 
 	private static List<JsonNode> render(String... sets) {
