@@ -31,7 +31,6 @@ import dev.tollgate.outbound.OutboundHttp.Unreachable;
 import dev.tollgate.outbound.OutboundPolicy;
 import dev.tollgate.outbound.OutboundRefused;
 import dev.tollgate.policy.Target;
-import dev.tollgate.policy.TargetKindRules;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
@@ -58,7 +57,7 @@ import org.springframework.web.util.DefaultUriBuilderFactory;
  * line or {@code toString()} carries a credential.
  */
 @Component
-class GitHubActionsClient implements PipelineClient, TargetKindRules, DisposableBean {
+class GitHubActionsClient implements PipelineProvider, DisposableBean {
 
 	private static final Logger log = LoggerFactory.getLogger(GitHubActionsClient.class);
 

@@ -24,7 +24,6 @@ import dev.tollgate.outbound.OutboundHttp.Unreachable;
 import dev.tollgate.outbound.OutboundPolicy;
 import dev.tollgate.outbound.OutboundRefused;
 import dev.tollgate.policy.Target;
-import dev.tollgate.policy.TargetKindRules;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
@@ -63,7 +62,7 @@ import static dev.tollgate.pipeline.PipelineHttp.withoutQuery;
  * URI is handed over already encoded, so it is never encoded twice.
  */
 @Component
-class GitLabPipelineClient implements PipelineClient, TargetKindRules, DisposableBean {
+class GitLabPipelineClient implements PipelineProvider, DisposableBean {
 
 	static final String DEFAULT_BASE_URL = "https://gitlab.com";
 

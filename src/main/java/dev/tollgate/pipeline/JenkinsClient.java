@@ -22,7 +22,6 @@ import dev.tollgate.outbound.OutboundHttp.Unreachable;
 import dev.tollgate.outbound.OutboundPolicy;
 import dev.tollgate.outbound.OutboundRefused;
 import dev.tollgate.policy.Target;
-import dev.tollgate.policy.TargetKindRules;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
@@ -58,7 +57,7 @@ import static dev.tollgate.pipeline.PipelineHttp.withoutQuery;
  * {@code {base}/queue/item/{n}/}, not at whatever host the {@code Location} names.
  */
 @Component
-class JenkinsClient implements PipelineClient, TargetKindRules, DisposableBean {
+class JenkinsClient implements PipelineProvider, DisposableBean {
 
 	static final Duration POLL_INTERVAL = Duration.ofMillis(250);
 

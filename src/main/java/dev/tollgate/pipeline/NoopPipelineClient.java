@@ -1,12 +1,11 @@
 package dev.tollgate.pipeline;
 
 import dev.tollgate.policy.Target;
-import dev.tollgate.policy.TargetKindRules;
 import org.springframework.stereotype.Component;
 
 /** Records the trigger and calls nothing: for demos and for shadowing a policy before enforcing it. */
 @Component
-class NoopPipelineClient implements PipelineClient, TargetKindRules {
+class NoopPipelineClient implements PipelineProvider {
 
 	@Override
 	public Target.Kind kind() {

@@ -16,7 +16,7 @@ class PipelineRuns {
 	}
 
 	/** Records a started run; joins the caller's transaction. A decision has at most one run. */
-	void started(Target target, TriggerRequest request, PipelineClient.Run run) {
+	void started(Target target, TriggerRequest request, PipelineProvider.Run run) {
 		this.jdbc.sql("""
 				INSERT INTO tollgate.pipeline_run (decision_id, provider, target, run_id, run_url, delivery_id, issue_id,
 				    issue_key, project_key, issue_type, actor_account_id, from_status, to_status, rule_id, rule_name)

@@ -37,7 +37,7 @@ class TriggerJobHandler implements JobHandler<TriggerRequest> {
 
 	private final PolicySnapshots snapshots;
 
-	private final Map<Target.Kind, PipelineClient> clients;
+	private final Map<Target.Kind, PipelineProvider> clients;
 
 	private final MeterRegistry registry;
 
@@ -51,7 +51,7 @@ class TriggerJobHandler implements JobHandler<TriggerRequest> {
 
 	private final PipelineCallbacks callbacks;
 
-	TriggerJobHandler(AuditLog audit, PolicySnapshots snapshots, List<PipelineClient> clients,
+	TriggerJobHandler(AuditLog audit, PolicySnapshots snapshots, List<PipelineProvider> clients,
 			MeterRegistry registry, Credentials credentials, CircuitBreakers breakers, PipelineRuns runs, JobQueue jobs,
 			PipelineCallbacks callbacks) {
 		this.callbacks = callbacks;
@@ -61,7 +61,7 @@ class TriggerJobHandler implements JobHandler<TriggerRequest> {
 		this.runs = runs;
 		this.audit = audit;
 		this.snapshots = snapshots;
-		this.clients = clients.stream().collect(Collectors.toUnmodifiableMap(PipelineClient::kind, Function.identity()));
+		this.clients = clients.stream().collect(Collectors.toUnmodifiableMap(PipelineProvider::kind, Function.identity()));
 		this.registry = registry;
 		for (Target.Kind kind : Target.Kind.values()) {
 			counter(kind, "SUCCEEDED");
@@ -82,7 +82,7 @@ class TriggerJobHandler implements JobHandler<TriggerRequest> {
 			return JobOutcome.failed("Target '" + request.target() + "' no longer exists.");
 		}
 		Target target = found.get();
-		PipelineClient client = this.clients.get(target.kind());
+		PipelineProvider client = this.clients.get(target.kind());
 		if (client == null) {
 			return JobOutcome.failed("Targets of kind " + target.kind() + " cannot be triggered by this version.");
 		}
@@ -95,8 +95,8 @@ class TriggerJobHandler implements JobHandler<TriggerRequest> {
 		try {
 			Secret credential = (target.kind() == Target.Kind.NOOP) ? null : this.credentials.resolve(target.credentialRef());
 			Map<String, String> values = Templates.render(target.templateValues(), request);
-			PipelineClient.Run run = client.trigger(
-					new PipelineClient.TriggerCall(target, request, values, credential,
+			PipelineProvider.Run run = client.trigger(
+					new PipelineProvider.TriggerCall(target, request, values, credential,
 							job.triedBefore() ? Math.max(2, job.attempts()) : 1));
 			this.breakers.succeeded(target.name());
 			record(target.kind(), "SUCCEEDED", start);
@@ -120,7 +120,7 @@ class TriggerJobHandler implements JobHandler<TriggerRequest> {
 		}
 	}
 
-	private void succeeded(Target target, TriggerRequest request, PipelineClient.Run run) {
+	private void succeeded(Target target, TriggerRequest request, PipelineProvider.Run run) {
 		long eventId = this.audit.append(event(AuditEventType.TRIGGER_SUCCEEDED, request,
 				"Target '" + target.name() + "' (" + target.kind() + ") "
 						+ ((target.kind() == Target.Kind.NOOP) ? "recorded the trigger; nothing was called."
@@ -152,7 +152,7 @@ class TriggerJobHandler implements JobHandler<TriggerRequest> {
 		this.callbacks.applyParked(target.kind().name(), request.decisionId());
 	}
 
-	private static String runLabel(PipelineClient.Run run) {
+	private static String runLabel(PipelineProvider.Run run) {
 		return (run.runId() != null) ? "run #" + run.runId() : "the run";
 	}
 
@@ -192,7 +192,7 @@ class TriggerJobHandler implements JobHandler<TriggerRequest> {
 			.decisionId(request.decisionId());
 	}
 
-	private static Map<String, Object> details(PipelineClient.Run run) {
+	private static Map<String, Object> details(PipelineProvider.Run run) {
 		return (run.runId() != null) ? Map.of("runId", run.runId()) : null;
 	}
 

@@ -34,8 +34,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.tollgate.outbound.OutboundPolicies;
 import dev.tollgate.outbound.OutboundPolicy;
-import dev.tollgate.pipeline.PipelineClient.Run;
-import dev.tollgate.pipeline.PipelineClient.TriggerCall;
+import dev.tollgate.pipeline.PipelineProvider.Run;
+import dev.tollgate.pipeline.PipelineProvider.TriggerCall;
 import dev.tollgate.policy.Target;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;

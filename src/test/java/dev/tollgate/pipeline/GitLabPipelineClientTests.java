@@ -83,8 +83,8 @@ class GitLabPipelineClientTests {
 	@Test
 	void triggerTokenPostsTheFormToTheEncodedProjectPath() {
 		gitlab.stubFor(post(urlPathEqualTo(TRIGGER_PATH)).willReturn(created(257)));
-		PipelineClient.Run run = this.client.trigger(call(triggerTarget(base(), "acme/shop"), 1));
-		assertThat(run).isEqualTo(new PipelineClient.Run("257", "https://gitlab.example.com/acme/shop/-/pipelines/257"));
+		PipelineProvider.Run run = this.client.trigger(call(triggerTarget(base(), "acme/shop"), 1));
+		assertThat(run).isEqualTo(new PipelineProvider.Run("257", "https://gitlab.example.com/acme/shop/-/pipelines/257"));
 		gitlab.verify(1, postRequestedFor(urlPathEqualTo(TRIGGER_PATH))
 			.withHeader("Content-Type", containing("application/x-www-form-urlencoded"))
 			.withoutHeader("PRIVATE-TOKEN")
@@ -109,7 +109,7 @@ class GitLabPipelineClientTests {
 	void selfManagedBaseUrlWithRelativeRootAndNestedGroups() {
 		String path = "/gitlab/api/v4/projects/acme%2Fplatform%2Fshop/trigger/pipeline";
 		gitlab.stubFor(post(urlPathEqualTo(path)).willReturn(created(31)));
-		PipelineClient.Run run = this.client.trigger(call(triggerTarget(base() + "/gitlab/", "acme/platform/shop"), 1));
+		PipelineProvider.Run run = this.client.trigger(call(triggerTarget(base() + "/gitlab/", "acme/platform/shop"), 1));
 		assertThat(run.runId()).isEqualTo("31");
 		gitlab.verify(1, postRequestedFor(urlPathEqualTo(path)).withFormParam("variables[TOLLGATE_DECISION_ID]",
 				equalTo(DECISION.toString())));
@@ -119,8 +119,8 @@ class GitLabPipelineClientTests {
 	@Test
 	void accessTokenPostsJsonWithPrivateTokenToTheNumericProject() {
 		gitlab.stubFor(post(urlPathEqualTo(API_PATH)).willReturn(created(258)));
-		PipelineClient.Run run = this.client.trigger(call(accessTarget(base(), "42"), 1));
-		assertThat(run).isEqualTo(new PipelineClient.Run("258", "https://gitlab.example.com/acme/shop/-/pipelines/258"));
+		PipelineProvider.Run run = this.client.trigger(call(accessTarget(base(), "42"), 1));
+		assertThat(run).isEqualTo(new PipelineProvider.Run("258", "https://gitlab.example.com/acme/shop/-/pipelines/258"));
 		gitlab.verify(1, postRequestedFor(urlPathEqualTo(API_PATH)).withHeader("PRIVATE-TOKEN", equalTo(TOKEN))
 			.withHeader("Content-Type", containing("application/json"))
 			.withRequestBody(equalToJson("""
@@ -160,7 +160,7 @@ class GitLabPipelineClientTests {
 				.withBody("{\"message\":{\"base\":[\"Insufficient permissions to set pipeline variables\"]}}")));
 		gitlab.stubFor(post(urlPathEqualTo(API_PATH)).withRequestBody(matchingJsonPath("$.inputs"))
 			.willReturn(created(259)));
-		PipelineClient.Run run = this.client.trigger(call(accessTarget(base(), "42"), 1));
+		PipelineProvider.Run run = this.client.trigger(call(accessTarget(base(), "42"), 1));
 		assertThat(run.runId()).isEqualTo("259");
 		gitlab.verify(2, postRequestedFor(urlPathEqualTo(API_PATH)));
 		gitlab.verify(1, postRequestedFor(urlPathEqualTo(API_PATH)).withHeader("PRIVATE-TOKEN", equalTo(TOKEN))
@@ -327,8 +327,8 @@ class GitLabPipelineClientTests {
 			.willReturn(okJson(variables(UUID.randomUUID().toString()))));
 		gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/42/pipelines/301/variables"))
 			.willReturn(okJson(variables(DECISION.toString()))));
-		PipelineClient.Run run = this.client.trigger(call(accessTarget(base(), "42"), 2));
-		assertThat(run).isEqualTo(new PipelineClient.Run("301", "https://gitlab.example.com/acme/shop/-/pipelines/301"));
+		PipelineProvider.Run run = this.client.trigger(call(accessTarget(base(), "42"), 2));
+		assertThat(run).isEqualTo(new PipelineProvider.Run("301", "https://gitlab.example.com/acme/shop/-/pipelines/301"));
 		gitlab.verify(1, getRequestedFor(urlPathEqualTo("/api/v4/projects/42/pipelines"))
 			.withHeader("PRIVATE-TOKEN", equalTo(TOKEN))
 			.withQueryParam("ref", equalTo("main"))
@@ -400,9 +400,9 @@ class GitLabPipelineClientTests {
 			.willReturn(okJson(variables(UUID.randomUUID().toString()))));
 		gitlab.stubFor(post(urlPathEqualTo(API_PATH)).willReturn(created(601)));
 
-		PipelineClient.Run run = this.client.trigger(call(accessTarget(base(), "42"), 2));
+		PipelineProvider.Run run = this.client.trigger(call(accessTarget(base(), "42"), 2));
 
-		assertThat(run).isEqualTo(new PipelineClient.Run("427", "https://gitlab.example.com/acme/shop/-/pipelines/427"));
+		assertThat(run).isEqualTo(new PipelineProvider.Run("427", "https://gitlab.example.com/acme/shop/-/pipelines/427"));
 		gitlab.verify(0, postRequestedFor(anyUrl()));
 		gitlab.verify(1, getRequestedFor(urlPathEqualTo("/api/v4/projects/42/pipelines")));
 	}
@@ -517,14 +517,14 @@ class GitLabPipelineClientTests {
 				new PipelineProperties(Duration.ofSeconds(2), Duration.ofMillis(500), 5, Duration.ofSeconds(30)));
 	}
 
-	private TriggerFailure failure(PipelineClient.TriggerCall call) {
+	private TriggerFailure failure(PipelineProvider.TriggerCall call) {
 		return failure(this.client, call);
 	}
 
 	/** The failure the call ends in; its message must never carry the credential. */
-	private static TriggerFailure failure(GitLabPipelineClient client, PipelineClient.TriggerCall call) {
+	private static TriggerFailure failure(GitLabPipelineClient client, PipelineProvider.TriggerCall call) {
 		try {
-			PipelineClient.Run run = client.trigger(call);
+			PipelineProvider.Run run = client.trigger(call);
 			return fail("Expected a TriggerFailure, got " + run);
 		}
 		catch (TriggerFailure failure) {
@@ -618,10 +618,10 @@ class GitLabPipelineClientTests {
 				"env:GITLAB_TOKEN", null, variables, null, auth, null, null);
 	}
 
-	private static PipelineClient.TriggerCall call(Target target, int attempt) {
+	private static PipelineProvider.TriggerCall call(Target target, int attempt) {
 		TriggerRequest request = new TriggerRequest(DECISION, "delivery-1", 7L, "build", target.name(), "10001",
 				"OPS-17", "OPS", "Story", "In Progress", "Ready", "5b10a2844c20165700ede21g", false);
-		return new PipelineClient.TriggerCall(target, request, Templates.render(target.templateValues(), request),
+		return new PipelineProvider.TriggerCall(target, request, Templates.render(target.templateValues(), request),
 				new Secret(TOKEN), attempt);
 	}
 

@@ -111,8 +111,8 @@ class JenkinsClientTests {
 		jenkins.stubFor(get(urlPathEqualTo(QUEUE_PATH)).inScenario("queue")
 			.whenScenarioStateIs("started")
 			.willReturn(okJson(started(39, 35))));
-		PipelineClient.Run run = this.client.trigger(call(target(base(), "team/deploy"), 1));
-		assertThat(run).isEqualTo(new PipelineClient.Run("35", base() + "/job/team/job/deploy/35/"));
+		PipelineProvider.Run run = this.client.trigger(call(target(base(), "team/deploy"), 1));
+		assertThat(run).isEqualTo(new PipelineProvider.Run("35", base() + "/job/team/job/deploy/35/"));
 		jenkins.verify(1, postRequestedFor(urlPathEqualTo(BUILD_PATH)).withHeader("Authorization", equalTo(BASIC))
 			.withHeader("Content-Type", containing("application/x-www-form-urlencoded"))
 			.withHeader("Jenkins-Crumb", absent())
@@ -130,9 +130,9 @@ class JenkinsClientTests {
 			.withHeader("Location", base() + "/jenkins/queue/item/7/")));
 		jenkins.stubFor(get(urlPathEqualTo("/jenkins/queue/item/7/api/json"))
 			.willReturn(okJson(started(7, 12).replace("/job/team/job/deploy/", "/jenkins/job/platform/job/team%20a/job/deploy/"))));
-		PipelineClient.Run run = this.client.trigger(call(target(base() + "/jenkins/", "platform/team a/deploy"), 1));
+		PipelineProvider.Run run = this.client.trigger(call(target(base() + "/jenkins/", "platform/team a/deploy"), 1));
 		assertThat(run).isEqualTo(
-				new PipelineClient.Run("12", base() + "/jenkins/job/platform/job/team%20a/job/deploy/12/"));
+				new PipelineProvider.Run("12", base() + "/jenkins/job/platform/job/team%20a/job/deploy/12/"));
 		jenkins.verify(1, postRequestedFor(urlPathEqualTo(path)).withHeader("Authorization", equalTo(BASIC))
 			.withFormParam("TOLLGATE_DECISION_ID", equalTo(DECISION.toString())));
 		jenkins.verify(2, anyRequestedFor(anyUrl()));
@@ -174,8 +174,8 @@ class JenkinsClientTests {
 		jenkins.stubFor(post(urlPathEqualTo(BUILD_PATH)).willReturn(queued(39)));
 		jenkins.stubFor(get(urlPathEqualTo(QUEUE_PATH)).willReturn(notFound()));
 		jenkins.stubFor(get(urlPathEqualTo(JOB_API_PATH)).willReturn(okJson(builds(DECISION.toString(), 35))));
-		PipelineClient.Run run = this.client.trigger(call(target(base(), "team/deploy"), 1));
-		assertThat(run).isEqualTo(new PipelineClient.Run("35", base() + "/job/team/job/deploy/35/"));
+		PipelineProvider.Run run = this.client.trigger(call(target(base(), "team/deploy"), 1));
+		assertThat(run).isEqualTo(new PipelineProvider.Run("35", base() + "/job/team/job/deploy/35/"));
 		jenkins.verify(1, getRequestedFor(urlPathEqualTo(JOB_API_PATH)).withHeader("Authorization", equalTo(BASIC))
 			.withQueryParam("tree", equalTo(FIRST_PAGE_TREE)));
 	}
@@ -185,8 +185,8 @@ class JenkinsClientTests {
 		jenkins.stubFor(post(urlPathEqualTo(BUILD_PATH)).willReturn(queued(39)));
 		jenkins.stubFor(get(urlPathEqualTo(QUEUE_PATH)).willReturn(notFound()));
 		jenkins.stubFor(get(urlPathEqualTo(JOB_API_PATH)).willReturn(okJson(builds(UUID.randomUUID().toString(), 34))));
-		PipelineClient.Run run = this.client.trigger(call(target(base(), "team/deploy"), 1));
-		assertThat(run).isEqualTo(new PipelineClient.Run(null, base() + "/queue/item/39/"));
+		PipelineProvider.Run run = this.client.trigger(call(target(base(), "team/deploy"), 1));
+		assertThat(run).isEqualTo(new PipelineProvider.Run(null, base() + "/queue/item/39/"));
 	}
 
 	@Test
@@ -196,9 +196,9 @@ class JenkinsClientTests {
 		jenkins.stubFor(get(urlPathEqualTo(QUEUE_PATH)).willReturn(okJson(waiting(39))));
 		try {
 			long start = System.nanoTime();
-			PipelineClient.Run run = shortBudget.trigger(call(target(base(), "team/deploy"), 1));
+			PipelineProvider.Run run = shortBudget.trigger(call(target(base(), "team/deploy"), 1));
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
-			assertThat(run).isEqualTo(new PipelineClient.Run(null, base() + "/queue/item/39/"));
+			assertThat(run).isEqualTo(new PipelineProvider.Run(null, base() + "/queue/item/39/"));
 			assertThat(jenkins.findAll(getRequestedFor(urlPathEqualTo(QUEUE_PATH)))).hasSizeBetween(2, 20);
 		}
 		finally {
@@ -210,9 +210,9 @@ class JenkinsClientTests {
 	void aMergedDuplicateReturningThePreviousLocationIsFine() {
 		jenkins.stubFor(post(urlPathEqualTo(BUILD_PATH)).willReturn(queued(39)));
 		jenkins.stubFor(get(urlPathEqualTo(QUEUE_PATH)).willReturn(okJson(started(39, 35))));
-		PipelineClient.Run first = this.client.trigger(call(target(base(), "team/deploy"), 1));
-		PipelineClient.Run second = this.client.trigger(call(target(base(), "team/deploy"), 1));
-		assertThat(second).isEqualTo(first).isEqualTo(new PipelineClient.Run("35", base() + "/job/team/job/deploy/35/"));
+		PipelineProvider.Run first = this.client.trigger(call(target(base(), "team/deploy"), 1));
+		PipelineProvider.Run second = this.client.trigger(call(target(base(), "team/deploy"), 1));
+		assertThat(second).isEqualTo(first).isEqualTo(new PipelineProvider.Run("35", base() + "/job/team/job/deploy/35/"));
 		jenkins.verify(2, postRequestedFor(urlPathEqualTo(BUILD_PATH)));
 	}
 
@@ -220,7 +220,7 @@ class JenkinsClientTests {
 	void aSuccessWithoutLocationStillSucceeds() {
 		jenkins.stubFor(post(urlPathEqualTo(BUILD_PATH)).willReturn(aResponse().withStatus(201)));
 		assertThat(this.client.trigger(call(target(base(), "team/deploy"), 1)))
-			.isEqualTo(new PipelineClient.Run(null, null));
+			.isEqualTo(new PipelineProvider.Run(null, null));
 		jenkins.verify(1, anyRequestedFor(anyUrl()));
 	}
 
@@ -239,7 +239,7 @@ class JenkinsClientTests {
 				{"_class":"hudson.security.csrf.DefaultCrumbIssuer","crumb":"6e78c0ffee","crumbRequestField":"Jenkins-Crumb"}
 				""").withHeader("Set-Cookie", "JSESSIONID.8d2f1c3a=node0abc123; Path=/; HttpOnly")));
 		jenkins.stubFor(get(urlPathEqualTo(QUEUE_PATH)).willReturn(okJson(started(39, 35))));
-		PipelineClient.Run run = this.client.trigger(call(target(base(), "team/deploy"), 1));
+		PipelineProvider.Run run = this.client.trigger(call(target(base(), "team/deploy"), 1));
 		assertThat(run.runId()).isEqualTo("35");
 		jenkins.verify(1, getRequestedFor(urlPathEqualTo(CRUMB_PATH)).withHeader("Authorization", equalTo(BASIC)));
 		jenkins.verify(2, postRequestedFor(urlPathEqualTo(BUILD_PATH)));
@@ -345,7 +345,7 @@ class JenkinsClientTests {
 		Target target = target(base(), "team/deploy");
 		TriggerRequest request = request(target);
 		String tokenOnly = "just-a-t0ken-without-user";
-		PipelineClient.TriggerCall call = new PipelineClient.TriggerCall(target, request, Map.of(),
+		PipelineProvider.TriggerCall call = new PipelineProvider.TriggerCall(target, request, Map.of(),
 				new Secret(tokenOnly), 1);
 		TriggerFailure failure = failure(call);
 		assertThat(failure.permanent()).isTrue();
@@ -379,8 +379,8 @@ class JenkinsClientTests {
 	@Test
 	void repeatedAttemptFindsTheBuildByTheDecisionIdAndSendsNothing() {
 		jenkins.stubFor(get(urlPathEqualTo(JOB_API_PATH)).willReturn(okJson(builds(DECISION.toString(), 35))));
-		PipelineClient.Run run = this.client.trigger(call(target(base(), "team/deploy"), 2));
-		assertThat(run).isEqualTo(new PipelineClient.Run("35", base() + "/job/team/job/deploy/35/"));
+		PipelineProvider.Run run = this.client.trigger(call(target(base(), "team/deploy"), 2));
+		assertThat(run).isEqualTo(new PipelineProvider.Run("35", base() + "/job/team/job/deploy/35/"));
 		jenkins.verify(1, getRequestedFor(urlPathEqualTo(JOB_API_PATH)).withHeader("Authorization", equalTo(BASIC))
 			.withQueryParam("tree", equalTo(FIRST_PAGE_TREE)));
 		jenkins.verify(0, postRequestedFor(anyUrl()));
@@ -432,9 +432,9 @@ class JenkinsClientTests {
 		jenkins.stubFor(post(urlPathEqualTo(BUILD_PATH)).willReturn(queued(39)));
 		jenkins.stubFor(get(urlPathEqualTo(QUEUE_PATH)).willReturn(okJson(started(39, 501))));
 
-		PipelineClient.Run run = this.client.trigger(call(target(base(), "team/deploy"), 2));
+		PipelineProvider.Run run = this.client.trigger(call(target(base(), "team/deploy"), 2));
 
-		assertThat(run).isEqualTo(new PipelineClient.Run("427", base() + "/job/team/job/deploy/427/"));
+		assertThat(run).isEqualTo(new PipelineProvider.Run("427", base() + "/job/team/job/deploy/427/"));
 		jenkins.verify(0, postRequestedFor(anyUrl()));
 		jenkins.verify(1, getRequestedFor(urlPathEqualTo(JOB_API_PATH)).withHeader("Authorization", equalTo(BASIC))
 			.withQueryParam("tree", equalTo(FIRST_PAGE_TREE)));
@@ -505,14 +505,14 @@ class JenkinsClientTests {
 				Duration.ofMillis(50), pollBudget);
 	}
 
-	private TriggerFailure failure(PipelineClient.TriggerCall call) {
+	private TriggerFailure failure(PipelineProvider.TriggerCall call) {
 		return failure(this.client, call);
 	}
 
 	/** The failure the call ends in; its message must never carry the credential in any form. */
-	private static TriggerFailure failure(JenkinsClient client, PipelineClient.TriggerCall call) {
+	private static TriggerFailure failure(JenkinsClient client, PipelineProvider.TriggerCall call) {
 		try {
-			PipelineClient.Run run = client.trigger(call);
+			PipelineProvider.Run run = client.trigger(call);
 			return fail("Expected a TriggerFailure, got " + run);
 		}
 		catch (TriggerFailure failure) {
@@ -616,9 +616,9 @@ class JenkinsClientTests {
 				"Story", "In Progress", "Ready", "5b10a2844c20165700ede21g", false);
 	}
 
-	private static PipelineClient.TriggerCall call(Target target, int attempt) {
+	private static PipelineProvider.TriggerCall call(Target target, int attempt) {
 		TriggerRequest request = request(target);
-		return new PipelineClient.TriggerCall(target, request, Templates.render(target.templateValues(), request),
+		return new PipelineProvider.TriggerCall(target, request, Templates.render(target.templateValues(), request),
 				new Secret(CREDENTIAL), attempt);
 	}
 

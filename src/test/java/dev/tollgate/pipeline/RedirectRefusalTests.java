@@ -109,12 +109,12 @@ class RedirectRefusalTests {
 		}
 	}
 
-	private static void assertFailsWithoutReachingTheAttacker(PipelineClient client, Target target) {
+	private static void assertFailsWithoutReachingTheAttacker(PipelineProvider client, Target target) {
 		TriggerRequest request = new TriggerRequest(UUID.randomUUID(), "delivery-1", 7L, "rule", target.name(), "10001",
 				"OPS-17", "OPS", "Story", "In Progress", "Ready", "5b10a2844c20165700ede21g", false);
 		String credential = (target.kind() == Target.Kind.JENKINS) ? "bot:" + CREDENTIAL : CREDENTIAL;
 		TriggerFailure failure = catchThrowableOfType(TriggerFailure.class, () -> client
-			.trigger(new PipelineClient.TriggerCall(target, request, Map.of(), new Secret(credential), 1)));
+			.trigger(new PipelineProvider.TriggerCall(target, request, Map.of(), new Secret(credential), 1)));
 		assertThat(failure).as("a redirect must end the trigger as a failure").isNotNull();
 		assertThat(failure.getMessage()).doesNotContain(CREDENTIAL);
 		ci.verify(anyRequestedFor(anyUrl()));

@@ -3,11 +3,14 @@ package dev.tollgate.pipeline;
 import java.util.Map;
 
 import dev.tollgate.policy.Target;
+import dev.tollgate.policy.TargetKindRules;
 
-/** Starts a pipeline on one kind of CI system. */
-interface PipelineClient {
-
-	Target.Kind kind();
+/**
+ * One kind of CI system: checks a target of its kind when it is saved (as {@link TargetKindRules},
+ * so the policy store finds it without depending on this module) and starts its pipeline. The rest
+ * of this module reaches a CI system only through this interface.
+ */
+public interface PipelineProvider extends TargetKindRules {
 
 	/**
 	 * Starts the run. Throws {@link TriggerFailure} to say whether trying again can help; any other
