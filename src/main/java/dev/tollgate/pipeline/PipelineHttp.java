@@ -10,13 +10,13 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.tollgate.outbound.OutboundHttp;
 
 /** What the CI clients share about reading answers and writing requests. */
-final class PipelineHttp {
+public final class PipelineHttp {
 
 	/** Bigger answers are not read further: no answer we need comes near it. */
-	static final int MAX_RESPONSE_BYTES = OutboundHttp.MAX_RESPONSE_BYTES;
+	public static final int MAX_RESPONSE_BYTES = OutboundHttp.MAX_RESPONSE_BYTES;
 
 	/** Upstream messages are cut to this length before they become failure reasons. */
-	static final int MAX_REASON_CHARS = 300;
+	public static final int MAX_REASON_CHARS = 300;
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -28,7 +28,7 @@ final class PipelineHttp {
 	 * now could start a second run for the decision, so the attempt fails transiently and the job
 	 * retries later (a permanent answer such as 403, or nothing found, still lets it dispatch).
 	 */
-	static void refuseBlindRedispatch(String system, int status) {
+	public static void refuseBlindRedispatch(String system, int status) {
 		if (status == 429 || status >= 500) {
 			throw TriggerFailure.transientFailure(system + " answered " + status
 					+ " to the look-up for an earlier attempt's run; not dispatching again until it can be checked", null);
@@ -40,20 +40,20 @@ final class PipelineHttp {
 	 * read (over the size limit, not JSON, not the list): the run may be in it, so as for
 	 * {@link #refuseBlindRedispatch} the attempt fails transiently instead of dispatching blind.
 	 */
-	static TriggerFailure unreadableLookup(String system) {
+	public static TriggerFailure unreadableLookup(String system) {
 		return TriggerFailure.transientFailure(system + "'s answer to the look-up for an earlier attempt's run could not"
 				+ " be read; not dispatching again until it can be checked", null);
 	}
 
 	/** Rethrows a transient failure of a look-up (see {@link #refuseBlindRedispatch}); other failures mean "not found". */
-	static void rethrowIfTransient(RuntimeException ex) {
+	public static void rethrowIfTransient(RuntimeException ex) {
 		if (ex instanceof TriggerFailure failure && !failure.permanent()) {
 			throw failure;
 		}
 	}
 
 	/** The body as JSON; {@code null} when it is empty or not JSON. */
-	static JsonNode parse(byte[] body) {
+	public static JsonNode parse(byte[] body) {
 		if (body.length == 0) {
 			return null;
 		}
@@ -65,7 +65,7 @@ final class PipelineHttp {
 		}
 	}
 
-	static String scalar(JsonNode node) {
+	public static String scalar(JsonNode node) {
 		if (node == null || !(node.isString() || node.isNumber() || node.isBoolean())) {
 			return null;
 		}
@@ -73,7 +73,7 @@ final class PipelineHttp {
 	}
 
 	/** One line, at most {@link #MAX_REASON_CHARS} characters. */
-	static String bounded(String text) {
+	public static String bounded(String text) {
 		String oneLine = text.replaceAll("\\s+", " ").strip();
 		return (oneLine.length() <= MAX_REASON_CHARS) ? oneLine : oneLine.substring(0, MAX_REASON_CHARS) + "…";
 	}
@@ -82,7 +82,7 @@ final class PipelineHttp {
 	 * The target's base URL without a trailing slash (a context path such as {@code /jenkins} is kept).
 	 * @param fallback used when the target names none; {@code null} makes a base URL required
 	 */
-	static String baseUrl(String configured, String fallback, String product) {
+	public static String baseUrl(String configured, String fallback, String product) {
 		String base = (configured != null && !configured.isBlank()) ? configured.strip() : fallback;
 		if (base == null) {
 			throw TriggerFailure.permanent("The " + product + " target has no baseUrl.");
@@ -103,15 +103,15 @@ final class PipelineHttp {
 		return base;
 	}
 
-	static String formEncode(String value) {
+	public static String formEncode(String value) {
 		return URLEncoder.encode(value, StandardCharsets.UTF_8);
 	}
 
-	static String queryEncode(String value) {
+	public static String queryEncode(String value) {
 		return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
 	}
 
-	static String withoutQuery(String path) {
+	public static String withoutQuery(String path) {
 		int query = path.indexOf('?');
 		return (query < 0) ? path : path.substring(0, query);
 	}

@@ -19,7 +19,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("tollgate.pipeline")
-record PipelineProperties(@DefaultValue("5s") @NotNull Duration connectTimeout,
+public record PipelineProperties(@DefaultValue("5s") @NotNull Duration connectTimeout,
 		@DefaultValue("30s") @NotNull Duration readTimeout, @DefaultValue("5") @Min(1) int breakerFailures,
 		@DefaultValue("30s") @NotNull Duration breakerOpenFor) {
 }

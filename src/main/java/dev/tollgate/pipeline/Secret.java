@@ -4,15 +4,15 @@ package dev.tollgate.pipeline;
  * A credential value. It only leaves through {@link #reveal()}, at the moment it goes on the wire;
  * {@link #toString()} never shows it, so it cannot slip into a log line or an exception message.
  */
-final class Secret {
+public final class Secret {
 
 	private final String value;
 
-	Secret(String value) {
+	public Secret(String value) {
 		this.value = value;
 	}
 
-	String reveal() {
+	public String reveal() {
 		return this.value;
 	}
 

@@ -10,23 +10,23 @@ import java.util.regex.Pattern;
  * Values are plain data handed to the CI system's API as such, never spliced into a URL or a shell.
  * Unknown variables cannot occur: targets are checked when they are saved.
  */
-final class Templates {
+public final class Templates {
 
 	private static final Pattern VARIABLE = Pattern.compile("\\{\\{\\s*([^}]*?)\\s*}}");
 
 	/** The name every target receives the decision id under, so a pipeline can spot a repeat. */
-	static final String DECISION_ID = "TOLLGATE_DECISION_ID";
+	public static final String DECISION_ID = "TOLLGATE_DECISION_ID";
 
 	private Templates() {
 	}
 
-	static Map<String, String> render(Map<String, String> templates, TriggerRequest request) {
+	public static Map<String, String> render(Map<String, String> templates, TriggerRequest request) {
 		Map<String, String> values = new LinkedHashMap<>();
 		templates.forEach((name, template) -> values.put(name, render(template, request)));
 		return values;
 	}
 
-	static String render(String template, TriggerRequest request) {
+	public static String render(String template, TriggerRequest request) {
 		Matcher matcher = VARIABLE.matcher(template);
 		StringBuilder out = new StringBuilder();
 		while (matcher.find()) {

@@ -7,7 +7,7 @@ import java.time.Instant;
  * workflow) go straight to the dead jobs; others are retried, not before {@code retryAfter} when the
  * CI system said so. Messages never contain credentials.
  */
-class TriggerFailure extends RuntimeException {
+public class TriggerFailure extends RuntimeException {
 
 	private final boolean permanent;
 
@@ -19,19 +19,19 @@ class TriggerFailure extends RuntimeException {
 		this.retryAfter = retryAfter;
 	}
 
-	static TriggerFailure permanent(String message) {
+	public static TriggerFailure permanent(String message) {
 		return new TriggerFailure(message, true, null);
 	}
 
-	static TriggerFailure transientFailure(String message, Instant retryAfter) {
+	public static TriggerFailure transientFailure(String message, Instant retryAfter) {
 		return new TriggerFailure(message, false, retryAfter);
 	}
 
-	boolean permanent() {
+	public boolean permanent() {
 		return this.permanent;
 	}
 
-	Instant retryAfter() {
+	public Instant retryAfter() {
 		return this.retryAfter;
 	}
 

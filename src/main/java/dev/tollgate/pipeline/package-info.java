@@ -1,5 +1,6 @@
 /**
- * The {@code TRIGGER} job and one client per CI system (GitHub Actions, GitLab, Jenkins, NOOP),
+ * The {@code TRIGGER} job and one {@code PipelineProvider} per CI system, each in its own sub-package
+ * ({@code github}, {@code gitlab}, {@code jenkins}, {@code noop}),
  * templates, credentials by reference and CI status callbacks. Uses {@code approval} only to
  * listen for {@code ApprovalGranted}, on which it starts the pipeline the approval held back.
  */

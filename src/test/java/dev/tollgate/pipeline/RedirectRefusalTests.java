@@ -11,6 +11,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.tollgate.pipeline.github.GitHubActionsClient;
+import dev.tollgate.pipeline.gitlab.GitLabPipelineClient;
+import dev.tollgate.pipeline.jenkins.JenkinsClient;
 import dev.tollgate.outbound.OutboundPolicies;
 import dev.tollgate.policy.Target;
 

@@ -1,4 +1,4 @@
-package dev.tollgate.pipeline;
+package dev.tollgate.pipeline.gitlab;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +17,11 @@ import java.util.StringJoiner;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.tollgate.pipeline.Templates;
+import dev.tollgate.pipeline.PipelineHttp;
+import dev.tollgate.pipeline.TriggerFailure;
+import dev.tollgate.pipeline.PipelineProperties;
+import dev.tollgate.pipeline.PipelineProvider;
 import dev.tollgate.outbound.RetryAfter;
 import dev.tollgate.outbound.OutboundHttp;
 import dev.tollgate.outbound.OutboundHttp.Answer;
@@ -62,7 +67,7 @@ import static dev.tollgate.pipeline.PipelineHttp.withoutQuery;
  * URI is handed over already encoded, so it is never encoded twice.
  */
 @Component
-class GitLabPipelineClient implements PipelineProvider, DisposableBean {
+public class GitLabPipelineClient implements PipelineProvider, DisposableBean {
 
 	static final String DEFAULT_BASE_URL = "https://gitlab.com";
 
@@ -99,7 +104,7 @@ class GitLabPipelineClient implements PipelineProvider, DisposableBean {
 	private final Clock clock;
 
 	@Autowired
-	GitLabPipelineClient(OutboundPolicy policy, PipelineProperties properties) {
+	public GitLabPipelineClient(OutboundPolicy policy, PipelineProperties properties) {
 		this(policy, properties, Clock.systemUTC());
 	}
 

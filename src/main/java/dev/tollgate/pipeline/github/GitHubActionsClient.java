@@ -1,4 +1,4 @@
-package dev.tollgate.pipeline;
+package dev.tollgate.pipeline.github;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -21,10 +21,15 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.tollgate.pipeline.Secret;
+import dev.tollgate.pipeline.PipelineHttp;
+import dev.tollgate.pipeline.TriggerFailure;
+import dev.tollgate.pipeline.PipelineProperties;
+import dev.tollgate.pipeline.PipelineProvider;
 import dev.tollgate.outbound.RetryAfter;
-import dev.tollgate.pipeline.GitHubAppAuth.Auth;
-import dev.tollgate.pipeline.GitHubAppAuth.InstallationToken;
-import dev.tollgate.pipeline.GitHubAppAuth.TokenKey;
+import dev.tollgate.pipeline.github.GitHubAppAuth.Auth;
+import dev.tollgate.pipeline.github.GitHubAppAuth.InstallationToken;
+import dev.tollgate.pipeline.github.GitHubAppAuth.TokenKey;
 import dev.tollgate.outbound.OutboundHttp;
 import dev.tollgate.outbound.OutboundHttp.Answer;
 import dev.tollgate.outbound.OutboundHttp.Unreachable;
@@ -57,7 +62,7 @@ import org.springframework.web.util.DefaultUriBuilderFactory;
  * line or {@code toString()} carries a credential.
  */
 @Component
-class GitHubActionsClient implements PipelineProvider, DisposableBean {
+public class GitHubActionsClient implements PipelineProvider, DisposableBean {
 
 	private static final Logger log = LoggerFactory.getLogger(GitHubActionsClient.class);
 
@@ -135,7 +140,7 @@ class GitHubActionsClient implements PipelineProvider, DisposableBean {
 	private final GitHubAppAuth appAuth;
 
 	@Autowired
-	GitHubActionsClient(OutboundPolicy policy, PipelineProperties properties) {
+	public GitHubActionsClient(OutboundPolicy policy, PipelineProperties properties) {
 		this(policy, properties, Clock.systemUTC(), Duration.ofSeconds(2));
 	}
 

@@ -1,4 +1,4 @@
-package dev.tollgate.pipeline;
+package dev.tollgate.pipeline.jenkins;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -23,6 +23,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.tollgate.pipeline.Secret;
+import dev.tollgate.pipeline.Templates;
+import dev.tollgate.pipeline.TriggerFailure;
+import dev.tollgate.pipeline.PipelineProperties;
+import dev.tollgate.pipeline.TriggerRequest;
+import dev.tollgate.pipeline.PipelineProvider;
 import dev.tollgate.outbound.OutboundPolicies;
 import dev.tollgate.outbound.OutboundPolicy;
 import dev.tollgate.policy.Target;

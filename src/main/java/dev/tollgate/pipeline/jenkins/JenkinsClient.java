@@ -1,4 +1,4 @@
-package dev.tollgate.pipeline;
+package dev.tollgate.pipeline.jenkins;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +15,12 @@ import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.tollgate.pipeline.Secret;
+import dev.tollgate.pipeline.Templates;
+import dev.tollgate.pipeline.PipelineHttp;
+import dev.tollgate.pipeline.TriggerFailure;
+import dev.tollgate.pipeline.PipelineProperties;
+import dev.tollgate.pipeline.PipelineProvider;
 import dev.tollgate.outbound.RetryAfter;
 import dev.tollgate.outbound.OutboundHttp;
 import dev.tollgate.outbound.OutboundHttp.Answer;
@@ -57,7 +63,7 @@ import static dev.tollgate.pipeline.PipelineHttp.withoutQuery;
  * {@code {base}/queue/item/{n}/}, not at whatever host the {@code Location} names.
  */
 @Component
-class JenkinsClient implements PipelineProvider, DisposableBean {
+public class JenkinsClient implements PipelineProvider, DisposableBean {
 
 	static final Duration POLL_INTERVAL = Duration.ofMillis(250);
 
@@ -108,7 +114,7 @@ class JenkinsClient implements PipelineProvider, DisposableBean {
 				(properties.readTimeout().compareTo(MAX_POLL_BUDGET) < 0) ? properties.readTimeout() : MAX_POLL_BUDGET);
 	}
 
-	JenkinsClient(OutboundPolicy policy, PipelineProperties properties, Duration pollInterval, Duration pollBudget) {
+	public JenkinsClient(OutboundPolicy policy, PipelineProperties properties, Duration pollInterval, Duration pollBudget) {
 		this.http = new OutboundHttp(policy, properties.connectTimeout(), properties.readTimeout(), (builder) -> builder
 			.defaultHeader(HttpHeaders.USER_AGENT, "Tollgate"));
 		this.pollInterval = pollInterval;

@@ -1,5 +1,6 @@
-package dev.tollgate.pipeline;
+package dev.tollgate.pipeline.noop;
 
+import dev.tollgate.pipeline.PipelineProvider;
 import dev.tollgate.policy.Target;
 import org.springframework.stereotype.Component;
 

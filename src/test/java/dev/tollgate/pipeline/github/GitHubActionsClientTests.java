@@ -1,4 +1,4 @@
-package dev.tollgate.pipeline;
+package dev.tollgate.pipeline.github;
 
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +32,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.tollgate.pipeline.Secret;
+import dev.tollgate.pipeline.TriggerFailure;
+import dev.tollgate.pipeline.PipelineProperties;
+import dev.tollgate.pipeline.TriggerRequest;
+import dev.tollgate.pipeline.PipelineProvider;
 import dev.tollgate.outbound.OutboundPolicies;
 import dev.tollgate.outbound.OutboundPolicy;
 import dev.tollgate.pipeline.PipelineProvider.Run;
