@@ -1,5 +1,6 @@
 package dev.tollgate.pipeline;
 
+import dev.tollgate.pipeline.support.PipelineProperties;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

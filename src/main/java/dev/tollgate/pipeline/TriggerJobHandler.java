@@ -1,5 +1,8 @@
 package dev.tollgate.pipeline;
 
+import dev.tollgate.pipeline.support.Secret;
+import dev.tollgate.pipeline.support.Templates;
+import dev.tollgate.pipeline.support.TriggerFailure;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

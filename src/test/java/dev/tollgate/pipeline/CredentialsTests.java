@@ -1,5 +1,7 @@
 package dev.tollgate.pipeline;
 
+import dev.tollgate.pipeline.support.Secret;
+import dev.tollgate.pipeline.support.TriggerFailure;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

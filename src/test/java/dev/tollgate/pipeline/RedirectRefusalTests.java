@@ -1,5 +1,8 @@
 package dev.tollgate.pipeline;
 
+import dev.tollgate.pipeline.support.Secret;
+import dev.tollgate.pipeline.support.TriggerFailure;
+import dev.tollgate.pipeline.support.PipelineProperties;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;

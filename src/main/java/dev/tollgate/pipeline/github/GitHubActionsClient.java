@@ -21,10 +21,10 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.tollgate.pipeline.Secret;
-import dev.tollgate.pipeline.PipelineHttp;
-import dev.tollgate.pipeline.TriggerFailure;
-import dev.tollgate.pipeline.PipelineProperties;
+import dev.tollgate.pipeline.support.Secret;
+import dev.tollgate.pipeline.support.PipelineHttp;
+import dev.tollgate.pipeline.support.TriggerFailure;
+import dev.tollgate.pipeline.support.PipelineProperties;
 import dev.tollgate.pipeline.PipelineProvider;
 import dev.tollgate.outbound.RetryAfter;
 import dev.tollgate.pipeline.github.GitHubAppAuth.Auth;

@@ -22,8 +22,8 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 
-import dev.tollgate.pipeline.Secret;
-import dev.tollgate.pipeline.TriggerFailure;
+import dev.tollgate.pipeline.support.Secret;
+import dev.tollgate.pipeline.support.TriggerFailure;
 import dev.tollgate.policy.Target;
 
 /**

@@ -17,10 +17,10 @@ import java.util.StringJoiner;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.tollgate.pipeline.Templates;
-import dev.tollgate.pipeline.PipelineHttp;
-import dev.tollgate.pipeline.TriggerFailure;
-import dev.tollgate.pipeline.PipelineProperties;
+import dev.tollgate.pipeline.support.Templates;
+import dev.tollgate.pipeline.support.PipelineHttp;
+import dev.tollgate.pipeline.support.TriggerFailure;
+import dev.tollgate.pipeline.support.PipelineProperties;
 import dev.tollgate.pipeline.PipelineProvider;
 import dev.tollgate.outbound.RetryAfter;
 import dev.tollgate.outbound.OutboundHttp;
@@ -38,12 +38,12 @@ import org.springframework.stereotype.Component;
 import org.springframework.util.StringUtils;
 import org.springframework.web.util.UriUtils;
 
-import static dev.tollgate.pipeline.PipelineHttp.bounded;
-import static dev.tollgate.pipeline.PipelineHttp.formEncode;
-import static dev.tollgate.pipeline.PipelineHttp.parse;
-import static dev.tollgate.pipeline.PipelineHttp.queryEncode;
-import static dev.tollgate.pipeline.PipelineHttp.scalar;
-import static dev.tollgate.pipeline.PipelineHttp.withoutQuery;
+import static dev.tollgate.pipeline.support.PipelineHttp.bounded;
+import static dev.tollgate.pipeline.support.PipelineHttp.formEncode;
+import static dev.tollgate.pipeline.support.PipelineHttp.parse;
+import static dev.tollgate.pipeline.support.PipelineHttp.queryEncode;
+import static dev.tollgate.pipeline.support.PipelineHttp.scalar;
+import static dev.tollgate.pipeline.support.PipelineHttp.withoutQuery;
 
 /**
  * Starts GitLab CI/CD pipelines, on gitlab.com or a self-managed

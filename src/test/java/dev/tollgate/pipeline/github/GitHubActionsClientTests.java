@@ -32,9 +32,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.tollgate.pipeline.Secret;
-import dev.tollgate.pipeline.TriggerFailure;
-import dev.tollgate.pipeline.PipelineProperties;
+import dev.tollgate.pipeline.support.Secret;
+import dev.tollgate.pipeline.support.TriggerFailure;
+import dev.tollgate.pipeline.support.PipelineProperties;
 import dev.tollgate.pipeline.TriggerRequest;
 import dev.tollgate.pipeline.PipelineProvider;
 import dev.tollgate.outbound.OutboundPolicies;

@@ -23,10 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.tollgate.pipeline.Secret;
-import dev.tollgate.pipeline.Templates;
-import dev.tollgate.pipeline.TriggerFailure;
-import dev.tollgate.pipeline.PipelineProperties;
+import dev.tollgate.pipeline.support.Secret;
+import dev.tollgate.pipeline.support.Templates;
+import dev.tollgate.pipeline.support.TriggerFailure;
+import dev.tollgate.pipeline.support.PipelineProperties;
 import dev.tollgate.pipeline.TriggerRequest;
 import dev.tollgate.pipeline.PipelineProvider;
 import dev.tollgate.outbound.OutboundPolicies;

@@ -1,5 +1,6 @@
-package dev.tollgate.pipeline;
+package dev.tollgate.pipeline.support;
 
+import dev.tollgate.pipeline.TriggerRequest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;

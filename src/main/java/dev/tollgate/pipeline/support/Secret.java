@@ -1,4 +1,4 @@
-package dev.tollgate.pipeline;
+package dev.tollgate.pipeline.support;
 
 /**
  * A credential value. It only leaves through {@link #reveal()}, at the moment it goes on the wire;
