@@ -13,7 +13,8 @@ public class TollgateApplication {
 
 	public static void main(String[] args) {
 		if (migrateOnly()) {
-			// For a Kubernetes migration Job or init container: run Flyway, start nothing else, exit.
+			// For a Kubernetes migration Job or init container: run Flyway, start nothing
+			// else, exit.
 			ConfigurableApplicationContext context = new SpringApplicationBuilder(TollgateApplication.class)
 				.web(WebApplicationType.NONE)
 				.properties("tollgate.jobs.enabled=false", "spring.task.scheduling.enabled=false")

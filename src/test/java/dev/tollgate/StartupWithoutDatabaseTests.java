@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * With no database the process exits non-zero within 30 s, and its last lines
- * name the URL and the fix. Runs the application as a separate JVM, exactly as a user would.
+ * With no database the process exits non-zero within 30 s, and its last lines name the
+ * URL and the fix. Runs the application as a separate JVM, exactly as a user would.
  */
 class StartupWithoutDatabaseTests {
 
@@ -25,9 +25,9 @@ class StartupWithoutDatabaseTests {
 		}
 		String url = "jdbc:postgresql://127.0.0.1:" + closedPort + "/tollgate";
 		Path output = Files.createTempFile("tollgate-startup", ".log");
-		ProcessBuilder builder = new ProcessBuilder(List.of(
-				Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-				System.getProperty("java.class.path"), TollgateApplication.class.getName(), "--server.port=0"));
+		ProcessBuilder builder = new ProcessBuilder(
+				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+						System.getProperty("java.class.path"), TollgateApplication.class.getName(), "--server.port=0"));
 		builder.environment().put("SPRING_DATASOURCE_URL", url + "?password=hunter2");
 		builder.redirectErrorStream(true).redirectOutput(output.toFile());
 		Process process = builder.start();
@@ -47,6 +47,5 @@ class StartupWithoutDatabaseTests {
 			Files.deleteIfExists(output);
 		}
 	}
-
 
 }

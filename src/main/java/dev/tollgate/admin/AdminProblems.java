@@ -18,9 +18,9 @@ import org.springframework.web.method.annotation.HandlerMethodValidationExceptio
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
 /**
- * Maps admin API failures to RFC 9457 problem details with stable {@code type} URIs. Validation
- * problems list every bad field as {@code errors: [{field, message}]}. Messages are our own
- * sentences, never an exception's internals.
+ * Maps admin API failures to RFC 9457 problem details with stable {@code type} URIs.
+ * Validation problems list every bad field as {@code errors: [{field, message}]}.
+ * Messages are our own sentences, never an exception's internals.
  */
 // Before Boot's generic problem-details handler, so validation errors list their fields.
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -68,10 +68,7 @@ class AdminProblems {
 
 	@ExceptionHandler(PolicyProblems.Rejected.class)
 	ResponseEntity<ProblemDetail> rejected(PolicyProblems.Rejected ex) {
-		List<FieldError> errors = ex.problems()
-			.stream()
-			.map((p) -> new FieldError(p.field(), p.message()))
-			.toList();
+		List<FieldError> errors = ex.problems().stream().map((p) -> new FieldError(p.field(), p.message())).toList();
 		return problem(Problems.of(ProblemType.POLICY_REJECTED,
 				"The change refers to something that does not exist or does not fit.", errors));
 	}

@@ -26,9 +26,9 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * API tokens. A token is 32 random bytes, shown once; only its SHA-256 hash is stored, so a
- * database dump reveals no usable token. Look-ups are by hash (an index probe, not a comparison
- * loop), and the bootstrap token is compared in constant time.
+ * API tokens. A token is 32 random bytes, shown once; only its SHA-256 hash is stored, so
+ * a database dump reveals no usable token. Look-ups are by hash (an index probe, not a
+ * comparison loop), and the bootstrap token is compared in constant time.
  */
 @Service
 public class ApiTokens {
@@ -85,7 +85,8 @@ public class ApiTokens {
 	@Transactional
 	public Created create(String name, List<String> scopes, String accountId, Instant expiresAt, String createdBy) {
 		Set<String> normalised = new LinkedHashSet<>();
-		scopes.forEach((scope) -> normalised.add(TokenPrincipal.Scope.parse(scope).name().toLowerCase(java.util.Locale.ROOT)));
+		scopes.forEach(
+				(scope) -> normalised.add(TokenPrincipal.Scope.parse(scope).name().toLowerCase(java.util.Locale.ROOT)));
 		byte[] secret = new byte[32];
 		this.random.nextBytes(secret);
 		String token = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
@@ -106,18 +107,23 @@ public class ApiTokens {
 		catch (DuplicateKeyException ex) {
 			throw new PolicyProblems.Conflict("A token named '" + name + "' already exists.");
 		}
-		this.audit.append(AuditEvent.of(AuditEventType.POLICY_CHANGED,
-				"Token '" + createdBy + "' created API token '" + name + "' with scopes " + normalised + ".")
-			.outcome("CREATE")
-			.details(Map.of("changedBy", createdBy, "resource", "token", "name", name, "action", "CREATE", "after",
-					Map.of("id", id, "scopes", List.copyOf(normalised), "accountId", String.valueOf(accountId),
-							"expiresAt", String.valueOf(expiresAt))))
-			.build());
+		this.audit.append(
+				AuditEvent
+					.of(AuditEventType.POLICY_CHANGED,
+							"Token '" + createdBy + "' created API token '" + name + "' with scopes " + normalised
+									+ ".")
+					.outcome("CREATE")
+					.details(Map.of("changedBy", createdBy, "resource", "token", "name", name, "action", "CREATE",
+							"after",
+							Map.of("id", id, "scopes", List.copyOf(normalised), "accountId", String.valueOf(accountId),
+									"expiresAt", String.valueOf(expiresAt))))
+					.build());
 		return new Created(id, token);
 	}
 
 	public List<TokenView> list() {
-		return this.jdbc.sql("SELECT id, name, scopes, account_id, expires_at, created_at FROM tollgate.api_token ORDER BY id")
+		return this.jdbc
+			.sql("SELECT id, name, scopes, account_id, expires_at, created_at FROM tollgate.api_token ORDER BY id")
 			.query((rs, n) -> new TokenView(rs.getLong("id"), rs.getString("name"),
 					List.of((String[]) rs.getArray("scopes").getArray()), rs.getString("account_id"),
 					(rs.getTimestamp("expires_at") != null) ? rs.getTimestamp("expires_at").toInstant() : null,
@@ -132,8 +138,8 @@ public class ApiTokens {
 			.query(String.class)
 			.optional()
 			.orElseThrow(() -> new PolicyProblems.NotFound("No API token with id " + id + "."));
-		this.audit.append(AuditEvent.of(AuditEventType.POLICY_CHANGED,
-				"Token '" + deletedBy + "' deleted API token '" + name + "'.")
+		this.audit.append(AuditEvent
+			.of(AuditEventType.POLICY_CHANGED, "Token '" + deletedBy + "' deleted API token '" + name + "'.")
 			.outcome("DELETE")
 			.details(Map.of("changedBy", deletedBy, "resource", "token", "name", name, "action", "DELETE"))
 			.build());

@@ -23,10 +23,10 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code /approvals}: the requests with who voted when, and votes by approver tokens. A vote is
- * queued (202) and counted like a Jira {@code /approve}: the voter's roles may need Jira, and no
- * request thread ever waits on Jira. One queued vote per token account and request: repeats are
- * no-ops, so a token cannot flood the queue.
+ * {@code /approvals}: the requests with who voted when, and votes by approver tokens. A
+ * vote is queued (202) and counted like a Jira {@code /approve}: the voter's roles may
+ * need Jira, and no request thread ever waits on Jira. One queued vote per token account
+ * and request: repeats are no-ops, so a token cannot flood the queue.
  */
 @RestController
 @RequestMapping("/api/v1/approvals")
@@ -51,8 +51,8 @@ class ApprovalController {
 	}
 
 	@PostMapping("/{id}/approve")
-	ResponseEntity<Map<String, Object>> approve(@PathVariable long id, @Valid @RequestBody(required = false) VoteBody body,
-			@AuthenticationPrincipal TokenPrincipal caller) {
+	ResponseEntity<Map<String, Object>> approve(@PathVariable long id,
+			@Valid @RequestBody(required = false) VoteBody body, @AuthenticationPrincipal TokenPrincipal caller) {
 		return vote(id, true, body, caller);
 	}
 
@@ -72,14 +72,17 @@ class ApprovalController {
 		switch (this.approvals.voteState(id, caller.accountId())) {
 			case CLOSED -> throw new PolicyProblems.Conflict("Approval request " + id + " is already closed.");
 			case ALREADY_VOTED -> {
-				// One vote per person: a repeat is a no-op, answered as such rather than queued.
+				// One vote per person: a repeat is a no-op, answered as such rather than
+				// queued.
 				return ResponseEntity.accepted().body(Map.of("requestId", id, "status", "ALREADY_VOTED"));
 			}
 			case OPEN -> {
 			}
 		}
-		// One job per call, like one per Jira comment: a vote refused earlier (no approver role yet)
-		// can be cast again, and a counted vote is still counted once (one vote per person and request).
+		// One job per call, like one per Jira comment: a vote refused earlier (no
+		// approver role yet)
+		// can be cast again, and a counted vote is still counted once (one vote per
+		// person and request).
 		VoteRequest vote = new VoteRequest(id, null, null, null, caller.accountId(), approve,
 				(body != null) ? body.reason() : null, VoteRequest.Source.API,
 				id + ":" + caller.accountId() + ":" + UUID.randomUUID());

@@ -19,7 +19,10 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Read access to the audit log: query, streamed export, chain verification and head (docs/audit.md). */
+/**
+ * Read access to the audit log: query, streamed export, chain verification and head
+ * (docs/audit.md).
+ */
 @RestController
 @RequestMapping("/api/v1/audit")
 class AuditController {
@@ -49,9 +52,10 @@ class AuditController {
 	}
 
 	/**
-	 * Every matching event, streamed: {@code format=ndjson} (one JSON object per line, as {@code GET /audit}
-	 * returns them) or {@code csv} (RFC 4180, header row). Newest first like {@code GET /audit}, or
-	 * {@code order=asc} for oldest first; {@code afterId} for incremental pulls.
+	 * Every matching event, streamed: {@code format=ndjson} (one JSON object per line, as
+	 * {@code GET /audit} returns them) or {@code csv} (RFC 4180, header row). Newest
+	 * first like {@code GET /audit}, or {@code order=asc} for oldest first;
+	 * {@code afterId} for incremental pulls.
 	 */
 	@GetMapping("/export")
 	void export(@RequestParam String format, @RequestParam(required = false) String deliveryId,
@@ -67,7 +71,8 @@ class AuditController {
 			case "desc" -> false;
 			default -> throw new IllegalArgumentException("order must be asc or desc.");
 		};
-		// Written straight to the response (not an async StreamingResponseBody): an export of millions
+		// Written straight to the response (not an async StreamingResponseBody): an
+		// export of millions
 		// of rows must not be cut off by the async request timeout.
 		response.setContentType(exportFormat.contentType());
 		response.setHeader(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"tollgate-audit-"
@@ -77,13 +82,19 @@ class AuditController {
 				oldestFirst, exportFormat, response.getOutputStream());
 	}
 
-	/** Recomputes the hash chain: {@code {"verified", "checkedEvents", "firstBrokenId", "headHash"}}. */
+	/**
+	 * Recomputes the hash chain: {@code {"verified", "checkedEvents", "firstBrokenId",
+	 * "headHash"}}.
+	 */
 	@GetMapping("/verify")
 	AuditVerifier.Result verify() {
 		return this.verifier.verify();
 	}
 
-	/** The chain's head hash, its position, event id and sealing time: what an auditor anchors elsewhere. */
+	/**
+	 * The chain's head hash, its position, event id and sealing time: what an auditor
+	 * anchors elsewhere.
+	 */
 	@GetMapping("/head")
 	AuditVerifier.Head head() {
 		return this.verifier.head();

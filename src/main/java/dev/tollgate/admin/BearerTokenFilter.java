@@ -14,9 +14,10 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Authenticates {@code Authorization: Bearer <token>} against {@link ApiTokens}. An invalid or
- * expired token leaves the request anonymous, so the security rules answer 401; a valid one carries
- * its scopes as {@code SCOPE_*} authorities, so a wrong scope answers 403.
+ * Authenticates {@code Authorization: Bearer <token>} against {@link ApiTokens}. An
+ * invalid or expired token leaves the request anonymous, so the security rules answer
+ * 401; a valid one carries its scopes as {@code SCOPE_*} authorities, so a wrong scope
+ * answers 403.
  */
 public class BearerTokenFilter extends OncePerRequestFilter {
 

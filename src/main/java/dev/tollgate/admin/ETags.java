@@ -10,7 +10,9 @@ final class ETags {
 		return "\"" + version + "\"";
 	}
 
-	/** The version an {@code If-Match} asks for; {@code null} when absent or {@code *}. */
+	/**
+	 * The version an {@code If-Match} asks for; {@code null} when absent or {@code *}.
+	 */
 	static Integer expected(String ifMatch) {
 		if (ifMatch == null || ifMatch.isBlank() || ifMatch.strip().equals("*")) {
 			return null;

@@ -37,7 +37,8 @@ class JobsController {
 	@PostMapping("/jobs/{id}/retry")
 	ResponseEntity<Void> retry(@PathVariable long id, @AuthenticationPrincipal TokenPrincipal caller) {
 		if (!this.jobs.retry(id, caller.name())) {
-			throw new PolicyProblems.Conflict("Job " + id + " is not dead (or does not exist); only dead jobs are retried.");
+			throw new PolicyProblems.Conflict(
+					"Job " + id + " is not dead (or does not exist); only dead jobs are retried.");
 		}
 		return ResponseEntity.accepted().build();
 	}

@@ -34,7 +34,10 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code /policy} (the whole policy as one JSON or YAML document) and {@code /policy/explain}. */
+/**
+ * {@code /policy} (the whole policy as one JSON or YAML document) and
+ * {@code /policy/explain}.
+ */
 @RestController
 @RequestMapping("/api/v1/policy")
 class PolicyAsCodeController {
@@ -69,8 +72,8 @@ class PolicyAsCodeController {
 	}
 
 	@PutMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-	ApplyResult apply(@Valid @RequestBody PolicyDocument document,
-			@RequestParam(defaultValue = "false") boolean dryRun, @AuthenticationPrincipal TokenPrincipal caller) {
+	ApplyResult apply(@Valid @RequestBody PolicyDocument document, @RequestParam(defaultValue = "false") boolean dryRun,
+			@AuthenticationPrincipal TokenPrincipal caller) {
 		return new ApplyResult(dryRun, this.policy.apply(document, dryRun, caller.name()));
 	}
 
@@ -98,8 +101,8 @@ class PolicyAsCodeController {
 	}
 
 	/**
-	 * A hypothetical transition. The actor's Jira groups and project roles are given, not looked
-	 * up, so explain is deterministic and has no side effects at all.
+	 * A hypothetical transition. The actor's Jira groups and project roles are given, not
+	 * looked up, so explain is deterministic and has no side effects at all.
 	 */
 	record ExplainRequest(@NotBlank @Size(max = 50) String projectKey, @Size(max = 200) String issueType,
 			@Size(max = 200) String fromStatus, @NotBlank @Size(max = 200) String toStatus,
@@ -126,7 +129,9 @@ class PolicyAsCodeController {
 		Set<String> roles = ActorRoles.resolve(snapshot, request.projectKey(), request.actorAccountId(),
 				Set.copyOf(orEmpty(request.actorGroups())), Set.copyOf(orEmpty(request.actorProjectRoles())));
 		List<Decision> decisions = DecisionEngine.decide(transition, roles, snapshot);
-		Decision headline = decisions.stream().min(Comparator.comparingInt(PolicyAsCodeController::severity)).orElseThrow();
+		Decision headline = decisions.stream()
+			.min(Comparator.comparingInt(PolicyAsCodeController::severity))
+			.orElseThrow();
 		List<MatchedRule> matched = decisions.stream()
 			.filter((d) -> d.rule() != null)
 			.map((d) -> new MatchedRule(d.rule().id(), d.rule().name(), d.outcome(), d.dryRun(), d.reason()))

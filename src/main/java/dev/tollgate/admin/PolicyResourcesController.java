@@ -42,7 +42,8 @@ class PolicyResourcesController {
 	}
 
 	@PostMapping("/roles")
-	ResponseEntity<RoleView> createRole(@Valid @RequestBody RoleView role, @AuthenticationPrincipal TokenPrincipal caller) {
+	ResponseEntity<RoleView> createRole(@Valid @RequestBody RoleView role,
+			@AuthenticationPrincipal TokenPrincipal caller) {
 		return created("/api/v1/roles/" + role.name(), this.policy.createRole(role, caller.name()));
 	}
 
@@ -90,7 +91,8 @@ class PolicyResourcesController {
 	}
 
 	@PostMapping("/targets")
-	ResponseEntity<Target> createTarget(@Valid @RequestBody Target target, @AuthenticationPrincipal TokenPrincipal caller) {
+	ResponseEntity<Target> createTarget(@Valid @RequestBody Target target,
+			@AuthenticationPrincipal TokenPrincipal caller) {
 		return created("/api/v1/targets/" + target.name(), this.policy.createTarget(target, caller.name()));
 	}
 

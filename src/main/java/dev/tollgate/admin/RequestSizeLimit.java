@@ -20,8 +20,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Admin API bodies are capped (1 MB, a policy document with thousands of rules fits easily): by
- * {@code Content-Length} before anything is read, and while a chunked body streams in.
+ * Admin API bodies are capped (1 MB, a policy document with thousands of rules fits
+ * easily): by {@code Content-Length} before anything is read, and while a chunked body
+ * streams in.
  */
 @Configuration(proxyBeanMethods = false)
 class RequestSizeLimit {
@@ -56,7 +57,10 @@ class RequestSizeLimit {
 
 	}
 
-	/** Fails the read once more than the limit has streamed in (the JSON reader then answers 400). */
+	/**
+	 * Fails the read once more than the limit has streamed in (the JSON reader then
+	 * answers 400).
+	 */
 	static final class Bounded extends HttpServletRequestWrapper {
 
 		Bounded(HttpServletRequest request) {

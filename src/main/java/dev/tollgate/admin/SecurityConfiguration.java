@@ -16,11 +16,11 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Default deny. Webhook endpoints authenticate each delivery by its signature (in the controller,
- * over the raw body); health, metrics and the OpenAPI document are public; the admin API needs a
- * bearer token whose scope fits: {@code admin} everything, {@code auditor}
- * reads, {@code approver} votes. Any other path is denied.
- * No sessions and no cookies, hence no CSRF tokens.
+ * Default deny. Webhook endpoints authenticate each delivery by its signature (in the
+ * controller, over the raw body); health, metrics and the OpenAPI document are public;
+ * the admin API needs a bearer token whose scope fits: {@code admin} everything,
+ * {@code auditor} reads, {@code approver} votes. Any other path is denied. No sessions
+ * and no cookies, hence no CSRF tokens.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -33,9 +33,9 @@ class SecurityConfiguration {
 
 	/**
 	 * No observations of Spring Security's own: the property that switches them off
-	 * ({@code management.observations.enable.spring.security}) still left every filter wrapped in an
-	 * observing decorator, a few percent of a webhook's CPU; {@code http.server.requests} still
-	 * times every request.
+	 * ({@code management.observations.enable.spring.security}) still left every filter
+	 * wrapped in an observing decorator, a few percent of a webhook's CPU;
+	 * {@code http.server.requests} still times every request.
 	 */
 	@Bean
 	SecurityObservationSettings securityObservationSettings() {
@@ -51,12 +51,15 @@ class SecurityConfiguration {
 			.formLogin((form) -> form.disable())
 			.logout((logout) -> logout.disable())
 			.requestCache((cache) -> cache.disable())
-			// Spring Security's defaults stay (nosniff, X-Frame-Options DENY, Cache-Control no-store,
-			// HSTS on https requests); added: no Referer leaves for links in the Swagger UI, and
-			// frame-ancestors for browsers that prefer CSP over X-Frame-Options. No script policy:
-			// nothing here renders user content, and the Swagger UI needs its inline scripts.
-			.headers((headers) -> headers
-				.referrerPolicy((referrer) -> referrer.policy(ReferrerPolicy.NO_REFERRER))
+			// Spring Security's defaults stay (nosniff, X-Frame-Options DENY,
+			// Cache-Control no-store,
+			// HSTS on https requests); added: no Referer leaves for links in the Swagger
+			// UI, and
+			// frame-ancestors for browsers that prefer CSP over X-Frame-Options. No
+			// script policy:
+			// nothing here renders user content, and the Swagger UI needs its inline
+			// scripts.
+			.headers((headers) -> headers.referrerPolicy((referrer) -> referrer.policy(ReferrerPolicy.NO_REFERRER))
 				.contentSecurityPolicy((csp) -> csp.policyDirectives("frame-ancestors 'none'")))
 			.authorizeHttpRequests((requests) -> requests
 				.requestMatchers("/webhooks/**", "/actuator/health", "/actuator/health/**", "/actuator/prometheus",
@@ -85,8 +88,9 @@ class SecurityConfiguration {
 	}
 
 	/**
-	 * Bearer tokens are checked by {@link BearerTokenFilter}; nothing else authenticates. This bean
-	 * also stops Boot from creating (and logging the password of) a default user.
+	 * Bearer tokens are checked by {@link BearerTokenFilter}; nothing else authenticates.
+	 * This bean also stops Boot from creating (and logging the password of) a default
+	 * user.
 	 */
 	@Bean
 	AuthenticationManager authenticationManager() {

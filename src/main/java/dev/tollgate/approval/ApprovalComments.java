@@ -8,9 +8,9 @@ import dev.tollgate.jira.CommentRequest;
 import dev.tollgate.policy.Rule;
 
 /**
- * Every sentence the approval module writes: the reason of each audit event, the comment mirrored
- * to the issue, and the close reason stored on a request. One place, so the wording stays
- * consistent and can be changed without touching the rules.
+ * Every sentence the approval module writes: the reason of each audit event, the comment
+ * mirrored to the issue, and the close reason stored on a request. One place, so the
+ * wording stays consistent and can be changed without touching the rules.
  */
 final class ApprovalComments {
 
@@ -19,6 +19,7 @@ final class ApprovalComments {
 
 	/**
 	 * What to say about one step.
+	 *
 	 * @param reason the audit event's reason
 	 * @param comment the comment on the issue; {@code null} for none
 	 */
@@ -34,8 +35,9 @@ final class ApprovalComments {
 	}
 
 	static Note cancelled(Approvals.Stored request, String fromStatus, String toStatus) {
-		return new Note("Approval request " + request.id() + " was cancelled: the issue moved from '" + fromStatus
-				+ "' to '" + toStatus + "'.",
+		return new Note(
+				"Approval request " + request.id() + " was cancelled: the issue moved from '" + fromStatus + "' to '"
+						+ toStatus + "'.",
 				(comment) -> comment.strong("APPROVAL CANCELLED")
 					.text(": the issue left ")
 					.code(fromStatus)
@@ -45,8 +47,9 @@ final class ApprovalComments {
 	}
 
 	static Note denied(Approvals.Stored request, String voter, String reason) {
-		return new Note("Approval request " + request.id() + " was denied by " + voter
-				+ ((reason != null) ? ": " + reason : "") + ".",
+		return new Note(
+				"Approval request " + request.id() + " was denied by " + voter + ((reason != null) ? ": " + reason : "")
+						+ ".",
 				(comment) -> comment.strong("APPROVAL DENIED")
 					.text(": " + voter + " denied this transition" + ((reason != null) ? ": " + reason : "") + ". ")
 					.code((request.target() != null) ? request.target() : "Nothing")
@@ -84,8 +87,9 @@ final class ApprovalComments {
 	}
 
 	static Note noRequest(VoteRequest vote) {
-		return new Note("A vote by " + vote.voter() + " found no open approval request"
-				+ ((vote.issueKey() != null) ? " on " + vote.issueKey() : "") + ".",
+		return new Note(
+				"A vote by " + vote.voter() + " found no open approval request"
+						+ ((vote.issueKey() != null) ? " on " + vote.issueKey() : "") + ".",
 				(comment) -> comment.strong("VOTE NOT COUNTED")
 					.text(": there is no open approval request on this issue."));
 	}

@@ -3,8 +3,8 @@ package dev.tollgate.approval;
 import dev.tollgate.job.JobType;
 
 /**
- * The payload of an {@code EXPIRE_APPROVAL} job, due when an approval request runs out: close the
- * request if it is still pending.
+ * The payload of an {@code EXPIRE_APPROVAL} job, due when an approval request runs out:
+ * close the request if it is still pending.
  */
 record ApprovalExpiry(long requestId) {
 

@@ -9,11 +9,12 @@ import java.util.Set;
 /**
  * The pure rule of an approval request: what one more vote does, no I/O.
  * <p>
- * Checked in this order, the first that applies wins: a closed request takes no vote; a request
- * past its deadline expires; a request whose issue has left the gated status is cancelled; the
- * voter must hold one of the approver roles (case-insensitively) and, under separation of duties,
- * must not be the requester; one vote per person (a repeat changes nothing); a deny closes the
- * request; an approval grants it once the approvals reach the quorum, else it is recorded.
+ * Checked in this order, the first that applies wins: a closed request takes no vote; a
+ * request past its deadline expires; a request whose issue has left the gated status is
+ * cancelled; the voter must hold one of the approver roles (case-insensitively) and,
+ * under separation of duties, must not be the requester; one vote per person (a repeat
+ * changes nothing); a deny closes the request; an approval grants it once the approvals
+ * reach the quorum, else it is recorded.
  */
 final class ApprovalGate {
 
@@ -39,13 +40,17 @@ final class ApprovalGate {
 		CLOSED,
 		/** Not counted: the deadline has passed, so the request expires now. */
 		EXPIRED,
-		/** Not counted: the issue is no longer in the gated status, so the request is cancelled. */
+		/**
+		 * Not counted: the issue is no longer in the gated status, so the request is
+		 * cancelled.
+		 */
 		ISSUE_MOVED
 
 	}
 
 	/**
 	 * The request as the gate needs it.
+	 *
 	 * @param expiresAt the deadline; {@code null} for none
 	 * @param gatedStatus the status the issue must still be in
 	 */
@@ -59,6 +64,7 @@ final class ApprovalGate {
 
 	/**
 	 * A new vote.
+	 *
 	 * @param voterRoles the voter's Tollgate roles in the request's project
 	 * @param issueStatus the issue's status as Jira reports it now; empty if unknown
 	 * @param now the clock the deadline is measured by
@@ -67,7 +73,8 @@ final class ApprovalGate {
 	}
 
 	/**
-	 * @param approvers who has approved, including this vote when it counts, in the order cast
+	 * @param approvers who has approved, including this vote when it counts, in the order
+	 * cast
 	 * @param missing approvals still needed after this vote
 	 */
 	record Verdict(Outcome outcome, List<String> approvers, int missing) {
@@ -111,7 +118,10 @@ final class ApprovalGate {
 		return new Verdict((missing == 0) ? Outcome.GRANTED : Outcome.RECORDED, List.copyOf(approvers), missing);
 	}
 
-	/** Past its deadline (the deadline itself included), a pending request can only expire. */
+	/**
+	 * Past its deadline (the deadline itself included), a pending request can only
+	 * expire.
+	 */
 	static boolean expired(Request request, Instant now) {
 		return request.status() == ApprovalStatus.PENDING && request.expiresAt() != null
 				&& !request.expiresAt().isAfter(now);

@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Published, synchronously and inside the transaction that grants it, when an approval request
- * reaches its quorum: whoever starts the gated work does so in that same transaction, so a grant
- * never commits without it (nor it without the grant).
+ * Published, synchronously and inside the transaction that grants it, when an approval
+ * request reaches its quorum: whoever starts the gated work does so in that same
+ * transaction, so a grant never commits without it (nor it without the grant).
  *
  * @param target the target to start; {@code null} when the rule gates the transition only
  * @param comment whether the rule wants the outcome mirrored to the issue

@@ -29,15 +29,16 @@ class ApprovalRepository {
 	/** Opens a request; empty if the decision has one already. */
 	Optional<Long> insert(Rule rule, GatedTransition transition, Instant expiresAt) {
 		Rule.Approval gate = rule.approval();
-		return this.jdbc.sql("""
-				INSERT INTO tollgate.approval_request (decision_id, rule_id, rule_name, target, required, approver_roles,
-				    separation_of_duties, comment, requester_account_id, delivery_id, issue_id, issue_key, project_key,
-				    issue_type, from_status, to_status, expires_at)
-				VALUES (:decisionId, :ruleId, :ruleName, :target, :required, :roles, :sod, :comment, :requester, :deliveryId,
-				    :issueId, :issueKey, :projectKey, :issueType, :fromStatus, :toStatus, :expiresAt)
-				ON CONFLICT (decision_id) DO NOTHING
-				RETURNING id
-				""")
+		return this.jdbc
+			.sql("""
+					INSERT INTO tollgate.approval_request (decision_id, rule_id, rule_name, target, required, approver_roles,
+					    separation_of_duties, comment, requester_account_id, delivery_id, issue_id, issue_key, project_key,
+					    issue_type, from_status, to_status, expires_at)
+					VALUES (:decisionId, :ruleId, :ruleName, :target, :required, :roles, :sod, :comment, :requester, :deliveryId,
+					    :issueId, :issueKey, :projectKey, :issueType, :fromStatus, :toStatus, :expiresAt)
+					ON CONFLICT (decision_id) DO NOTHING
+					RETURNING id
+					""")
 			.param("decisionId", transition.decisionId())
 			.param("ruleId", rule.id())
 			.param("ruleName", rule.name())
@@ -59,7 +60,10 @@ class ApprovalRepository {
 			.optional();
 	}
 
-	/** Cancels the issue's pending requests gated on {@code gatedStatus}; returns their ids. */
+	/**
+	 * Cancels the issue's pending requests gated on {@code gatedStatus}; returns their
+	 * ids.
+	 */
 	List<Long> cancelPendingGatedOn(String issueId, String gatedStatus, String reason) {
 		return this.jdbc.sql("""
 				UPDATE tollgate.approval_request SET status = 'CANCELLED', closed_at = now(),
@@ -89,12 +93,16 @@ class ApprovalRepository {
 			.optional();
 	}
 
-	/** A request's status and whether {@code voter} has voted on it; empty if there is no such request. */
+	/**
+	 * A request's status and whether {@code voter} has voted on it; empty if there is no
+	 * such request.
+	 */
 	Optional<Approvals.VoteState> voteState(long id, String voter) {
-		return this.jdbc.sql("""
-				SELECT r.status, EXISTS (SELECT 1 FROM tollgate.approval_vote v WHERE v.request_id = r.id AND v.voter = :voter)
-				FROM tollgate.approval_request r WHERE r.id = :id
-				""")
+		return this.jdbc
+			.sql("""
+					SELECT r.status, EXISTS (SELECT 1 FROM tollgate.approval_vote v WHERE v.request_id = r.id AND v.voter = :voter)
+					FROM tollgate.approval_request r WHERE r.id = :id
+					""")
 			.param("id", id)
 			.param("voter", voter)
 			.query((rs, n) -> (ApprovalStatus.valueOf(rs.getString(1)) != ApprovalStatus.PENDING)
@@ -103,11 +111,16 @@ class ApprovalRepository {
 			.optional();
 	}
 
-	/** A request locked for this transaction, and the database's clock, which deadlines are measured by. */
+	/**
+	 * A request locked for this transaction, and the database's clock, which deadlines
+	 * are measured by.
+	 */
 	record Locked(Approvals.Stored request, Instant now) {
 	}
 
-	/** Locks the request's row: serialises concurrent votes and the expiry on one request. */
+	/**
+	 * Locks the request's row: serialises concurrent votes and the expiry on one request.
+	 */
 	Optional<Locked> lock(long id) {
 		return this.jdbc.sql("SELECT *, now() AS db_now FROM tollgate.approval_request WHERE id = :id FOR UPDATE")
 			.param("id", id)
@@ -123,7 +136,10 @@ class ApprovalRepository {
 			.list();
 	}
 
-	/** Stores a vote; false if this voter has one on the request already (one vote per person). */
+	/**
+	 * Stores a vote; false if this voter has one on the request already (one vote per
+	 * person).
+	 */
 	boolean insertVote(long requestId, VoteRequest vote) {
 		return this.jdbc.sql("""
 				INSERT INTO tollgate.approval_vote (request_id, voter, vote, reason, source)
@@ -146,7 +162,10 @@ class ApprovalRepository {
 				""").param("status", status.name()).param("reason", reason).param("id", id).update();
 	}
 
-	/** The most recent requests, of one status (any name, any case) or of all when it is blank. */
+	/**
+	 * The most recent requests, of one status (any name, any case) or of all when it is
+	 * blank.
+	 */
 	List<Approvals.Stored> list(String status, int limit) {
 		return this.jdbc.sql("""
 				SELECT * FROM tollgate.approval_request WHERE (CAST(:status AS text) IS NULL OR status = :status)
@@ -161,12 +180,13 @@ class ApprovalRepository {
 
 	/** A request's votes as the admin API shows them. */
 	List<ApprovalRequest.Vote> votesShown(long requestId) {
-		return this.jdbc.sql("""
-				SELECT voter, vote, reason, source, created_at FROM tollgate.approval_vote WHERE request_id = :id ORDER BY id
-				""")
+		return this.jdbc
+			.sql("""
+					SELECT voter, vote, reason, source, created_at FROM tollgate.approval_vote WHERE request_id = :id ORDER BY id
+					""")
 			.param("id", requestId)
-			.query((rs, n) -> new ApprovalRequest.Vote(rs.getString("voter"), rs.getString("vote"), rs.getString("reason"),
-					rs.getString("source"), rs.getTimestamp("created_at").toInstant()))
+			.query((rs, n) -> new ApprovalRequest.Vote(rs.getString("voter"), rs.getString("vote"),
+					rs.getString("reason"), rs.getString("source"), rs.getTimestamp("created_at").toInstant()))
 			.list();
 	}
 
@@ -178,8 +198,9 @@ class ApprovalRepository {
 				rs.getBoolean("separation_of_duties"), rs.getBoolean("comment"), rs.getString("requester_account_id"),
 				rs.getString("delivery_id"), rs.getString("issue_id"), rs.getString("issue_key"),
 				rs.getString("project_key"), rs.getString("issue_type"), rs.getString("from_status"),
-				rs.getString("to_status"), instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("expires_at")),
-				instant(rs.getTimestamp("closed_at")), rs.getString("close_reason"));
+				rs.getString("to_status"), instant(rs.getTimestamp("created_at")),
+				instant(rs.getTimestamp("expires_at")), instant(rs.getTimestamp("closed_at")),
+				rs.getString("close_reason"));
 	}
 
 	private static Instant instant(Timestamp timestamp) {

@@ -18,11 +18,11 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Approval gates. A {@code PENDING_APPROVAL} decision opens a request; votes are counted under a
- * row lock on the request, so concurrent votes never grant twice or lose a vote; what a vote does
- * is {@link ApprovalGate}'s to say. Reaching the quorum writes {@code APPROVAL_GRANTED} and
- * publishes {@link ApprovalGranted} in one transaction, whose listener starts the pipeline. Every
- * step is audited and mirrored to the issue.
+ * Approval gates. A {@code PENDING_APPROVAL} decision opens a request; votes are counted
+ * under a row lock on the request, so concurrent votes never grant twice or lose a vote;
+ * what a vote does is {@link ApprovalGate}'s to say. Reaching the quorum writes
+ * {@code APPROVAL_GRANTED} and publishes {@link ApprovalGranted} in one transaction,
+ * whose listener starts the pipeline. Every step is audited and mirrored to the issue.
  */
 @Service
 public class Approvals {
@@ -42,7 +42,10 @@ public class Approvals {
 		this.events = events;
 	}
 
-	/** Opens the request for a {@code PENDING_APPROVAL} decision; joins the caller's transaction. */
+	/**
+	 * Opens the request for a {@code PENDING_APPROVAL} decision; joins the caller's
+	 * transaction.
+	 */
 	public void open(Rule rule, GatedTransition transition) {
 		Rule.Approval gate = rule.approval();
 		Instant expiresAt = (gate.expiresAfter() != null) ? Instant.now().plus(gate.expiresAfter()) : null;
@@ -54,13 +57,14 @@ public class Approvals {
 		audit(request, AuditEventType.APPROVAL_REQUESTED, ApprovalStatus.PENDING.name(),
 				ApprovalComments.requested(request.id(), rule, expiresAt));
 		if (expiresAt != null) {
-			this.jobs.enqueue(ApprovalExpiry.JOB, "expire:" + request.id(), new ApprovalExpiry(request.id()), expiresAt);
+			this.jobs.enqueue(ApprovalExpiry.JOB, "expire:" + request.id(), new ApprovalExpiry(request.id()),
+					expiresAt);
 		}
 	}
 
 	/**
-	 * A transition of the issue: open requests gated on the status it left are cancelled. Joins the
-	 * caller's transaction.
+	 * A transition of the issue: open requests gated on the status it left are cancelled.
+	 * Joins the caller's transaction.
 	 */
 	public void issueMoved(String issueId, String fromStatus, String toStatus) {
 		if (fromStatus == null) {
@@ -86,8 +90,12 @@ public class Approvals {
 		return this.repository.find(id);
 	}
 
-	/** What a vote by {@code voter} on request {@code id} can still do, checked before queuing it. */
+	/**
+	 * What a vote by {@code voter} on request {@code id} can still do, checked before
+	 * queuing it.
+	 */
 	public enum VoteState {
+
 		/** Pending, and this voter has not voted yet. */
 		OPEN,
 		/** This voter's vote is already counted: a repeat is a no-op. */
@@ -98,9 +106,9 @@ public class Approvals {
 	}
 
 	/**
-	 * The state a vote by {@code voter} would meet; the vote job checks again under the request's
-	 * row lock. Lets the API answer a vote that can change nothing at once, instead of queuing it
-	 * (and commenting a refusal on the issue) for nothing.
+	 * The state a vote by {@code voter} would meet; the vote job checks again under the
+	 * request's row lock. Lets the API answer a vote that can change nothing at once,
+	 * instead of queuing it (and commenting a refusal on the issue) for nothing.
 	 */
 	public VoteState voteState(long id, String voter) {
 		return this.repository.voteState(id, voter).orElse(VoteState.CLOSED);
@@ -112,7 +120,8 @@ public class Approvals {
 	 * @param issueStatus the issue's status as Jira reports it now; empty if unknown
 	 */
 	void castVote(long requestId, VoteRequest vote, Set<String> voterRoles, Optional<String> issueStatus) {
-		// The row lock serialises concurrent votes on one request. The deadline is measured by the
+		// The row lock serialises concurrent votes on one request. The deadline is
+		// measured by the
 		// database's clock, as the expiry job measures it: that job may not have run yet.
 		ApprovalRepository.Locked locked = this.repository.lock(requestId).orElseThrow();
 		Stored request = locked.request();
@@ -155,7 +164,8 @@ public class Approvals {
 				close(request, ApprovalStatus.GRANTED, ApprovalComments.approvedBy(verdict.approvers()));
 				audit(request, AuditEventType.APPROVAL_GRANTED, ApprovalStatus.GRANTED.name(),
 						ApprovalComments.granted(request, verdict.approvers()));
-				// Synchronous, in this transaction: the grant and what it starts commit together.
+				// Synchronous, in this transaction: the grant and what it starts commit
+				// together.
 				this.events.publishEvent(request.granted(verdict.approvers()));
 			}
 			default -> audit(request, AuditEventType.APPROVAL_VOTED, "APPROVED",

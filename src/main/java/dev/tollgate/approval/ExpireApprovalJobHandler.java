@@ -6,7 +6,10 @@ import dev.tollgate.job.JobOutcome;
 import dev.tollgate.job.JobType;
 import org.springframework.stereotype.Component;
 
-/** The {@code EXPIRE_APPROVAL} job, due at the request's expiry: closes it if still pending. */
+/**
+ * The {@code EXPIRE_APPROVAL} job, due at the request's expiry: closes it if still
+ * pending.
+ */
 @Component
 class ExpireApprovalJobHandler implements JobHandler<ApprovalExpiry> {
 

@@ -20,8 +20,8 @@ import dev.tollgate.policy.PolicySnapshots;
 import org.springframework.stereotype.Component;
 
 /**
- * The {@code VOTE} job: resolves the voter's roles (like any actor: users, groups, project roles;
- * a Jira outage means retry, never "not an approver") and counts the vote.
+ * The {@code VOTE} job: resolves the voter's roles (like any actor: users, groups,
+ * project roles; a Jira outage means retry, never "not an approver") and counts the vote.
  */
 @Component
 class VoteJobHandler implements JobHandler<VoteRequest> {
@@ -75,9 +75,12 @@ class VoteJobHandler implements JobHandler<VoteRequest> {
 		catch (OutboundRefused ex) {
 			return JobOutcome.retryLater("Voter roles unknown: " + ex.getMessage(), null);
 		}
-		// Where the issue is now: a request whose issue has left the gated status must not be granted,
-		// also when the webhook that should have cancelled it never came (Jira gave up on it, or it is
-		// still on its way). Unknown (no Jira, or the issue is not visible): counted as before.
+		// Where the issue is now: a request whose issue has left the gated status must
+		// not be granted,
+		// also when the webhook that should have cancelled it never came (Jira gave up on
+		// it, or it is
+		// still on its way). Unknown (no Jira, or the issue is not visible): counted as
+		// before.
 		Optional<String> issueStatus;
 		try {
 			issueStatus = (found.issueKey() != null && this.jira.configured()) ? this.jira.status(found.issueKey())

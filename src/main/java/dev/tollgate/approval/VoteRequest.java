@@ -3,10 +3,11 @@ package dev.tollgate.approval;
 import dev.tollgate.job.JobType;
 
 /**
- * The payload of a {@code VOTE} job: one person's answer to an approval request, from a Jira
- * comment ({@code /approve}, {@code /deny <reason>}) or from the admin API.
+ * The payload of a {@code VOTE} job: one person's answer to an approval request, from a
+ * Jira comment ({@code /approve}, {@code /deny <reason>}) or from the admin API.
  *
- * @param requestId the request voted on; {@code null} from Jira (the issue's open request)
+ * @param requestId the request voted on; {@code null} from Jira (the issue's open
+ * request)
  * @param issueId the issue, when the vote came from Jira
  */
 public record VoteRequest(Long requestId, String issueId, String issueKey, String projectKey, String voter,

@@ -16,21 +16,23 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The canonical encoding of a sealed audit event and its SHA-256 link (encoding version 1, see
- * docs/audit.md). Every link hashes a list of nullable strings, each written as a 4-byte big-endian
- * length (-1 for null) followed by its UTF-8 bytes, so no two different lists encode alike:
+ * The canonical encoding of a sealed audit event and its SHA-256 link (encoding version
+ * 1, see docs/audit.md). Every link hashes a list of nullable strings, each written as a
+ * 4-byte big-endian length (-1 for null) followed by its UTF-8 bytes, so no two different
+ * lists encode alike:
  * <ol>
  * <li>{@code "tollgate-audit-v1"}</li>
  * <li>the previous link's hash (64 lowercase hex; 64 zeros for the first link)</li>
  * <li>the previous link's event id (0 for the first link)</li>
- * <li>{@code gap_from}: the first of the ids the sealer accepted as never committed, or null</li>
- * <li>then every column of {@code audit_event} in {@link #COLUMNS} order: ids and numbers in decimal,
- * {@code occurred_at} as {@code yyyy-MM-ddTHH:mm:ss.SSSSSSZ} in UTC, booleans as {@code true} /
- * {@code false}, the decision id as a lowercase UUID, {@code details} as PostgreSQL prints the jsonb
- * ({@code details::text}).</li>
+ * <li>{@code gap_from}: the first of the ids the sealer accepted as never committed, or
+ * null</li>
+ * <li>then every column of {@code audit_event} in {@link #COLUMNS} order: ids and numbers
+ * in decimal, {@code occurred_at} as {@code yyyy-MM-ddTHH:mm:ss.SSSSSSZ} in UTC, booleans
+ * as {@code true} / {@code false}, the decision id as a lowercase UUID, {@code details}
+ * as PostgreSQL prints the jsonb ({@code details::text}).</li>
  * </ol>
- * A column added to {@code audit_event} must be added here with a new encoding version, or it is
- * not protected (AuditChainTests fails until then).
+ * A column added to {@code audit_event} must be added here with a new encoding version,
+ * or it is not protected (AuditChainTests fails until then).
  */
 final class AuditChain {
 
@@ -43,7 +45,10 @@ final class AuditChain {
 			"issue_key", "issue_id", "project_key", "issue_type", "actor_account_id", "from_status", "to_status",
 			"rule_id", "rule_name", "target", "run_url", "dry_run", "decision_id", "details");
 
-	/** Selects the columns as {@link #read} expects them, from {@code audit_event} aliased {@code e}. */
+	/**
+	 * Selects the columns as {@link #read} expects them, from {@code audit_event} aliased
+	 * {@code e}.
+	 */
 	static final String SELECT_COLUMNS = "e.id, e.occurred_at, e.type, e.outcome, e.reason, e.delivery_id, "
 			+ "e.issue_key, e.issue_id, e.project_key, e.issue_type, e.actor_account_id, e.from_status, e.to_status, "
 			+ "e.rule_id, e.rule_name, e.target, e.run_url, e.dry_run, e.decision_id, e.details::text AS details";
@@ -79,7 +84,10 @@ final class AuditChain {
 
 	}
 
-	/** Reads the row selected with {@link #SELECT_COLUMNS}; null if the event is missing (outer join). */
+	/**
+	 * Reads the row selected with {@link #SELECT_COLUMNS}; null if the event is missing
+	 * (outer join).
+	 */
 	static Row read(ResultSet rs) throws SQLException {
 		Object id = rs.getObject("id");
 		if (id == null) {
@@ -102,7 +110,10 @@ final class AuditChain {
 		return TIMESTAMP.format(instant);
 	}
 
-	/** The hash of the link that seals {@code row} after the link ({@code prevEventId}, {@code prevHash}). */
+	/**
+	 * The hash of the link that seals {@code row} after the link ({@code prevEventId},
+	 * {@code prevHash}).
+	 */
 	static String hash(String prevHash, long prevEventId, Long gapFrom, Row row) {
 		MessageDigest digest = sha256();
 		ByteArrayOutputStream out = new ByteArrayOutputStream(512);

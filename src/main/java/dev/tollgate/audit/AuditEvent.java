@@ -5,8 +5,8 @@ import java.util.UUID;
 
 /**
  * One entry of the append-only audit log, as it is written. Fields that do not apply stay
- * {@code null}. {@code details} holds structured extras (before/after of a policy change, for
- * example) and must never contain a secret.
+ * {@code null}. {@code details} holds structured extras (before/after of a policy change,
+ * for example) and must never contain a secret.
  */
 public record AuditEvent(AuditEventType type, String outcome, String reason, String deliveryId, String issueKey,
 		String issueId, String projectKey, String issueType, String actorAccountId, String fromStatus, String toStatus,

@@ -5,11 +5,20 @@ public enum AuditEventType {
 
 	WEBHOOK_REJECTED, WEBHOOK_MALFORMED, DECISION, TRIGGER_SUCCEEDED, TRIGGER_FAILED, APPROVAL_REQUESTED,
 	APPROVAL_GRANTED, APPROVAL_DENIED, APPROVAL_EXPIRED, PIPELINE_COMPLETED, POLICY_CHANGED,
-	/** Extensions: a denied transition moved back (or not) because its rule sets revertOnDeny. */
+	/**
+	 * Extensions: a denied transition moved back (or not) because its rule sets
+	 * revertOnDeny.
+	 */
 	TRANSITION_REVERTED, REVERT_FAILED,
-	/** Extensions: one vote on an approval request (counted or refused), and a request cancelled because the issue moved on. */
+	/**
+	 * Extensions: one vote on an approval request (counted or refused), and a request
+	 * cancelled because the issue moved on.
+	 */
 	APPROVAL_VOTED, APPROVAL_CANCELLED,
-	/** Extension: retention deleted the oldest sealed events (docs/audit.md); details name the checkpoint. */
+	/**
+	 * Extension: retention deleted the oldest sealed events (docs/audit.md); details name
+	 * the checkpoint.
+	 */
 	AUDIT_PURGED
 
 }

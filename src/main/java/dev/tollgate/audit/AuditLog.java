@@ -7,11 +7,11 @@ import org.springframework.stereotype.Service;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Appends to the audit log. There is deliberately no update or delete: the table is append-only,
- * and the database refuses changes even if code tried.
+ * Appends to the audit log. There is deliberately no update or delete: the table is
+ * append-only, and the database refuses changes even if code tried.
  * <p>
- * {@link #append} joins the caller's transaction, so an event is written exactly when the work it
- * describes is.
+ * {@link #append} joins the caller's transaction, so an event is written exactly when the
+ * work it describes is.
  */
 @Service
 public class AuditLog {
@@ -26,20 +26,22 @@ public class AuditLog {
 	}
 
 	/**
-	 * Appends the event and returns its id. Nullable values are bound with their SQL type: a value
-	 * that is sometimes null and sometimes not would otherwise change the statement's parameter types
-	 * from one call to the next, and the driver would prepare (and PostgreSQL plan) it again each time.
+	 * Appends the event and returns its id. Nullable values are bound with their SQL
+	 * type: a value that is sometimes null and sometimes not would otherwise change the
+	 * statement's parameter types from one call to the next, and the driver would prepare
+	 * (and PostgreSQL plan) it again each time.
 	 */
 	public long append(AuditEvent event) {
-		return this.jdbc.sql("""
-				INSERT INTO tollgate.audit_event (type, outcome, reason, delivery_id, issue_key, issue_id, project_key,
-				    issue_type, actor_account_id, from_status, to_status, rule_id, rule_name, target, run_url, dry_run, decision_id,
-				    details)
-				VALUES (:type, :outcome, :reason, :deliveryId, :issueKey, :issueId, :projectKey, :issueType, :actor,
-				    :fromStatus, :toStatus, :ruleId, :ruleName, :target, :runUrl, :dryRun, CAST(:decisionId AS uuid),
-				    CAST(:details AS jsonb))
-				RETURNING id
-				""")
+		return this.jdbc
+			.sql("""
+					INSERT INTO tollgate.audit_event (type, outcome, reason, delivery_id, issue_key, issue_id, project_key,
+					    issue_type, actor_account_id, from_status, to_status, rule_id, rule_name, target, run_url, dry_run, decision_id,
+					    details)
+					VALUES (:type, :outcome, :reason, :deliveryId, :issueKey, :issueId, :projectKey, :issueType, :actor,
+					    :fromStatus, :toStatus, :ruleId, :ruleName, :target, :runUrl, :dryRun, CAST(:decisionId AS uuid),
+					    CAST(:details AS jsonb))
+					RETURNING id
+					""")
 			.param("type", event.type().name())
 			.param("outcome", event.outcome(), Types.VARCHAR)
 			.param("reason", event.reason(), Types.VARCHAR)

@@ -25,9 +25,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reads the audit log: pages, newest first, with keyset paging on the id (a cursor stays valid and
- * stable while new events are appended), and streamed exports of any size. Each event carries the
- * hash of its link in the hash chain ({@code null} until it is sealed, normally within a second).
+ * Reads the audit log: pages, newest first, with keyset paging on the id (a cursor stays
+ * valid and stable while new events are appended), and streamed exports of any size. Each
+ * event carries the hash of its link in the hash chain ({@code null} until it is sealed,
+ * normally within a second).
  */
 @Service
 public class AuditQuery {
@@ -47,7 +48,8 @@ public class AuditQuery {
 
 	private final JsonMapper json;
 
-	AuditQuery(JdbcTemplate jdbc, PlatformTransactionManager transactions, JsonMapper json, AuditProperties properties) {
+	AuditQuery(JdbcTemplate jdbc, PlatformTransactionManager transactions, JsonMapper json,
+			AuditProperties properties) {
 		this.jdbc = jdbc;
 		this.streaming = new JdbcTemplate(jdbc.getDataSource());
 		this.streaming.setFetchSize(properties.exportFetchSize());
@@ -106,7 +108,10 @@ public class AuditQuery {
 
 	}
 
-	/** The CSV columns, in order: the fields of {@link Entry}; {@code details} as compact JSON. */
+	/**
+	 * The CSV columns, in order: the fields of {@link Entry}; {@code details} as compact
+	 * JSON.
+	 */
 	public static final List<String> CSV_COLUMNS = List.of("id", "occurredAt", "type", "outcome", "reason",
 			"deliveryId", "issueKey", "issueId", "projectKey", "issueType", "actorAccountId", "fromStatus", "toStatus",
 			"ruleId", "ruleName", "target", "runUrl", "dryRun", "decisionId", "hash", "details");
@@ -129,11 +134,11 @@ public class AuditQuery {
 	}
 
 	/**
-	 * Streams every event that matches the filter to {@code out}, in one read-only transaction (one
-	 * consistent snapshot) through a server-side cursor, so memory stays constant whatever the size.
-	 *
-	 * @param afterId only events with a higher id (for incremental pulls, with {@code oldestFirst}); null
-	 * for all
+	 * Streams every event that matches the filter to {@code out}, in one read-only
+	 * transaction (one consistent snapshot) through a server-side cursor, so memory stays
+	 * constant whatever the size.
+	 * @param afterId only events with a higher id (for incremental pulls, with
+	 * {@code oldestFirst}); null for all
 	 * @param oldestFirst ascending id order; otherwise newest first, as {@link #find}
 	 */
 	public void export(Filter filter, Long afterId, boolean oldestFirst, ExportFormat format, OutputStream out) {
@@ -172,10 +177,11 @@ public class AuditQuery {
 				return;
 			}
 			Object[] values = { entry.id(), (entry.occurredAt() != null) ? entry.occurredAt().toString() : null,
-					entry.type(), entry.outcome(), entry.reason(), entry.deliveryId(), entry.issueKey(), entry.issueId(),
-					entry.projectKey(), entry.issueType(), entry.actorAccountId(), entry.fromStatus(), entry.toStatus(),
-					entry.ruleId(), entry.ruleName(), entry.target(), entry.runUrl(), entry.dryRun(), entry.decisionId(),
-					entry.hash(), (entry.details() != null) ? this.json.writeValueAsString(entry.details()) : null };
+					entry.type(), entry.outcome(), entry.reason(), entry.deliveryId(), entry.issueKey(),
+					entry.issueId(), entry.projectKey(), entry.issueType(), entry.actorAccountId(), entry.fromStatus(),
+					entry.toStatus(), entry.ruleId(), entry.ruleName(), entry.target(), entry.runUrl(), entry.dryRun(),
+					entry.decisionId(), entry.hash(),
+					(entry.details() != null) ? this.json.writeValueAsString(entry.details()) : null };
 			for (int i = 0; i < values.length; i++) {
 				if (i > 0) {
 					writer.write(',');
@@ -189,7 +195,10 @@ public class AuditQuery {
 		}
 	}
 
-	/** RFC 4180: a field with a comma, quote, CR or LF is quoted, quotes doubled; null is empty. */
+	/**
+	 * RFC 4180: a field with a comma, quote, CR or LF is quoted, quotes doubled; null is
+	 * empty.
+	 */
 	static String csvField(Object value) {
 		if (value == null) {
 			return "";
@@ -242,9 +251,9 @@ public class AuditQuery {
 				rs.getString("outcome"), rs.getString("reason"), rs.getString("delivery_id"), rs.getString("issue_key"),
 				rs.getString("issue_id"), rs.getString("project_key"), rs.getString("issue_type"),
 				rs.getString("actor_account_id"), rs.getString("from_status"), rs.getString("to_status"),
-				rs.getObject("rule_id", Long.class), rs.getString("rule_name"), rs.getString("target"), rs.getString("run_url"),
-				rs.getBoolean("dry_run"), rs.getObject("decision_id", UUID.class), rs.getString("hash"),
-				(details != null) ? this.json.readTree(details) : null);
+				rs.getObject("rule_id", Long.class), rs.getString("rule_name"), rs.getString("target"),
+				rs.getString("run_url"), rs.getBoolean("dry_run"), rs.getObject("decision_id", UUID.class),
+				rs.getString("hash"), (details != null) ? this.json.readTree(details) : null);
 	}
 
 }

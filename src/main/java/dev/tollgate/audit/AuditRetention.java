@@ -24,12 +24,13 @@ import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Retention, the one explicit exception to append-only ({@code tollgate.audit.retention}; default
- * keep forever). Deletes the oldest sealed events, a prefix of the chain, through the database
- * function {@code tollgate.audit_purge}: it records a checkpoint (the last purged link's position,
- * event id and hash) and only then deletes, so verification continues from the checkpoint. Each
- * batch appends an {@code AUDIT_PURGED} event in the same transaction. Unsealed events are never
- * purged; nor is anything after the first event that is still within the retention period.
+ * Retention, the one explicit exception to append-only ({@code tollgate.audit.retention};
+ * default keep forever). Deletes the oldest sealed events, a prefix of the chain, through
+ * the database function {@code tollgate.audit_purge}: it records a checkpoint (the last
+ * purged link's position, event id and hash) and only then deletes, so verification
+ * continues from the checkpoint. Each batch appends an {@code AUDIT_PURGED} event in the
+ * same transaction. Unsealed events are never purged; nor is anything after the first
+ * event that is still within the retention period.
  */
 @Component
 public class AuditRetention {
@@ -67,9 +68,9 @@ public class AuditRetention {
 	}
 
 	/**
-	 * Says at start-up when the database will refuse what retention asks for: the floor it enforces
-	 * is written by the migration (V16), so a migration run without {@code tollgate.audit.retention},
-	 * or with a longer one, quietly stops purges.
+	 * Says at start-up when the database will refuse what retention asks for: the floor
+	 * it enforces is written by the migration (V16), so a migration run without
+	 * {@code tollgate.audit.retention}, or with a longer one, quietly stops purges.
 	 */
 	@EventListener(ApplicationReadyEvent.class)
 	void checkFloor() {
@@ -98,8 +99,8 @@ public class AuditRetention {
 		}
 		Duration floor = Duration.ofMillis(Math.round(seconds * 1000));
 		if (floor.compareTo(retention) > 0) {
-			return Optional.of("tollgate.audit.retention is " + retention + ", but the schema was migrated with " + floor
-					+ ": the database purges nothing younger than that." + fix);
+			return Optional.of("tollgate.audit.retention is " + retention + ", but the schema was migrated with "
+					+ floor + ": the database purges nothing younger than that." + fix);
 		}
 		return Optional.empty();
 	}
@@ -111,15 +112,16 @@ public class AuditRetention {
 			return;
 		}
 		try {
-			// The database's clock, which audit_purge() checks the cutoff against (V16): a host clock a
+			// The database's clock, which audit_purge() checks the cutoff against (V16):
+			// a host clock a
 			// few milliseconds ahead would otherwise have every purge refused.
 			Instant now = this.jdbc.sql("SELECT clock_timestamp()").query(OffsetDateTime.class).single().toInstant();
 			List<Purge> purges = purgeBefore(now.minus(this.properties.retention()));
 			long purged = purges.stream().mapToLong(Purge::purgedEvents).sum();
 			if (purged > 0) {
 				Purge last = purges.get(purges.size() - 1);
-				log.info("Audit retention purged {} events older than {}; chain checkpoint position={} hash={}",
-						purged, this.properties.retention(), last.checkpointPosition(), last.checkpointHash());
+				log.info("Audit retention purged {} events older than {}; chain checkpoint position={} hash={}", purged,
+						this.properties.retention(), last.checkpointPosition(), last.checkpointHash());
 			}
 		}
 		catch (DataAccessException | TransactionException ex) {
@@ -127,7 +129,10 @@ public class AuditRetention {
 		}
 	}
 
-	/** Purges, batch by batch, every sealed event before the first one that occurred at or after {@code cutoff}. */
+	/**
+	 * Purges, batch by batch, every sealed event before the first one that occurred at or
+	 * after {@code cutoff}.
+	 */
 	public List<Purge> purgeBefore(Instant cutoff) {
 		List<Purge> purges = new java.util.ArrayList<>();
 		while (true) {
@@ -147,8 +152,9 @@ public class AuditRetention {
 	}
 
 	/**
-	 * Purges the chain through {@code position}, for tests; the database still refuses it unless
-	 * every event there is older than {@code cutoff} and the cutoff is as old as the retention floor.
+	 * Purges the chain through {@code position}, for tests; the database still refuses it
+	 * unless every event there is older than {@code cutoff} and the cutoff is as old as
+	 * the retention floor.
 	 */
 	Purge purgeThrough(long position, Instant cutoff) {
 		return this.tx.execute((status) -> {
@@ -158,11 +164,14 @@ public class AuditRetention {
 	}
 
 	private void lock() {
-		// The chain's lock: the sealer's round finishes first, and no seal starts until we commit.
+		// The chain's lock: the sealer's round finishes first, and no seal starts until
+		// we commit.
 		this.jdbc.sql("SELECT pg_advisory_xact_lock(?)").param(AuditChain.LOCK_KEY).query((rs, n) -> 1).single();
 	}
 
-	/** The last position of the next batch that lies entirely before the cutoff, or null. */
+	/**
+	 * The last position of the next batch that lies entirely before the cutoff, or null.
+	 */
 	private Long prefixEnd(Instant cutoff) {
 		List<Object[]> links = this.jdbc.sql("""
 				SELECT s.position, e.occurred_at
@@ -201,10 +210,8 @@ public class AuditRetention {
 		String reason = "Retention purged " + purge.purgedEvents() + " audit events up to event "
 				+ purge.checkpointEventId() + ((cutoff != null) ? " (older than " + cutoff + ")" : "")
 				+ "; the hash chain continues from checkpoint " + purge.checkpointHash() + ".";
-		long eventId = this.audit.append(AuditEvent.of(AuditEventType.AUDIT_PURGED, reason)
-			.outcome("PURGED")
-			.details(details)
-			.build());
+		long eventId = this.audit
+			.append(AuditEvent.of(AuditEventType.AUDIT_PURGED, reason).outcome("PURGED").details(details).build());
 		return new Purge(purge.checkpointPosition(), purge.checkpointEventId(), purge.checkpointHash(),
 				purge.purgedEvents(), eventId);
 	}

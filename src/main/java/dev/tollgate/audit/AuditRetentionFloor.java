@@ -8,10 +8,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Hands {@code tollgate.audit.retention} to Flyway, whose afterMigrate callback records it, as the
- * schema owner, for {@code audit_purge()} to enforce (V16): the application's runtime role cannot
- * purge anything younger, whatever it calls the function with. A number of milliseconds, so the
- * placeholder never carries anything but digits into SQL.
+ * Hands {@code tollgate.audit.retention} to Flyway, whose afterMigrate callback records
+ * it, as the schema owner, for {@code audit_purge()} to enforce (V16): the application's
+ * runtime role cannot purge anything younger, whatever it calls the function with. A
+ * number of milliseconds, so the placeholder never carries anything but digits into SQL.
  */
 @Configuration(proxyBeanMethods = false)
 class AuditRetentionFloor {

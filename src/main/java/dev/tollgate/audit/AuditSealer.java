@@ -18,19 +18,20 @@ import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Seals committed audit events into the hash chain, in id order, a few hundred milliseconds after
- * they commit. Runs on every replica, but a round only does work while holding a transaction-level
- * advisory lock ({@code pg_try_advisory_xact_lock}), so one replica at a time moves the chain and
- * {@link AuditLog#append} never waits for it.
+ * Seals committed audit events into the hash chain, in id order, a few hundred
+ * milliseconds after they commit. Runs on every replica, but a round only does work while
+ * holding a transaction-level advisory lock ({@code pg_try_advisory_xact_lock}), so one
+ * replica at a time moves the chain and {@link AuditLog#append} never waits for it.
  * <p>
- * Id order is not commit order: a transaction may take id 41, another 42 and commit first. The
- * sealer therefore only seals contiguous ids. At a missing id it waits: first a grace period (an
- * INSERT holds its id for microseconds before its transaction has an xid), then until every
- * transaction that was running after the grace period has ended, as PostgreSQL's snapshot xmin tells
- * (then the id was rolled back, or its row is visible now), and at most {@code sealGapTimeout}. A
- * gap it accepts is recorded in the chain ({@code gap_from}). A row that commits after its gap was
- * accepted (a transaction open longer than the timeout) is not lost: the sealer looks in the recent
- * accepted gaps and seals such rows at the end of the chain, out of id order.
+ * Id order is not commit order: a transaction may take id 41, another 42 and commit
+ * first. The sealer therefore only seals contiguous ids. At a missing id it waits: first
+ * a grace period (an INSERT holds its id for microseconds before its transaction has an
+ * xid), then until every transaction that was running after the grace period has ended,
+ * as PostgreSQL's snapshot xmin tells (then the id was rolled back, or its row is visible
+ * now), and at most {@code sealGapTimeout}. A gap it accepts is recorded in the chain
+ * ({@code gap_from}). A row that commits after its gap was accepted (a transaction open
+ * longer than the timeout) is not lost: the sealer looks in the recent accepted gaps and
+ * seals such rows at the end of the chain, out of id order.
  */
 @Component
 public class AuditSealer {
@@ -124,12 +125,13 @@ public class AuditSealer {
 	}
 
 	/**
-	 * One round: seals what is ready, returns how many events were sealed (0 as well when another
-	 * replica holds the lock).
+	 * One round: seals what is ready, returns how many events were sealed (0 as well when
+	 * another replica holds the lock).
 	 */
 	int sealOnce() {
 		Integer sealed = this.tx.execute((status) -> {
-			// JIT off for this transaction: the rounds are small and frequent; compiling would cost more.
+			// JIT off for this transaction: the rounds are small and frequent; compiling
+			// would cost more.
 			Boolean locked = this.jdbc.sql("SELECT pg_try_advisory_xact_lock(?) FROM set_config('jit', 'off', true)")
 				.param(AuditChain.LOCK_KEY)
 				.query(Boolean.class)
@@ -137,7 +139,8 @@ public class AuditSealer {
 			if (!Boolean.TRUE.equals(locked)) {
 				return 0;
 			}
-			// Before reading the events: a transaction that ended before this point is visible below.
+			// Before reading the events: a transaction that ended before this point is
+			// visible below.
 			long xmin = this.jdbc.sql("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
 				.query(Long.class)
 				.single();
@@ -152,7 +155,10 @@ public class AuditSealer {
 		return (sealed != null) ? sealed : 0;
 	}
 
-	/** The chain's last link (or the purge checkpoint, or genesis) and the highest id sealed in id order. */
+	/**
+	 * The chain's last link (or the purge checkpoint, or genesis) and the highest id
+	 * sealed in id order.
+	 */
 	static Tip tip(JdbcClient jdbc) {
 		return jdbc.sql("""
 				WITH head AS (SELECT position, event_id, hash FROM tollgate.audit_seal ORDER BY position DESC LIMIT 1),
@@ -223,9 +229,13 @@ public class AuditSealer {
 		return xmin >= gap.xmaxAfterGrace;
 	}
 
-	/** Rows that committed inside a gap the chain had already accepted: sealed now, at the end. */
+	/**
+	 * Rows that committed inside a gap the chain had already accepted: sealed now, at the
+	 * end.
+	 */
 	private List<Seal> sealLate(Tip tip) {
-		// Driven by the few recent gaps (a partial index); LATERAL makes each an id range probed on the
+		// Driven by the few recent gaps (a partial index); LATERAL makes each an id range
+		// probed on the
 		// primary key, whatever the planner's statistics say.
 		List<AuditChain.Row> rows = this.template.query("SELECT " + AuditChain.SELECT_COLUMNS.replace("e.", "x.") + """
 				 FROM (SELECT gap_from, event_id FROM tollgate.audit_seal WHERE gap_from IS NOT NULL

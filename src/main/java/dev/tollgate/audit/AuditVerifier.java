@@ -18,10 +18,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Recomputes the hash chain and reports the first link that does not hold; exposes and
- * periodically logs the chain's head so that an auditor can anchor it outside the database.
+ * periodically logs the chain's head so that an auditor can anchor it outside the
+ * database.
  * <p>
- * Verification streams the chain (constant memory) from the latest retention checkpoint, in one
- * repeatable-read snapshot, so a concurrent seal or purge cannot make it report a false break.
+ * Verification streams the chain (constant memory) from the latest retention checkpoint,
+ * in one repeatable-read snapshot, so a concurrent seal or purge cannot make it report a
+ * false break.
  */
 @Service
 public class AuditVerifier {
@@ -48,22 +50,25 @@ public class AuditVerifier {
 	 *
 	 * @param verified whether every sealed event from the checkpoint on matches its link
 	 * @param checkedEvents links checked and found intact
-	 * @param firstBrokenId the id of the first event whose link does not hold (changed, missing or out of
-	 * place), or null
-	 * @param headHash the hash of the chain's last link as stored (what an auditor compares with an anchored
-	 * copy; a truncated tail shows only there), or null for an empty chain
+	 * @param firstBrokenId the id of the first event whose link does not hold (changed,
+	 * missing or out of place), or null
+	 * @param headHash the hash of the chain's last link as stored (what an auditor
+	 * compares with an anchored copy; a truncated tail shows only there), or null for an
+	 * empty chain
 	 */
 	public record Result(boolean verified, long checkedEvents, Long firstBrokenId, String headHash) {
 	}
 
 	/**
-	 * The chain's head: its last link, or the retention checkpoint when every link has been purged.
+	 * The chain's head: its last link, or the retention checkpoint when every link has
+	 * been purged.
 	 *
 	 * @param position the link's position in the chain (1 is the first event ever sealed)
 	 * @param eventId the sealed event's id
 	 * @param hash the link's SHA-256, lowercase hex
 	 * @param sealedAt when the link was sealed (or the purge time, for a checkpoint)
-	 * @param unsealedEvents events committed but not sealed yet (normally sealed within a second)
+	 * @param unsealedEvents events committed but not sealed yet (normally sealed within a
+	 * second)
 	 */
 	public record Head(long position, Long eventId, String hash, Instant sealedAt, long unsealedEvents) {
 	}
@@ -75,15 +80,17 @@ public class AuditVerifier {
 	private Result verifyInSnapshot() {
 		Link start = this.jdbc.sql("""
 				SELECT position, event_id, hash FROM tollgate.audit_checkpoint ORDER BY position DESC LIMIT 1
-				""").query((rs, n) -> new Link(rs.getLong(1), rs.getLong(2), rs.getString(3))).optional()
+				""")
+			.query((rs, n) -> new Link(rs.getLong(1), rs.getLong(2), rs.getString(3)))
+			.optional()
 			.orElse(new Link(0, 0, AuditChain.GENESIS));
 		Walk walk = new Walk(start);
 		this.streaming.query((con) -> {
 			var statement = con.prepareStatement("SELECT s.position, s.event_id AS seal_event_id, s.prev_event_id, "
 					+ "s.gap_from, s.prev_hash, s.hash AS seal_hash, s.encoding, " + AuditChain.SELECT_COLUMNS + """
-					 FROM tollgate.audit_seal s LEFT JOIN tollgate.audit_event e ON e.id = s.event_id
-					WHERE s.position > ? ORDER BY s.position
-					""");
+							 FROM tollgate.audit_seal s LEFT JOIN tollgate.audit_event e ON e.id = s.event_id
+							WHERE s.position > ? ORDER BY s.position
+							""");
 			statement.setLong(1, start.position());
 			statement.setFetchSize(this.streaming.getFetchSize());
 			return statement;
@@ -98,7 +105,9 @@ public class AuditVerifier {
 	private record Link(long position, long eventId, String hash) {
 	}
 
-	/** Walks the links in position order; stops checking at the first that does not hold. */
+	/**
+	 * Walks the links in position order; stops checking at the first that does not hold.
+	 */
 	private static final class Walk {
 
 		private long expectedPosition;
@@ -125,7 +134,8 @@ public class AuditVerifier {
 			long sealEventId = rs.getLong("seal_event_id");
 			long sealPrevEventId = rs.getLong("prev_event_id");
 			if (position != this.expectedPosition || sealPrevEventId != this.prevEventId) {
-				// A link is missing (or links were renumbered): the event it sealed is the one this link
+				// A link is missing (or links were renumbered): the event it sealed is
+				// the one this link
 				// names as its predecessor.
 				this.broken = (sealPrevEventId > 0 && sealPrevEventId != this.prevEventId) ? sealPrevEventId
 						: sealEventId;
@@ -168,7 +178,10 @@ public class AuditVerifier {
 		}).single();
 	}
 
-	/** So the head hash can be anchored from the logs (a log pipeline, a SIEM) without API access. */
+	/**
+	 * So the head hash can be anchored from the logs (a log pipeline, a SIEM) without API
+	 * access.
+	 */
 	@Scheduled(fixedDelayString = "${tollgate.audit.head-log-interval:10m}",
 			initialDelayString = "${tollgate.audit.head-log-initial-delay:1m}")
 	void logHead() {

@@ -3,7 +3,8 @@
  * ({@link dev.tollgate.audit.AuditLog}), sealing them into a SHA-256 hash chain
  * ({@link dev.tollgate.audit.AuditSealer}), verification and the head hash
  * ({@link dev.tollgate.audit.AuditVerifier}), query and streamed export
- * ({@link dev.tollgate.audit.AuditQuery}), and retention ({@link dev.tollgate.audit.AuditRetention}).
+ * ({@link dev.tollgate.audit.AuditQuery}), and retention
+ * ({@link dev.tollgate.audit.AuditRetention}).
  */
 @ApplicationModule(allowedDependencies = {})
 package dev.tollgate.audit;

@@ -9,8 +9,8 @@ import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.core.env.Environment;
 
 /**
- * Turns "no database at start" into two short lines that name the URL and the fix, instead of a
- * page of stack trace. Boot prints the analysis last and exits non-zero.
+ * Turns "no database at start" into two short lines that name the URL and the fix,
+ * instead of a page of stack trace. Boot prints the analysis last and exits non-zero.
  */
 class DatabaseConnectionFailureAnalyzer implements FailureAnalyzer {
 

@@ -9,7 +9,10 @@ import io.swagger.v3.oas.models.security.SecurityScheme;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The OpenAPI document at {@code /v3/api-docs} (UI at {@code /swagger-ui.html}), with the bearer scheme. */
+/**
+ * The OpenAPI document at {@code /v3/api-docs} (UI at {@code /swagger-ui.html}), with the
+ * bearer scheme.
+ */
 @Configuration(proxyBeanMethods = false)
 class OpenApiConfiguration {
 

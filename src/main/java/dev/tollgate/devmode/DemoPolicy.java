@@ -17,9 +17,10 @@ import org.springframework.core.io.ClassPathResource;
 import org.springframework.stereotype.Component;
 
 /**
- * Seeds {@code devmode/demo-policy.yml} into an empty policy, once: a policy that holds anything
- * (the demo from an earlier run, or what the developer built) is left alone. Applied like a
- * {@code PUT /api/v1/policy}, so it is validated and audited as {@code POLICY_CHANGED}.
+ * Seeds {@code devmode/demo-policy.yml} into an empty policy, once: a policy that holds
+ * anything (the demo from an earlier run, or what the developer built) is left alone.
+ * Applied like a {@code PUT /api/v1/policy}, so it is validated and audited as
+ * {@code POLICY_CHANGED}.
  */
 @Component
 @Profile("dev")

@@ -19,15 +19,17 @@ import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.Profiles;
 
 /**
- * With profile {@code dev} and no datasource URL given by the person starting Tollgate, starts an
- * embedded PostgreSQL on {@code tollgate.dev.data-directory} and points the datasource at it.
+ * With profile {@code dev} and no datasource URL given by the person starting Tollgate,
+ * starts an embedded PostgreSQL on {@code tollgate.dev.data-directory} and points the
+ * datasource at it.
  * <p>
- * An environment post-processor, not a bean: the datasource is configured from the environment
- * before any bean exists. It runs last, after the configuration files are read, so the profile is
- * known. A URL from {@code application.yml} does not count as given (it is the production
- * default); one from the environment ({@code SPRING_DATASOURCE_URL}), a system property or the
- * command line does, and then nothing is started. The server stops after every bean when the
- * application context closes or its start fails, and with the JVM at the latest.
+ * An environment post-processor, not a bean: the datasource is configured from the
+ * environment before any bean exists. It runs last, after the configuration files are
+ * read, so the profile is known. A URL from {@code application.yml} does not count as
+ * given (it is the production default); one from the environment
+ * ({@code SPRING_DATASOURCE_URL}), a system property or the command line does, and then
+ * nothing is started. The server stops after every bean when the application context
+ * closes or its start fails, and with the JVM at the latest.
  */
 public class DevDatabase implements EnvironmentPostProcessor, Ordered {
 
@@ -51,8 +53,7 @@ public class DevDatabase implements EnvironmentPostProcessor, Ordered {
 		if (!environment.acceptsProfiles(Profiles.of("dev")) || urlGiven(environment)) {
 			return;
 		}
-		DevModeProperties properties = Binder.get(environment)
-			.bindOrCreate("tollgate.dev", DevModeProperties.class);
+		DevModeProperties properties = Binder.get(environment).bindOrCreate("tollgate.dev", DevModeProperties.class);
 		this.log.info("Dev mode: starting an embedded PostgreSQL on " + properties.dataDirectory().toAbsolutePath()
 				+ " (set SPRING_DATASOURCE_URL to use your own server)");
 		EmbeddedPostgres postgres = EmbeddedPostgres.start(properties.dataDirectory(), Map.of());
@@ -60,7 +61,8 @@ public class DevDatabase implements EnvironmentPostProcessor, Ordered {
 		environment.getPropertySources()
 			.addFirst(new MapPropertySource("tollgate-dev-database", Map.of(URL, postgres.jdbcUrl(DATABASE),
 					"spring.datasource.username", "postgres", "spring.datasource.password", "")));
-		// Registered before any other bean, so destroyed after all of them (the pool, the job
+		// Registered before any other bean, so destroyed after all of them (the pool, the
+		// job
 		// worker): when the context closes, or when its start fails.
 		application.addInitializers((context) -> ((DefaultSingletonBeanRegistry) context.getBeanFactory())
 			.registerDisposableBean("tollgateDevDatabase", postgres::close));

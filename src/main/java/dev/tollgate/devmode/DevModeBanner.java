@@ -11,9 +11,9 @@ import org.springframework.core.io.ClassPathResource;
 import org.springframework.stereotype.Component;
 
 /**
- * At the end of a dev-mode start: where Tollgate is and how to try it. The admin token and webhook
- * secret are printed only while they are the demo values of {@code application-dev.yml}; a secret
- * someone set is never logged.
+ * At the end of a dev-mode start: where Tollgate is and how to try it. The admin token
+ * and webhook secret are printed only while they are the demo values of
+ * {@code application-dev.yml}; a secret someone set is never logged.
  */
 @Component
 @Profile("dev")
@@ -42,9 +42,12 @@ class DevModeBanner {
 			text.append("  Console     ").append(base).append("/console\n");
 		}
 		text.append("  API docs    ").append(base).append("/swagger-ui.html\n");
-		text.append("  Admin token ").append(demoToken ? DEMO_TOKEN + "   (demo value)" : "(as you configured it)")
+		text.append("  Admin token ")
+			.append(demoToken ? DEMO_TOKEN + "   (demo value)" : "(as you configured it)")
 			.append('\n');
-		text.append("  Webhook     ").append(base).append("/webhooks/jira, secret ")
+		text.append("  Webhook     ")
+			.append(base)
+			.append("/webhooks/jira, secret ")
 			.append(demoSecret ? DEMO_SECRET + "   (demo value)" : "(as you configured it)")
 			.append("\n\n");
 		text.append("  Try it:     scripts/demo-webhook.sh ").append(base).append('\n');

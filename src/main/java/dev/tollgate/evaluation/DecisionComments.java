@@ -71,8 +71,8 @@ final class DecisionComments {
 					comment.text(" The person who made the transition cannot approve it.");
 				}
 				if (approval.expiresAfter() != null) {
-					comment.text(" The request expires after " + approval.expiresAfter().toString().substring(2).toLowerCase()
-							+ ".");
+					comment.text(" The request expires after "
+							+ approval.expiresAfter().toString().substring(2).toLowerCase() + ".");
 				}
 			}
 			case ERROR -> comment.text(decision.reason() + " Operators can see this decision in the audit log.");

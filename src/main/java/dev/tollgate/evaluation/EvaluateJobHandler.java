@@ -48,12 +48,13 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * The {@code EVALUATE} job: transition → actor roles → decisions, then in ONE transaction the
- * {@code DECISION} audit events and their follow-up jobs. Decision ids are derived from the job and
- * the rule, and follow-up jobs are keyed by them, so a retried evaluation never doubles anything.
+ * The {@code EVALUATE} job: transition → actor roles → decisions, then in ONE transaction
+ * the {@code DECISION} audit events and their follow-up jobs. Decision ids are derived
+ * from the job and the rule, and follow-up jobs are keyed by them, so a retried
+ * evaluation never doubles anything.
  * <p>
- * The actor's roles may need Jira (groups, project roles). When Jira cannot answer, the job is
- * retried later (honouring {@code Retry-After}); an outage never becomes a denial.
+ * The actor's roles may need Jira (groups, project roles). When Jira cannot answer, the
+ * job is retried later (honouring {@code Retry-After}); an outage never becomes a denial.
  */
 @Component
 class EvaluateJobHandler implements JobHandler<JiraEvent> {
@@ -113,8 +114,8 @@ class EvaluateJobHandler implements JobHandler<JiraEvent> {
 	public JobOutcome handle(Job job, JiraEvent event) {
 		if (event.type() == JiraEvent.Type.APPROVAL_COMMAND) {
 			VoteRequest vote = VoteRequest.fromComment(event.issue().id(), event.issue().key(),
-					event.issue().projectKey(), event.actorAccountId(), event.comment().id(), event.comment().approves(),
-					event.comment().reason());
+					event.issue().projectKey(), event.actorAccountId(), event.comment().id(),
+					event.comment().approves(), event.comment().reason());
 			return JobOutcome.done(() -> this.jobs.enqueue(VoteRequest.JOB, vote.dedupKey(), vote));
 		}
 		PolicySnapshot snapshot = this.snapshots.current();
@@ -133,7 +134,8 @@ class EvaluateJobHandler implements JobHandler<JiraEvent> {
 		Set<String> roles;
 		try {
 			roles = DecisionEngine.anyRuleMatches(transition, snapshot)
-					? this.roleResolver.rolesOf(snapshot, transition.projectKey(), transition.actorAccountId()) : Set.of();
+					? this.roleResolver.rolesOf(snapshot, transition.projectKey(), transition.actorAccountId())
+					: Set.of();
 		}
 		catch (JiraUnavailable ex) {
 			return JobOutcome.retryLater("Actor roles unknown: " + ex.getMessage(), ex.retryAfter());
@@ -147,7 +149,8 @@ class EvaluateJobHandler implements JobHandler<JiraEvent> {
 
 	private void record(Job job, JiraEvent event, Transition transition, Set<String> roles, List<Decision> decisions,
 			long policyVersion) {
-		// Leaving a gated status before the quorum cancels the open request (first, so a new one can open).
+		// Leaving a gated status before the quorum cancels the open request (first, so a
+		// new one can open).
 		this.approvals.issueMoved(event.issue().id(), transition.fromStatus(), transition.toStatus());
 		for (Decision decision : decisions) {
 			Rule rule = decision.rule();
@@ -167,12 +170,16 @@ class EvaluateJobHandler implements JobHandler<JiraEvent> {
 				.decisionId(decisionId)
 				.details(details)
 				.build());
-			boolean triggers = decision.outcome() == Decision.Outcome.ALLOWED && !decision.dryRun() && rule.target() != null;
-			boolean reverts = decision.outcome() == Decision.Outcome.DENIED && !decision.dryRun() && rule.revertOnDeny();
-			// A trigger comments once its run is known (with the link), so the decision itself does not.
+			boolean triggers = decision.outcome() == Decision.Outcome.ALLOWED && !decision.dryRun()
+					&& rule.target() != null;
+			boolean reverts = decision.outcome() == Decision.Outcome.DENIED && !decision.dryRun()
+					&& rule.revertOnDeny();
+			// A trigger comments once its run is known (with the link), so the decision
+			// itself does not.
 			if (rule != null && rule.comment() && this.comments.enabled() && !triggers
 					&& (!decision.dryRun() || this.comments.dryRun())) {
-				CommentRequest comment = DecisionComments.of(event.issue().key(), eventId, decision, transition, reverts);
+				CommentRequest comment = DecisionComments.of(event.issue().key(), eventId, decision, transition,
+						reverts);
 				this.jobs.enqueueOrdered(CommentRequest.JOB, comment.dedupKey(), comment, comment.orderingKey());
 			}
 			if (reverts && transition.fromStatus() != null) {
@@ -191,9 +198,10 @@ class EvaluateJobHandler implements JobHandler<JiraEvent> {
 					this.jobs.enqueue(TriggerRequest.JOB, trigger.dedupKey(), trigger);
 				}
 				else {
-					this.approvals.open(rule, new GatedTransition(decisionId, event.deliveryId(), event.issue().id(),
-							event.issue().key(), event.issue().projectKey(), event.issue().type(),
-							transition.fromStatus(), transition.toStatus(), event.actorAccountId()));
+					this.approvals.open(rule,
+							new GatedTransition(decisionId, event.deliveryId(), event.issue().id(), event.issue().key(),
+									event.issue().projectKey(), event.issue().type(), transition.fromStatus(),
+									transition.toStatus(), event.actorAccountId()));
 				}
 			}
 		}
@@ -204,16 +212,18 @@ class EvaluateJobHandler implements JobHandler<JiraEvent> {
 	}
 
 	/**
-	 * An evaluation that could not be completed (Jira unreachable for all attempts, say) is still
-	 * visible: an {@code ERROR} decision in the audit log and on the issue.
+	 * An evaluation that could not be completed (Jira unreachable for all attempts, say)
+	 * is still visible: an {@code ERROR} decision in the audit log and on the issue.
 	 */
 	@Override
 	public void buried(Job job, JiraEvent event, String reason) {
 		String from = (event.status() != null) ? event.status().from() : null;
 		String to = (event.status() != null) ? event.status().to() : null;
-		long eventId = this.audit.append(AuditEvent.of(AuditEventType.DECISION,
-				"Tollgate could not evaluate this " + ((event.type() == JiraEvent.Type.APPROVAL_COMMAND) ? "vote"
-						: "transition") + " and gave up: " + reason + " Nothing was started.")
+		long eventId = this.audit.append(AuditEvent
+			.of(AuditEventType.DECISION,
+					"Tollgate could not evaluate this "
+							+ ((event.type() == JiraEvent.Type.APPROVAL_COMMAND) ? "vote" : "transition")
+							+ " and gave up: " + reason + " Nothing was started.")
 			.outcome(Decision.Outcome.ERROR.name())
 			.deliveryId(event.deliveryId())
 			.issue(event.issue().id(), event.issue().key(), event.issue().projectKey(), event.issue().type())
@@ -231,7 +241,10 @@ class EvaluateJobHandler implements JobHandler<JiraEvent> {
 		}
 	}
 
-	/** Stable across retries of the same job: the same evaluation always yields the same ids. */
+	/**
+	 * Stable across retries of the same job: the same evaluation always yields the same
+	 * ids.
+	 */
 	static UUID decisionId(Job job, Rule rule) {
 		String key = job.dedupKey() + "|" + ((rule != null) ? rule.id() : "none");
 		return UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8));

@@ -8,8 +8,9 @@ import dev.tollgate.policy.RoleBinding;
 import org.springframework.stereotype.Component;
 
 /**
- * An actor's Tollgate roles in a project: their USER bindings, plus GROUP and PROJECT_ROLE bindings
- * resolved through Jira — asked only when bindings of that kind could apply.
+ * An actor's Tollgate roles in a project: their USER bindings, plus GROUP and
+ * PROJECT_ROLE bindings resolved through Jira — asked only when bindings of that kind
+ * could apply.
  */
 @Component
 public class ActorRoleResolver {
@@ -21,8 +22,8 @@ public class ActorRoleResolver {
 	}
 
 	/**
-	 * @throws dev.tollgate.jira.JiraUnavailable when Jira must be asked and cannot answer; callers
-	 * retry, never treat it as "no roles"
+	 * @throws dev.tollgate.jira.JiraUnavailable when Jira must be asked and cannot
+	 * answer; callers retry, never treat it as "no roles"
 	 */
 	public Set<String> rolesOf(PolicySnapshot snapshot, String projectKey, String accountId) {
 		if (accountId == null) {

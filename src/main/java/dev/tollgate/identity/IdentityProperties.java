@@ -11,8 +11,8 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Identity look-up settings ({@code tollgate.identity.*}).
  *
- * @param cacheTtl how long Jira's answers about groups and project roles are reused; a change in
- * Jira takes effect after at most this long
+ * @param cacheTtl how long Jira's answers about groups and project roles are reused; a
+ * change in Jira takes effect after at most this long
  */
 @Validated
 @ConfigurationProperties("tollgate.identity")

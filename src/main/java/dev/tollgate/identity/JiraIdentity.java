@@ -15,13 +15,14 @@ import org.springframework.stereotype.Component;
 
 /**
  * An actor's Jira groups and project roles. Answers are cached for
- * {@code tollgate.identity.cache-ttl}; failures are not, so the next attempt asks Jira again.
- * Concurrent look-ups of the same key share one Jira call.
+ * {@code tollgate.identity.cache-ttl}; failures are not, so the next attempt asks Jira
+ * again. Concurrent look-ups of the same key share one Jira call.
  */
 @Component
 public class JiraIdentity {
 
-	// Bounds memory however many actors and projects pass through; a miss costs only a Jira call.
+	// Bounds memory however many actors and projects pass through; a miss costs only a
+	// Jira call.
 	private static final long MAX_CACHED = 10_000;
 
 	private final JiraClient jira;
@@ -32,10 +33,7 @@ public class JiraIdentity {
 
 	JiraIdentity(IdentityProperties properties, JiraClient jira) {
 		this.jira = jira;
-		this.groups = Caffeine.newBuilder()
-			.expireAfterWrite(properties.cacheTtl())
-			.maximumSize(MAX_CACHED)
-			.build();
+		this.groups = Caffeine.newBuilder().expireAfterWrite(properties.cacheTtl()).maximumSize(MAX_CACHED).build();
 		this.projectRoles = Caffeine.newBuilder()
 			.expireAfterWrite(properties.cacheTtl())
 			.maximumSize(MAX_CACHED)
@@ -43,17 +41,20 @@ public class JiraIdentity {
 	}
 
 	/**
-	 * The names of the Jira groups the actor is a member of; empty for an account Jira does not know.
-	 * @throws JiraUnavailable if Jira gives no usable answer (retry later; never treat as "no groups")
+	 * The names of the Jira groups the actor is a member of; empty for an account Jira
+	 * does not know.
+	 * @throws JiraUnavailable if Jira gives no usable answer (retry later; never treat as
+	 * "no groups")
 	 */
 	public Set<String> groupsOf(String accountId) {
 		return this.groups.get(accountId, (id) -> Set.copyOf(this.jira.groupsOf(id)));
 	}
 
 	/**
-	 * The names of the project roles the actor holds in the project, as a user actor or through a
-	 * group actor; empty for a project Jira does not know.
-	 * @throws JiraUnavailable if Jira gives no usable answer (retry later; never treat as "no roles")
+	 * The names of the project roles the actor holds in the project, as a user actor or
+	 * through a group actor; empty for a project Jira does not know.
+	 * @throws JiraUnavailable if Jira gives no usable answer (retry later; never treat as
+	 * "no roles")
 	 */
 	public Set<String> projectRolesOf(String projectKey, String accountId) {
 		List<Role> roles = this.projectRoles.get(projectKey, this::loadRoles);

@@ -17,10 +17,11 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * The {@code COMMENT} job: posts one comment in Atlassian Document Format. 429 and 5xx/timeouts are
- * retried (honouring {@code Retry-After}); 403/404 end the job with Jira's reason. A retry after an
- * unknown outcome (a timeout once the request was sent) first looks for the comment by its audit
- * marker, so each audit event is commented at most once.
+ * The {@code COMMENT} job: posts one comment in Atlassian Document Format. 429 and
+ * 5xx/timeouts are retried (honouring {@code Retry-After}); 403/404 end the job with
+ * Jira's reason. A retry after an unknown outcome (a timeout once the request was sent)
+ * first looks for the comment by its audit marker, so each audit event is commented at
+ * most once.
  */
 @Component
 class CommentJobHandler implements JobHandler<CommentRequest> {
@@ -95,7 +96,8 @@ class CommentJobHandler implements JobHandler<CommentRequest> {
 		String visibility = this.properties.visibility();
 		if (visibility != null && !visibility.isBlank()) {
 			int colon = visibility.indexOf(':');
-			body.put("visibility", Map.of("type", visibility.substring(0, colon), "value", visibility.substring(colon + 1)));
+			body.put("visibility",
+					Map.of("type", visibility.substring(0, colon), "value", visibility.substring(colon + 1)));
 		}
 		return body;
 	}
@@ -119,10 +121,15 @@ class CommentJobHandler implements JobHandler<CommentRequest> {
 	}
 
 	private void recordPosted(CommentRequest request, String commentId) {
-		this.jdbc.sql("""
-				INSERT INTO tollgate.jira_comment (audit_event_id, issue_key, comment_id) VALUES (:event, :issue, :comment)
-				ON CONFLICT (audit_event_id) DO NOTHING
-				""").param("event", request.auditEventId()).param("issue", request.issueKey()).param("comment", commentId).update();
+		this.jdbc
+			.sql("""
+					INSERT INTO tollgate.jira_comment (audit_event_id, issue_key, comment_id) VALUES (:event, :issue, :comment)
+					ON CONFLICT (audit_event_id) DO NOTHING
+					""")
+			.param("event", request.auditEventId())
+			.param("issue", request.issueKey())
+			.param("comment", commentId)
+			.update();
 	}
 
 	private void count(String result) {

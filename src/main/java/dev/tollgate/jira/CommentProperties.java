@@ -11,7 +11,8 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param enabled the global switch (rules also have their own {@code comment} flag)
  * @param dryRun whether decisions of {@code DRY_RUN} rules comment too
- * @param visibility optional restriction, {@code role:Developers} or {@code group:release-team}
+ * @param visibility optional restriction, {@code role:Developers} or
+ * {@code group:release-team}
  */
 @Validated
 @ConfigurationProperties("tollgate.comments")

@@ -6,9 +6,10 @@ import java.util.List;
 import dev.tollgate.job.JobType;
 
 /**
- * The payload of a {@code COMMENT} job: what to say on which issue, as paragraphs of styled spans.
- * The producers choose the words; {@link CommentJobHandler} turns them into Atlassian Document
- * Format. One comment per audit event: the job's dedup key is the audit event id.
+ * The payload of a {@code COMMENT} job: what to say on which issue, as paragraphs of
+ * styled spans. The producers choose the words; {@link CommentJobHandler} turns them into
+ * Atlassian Document Format. One comment per audit event: the job's dedup key is the
+ * audit event id.
  */
 public record CommentRequest(String issueKey, long auditEventId, List<List<Span>> paragraphs) {
 
@@ -29,7 +30,9 @@ public record CommentRequest(String issueKey, long auditEventId, List<List<Span>
 
 	}
 
-	/** @param href only for {@link Style#LINK} */
+	/**
+	 * @param href only for {@link Style#LINK}
+	 */
 	public record Span(String text, Style style, String href) {
 	}
 
@@ -37,7 +40,10 @@ public record CommentRequest(String issueKey, long auditEventId, List<List<Span>
 		return new Builder(issueKey, auditEventId);
 	}
 
-	/** Writes a comment the way people read it in Jira: short paragraphs, bold outcome, code names. */
+	/**
+	 * Writes a comment the way people read it in Jira: short paragraphs, bold outcome,
+	 * code names.
+	 */
 	public static final class Builder {
 
 		private final String issueKey;

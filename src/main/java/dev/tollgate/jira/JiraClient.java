@@ -34,22 +34,29 @@ import org.springframework.stereotype.Component;
 import org.springframework.util.StringUtils;
 
 /**
- * Jira Cloud REST v3, with Basic auth ({@code email:apiToken}) against the configured base URL
- * (site URL or {@code api.atlassian.com/ex/jira/{cloudId}}), through the {@link OutboundPolicy}.
+ * Jira Cloud REST v3, with Basic auth ({@code email:apiToken}) against the configured
+ * base URL (site URL or {@code api.atlassian.com/ex/jira/{cloudId}}), through the
+ * {@link OutboundPolicy}.
  * <p>
  * Look-ups answer empty when Jira says 404. Everything else that is not a success throws
- * {@link JiraUnavailable}: 429, 5xx, timeouts, connection failures, and also 401/403, because a
- * misconfigured token must make the caller retry and fail visibly, never decide "no roles".
+ * {@link JiraUnavailable}: 429, 5xx, timeouts, connection failures, and also 401/403,
+ * because a misconfigured token must make the caller retry and fail visibly, never decide
+ * "no roles".
  */
 @Component
 public class JiraClient implements DisposableBean {
 
 	private static final Logger log = LoggerFactory.getLogger(JiraClient.class);
 
-	/** Bigger answers are refused rather than read: no legitimate look-up comes near it. */
+	/**
+	 * Bigger answers are refused rather than read: no legitimate look-up comes near it.
+	 */
 	static final int MAX_RESPONSE_BYTES = OutboundHttp.MAX_RESPONSE_BYTES;
 
-	/** Comments per page, and how many of the newest, a retried comment job looks through for its own. */
+	/**
+	 * Comments per page, and how many of the newest, a retried comment job looks through
+	 * for its own.
+	 */
 	static final int FIND_COMMENT_PAGE = 10;
 
 	static final int FIND_COMMENT_DEPTH = 100;
@@ -85,7 +92,8 @@ public class JiraClient implements DisposableBean {
 	JiraClient(JiraProperties properties, OutboundPolicy policy) {
 		URI baseUrl = properties.baseUrl();
 		if (baseUrl == null) {
-			log.warn("tollgate.jira.base-url is not set: Jira look-ups and comments fail (and are retried) until it is");
+			log.warn(
+					"tollgate.jira.base-url is not set: Jira look-ups and comments fail (and are retried) until it is");
 			this.http = null;
 			return;
 		}
@@ -93,7 +101,8 @@ public class JiraClient implements DisposableBean {
 			policy.checkUrl(baseUrl);
 		}
 		catch (OutboundRefused ex) {
-			// Start anyway: every call fails with this reason, so the jobs that need Jira show it.
+			// Start anyway: every call fails with this reason, so the jobs that need Jira
+			// show it.
 			log.warn("tollgate.jira.base-url will be refused: {}", ex.getMessage());
 		}
 		String email = properties.userEmail();
@@ -113,7 +122,8 @@ public class JiraClient implements DisposableBean {
 	}
 
 	/**
-	 * The names of the groups a user is a direct member of; empty if Jira does not know the account.
+	 * The names of the groups a user is a direct member of; empty if Jira does not know
+	 * the account.
 	 * @throws JiraUnavailable if Jira gives no usable answer
 	 */
 	public List<String> groupsOf(String accountId) {
@@ -123,7 +133,8 @@ public class JiraClient implements DisposableBean {
 	}
 
 	/**
-	 * The project's roles, name to id; empty if the project does not exist or is not visible.
+	 * The project's roles, name to id; empty if the project does not exist or is not
+	 * visible.
 	 * @throws JiraUnavailable if Jira gives no usable answer
 	 */
 	public Map<String, Long> projectRoles(String projectKey) {
@@ -139,16 +150,15 @@ public class JiraClient implements DisposableBean {
 	 * @throws JiraUnavailable if Jira gives no usable answer
 	 */
 	public ProjectRoleActors roleActors(String projectKey, long roleId) {
-		return get("/rest/api/3/project/{projectKey}/role/{roleId}", ROLE, projectKey, roleId)
-			.map(Role::toActors)
+		return get("/rest/api/3/project/{projectKey}/role/{roleId}", ROLE, projectKey, roleId).map(Role::toActors)
 			.orElse(ProjectRoleActors.NONE);
 	}
 
 	/**
 	 * Adds a comment ({@code body} is the request JSON: an ADF {@code body} and optional
 	 * {@code visibility}) and returns its id.
-	 * @throws JiraRejected if Jira refuses it for good (400, 403, 404 — the issue is gone or not
-	 * visible —, 413)
+	 * @throws JiraRejected if Jira refuses it for good (400, 403, 404 — the issue is gone
+	 * or not visible —, 413)
 	 * @throws JiraUnavailable if it may work later (429, 5xx, timeouts, 401)
 	 */
 	public String addComment(String issueKey, Object body) {
@@ -157,14 +167,16 @@ public class JiraClient implements DisposableBean {
 	}
 
 	/**
-	 * The id of a recent comment on the issue whose content contains {@code marker}, so a comment
-	 * whose outcome was unknown (a timeout after sending) is not posted twice.
+	 * The id of a recent comment on the issue whose content contains {@code marker}, so a
+	 * comment whose outcome was unknown (a timeout after sending) is not posted twice.
 	 */
 	public Optional<String> findComment(String issueKey, String marker) {
-		// Small pages: a hundred comments with pasted logs can pass the read limit in one answer,
+		// Small pages: a hundred comments with pasted logs can pass the read limit in one
+		// answer,
 		// and an unreadable answer fails the comment job until it is dead.
 		for (int startAt = 0; startAt < FIND_COMMENT_DEPTH; startAt += FIND_COMMENT_PAGE) {
-			CommentPage page = get("/rest/api/3/issue/{issueKey}/comment?orderBy=-created&startAt={startAt}&maxResults={max}",
+			CommentPage page = get(
+					"/rest/api/3/issue/{issueKey}/comment?orderBy=-created&startAt={startAt}&maxResults={max}",
 					COMMENTS, issueKey, startAt, FIND_COMMENT_PAGE)
 				.orElse(null);
 			if (page == null || page.comments() == null || page.comments().isEmpty()) {
@@ -235,7 +247,10 @@ public class JiraClient implements DisposableBean {
 		return exchange(HttpMethod.GET, path, type, uriVariables);
 	}
 
-	/** A write: a JSON body, and client errors that retrying cannot fix are {@link JiraRejected}. */
+	/**
+	 * A write: a JSON body, and client errors that retrying cannot fix are
+	 * {@link JiraRejected}.
+	 */
 	private <T> Optional<T> send(HttpMethod method, String path, Object body, TypeReference<T> type,
 			Object... uriVariables) {
 		String call = method.name() + " " + path;
@@ -250,7 +265,10 @@ public class JiraClient implements DisposableBean {
 		return read(call, answer, type);
 	}
 
-	/** Jira's own error text ({@code errorMessages}, {@code errors}), bounded; never our request. */
+	/**
+	 * Jira's own error text ({@code errorMessages}, {@code errors}), bounded; never our
+	 * request.
+	 */
 	private static String errorMessage(byte[] body) {
 		try {
 			// Only the start: an error text worth quoting is short.
@@ -264,8 +282,8 @@ public class JiraClient implements DisposableBean {
 	}
 
 	/**
-	 * One read from Jira, with its failures mapped (writes go through {@link #send}, whose client
-	 * errors are permanent).
+	 * One read from Jira, with its failures mapped (writes go through {@link #send},
+	 * whose client errors are permanent).
 	 * @param path a URI template; it, not the expanded URI, appears in messages
 	 * @return the parsed body, or empty on 404
 	 */

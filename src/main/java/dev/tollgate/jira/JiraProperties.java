@@ -11,11 +11,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Jira REST settings ({@code tollgate.jira.*}; the webhook secrets under the same prefix belong to
- * the webhook module).
+ * Jira REST settings ({@code tollgate.jira.*}; the webhook secrets under the same prefix
+ * belong to the webhook module).
  *
  * @param baseUrl the site ({@code https://acme.atlassian.net}) or, for scoped tokens,
- * {@code https://api.atlassian.com/ex/jira/{cloudId}}; {@code null} when Jira is not configured
+ * {@code https://api.atlassian.com/ex/jira/{cloudId}}; {@code null} when Jira is not
+ * configured
  * @param userEmail the account the API token belongs to
  * @param apiToken the API token; never printed
  * @param connectTimeout for establishing a connection

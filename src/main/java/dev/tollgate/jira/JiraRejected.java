@@ -1,9 +1,9 @@
 package dev.tollgate.jira;
 
 /**
- * Jira refused a write for good: the issue is gone or not visible (404), the caller lacks the
- * permission (403), the request is invalid (400) or a limit is reached (413). Retrying cannot help.
- * The message holds Jira's own error text, never our credentials.
+ * Jira refused a write for good: the issue is gone or not visible (404), the caller lacks
+ * the permission (403), the request is invalid (400) or a limit is reached (413).
+ * Retrying cannot help. The message holds Jira's own error text, never our credentials.
  */
 public class JiraRejected extends RuntimeException {
 
@@ -11,7 +11,8 @@ public class JiraRejected extends RuntimeException {
 
 	JiraRejected(String call, int status, String jiraMessage) {
 		super("Jira refused " + call + " with " + status + describe(status)
-				+ ((jiraMessage == null || jiraMessage.isBlank()) ? "" : ": " + jiraMessage.strip()), null, false, false);
+				+ ((jiraMessage == null || jiraMessage.isBlank()) ? "" : ": " + jiraMessage.strip()), null, false,
+				false);
 		this.status = status;
 	}
 

@@ -7,9 +7,9 @@ import org.jspecify.annotations.Nullable;
 import dev.tollgate.outbound.OutboundRefused;
 
 /**
- * Jira could not give an answer: it is down, slow, rate limiting, or Tollgate is misconfigured
- * (no base URL, bad credentials, a refused host). Callers retry later; they must never treat this
- * as a negative answer. Messages never contain credentials.
+ * Jira could not give an answer: it is down, slow, rate limiting, or Tollgate is
+ * misconfigured (no base URL, bad credentials, a refused host). Callers retry later; they
+ * must never treat this as a negative answer. Messages never contain credentials.
  */
 public class JiraUnavailable extends RuntimeException {
 
@@ -21,22 +21,25 @@ public class JiraUnavailable extends RuntimeException {
 	}
 
 	/**
-	 * The earliest time Jira asked to be called again (its {@code Retry-After}), or {@code null}
-	 * when it did not say.
+	 * The earliest time Jira asked to be called again (its {@code Retry-After}), or
+	 * {@code null} when it did not say.
 	 */
 	public @Nullable Instant retryAfter() {
 		return this.retryAfter;
 	}
 
 	static JiraUnavailable notConfigured() {
-		return new JiraUnavailable("The Jira base URL is not configured: set tollgate.jira.base-url "
-				+ "(TOLLGATE_JIRA_BASE_URL), with tollgate.jira.user-email and tollgate.jira.api-token", null, null);
+		return new JiraUnavailable(
+				"The Jira base URL is not configured: set tollgate.jira.base-url "
+						+ "(TOLLGATE_JIRA_BASE_URL), with tollgate.jira.user-email and tollgate.jira.api-token",
+				null, null);
 	}
 
 	static JiraUnavailable status(String call, int status, @Nullable Instant retryAfter) {
 		String message;
 		if (status == 401 || status == 403) {
-			// Not a denial: the caller retries, and the job ends visibly dead if nobody fixes it.
+			// Not a denial: the caller retries, and the job ends visibly dead if nobody
+			// fixes it.
 			message = "Jira refused " + call + " with " + status + ": a credentials or permission problem; check "
 					+ "tollgate.jira.user-email and tollgate.jira.api-token (scoped tokens need the "
 					+ "api.atlassian.com/ex/jira/{cloudId} base URL) and the account's Jira permissions";

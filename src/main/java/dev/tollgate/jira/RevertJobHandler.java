@@ -13,9 +13,9 @@ import dev.tollgate.job.JobType;
 import org.springframework.stereotype.Component;
 
 /**
- * The {@code REVERT} job: moves a denied transition back through the Jira transitions API, so a
- * rule with {@code revertOnDeny} enforces rather than only reports. The revert is noted before it
- * is made, so its own webhook is recognised and ignored.
+ * The {@code REVERT} job: moves a denied transition back through the Jira transitions
+ * API, so a rule with {@code revertOnDeny} enforces rather than only reports. The revert
+ * is noted before it is made, so its own webhook is recognised and ignored.
  */
 @Component
 class RevertJobHandler implements JobHandler<RevertRequest> {
@@ -43,8 +43,10 @@ class RevertJobHandler implements JobHandler<RevertRequest> {
 	@Override
 	public JobOutcome handle(Job job, RevertRequest request) {
 		try {
-			// Only the denied status is reverted: an issue that is back already (an earlier attempt went
-			// through although its answer was lost) or has moved on since is left where it is. Unknown
+			// Only the denied status is reverted: an issue that is back already (an
+			// earlier attempt went
+			// through although its answer was lost) or has moved on since is left where
+			// it is. Unknown
 			// (the issue is not visible to Tollgate): the transitions decide, as before.
 			Optional<String> current = this.jira.status(request.issueKey());
 			if (current.isPresent() && current.get().equalsIgnoreCase(request.backTo())) {
@@ -61,7 +63,8 @@ class RevertJobHandler implements JobHandler<RevertRequest> {
 			}
 			Optional<JiraClient.IssueTransition> back = this.jira.transitions(request.issueKey())
 				.stream()
-				.filter((t) -> t.to() != null && t.to().name() != null && t.to().name().equalsIgnoreCase(request.backTo()))
+				.filter((t) -> t.to() != null && t.to().name() != null
+						&& t.to().name().equalsIgnoreCase(request.backTo()))
 				.findFirst();
 			if (back.isEmpty()) {
 				return JobOutcome.done(() -> record(request, AuditEventType.REVERT_FAILED,
@@ -79,8 +82,10 @@ class RevertJobHandler implements JobHandler<RevertRequest> {
 				return JobOutcome.done(() -> record(request, AuditEventType.REVERT_FAILED,
 						"The denied transition could not be reverted: " + ex.getMessage()));
 			}
-			// JiraUnavailable: the marker stays. After a timeout the revert may have been made, and its
-			// webhook must still be recognised; the retry reuses the marker, and a revert given up on
+			// JiraUnavailable: the marker stays. After a timeout the revert may have been
+			// made, and its
+			// webhook must still be recognised; the retry reuses the marker, and a revert
+			// given up on
 			// drops it (buried).
 			return JobOutcome.done(() -> record(request, AuditEventType.TRANSITION_REVERTED,
 					request.issueKey() + " was moved back to '" + request.backTo() + "' because rule '"

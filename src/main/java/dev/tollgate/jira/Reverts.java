@@ -9,8 +9,9 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 
 /**
- * Remembers the reverts Tollgate makes, so that the webhook Jira sends for a revert is recognised
- * as Tollgate's own and never evaluated as a new transition (which could loop).
+ * Remembers the reverts Tollgate makes, so that the webhook Jira sends for a revert is
+ * recognised as Tollgate's own and never evaluated as a new transition (which could
+ * loop).
  */
 @Service
 public class Reverts {
@@ -21,16 +22,25 @@ public class Reverts {
 		this.jdbc = jdbc;
 	}
 
-	/** Notes an upcoming revert of {@code issueId} from {@code from} to {@code to}; returns its id. */
+	/**
+	 * Notes an upcoming revert of {@code issueId} from {@code from} to {@code to};
+	 * returns its id.
+	 */
 	long expect(String issueId, String from, String to) {
-		return this.jdbc.sql("""
-				INSERT INTO tollgate.issue_revert (issue_id, from_status, to_status) VALUES (:issue, :from, :to) RETURNING id
-				""").param("issue", issueId).param("from", from).param("to", to).query(Long.class).single();
+		return this.jdbc
+			.sql("""
+					INSERT INTO tollgate.issue_revert (issue_id, from_status, to_status) VALUES (:issue, :from, :to) RETURNING id
+					""")
+			.param("issue", issueId)
+			.param("from", from)
+			.param("to", to)
+			.query(Long.class)
+			.single();
 	}
 
 	/**
-	 * For a retried revert: the marker an earlier attempt left (its answer was lost, so the revert
-	 * may have been made and its webhook may still come), or a new one.
+	 * For a retried revert: the marker an earlier attempt left (its answer was lost, so
+	 * the revert may have been made and its webhook may still come), or a new one.
 	 */
 	long expectAgain(String issueId, String from, String to) {
 		return unconsumed(issueId, from, to).orElseGet(() -> expect(issueId, from, to));
@@ -49,7 +59,10 @@ public class Reverts {
 		this.jdbc.sql("DELETE FROM tollgate.issue_revert WHERE id = :id").param("id", id).update();
 	}
 
-	/** Markers are read for an hour ({@link #pending}); a day later they go, so the table stays small. */
+	/**
+	 * Markers are read for an hour ({@link #pending}); a day later they go, so the table
+	 * stays small.
+	 */
 	@Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT10M")
 	void purgeOld() {
 		try {
@@ -61,7 +74,8 @@ public class Reverts {
 	}
 
 	int purgeOlderThan(Duration age) {
-		return this.jdbc.sql("DELETE FROM tollgate.issue_revert WHERE created_at < now() - make_interval(secs => :seconds)")
+		return this.jdbc
+			.sql("DELETE FROM tollgate.issue_revert WHERE created_at < now() - make_interval(secs => :seconds)")
 			.param("seconds", (double) age.toSeconds())
 			.update();
 	}

@@ -7,9 +7,9 @@ import java.time.Instant;
  *
  * @param attempts the number of this attempt, starting at 1
  * @param payload the JSON payload the job was enqueued with
- * @param failedBefore an earlier attempt failed, timed out or was cut short (also before a
- * re-drive, which resets {@code attempts}): a handler whose effect may already have happened looks
- * for it before acting again
+ * @param failedBefore an earlier attempt failed, timed out or was cut short (also before
+ * a re-drive, which resets {@code attempts}): a handler whose effect may already have
+ * happened looks for it before acting again
  */
 public record Job(long id, String kind, String dedupKey, String payload, int attempts, Instant createdAt,
 		boolean failedBefore) {

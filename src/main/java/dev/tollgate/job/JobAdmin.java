@@ -45,12 +45,13 @@ public class JobAdmin {
 	}
 
 	public List<JobView> list(Status status, String kind, int limit) {
-		return this.jdbc.sql("""
-				SELECT id, kind, dedup_key, status, attempts, run_at, last_error, created_at, updated_at
-				FROM tollgate.job
-				WHERE (CAST(:status AS text) IS NULL OR status = :status) AND (CAST(:kind AS text) IS NULL OR kind = :kind)
-				ORDER BY id DESC LIMIT :limit
-				""")
+		return this.jdbc
+			.sql("""
+					SELECT id, kind, dedup_key, status, attempts, run_at, last_error, created_at, updated_at
+					FROM tollgate.job
+					WHERE (CAST(:status AS text) IS NULL OR status = :status) AND (CAST(:kind AS text) IS NULL OR kind = :kind)
+					ORDER BY id DESC LIMIT :limit
+					""")
 			.param("status", (status != null) ? status.name() : null, java.sql.Types.VARCHAR)
 			.param("kind", (kind != null && !kind.isBlank()) ? kind : null, java.sql.Types.VARCHAR)
 			.param("limit", Math.max(1, Math.min(limit, 1000)))
@@ -62,15 +63,16 @@ public class JobAdmin {
 	}
 
 	/**
-	 * Re-queues a dead job with fresh attempts, audited like every admin change; false if it is not
-	 * dead (or does not exist).
+	 * Re-queues a dead job with fresh attempts, audited like every admin change; false if
+	 * it is not dead (or does not exist).
 	 */
 	@Transactional
 	public boolean retry(long id, String changedBy) {
 		if (!this.jobs.retryDead(id)) {
 			return false;
 		}
-		this.audit.append(AuditEvent.of(AuditEventType.POLICY_CHANGED, "Token '" + changedBy + "' re-queued dead job " + id + ".")
+		this.audit.append(AuditEvent
+			.of(AuditEventType.POLICY_CHANGED, "Token '" + changedBy + "' re-queued dead job " + id + ".")
 			.outcome("RETRY")
 			.details(Map.of("changedBy", changedBy, "resource", "job", "name", Long.toString(id), "action", "RETRY"))
 			.build());

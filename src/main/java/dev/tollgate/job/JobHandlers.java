@@ -10,8 +10,9 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.stereotype.Component;
 
 /**
- * Every {@link JobHandler} of this replica by the kind it runs. Two handlers of one kind are a
- * wiring mistake that would otherwise pick one of them silently, so they fail the start.
+ * Every {@link JobHandler} of this replica by the kind it runs. Two handlers of one kind
+ * are a wiring mistake that would otherwise pick one of them silently, so they fail the
+ * start.
  */
 @Component
 class JobHandlers {
@@ -44,8 +45,8 @@ class JobHandlers {
 
 	/**
 	 * The handler of a claimed job, with its payload read.
-	 * @throws tools.jackson.core.JacksonException when the payload does not read as the type's
-	 * payload
+	 * @throws tools.jackson.core.JacksonException when the payload does not read as the
+	 * type's payload
 	 */
 	Bound<?> bind(Job job) {
 		JobHandler<?> handler = this.byKind.get(job.kind());
@@ -59,7 +60,10 @@ class JobHandlers {
 		return new Bound<>(handler, job, this.json.readValue(job.payload(), handler.type().payload()));
 	}
 
-	/** A claimed job with its handler and its payload, read once for both of the handler's calls. */
+	/**
+	 * A claimed job with its handler and its payload, read once for both of the handler's
+	 * calls.
+	 */
 	record Bound<P>(JobHandler<P> handler, Job job, P payload) {
 
 		JobOutcome handle() throws Exception {

@@ -4,12 +4,13 @@ import java.time.Duration;
 import java.util.Set;
 
 /**
- * While a job's completion transaction runs on a worker thread, the first job it enqueues that this
- * worker can run (due now, and no unfinished job holds its ordering key) is inserted already claimed
- * by the worker and run next on the same thread and slot, instead of waiting for the dispatcher to
- * claim it: the trigger follows its decision, and the comment its trigger, without a claim statement
- * or a thread hand-over. If the completion rolls back, so does the insert; if the worker dies before
- * running it, its lease expires and any replica reclaims it, as for every running job.
+ * While a job's completion transaction runs on a worker thread, the first job it enqueues
+ * that this worker can run (due now, and no unfinished job holds its ordering key) is
+ * inserted already claimed by the worker and run next on the same thread and slot,
+ * instead of waiting for the dispatcher to claim it: the trigger follows its decision,
+ * and the comment its trigger, without a claim statement or a thread hand-over. If the
+ * completion rolls back, so does the insert; if the worker dies before running it, its
+ * lease expires and any replica reclaims it, as for every running job.
  */
 final class JobHandoff {
 
@@ -46,7 +47,9 @@ final class JobHandoff {
 		this.taken = job;
 	}
 
-	/** Closes the hand-off; returns the job to run next once the completion has committed. */
+	/**
+	 * Closes the hand-off; returns the job to run next once the completion has committed.
+	 */
 	Job close() {
 		CURRENT.remove();
 		return this.taken;

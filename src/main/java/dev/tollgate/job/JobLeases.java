@@ -13,9 +13,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 
 /**
- * The leases of the jobs this worker runs: a heartbeat extends them every third of the lease, so
- * only a worker that really died (or lost the database) lets its jobs be claimed again, and what
- * is still held at shutdown is given back for another replica.
+ * The leases of the jobs this worker runs: a heartbeat extends them every third of the
+ * lease, so only a worker that really died (or lost the database) lets its jobs be
+ * claimed again, and what is still held at shutdown is given back for another replica.
  */
 final class JobLeases {
 
@@ -38,8 +38,10 @@ final class JobLeases {
 	}
 
 	void start() {
-		// Its own thread: the dispatcher can sit in a connection wait while the database is away, and
-		// the leases of running jobs must be renewed as soon as it is back, not after that wait.
+		// Its own thread: the dispatcher can sit in a connection wait while the database
+		// is away, and
+		// the leases of running jobs must be renewed as soon as it is back, not after
+		// that wait.
 		this.heartbeat = Executors.newSingleThreadScheduledExecutor((runnable) -> {
 			Thread thread = new Thread(runnable, "tollgate-job-heartbeat");
 			thread.setDaemon(true);
@@ -62,7 +64,9 @@ final class JobLeases {
 		this.inFlight.add(job);
 	}
 
-	/** The job's outcome is recorded, or it was given back: its lease needs no renewing. */
+	/**
+	 * The job's outcome is recorded, or it was given back: its lease needs no renewing.
+	 */
 	void drop(Job job) {
 		this.inFlight.remove(job);
 	}

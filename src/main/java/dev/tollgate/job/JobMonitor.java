@@ -13,8 +13,8 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Queue gauges per job kind, refreshed from the database (so every replica reports the whole
- * queue, not only its own share), and the purge of old succeeded jobs.
+ * Queue gauges per job kind, refreshed from the database (so every replica reports the
+ * whole queue, not only its own share), and the purge of old succeeded jobs.
  */
 @Component
 class JobMonitor {

@@ -7,23 +7,25 @@ public sealed interface JobOutcome {
 
 	/**
 	 * The work is done.
-	 * @param completion runs in the transaction that marks the job succeeded; it is rolled back
-	 * if this worker lost its lease meanwhile
+	 *
+	 * @param completion runs in the transaction that marks the job succeeded; it is
+	 * rolled back if this worker lost its lease meanwhile
 	 */
 	record Done(Runnable completion) implements JobOutcome {
 	}
 
 	/**
 	 * A transient failure.
-	 * @param notBefore earliest next attempt (an upstream {@code Retry-After}); {@code null} for
-	 * the configured backoff
+	 *
+	 * @param notBefore earliest next attempt (an upstream {@code Retry-After});
+	 * {@code null} for the configured backoff
 	 */
 	record RetryLater(String reason, Instant notBefore) implements JobOutcome {
 	}
 
 	/**
-	 * Not now, and not a failure: the job waits until {@code until} without using up an attempt
-	 * (an open circuit breaker, for example).
+	 * Not now, and not a failure: the job waits until {@code until} without using up an
+	 * attempt (an open circuit breaker, for example).
 	 */
 	record Deferred(String reason, Instant until) implements JobOutcome {
 	}

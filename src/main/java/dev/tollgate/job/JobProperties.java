@@ -16,7 +16,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxAttempts attempts before a job is {@code DEAD}
  * @param backoffInitial delay after the first failed attempt
  * @param backoffMax upper bound of the exponential backoff
- * @param lease how long a claimed job belongs to its worker; after that another may take it
+ * @param lease how long a claimed job belongs to its worker; after that another may take
+ * it
  * @param concurrency jobs run at once by this replica
  * @param pollInterval how often idle workers look for work committed by other replicas
  * @param retention how long succeeded jobs are kept before they are purged

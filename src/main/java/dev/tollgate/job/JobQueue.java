@@ -14,9 +14,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Enqueues jobs. {@link #enqueue} joins the caller's transaction: the job exists exactly when the
- * caller's work committed, and the local worker is woken right after that commit, or runs the job
- * itself when it was handed over (ADR 0013, 0014).
+ * Enqueues jobs. {@link #enqueue} joins the caller's transaction: the job exists exactly
+ * when the caller's work committed, and the local worker is woken right after that
+ * commit, or runs the job itself when it was handed over (ADR 0013, 0014).
  */
 @Service
 public class JobQueue {
@@ -35,8 +35,9 @@ public class JobQueue {
 
 	/**
 	 * Enqueues a job to run now.
-	 * @param dedupKey unique across all jobs ever enqueued (until purged): a second enqueue with the
-	 * same key does nothing, which is what makes "one effect per decision" hold
+	 * @param dedupKey unique across all jobs ever enqueued (until purged): a second
+	 * enqueue with the same key does nothing, which is what makes "one effect per
+	 * decision" hold
 	 * @return whether a job was created
 	 */
 	public <P> boolean enqueue(JobType<P> type, String dedupKey, P payload) {
@@ -57,12 +58,13 @@ public class JobQueue {
 	}
 
 	/**
-	 * Enqueues a batch of ordered jobs of one type in one statement, in list order; the batch
-	 * equivalent of {@link #enqueueOrdered(JobType, String, Object, String)} for group commit. When
-	 * the local worker has free slots and no older due jobs, the jobs that nothing holds back are
-	 * inserted already claimed by it and run as soon as the caller's transaction commits: no claim
-	 * statement, no wait for the dispatcher (ADR 0014). A worker that dies before running them loses
-	 * its leases, as for every running job.
+	 * Enqueues a batch of ordered jobs of one type in one statement, in list order; the
+	 * batch equivalent of {@link #enqueueOrdered(JobType, String, Object, String)} for
+	 * group commit. When the local worker has free slots and no older due jobs, the jobs
+	 * that nothing holds back are inserted already claimed by it and run as soon as the
+	 * caller's transaction commits: no claim statement, no wait for the dispatcher (ADR
+	 * 0014). A worker that dies before running them loses its leases, as for every
+	 * running job.
 	 * @return how many jobs were created
 	 */
 	public <P> int enqueueOrdered(JobType<P> type, List<OrderedJob<P>> batch) {
@@ -96,7 +98,10 @@ public class JobQueue {
 			}
 			throw ex;
 		}
-		List<Job> claimed = inserted.stream().filter(JobRepository.Inserted::claimed).map(JobRepository.Inserted::job).toList();
+		List<Job> claimed = inserted.stream()
+			.filter(JobRepository.Inserted::claimed)
+			.map(JobRepository.Inserted::job)
+			.toList();
 		if (reserved > 0) {
 			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 				@Override
@@ -143,7 +148,8 @@ public class JobQueue {
 				handoff.take(inserted.job());
 			}
 			else {
-				// Held back by an older job of its ordering key: the dispatcher claims it after that one.
+				// Held back by an older job of its ordering key: the dispatcher claims it
+				// after that one.
 				pendingAfterCommit(true);
 			}
 			return true;
@@ -156,8 +162,9 @@ public class JobQueue {
 	}
 
 	/**
-	 * The payload as stored: JSON, read back as {@code type}'s payload class by the worker. The cast
-	 * stops a caller that bypassed the generics here rather than at the handler, attempts later.
+	 * The payload as stored: JSON, read back as {@code type}'s payload class by the
+	 * worker. The cast stops a caller that bypassed the generics here rather than at the
+	 * handler, attempts later.
 	 */
 	private <P> String json(JobType<P> type, P payload) {
 		return this.json.writeValueAsString(type.payload().cast(payload));

@@ -24,14 +24,18 @@ class JobRepository {
 		this.jdbc = jdbc;
 	}
 
-	/** Inserts a job unless one with the same dedup key exists; returns whether it was inserted. */
+	/**
+	 * Inserts a job unless one with the same dedup key exists; returns whether it was
+	 * inserted.
+	 */
 	boolean insert(String kind, String dedupKey, String payloadJson, Instant runAt, String orderingKey) {
 		return this.jdbc.sql("""
 				INSERT INTO tollgate.job (kind, dedup_key, payload, run_at, ordering_key)
 				VALUES (:kind, :dedupKey, CAST(:payload AS jsonb), COALESCE(:runAt, now()), :orderingKey)
 				ON CONFLICT (dedup_key) DO NOTHING
 				""")
-			// Typed, so that jobs with and without an ordering key share one prepared statement.
+			// Typed, so that jobs with and without an ordering key share one prepared
+			// statement.
 			.param("orderingKey", orderingKey, Types.VARCHAR)
 			.param("kind", kind)
 			.param("dedupKey", dedupKey)
@@ -41,10 +45,10 @@ class JobRepository {
 	}
 
 	/**
-	 * Inserts a job for a worker that runs it next itself ({@link JobHandoff}): already claimed by
-	 * {@code workerId} (first attempt, leased) when no unfinished job has its ordering key, otherwise
-	 * {@code PENDING}, to be claimed once the older job of its key has finished; {@link #insertAll}'s
-	 * rule for a batch of one.
+	 * Inserts a job for a worker that runs it next itself ({@link JobHandoff}): already
+	 * claimed by {@code workerId} (first attempt, leased) when no unfinished job has its
+	 * ordering key, otherwise {@code PENDING}, to be claimed once the older job of its
+	 * key has finished; {@link #insertAll}'s rule for a batch of one.
 	 * @return the inserted job, or {@code null} when the dedup key exists
 	 */
 	Inserted insertForHandoff(String kind, String dedupKey, String payloadJson, String orderingKey, String workerId,
@@ -54,17 +58,20 @@ class JobRepository {
 		return inserted.isEmpty() ? null : inserted.get(0);
 	}
 
-	/** A job inserted for a hand-off; {@code claimed}: born running, leased to the worker. */
+	/**
+	 * A job inserted for a hand-off; {@code claimed}: born running, leased to the worker.
+	 */
 	record Inserted(Job job, boolean claimed) {
 	}
 
 	/**
-	 * Inserts a batch of jobs of one kind in one statement, in list order (so ids, and with them
-	 * the order within an ordering key, follow the list); rows whose dedup key exists are skipped.
-	 * Up to {@code handOver} of them are inserted already claimed by {@code workerId}, for that
-	 * worker to run at once: in list order, those that nothing holds back (the claim's ordering rule:
-	 * no unfinished job, and no earlier row of the batch, has their ordering key). Arrays keep the
-	 * statement text fixed, whatever the batch size.
+	 * Inserts a batch of jobs of one kind in one statement, in list order (so ids, and
+	 * with them the order within an ordering key, follow the list); rows whose dedup key
+	 * exists are skipped. Up to {@code handOver} of them are inserted already claimed by
+	 * {@code workerId}, for that worker to run at once: in list order, those that nothing
+	 * holds back (the claim's ordering rule: no unfinished job, and no earlier row of the
+	 * batch, has their ordering key). Arrays keep the statement text fixed, whatever the
+	 * batch size.
 	 * @return the inserted jobs
 	 */
 	List<Inserted> insertAll(String kind, String[] dedupKeys, String[] payloadsJson, String[] orderingKeys,
@@ -73,25 +80,26 @@ class JobRepository {
 		for (int i = 0; i < dedupKeys.length; i++) {
 			payloads.put(dedupKeys[i], payloadsJson[i]);
 		}
-		return this.jdbc.sql("""
-				INSERT INTO tollgate.job (kind, dedup_key, payload, ordering_key, status, attempts, locked_by, locked_until)
-				SELECT :kind, h.dedup_key, CAST(h.payload AS jsonb), h.ordering_key,
-				       CASE WHEN h.claimed THEN 'RUNNING' ELSE 'PENDING' END, CASE WHEN h.claimed THEN 1 ELSE 0 END,
-				       CASE WHEN h.claimed THEN :worker END,
-				       CASE WHEN h.claimed THEN now() + make_interval(secs => :leaseSeconds) END
-				FROM (SELECT f.*, f.free AND count(*) FILTER (WHERE f.free) OVER (ORDER BY f.n) <= :handOver AS claimed
-				      FROM (SELECT u.*, u.ordering_key IS NULL
-				                   OR (row_number() OVER (PARTITION BY u.ordering_key ORDER BY u.n) = 1
-				                       AND NOT EXISTS (SELECT 1 FROM tollgate.job older
-				                                       WHERE older.ordering_key = u.ordering_key
-				                                         AND older.status IN ('PENDING', 'RUNNING'))) AS free
-				            FROM unnest(CAST(:dedupKeys AS text[]), CAST(:payloads AS text[]),
-				                        CAST(:orderingKeys AS text[]))
-				                 WITH ORDINALITY AS u(dedup_key, payload, ordering_key, n)) f) h
-				ORDER BY h.n
-				ON CONFLICT (dedup_key) DO NOTHING
-				RETURNING id, dedup_key, attempts, created_at, status = 'RUNNING' AS claimed
-				""")
+		return this.jdbc
+			.sql("""
+					INSERT INTO tollgate.job (kind, dedup_key, payload, ordering_key, status, attempts, locked_by, locked_until)
+					SELECT :kind, h.dedup_key, CAST(h.payload AS jsonb), h.ordering_key,
+					       CASE WHEN h.claimed THEN 'RUNNING' ELSE 'PENDING' END, CASE WHEN h.claimed THEN 1 ELSE 0 END,
+					       CASE WHEN h.claimed THEN :worker END,
+					       CASE WHEN h.claimed THEN now() + make_interval(secs => :leaseSeconds) END
+					FROM (SELECT f.*, f.free AND count(*) FILTER (WHERE f.free) OVER (ORDER BY f.n) <= :handOver AS claimed
+					      FROM (SELECT u.*, u.ordering_key IS NULL
+					                   OR (row_number() OVER (PARTITION BY u.ordering_key ORDER BY u.n) = 1
+					                       AND NOT EXISTS (SELECT 1 FROM tollgate.job older
+					                                       WHERE older.ordering_key = u.ordering_key
+					                                         AND older.status IN ('PENDING', 'RUNNING'))) AS free
+					            FROM unnest(CAST(:dedupKeys AS text[]), CAST(:payloads AS text[]),
+					                        CAST(:orderingKeys AS text[]))
+					                 WITH ORDINALITY AS u(dedup_key, payload, ordering_key, n)) f) h
+					ORDER BY h.n
+					ON CONFLICT (dedup_key) DO NOTHING
+					RETURNING id, dedup_key, attempts, created_at, status = 'RUNNING' AS claimed
+					""")
 			.param("kind", kind)
 			.param("dedupKeys", new SqlParameterValue(Types.ARRAY, dedupKeys))
 			.param("payloads", new SqlParameterValue(Types.ARRAY, payloadsJson))
@@ -99,21 +107,24 @@ class JobRepository {
 			.param("handOver", handOver)
 			.param("worker", workerId, Types.VARCHAR)
 			.param("leaseSeconds", lease.toMillis() / 1000.0)
-			.query((rs, row) -> new Inserted(new Job(rs.getLong("id"), kind, rs.getString("dedup_key"),
-					payloads.get(rs.getString("dedup_key")), rs.getInt("attempts"), rs.getTimestamp("created_at").toInstant(),
-					false), rs.getBoolean("claimed")))
+			.query((rs, row) -> new Inserted(
+					new Job(rs.getLong("id"), kind, rs.getString("dedup_key"), payloads.get(rs.getString("dedup_key")),
+							rs.getInt("attempts"), rs.getTimestamp("created_at").toInstant(), false),
+					rs.getBoolean("claimed")))
 			.list();
 	}
 
 	/**
-	 * Claims up to {@code limit} due jobs of the given kinds: pending ones whose time has come, and
-	 * running ones whose lease expired (their worker died). One round trip: the claim is the
-	 * {@code tollgate.claim_jobs} function (V15, ADR 0012), which walks the partial indexes in order
-	 * whatever the planner's statistics say (ADR 0010), lets concurrent claimers pass each other
-	 * (SKIP LOCKED) and holds a job back while an older unfinished job has its ordering key. Two
-	 * replicas may still both see the oldest job of a key as claimable, but only one gets its row lock.
-	 * @param includeExpiredLeases whether to look for expired leases too; a dead worker's jobs wait
-	 * for their lease anyway, so the dispatcher looks for them once per poll interval, not per claim
+	 * Claims up to {@code limit} due jobs of the given kinds: pending ones whose time has
+	 * come, and running ones whose lease expired (their worker died). One round trip: the
+	 * claim is the {@code tollgate.claim_jobs} function (V15, ADR 0012), which walks the
+	 * partial indexes in order whatever the planner's statistics say (ADR 0010), lets
+	 * concurrent claimers pass each other (SKIP LOCKED) and holds a job back while an
+	 * older unfinished job has its ordering key. Two replicas may still both see the
+	 * oldest job of a key as claimable, but only one gets its row lock.
+	 * @param includeExpiredLeases whether to look for expired leases too; a dead worker's
+	 * jobs wait for their lease anyway, so the dispatcher looks for them once per poll
+	 * interval, not per claim
 	 */
 	List<Job> claim(List<String> kinds, int limit, String workerId, Duration lease, boolean includeExpiredLeases) {
 		return this.jdbc.sql("SELECT * FROM tollgate.claim_jobs(:kinds, :limit, :worker, :leaseSeconds, :expired)")
@@ -126,17 +137,16 @@ class JobRepository {
 			.list();
 	}
 
-	/** Marks the job succeeded if this worker still holds it; false means the lease was lost. */
+	/**
+	 * Marks the job succeeded if this worker still holds it; false means the lease was
+	 * lost.
+	 */
 	boolean markSucceeded(Job job, String workerId) {
 		return this.jdbc.sql("""
 				UPDATE tollgate.job
 				SET status = 'SUCCEEDED', locked_by = NULL, locked_until = NULL, last_error = NULL, updated_at = now()
 				WHERE id = :id AND status = 'RUNNING' AND locked_by = :worker AND attempts = :attempts
-				""")
-			.param("id", job.id())
-			.param("worker", workerId)
-			.param("attempts", job.attempts())
-			.update() == 1;
+				""").param("id", job.id()).param("worker", workerId).param("attempts", job.attempts()).update() == 1;
 	}
 
 	boolean reschedule(Job job, String workerId, Instant runAt, String error) {
@@ -167,7 +177,10 @@ class JobRepository {
 			.update() == 1;
 	}
 
-	/** Extends the leases of jobs this worker is still running, so a slow job is never taken twice. */
+	/**
+	 * Extends the leases of jobs this worker is still running, so a slow job is never
+	 * taken twice.
+	 */
 	int extendLeases(List<Long> ids, String workerId, Duration lease) {
 		return this.jdbc.sql("""
 				UPDATE tollgate.job SET locked_until = now() + make_interval(secs => :leaseSeconds)
@@ -196,17 +209,18 @@ class JobRepository {
 	}
 
 	/**
-	 * Gives an unfinished job back on shutdown without counting the attempt, so another replica
-	 * can take it at once instead of after the lease. The note in {@code last_error} makes the next
-	 * attempt check whether this one had an effect.
+	 * Gives an unfinished job back on shutdown without counting the attempt, so another
+	 * replica can take it at once instead of after the lease. The note in
+	 * {@code last_error} makes the next attempt check whether this one had an effect.
 	 */
 	void release(Job job, String workerId) {
-		this.jdbc.sql("""
-				UPDATE tollgate.job
-				SET status = 'PENDING', attempts = attempts - 1, locked_by = NULL, locked_until = NULL, updated_at = now(),
-				    last_error = COALESCE(last_error, 'released at shutdown while running')
-				WHERE id = :id AND status = 'RUNNING' AND locked_by = :worker AND attempts = :attempts
-				""")
+		this.jdbc
+			.sql("""
+					UPDATE tollgate.job
+					SET status = 'PENDING', attempts = attempts - 1, locked_by = NULL, locked_until = NULL, updated_at = now(),
+					    last_error = COALESCE(last_error, 'released at shutdown while running')
+					WHERE id = :id AND status = 'RUNNING' AND locked_by = :worker AND attempts = :attempts
+					""")
 			.param("id", job.id())
 			.param("worker", workerId)
 			.param("attempts", job.attempts())
@@ -214,8 +228,8 @@ class JobRepository {
 	}
 
 	/**
-	 * Puts a dead job back in the queue with a fresh set of attempts; its last error is kept, so the
-	 * handler knows it was tried before.
+	 * Puts a dead job back in the queue with a fresh set of attempts; its last error is
+	 * kept, so the handler knows it was tried before.
 	 */
 	boolean retryDead(long id) {
 		return this.jdbc.sql("""
@@ -233,16 +247,17 @@ class JobRepository {
 	}
 
 	List<KindStats> stats() {
-		return this.jdbc.sql("""
-				SELECT kind,
-				       count(*) FILTER (WHERE status IN ('PENDING', 'RUNNING')) AS pending,
-				       COALESCE(EXTRACT(EPOCH FROM now() - min(created_at) FILTER (WHERE status IN ('PENDING', 'RUNNING'))), 0)
-				           AS oldest_age,
-				       count(*) FILTER (WHERE status = 'DEAD') AS dead
-				FROM tollgate.job
-				WHERE status IN ('PENDING', 'RUNNING', 'DEAD')
-				GROUP BY kind
-				""")
+		return this.jdbc
+			.sql("""
+					SELECT kind,
+					       count(*) FILTER (WHERE status IN ('PENDING', 'RUNNING')) AS pending,
+					       COALESCE(EXTRACT(EPOCH FROM now() - min(created_at) FILTER (WHERE status IN ('PENDING', 'RUNNING'))), 0)
+					           AS oldest_age,
+					       count(*) FILTER (WHERE status = 'DEAD') AS dead
+					FROM tollgate.job
+					WHERE status IN ('PENDING', 'RUNNING', 'DEAD')
+					GROUP BY kind
+					""")
 			.query((rs, n) -> new KindStats(rs.getString("kind"), rs.getLong("pending"), rs.getDouble("oldest_age"),
 					rs.getLong("dead")))
 			.list();

@@ -13,9 +13,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 
 /**
- * Runs claimed jobs on a fixed pool, one per slot: reads the payload, calls the job's handler and
- * has its outcome recorded. A completion may hand over the job it enqueued ({@link JobHandoff}),
- * which then runs next in the same slot.
+ * Runs claimed jobs on a fixed pool, one per slot: reads the payload, calls the job's
+ * handler and has its outcome recorded. A completion may hand over the job it enqueued
+ * ({@link JobHandoff}), which then runs next in the same slot.
  */
 final class JobRunner {
 
@@ -36,8 +36,8 @@ final class JobRunner {
 	private ExecutorService executor;
 
 	/**
-	 * @param running whether the worker still runs: a job interrupted by shutdown is given back, and a
-	 * job handed over after it is not started
+	 * @param running whether the worker still runs: a job interrupted by shutdown is
+	 * given back, and a job handed over after it is not started
 	 */
 	JobRunner(JobHandlers handlers, JobSlots slots, JobLeases leases, OutcomeRecorder outcomes, int concurrency,
 			BooleanSupplier running) {
@@ -58,7 +58,10 @@ final class JobRunner {
 		});
 	}
 
-	/** Lets running jobs finish (their HTTP calls have timeouts), then interrupts what is left. */
+	/**
+	 * Lets running jobs finish (their HTTP calls have timeouts), then interrupts what is
+	 * left.
+	 */
 	void stop() {
 		if (this.executor == null) {
 			return;
@@ -76,9 +79,9 @@ final class JobRunner {
 	}
 
 	/**
-	 * Runs a claimed job once a slot is free. Ingest may have reserved the slots counted before the
-	 * claim, so the wait can last until a running job finishes; the heartbeat renews its lease
-	 * meanwhile.
+	 * Runs a claimed job once a slot is free. Ingest may have reserved the slots counted
+	 * before the claim, so the wait can last until a running job finishes; the heartbeat
+	 * renews its lease meanwhile.
 	 */
 	void submit(Job job) {
 		this.leases.hold(job);
@@ -126,7 +129,10 @@ final class JobRunner {
 		}
 	}
 
-	/** Runs the job and records its outcome; returns the job its completion handed over, if any. */
+	/**
+	 * Runs the job and records its outcome; returns the job its completion handed over,
+	 * if any.
+	 */
 	private Job run(Job job) {
 		JobHandlers.Bound<?> bound = null;
 		JobOutcome outcome;
@@ -137,7 +143,8 @@ final class JobRunner {
 		catch (Exception ex) {
 			if (!this.running.getAsBoolean()
 					&& (ex instanceof InterruptedException || Thread.currentThread().isInterrupted())) {
-				// Interrupted by shutdown: hand the job back uncounted instead of calling it a failure.
+				// Interrupted by shutdown: hand the job back uncounted instead of calling
+				// it a failure.
 				this.leases.release(job);
 				return null;
 			}

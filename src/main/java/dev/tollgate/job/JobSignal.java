@@ -5,9 +5,9 @@ import java.util.concurrent.locks.LockSupport;
 import org.springframework.stereotype.Component;
 
 /**
- * The local worker as enqueuing sees it: wakes its dispatcher when work was committed, and lets a
- * batch of new jobs be handed to it directly. Its own bean, so that enqueuing (which handlers do)
- * does not depend on the worker (which depends on the handlers).
+ * The local worker as enqueuing sees it: wakes its dispatcher when work was committed,
+ * and lets a batch of new jobs be handed to it directly. Its own bean, so that enqueuing
+ * (which handlers do) does not depend on the worker (which depends on the handlers).
  */
 @Component
 class JobSignal {
@@ -28,7 +28,10 @@ class JobSignal {
 		}
 	}
 
-	/** An ordered job was enqueued as pending: a finishing job may have to wake the dispatcher for it. */
+	/**
+	 * An ordered job was enqueued as pending: a finishing job may have to wake the
+	 * dispatcher for it.
+	 */
 	void heldBack() {
 		JobWorker current = this.worker;
 		if (current != null) {
@@ -36,7 +39,10 @@ class JobSignal {
 		}
 	}
 
-	/** The running local worker, or {@code null} (jobs disabled in this replica, or not started yet). */
+	/**
+	 * The running local worker, or {@code null} (jobs disabled in this replica, or not
+	 * started yet).
+	 */
 	JobWorker worker() {
 		return this.worker;
 	}

@@ -4,11 +4,12 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The worker's slots, one per job it may run at once, and the accounting that decides whether a
- * freed slot wakes the dispatcher: only when a claim can find something, a due job that waited for
- * a slot ({@link #backlog}) or one that an ordered job of this worker held back ({@link #heldBack}).
- * Otherwise every finished job would cost a claim statement that comes back empty, since jobs
- * handed over at enqueue never pass through the dispatcher.
+ * The worker's slots, one per job it may run at once, and the accounting that decides
+ * whether a freed slot wakes the dispatcher: only when a claim can find something, a due
+ * job that waited for a slot ({@link #backlog}) or one that an ordered job of this worker
+ * held back ({@link #heldBack}). Otherwise every finished job would cost a claim
+ * statement that comes back empty, since jobs handed over at enqueue never pass through
+ * the dispatcher.
  */
 final class JobSlots {
 
@@ -19,19 +20,22 @@ final class JobSlots {
 	private final JobSignal signal;
 
 	/**
-	 * Whether the last claim may have left due jobs behind (it filled every free slot). While it
-	 * may, new jobs are not handed over: the older ones go first.
+	 * Whether the last claim may have left due jobs behind (it filled every free slot).
+	 * While it may, new jobs are not handed over: the older ones go first.
 	 */
 	private volatile boolean backlog = true;
 
 	/**
-	 * Counts ordered jobs enqueued here as pending, which may wait for an older job of their key to
-	 * finish. While it is ahead of {@link #heldBackSeen}, or with a {@link #backlog}, a freed slot
-	 * wakes the dispatcher.
+	 * Counts ordered jobs enqueued here as pending, which may wait for an older job of
+	 * their key to finish. While it is ahead of {@link #heldBackSeen}, or with a
+	 * {@link #backlog}, a freed slot wakes the dispatcher.
 	 */
 	private final AtomicLong heldBack = new AtomicLong();
 
-	/** {@link #heldBack} as of the last claim that left nothing behind while nothing ran here. */
+	/**
+	 * {@link #heldBack} as of the last claim that left nothing behind while nothing ran
+	 * here.
+	 */
 	private volatile long heldBackSeen;
 
 	JobSlots(int concurrency, JobSignal signal) {
@@ -45,7 +49,8 @@ final class JobSlots {
 	}
 
 	/**
-	 * Woken for work while every slot is taken: the slot, once freed, wakes the dispatcher.
+	 * Woken for work while every slot is taken: the slot, once freed, wakes the
+	 * dispatcher.
 	 * @return whether one was freed before this was noted, so that it woke nobody
 	 */
 	boolean waitForSlot() {
@@ -53,7 +58,9 @@ final class JobSlots {
 		return this.permits.availablePermits() > 0;
 	}
 
-	/** What a claim about to start must remember of the accounting, for {@link #claimed}. */
+	/**
+	 * What a claim about to start must remember of the accounting, for {@link #claimed}.
+	 */
 	Mark mark(int free) {
 		return new Mark(free, free == this.concurrency, this.heldBack.get());
 	}
@@ -71,14 +78,18 @@ final class JobSlots {
 	record Mark(int free, boolean idle, long heldBack) {
 	}
 
-	/** Takes a slot for a claimed job, waiting for one if ingest reserved those counted before the claim. */
+	/**
+	 * Takes a slot for a claimed job, waiting for one if ingest reserved those counted
+	 * before the claim.
+	 */
 	void acquire() {
 		this.permits.acquireUninterruptibly();
 	}
 
 	/**
-	 * Takes up to {@code max} free slots for jobs about to be inserted already claimed; none while
-	 * due jobs may be waiting: they are older, and the dispatcher claims them first.
+	 * Takes up to {@code max} free slots for jobs about to be inserted already claimed;
+	 * none while due jobs may be waiting: they are older, and the dispatcher claims them
+	 * first.
 	 */
 	int reserve(int max) {
 		if (this.backlog) {

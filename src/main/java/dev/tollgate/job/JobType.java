@@ -3,13 +3,14 @@ package dev.tollgate.job;
 import java.util.Objects;
 
 /**
- * A kind of job and the type of its payload: what is enqueued under {@code kind} is that payload
- * as JSON, and what its {@link JobHandler} receives is that payload again, read once by the worker.
- * The stored row keeps the kind as a string, so the constant can move or be renamed freely as long
- * as {@code kind} stays the same; a changed kind would strand the jobs already queued under the old
- * one.
+ * A kind of job and the type of its payload: what is enqueued under {@code kind} is that
+ * payload as JSON, and what its {@link JobHandler} receives is that payload again, read
+ * once by the worker. The stored row keeps the kind as a string, so the constant can move
+ * or be renamed freely as long as {@code kind} stays the same; a changed kind would
+ * strand the jobs already queued under the old one.
  *
- * @param kind the name stored with each job (and shown by the jobs API and the job metrics)
+ * @param kind the name stored with each job (and shown by the jobs API and the job
+ * metrics)
  * @param payload the payload's class, a record in practice
  * @param <P> the payload type
  */

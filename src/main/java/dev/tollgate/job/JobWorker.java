@@ -15,13 +15,13 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Runs jobs of every kind that has a {@link JobHandler} in this replica. One dispatcher thread
- * claims due jobs while there are free slots ({@link JobSlots}) and hands them to the pool that
- * runs them ({@link JobRunner}); a heartbeat keeps their leases ({@link JobLeases}). The
- * dispatcher sleeps for at most the poll interval (work committed by other replicas) and is woken
- * at once by local commits of pending jobs, and by finished jobs when a claim may find something
- * (ADR 0014). Jobs can also be handed to it as they are enqueued ({@link #reserve},
- * {@link JobHandoff}).
+ * Runs jobs of every kind that has a {@link JobHandler} in this replica. One dispatcher
+ * thread claims due jobs while there are free slots ({@link JobSlots}) and hands them to
+ * the pool that runs them ({@link JobRunner}); a heartbeat keeps their leases
+ * ({@link JobLeases}). The dispatcher sleeps for at most the poll interval (work
+ * committed by other replicas) and is woken at once by local commits of pending jobs, and
+ * by finished jobs when a claim may find something (ADR 0014). Jobs can also be handed to
+ * it as they are enqueued ({@link #reserve}, {@link JobHandoff}).
  */
 @Component
 class JobWorker implements SmartLifecycle {
@@ -57,7 +57,8 @@ class JobWorker implements SmartLifecycle {
 		this.handlers = handlers;
 		this.kinds = List.copyOf(handlers.kinds());
 		this.signal = signal;
-		this.workerId = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+		this.workerId = ManagementFactory.getRuntimeMXBean().getName() + "/"
+				+ UUID.randomUUID().toString().substring(0, 8);
 		this.slots = new JobSlots(properties.concurrency(), signal);
 		this.leases = new JobLeases(jobs, this.workerId, properties.lease());
 		OutcomeRecorder outcomes = new OutcomeRecorder(jobs, tx, properties, this.workerId, handlers.kinds());
@@ -87,7 +88,8 @@ class JobWorker implements SmartLifecycle {
 			LockSupport.unpark(thread);
 			joinQuietly(thread);
 		}
-		// The heartbeat keeps renewing while running jobs finish, and stops before they are released.
+		// The heartbeat keeps renewing while running jobs finish, and stops before they
+		// are released.
 		this.runner.stop();
 		this.leases.stop();
 		log.info("Job worker {} stopped", this.workerId);
@@ -105,8 +107,10 @@ class JobWorker implements SmartLifecycle {
 
 	@Override
 	public int getPhase() {
-		// Stop after the web server has drained its requests (graceful shutdown runs in a higher phase)
-		// and after ingest has stored them: ingest hands jobs to this worker, so it must still run.
+		// Stop after the web server has drained its requests (graceful shutdown runs in a
+		// higher phase)
+		// and after ingest has stored them: ingest hands jobs to this worker, so it must
+		// still run.
 		return SmartLifecycle.DEFAULT_PHASE - 4096;
 	}
 
@@ -142,22 +146,24 @@ class JobWorker implements SmartLifecycle {
 				}
 				catch (DataAccessException ex) {
 					if (!databaseWasDown) {
-						log.warn("Job worker {} cannot claim jobs: {}", this.workerId, describe(ex.getMostSpecificCause()));
+						log.warn("Job worker {} cannot claim jobs: {}", this.workerId,
+								describe(ex.getMostSpecificCause()));
 						databaseWasDown = true;
 					}
 				}
 				due.forEach(this.runner::submit);
 			}
-			// Until a local commit or a freed slot wakes it, or the poll interval (other replicas' work) ends.
+			// Until a local commit or a freed slot wakes it, or the poll interval (other
+			// replicas' work) ends.
 			LockSupport.parkNanos(this, pollNanos);
 		}
 	}
 
 	/**
-	 * Reserves up to {@code max} free slots for jobs of {@code kind} that the caller is about to
-	 * insert already claimed by this worker (ingest hands its evaluations over this way, see
-	 * {@link JobQueue#enqueueOrdered(JobType, List)}). None while due jobs may be waiting: they are
-	 * older, and the dispatcher claims them first.
+	 * Reserves up to {@code max} free slots for jobs of {@code kind} that the caller is
+	 * about to insert already claimed by this worker (ingest hands its evaluations over
+	 * this way, see {@link JobQueue#enqueueOrdered(JobType, List)}). None while due jobs
+	 * may be waiting: they are older, and the dispatcher claims them first.
 	 */
 	int reserve(String kind, int max) {
 		if (!this.running || !this.handlers.handles(kind)) {
@@ -167,8 +173,9 @@ class JobWorker implements SmartLifecycle {
 	}
 
 	/**
-	 * Runs jobs that were inserted claimed by this worker in slots from {@link #reserve} (once their
-	 * transaction committed; none if it rolled back) and frees the slots left unused.
+	 * Runs jobs that were inserted claimed by this worker in slots from {@link #reserve}
+	 * (once their transaction committed; none if it rolled back) and frees the slots left
+	 * unused.
 	 */
 	void runReserved(List<Job> claimed, int reserved) {
 		this.slots.release(reserved - claimed.size());

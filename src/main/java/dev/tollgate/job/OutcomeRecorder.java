@@ -14,10 +14,10 @@ import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Applies what a handler made of a job: done (its completion in the transaction that marks it
- * succeeded), deferred, retried after the backoff, or buried as {@code DEAD} with the handler told.
- * Every write is conditional on this worker still holding the job, so a worker that lost its lease
- * changes nothing.
+ * Applies what a handler made of a job: done (its completion in the transaction that
+ * marks it succeeded), deferred, retried after the backoff, or buried as {@code DEAD}
+ * with the handler told. Every write is conditional on this worker still holding the job,
+ * so a worker that lost its lease changes nothing.
  */
 final class OutcomeRecorder {
 
@@ -36,7 +36,8 @@ final class OutcomeRecorder {
 	private final Set<String> kinds;
 
 	/**
-	 * @param kinds the kinds this worker runs: a completion can hand it a job of one of them
+	 * @param kinds the kinds this worker runs: a completion can hand it a job of one of
+	 * them
 	 */
 	OutcomeRecorder(JobRepository jobs, TransactionTemplate tx, JobProperties properties, String workerId,
 			Set<String> kinds) {
@@ -50,11 +51,12 @@ final class OutcomeRecorder {
 
 	/**
 	 * Records the outcome of {@code job}.
-	 * @param bound the job with its handler and payload; {@code null} when the payload could not be
-	 * read, so that a burial has no handler to tell
-	 * @return the job its completion handed over ({@link JobHandoff}), to run next; or {@code null}
-	 * @throws DataAccessException when the database is away; the lease then expires and another
-	 * attempt follows
+	 * @param bound the job with its handler and payload; {@code null} when the payload
+	 * could not be read, so that a burial has no handler to tell
+	 * @return the job its completion handed over ({@link JobHandoff}), to run next; or
+	 * {@code null}
+	 * @throws DataAccessException when the database is away; the lease then expires and
+	 * another attempt follows
 	 */
 	Job record(Job job, JobHandlers.Bound<?> bound, JobOutcome outcome) {
 		if (outcome instanceof JobOutcome.Done done) {
@@ -90,8 +92,10 @@ final class OutcomeRecorder {
 			return handoff.close();
 		}
 		catch (RuntimeException ex) {
-			// Rolled back, so nothing was handed over; closed before the burial below, whose
-			// follow-ups must be inserted for any worker rather than for this discarded hand-off.
+			// Rolled back, so nothing was handed over; closed before the burial below,
+			// whose
+			// follow-ups must be inserted for any worker rather than for this discarded
+			// hand-off.
 			handoff.close();
 			if (ex instanceof DataAccessException dae && isConnectionFailure(dae)) {
 				throw dae;

@@ -27,11 +27,12 @@ import org.springframework.web.client.RestClient;
 
 /**
  * The one way Tollgate calls out (Jira and every CI system): a {@link RestClient} on the
- * {@link OutboundPolicy}'s connection pool with its time-outs, every status handed back as an
- * {@link Answer} with its body read up to {@link #MAX_RESPONSE_BYTES}, and the two ways a call can
- * fail without an answer: {@link OutboundRefused} (the policy forbids the address: permanent) and
- * {@link Unreachable} (no answer: transient). Each client turns these into its own failure type;
- * which statuses are worth trying again is decided here ({@link Answer#transientStatus()}).
+ * {@link OutboundPolicy}'s connection pool with its time-outs, every status handed back
+ * as an {@link Answer} with its body read up to {@link #MAX_RESPONSE_BYTES}, and the two
+ * ways a call can fail without an answer: {@link OutboundRefused} (the policy forbids the
+ * address: permanent) and {@link Unreachable} (no answer: transient). Each client turns
+ * these into its own failure type; which statuses are worth trying again is decided here
+ * ({@link Answer#transientStatus()}).
  */
 public final class OutboundHttp implements DisposableBean {
 
@@ -64,7 +65,8 @@ public final class OutboundHttp implements DisposableBean {
 	 * One request; every HTTP status comes back as an {@link Answer}.
 	 * @param body {@code null} for none
 	 * @throws OutboundRefused if the outbound policy forbids the call
-	 * @throws Unreachable if no answer came (connect failure, time-out, broken connection)
+	 * @throws Unreachable if no answer came (connect failure, time-out, broken
+	 * connection)
 	 */
 	public Answer exchange(HttpMethod method, URI uri, Consumer<HttpHeaders> headers, byte @Nullable [] body,
 			@Nullable MediaType contentType) {
@@ -72,8 +74,8 @@ public final class OutboundHttp implements DisposableBean {
 	}
 
 	/**
-	 * As {@link #exchange(HttpMethod, URI, Consumer, byte[], MediaType)}, for a URI template
-	 * relative to the base URL the client was built with.
+	 * As {@link #exchange(HttpMethod, URI, Consumer, byte[], MediaType)}, for a URI
+	 * template relative to the base URL the client was built with.
 	 */
 	public Answer exchange(HttpMethod method, String uriTemplate, Object[] uriVariables, Consumer<HttpHeaders> headers,
 			byte @Nullable [] body, @Nullable MediaType contentType) {
@@ -93,7 +95,8 @@ public final class OutboundHttp implements DisposableBean {
 			return request.exchange((req, response) -> read(response));
 		}
 		catch (ResourceAccessException ex) {
-			// Time-outs, refused connections, resets; the policy's refusal may arrive wrapped as well.
+			// Time-outs, refused connections, resets; the policy's refusal may arrive
+			// wrapped as well.
 			Throwable cause = NestedExceptionUtils.getMostSpecificCause(ex);
 			if (cause instanceof OutboundRefused refused) {
 				throw refused;
@@ -122,9 +125,9 @@ public final class OutboundHttp implements DisposableBean {
 	}
 
 	/**
-	 * Whether asking again later can get a different answer than this status: 408, 429 and 5xx.
-	 * Any other non-2xx status is permanent (a system may add its own signs of a rate limit, as
-	 * GitHub's 403 does).
+	 * Whether asking again later can get a different answer than this status: 408, 429
+	 * and 5xx. Any other non-2xx status is permanent (a system may add its own signs of a
+	 * rate limit, as GitHub's 403 does).
 	 */
 	public static boolean transientStatus(int status) {
 		return status == 408 || status == 429 || status >= 500;
@@ -132,6 +135,7 @@ public final class OutboundHttp implements DisposableBean {
 
 	/**
 	 * An upstream answer.
+	 *
 	 * @param body at most {@link #MAX_RESPONSE_BYTES}
 	 * @param truncated whether the answer was longer (and {@code body} only its start)
 	 */
@@ -146,7 +150,10 @@ public final class OutboundHttp implements DisposableBean {
 			return OutboundHttp.transientStatus(this.status);
 		}
 
-		/** {@code Retry-After} as delay-seconds or HTTP-date; {@code null} if absent or unreadable. */
+		/**
+		 * {@code Retry-After} as delay-seconds or HTTP-date; {@code null} if absent or
+		 * unreadable.
+		 */
 		public @Nullable Instant retryAfter(Instant now) {
 			return RetryAfter.parse(this.headers.getFirst(HttpHeaders.RETRY_AFTER), now);
 		}
@@ -173,7 +180,10 @@ public final class OutboundHttp implements DisposableBean {
 			return this.reason;
 		}
 
-		/** Whether the connection was never made (so the request was certainly not received). */
+		/**
+		 * Whether the connection was never made (so the request was certainly not
+		 * received).
+		 */
 		public boolean connectFailure() {
 			return this.reason instanceof ConnectException || this.reason instanceof NoRouteToHostException
 					|| this.reason instanceof UnknownHostException || this.reason instanceof ConnectTimeoutException;

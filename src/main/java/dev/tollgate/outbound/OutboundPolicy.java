@@ -31,9 +31,11 @@ import org.springframework.stereotype.Component;
 /**
  * Where Tollgate may send requests (and with them credentials). Two checks:
  * <ul>
- * <li>{@link #checkUrl}: the scheme (https, or http when allowed) and the host allow-list;</li>
+ * <li>{@link #checkUrl}: the scheme (https, or http when allowed) and the host
+ * allow-list;</li>
  * <li>at connect time, every address the host resolves to: loopback only when allowed;
- * link-local and cloud metadata addresses never; private ranges are fine (self-hosted CI).</li>
+ * link-local and cloud metadata addresses never; private ranges are fine (self-hosted
+ * CI).</li>
  * </ul>
  * Clients get both by building their transport with {@link #requestFactory}.
  */
@@ -44,18 +46,21 @@ public class OutboundPolicy {
 
 	private static final int MAX_CONNECTIONS_PER_HOST = 10;
 
-	// These hand out instance credentials (AWS/GCP/Azure; AWS over IPv6; Alibaba Cloud). The first is
+	// These hand out instance credentials (AWS/GCP/Azure; AWS over IPv6; Alibaba Cloud).
+	// The first is
 	// link-local anyway; the others are not, so they are named.
 	private static final Set<InetAddress> METADATA_ADDRESSES = Set.of(literal("169.254.169.254"),
 			literal("fd00:ec2::254"), literal("100.100.100.200"));
 
-	// Names that resolve to a metadata service inside a cloud (GCP's two, and the short form its
-	// search domain completes). Refused by name, before any resolution: outside the cloud they may
+	// Names that resolve to a metadata service inside a cloud (GCP's two, and the short
+	// form its
+	// search domain completes). Refused by name, before any resolution: outside the cloud
+	// they may
 	// resolve to anything, and a cached answer could outlive a move into it.
-	private static final Set<String> METADATA_HOSTS = Set.of("metadata.google.internal", "metadata.goog",
-			"metadata");
+	private static final Set<String> METADATA_HOSTS = Set.of("metadata.google.internal", "metadata.goog", "metadata");
 
-	private static final Pattern IPV4_LITERAL = Pattern.compile("^(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}$");
+	private static final Pattern IPV4_LITERAL = Pattern
+		.compile("^(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}$");
 
 	private static final byte[] NAT64_PREFIX = { 0, 0x64, (byte) 0xff, (byte) 0x9b, 0, 0, 0, 0, 0, 0, 0, 0 };
 
@@ -86,7 +91,8 @@ public class OutboundPolicy {
 			throw new OutboundRefused("(none)", "the URL has no host");
 		}
 		if (url.getRawUserInfo() != null) {
-			// It would end up in logs and exception messages; credentials belong in headers.
+			// It would end up in logs and exception messages; credentials belong in
+			// headers.
 			throw new OutboundRefused(host, "credentials in the URL are not allowed");
 		}
 		String scheme = (url.getScheme() != null) ? url.getScheme().toLowerCase(Locale.ROOT) : "";
@@ -98,8 +104,10 @@ public class OutboundPolicy {
 		if (!this.allowedHosts.isEmpty() && this.allowedHosts.stream().noneMatch((allowed) -> matches(allowed, host))) {
 			throw new OutboundRefused(host, "the host is not in tollgate.outbound.allowed-hosts");
 		}
-		// An address written into the URL is known now, so it is refused now (when a target is
-		// saved, not only when it is first called); names are checked again at connect time.
+		// An address written into the URL is known now, so it is refused now (when a
+		// target is
+		// saved, not only when it is first called); names are checked again at connect
+		// time.
 		InetAddress literal = ipLiteral(host);
 		if (literal != null) {
 			checkAddress(host, literal);
@@ -129,7 +137,8 @@ public class OutboundPolicy {
 		if (address.isLinkLocalAddress()) {
 			throw new OutboundRefused(host, "it resolves to the link-local address " + ip);
 		}
-		// 0.0.0.0 and :: reach the local machine too (so does the rest of 0.0.0.0/8 on some systems).
+		// 0.0.0.0 and :: reach the local machine too (so does the rest of 0.0.0.0/8 on
+		// some systems).
 		boolean thisHost = address.isAnyLocalAddress()
 				|| (address instanceof Inet4Address && address.getAddress()[0] == 0);
 		if ((address.isLoopbackAddress() || thisHost) && !this.allowLoopback) {
@@ -139,12 +148,14 @@ public class OutboundPolicy {
 	}
 
 	/**
-	 * A request factory that enforces this policy: {@link #checkUrl} on every request, the address
-	 * check on every new connection (after DNS resolution, so a name that re-resolves to a
-	 * forbidden address is still refused), no redirects, no automatic retries and a bounded
-	 * connection pool. The factory owns the pool: it is a
-	 * {@link org.springframework.beans.factory.DisposableBean}, and its owner destroys it.
-	 * @param connectTimeout for establishing a connection, and for waiting for a pooled one
+	 * A request factory that enforces this policy: {@link #checkUrl} on every request,
+	 * the address check on every new connection (after DNS resolution, so a name that
+	 * re-resolves to a forbidden address is still refused), no redirects, no automatic
+	 * retries and a bounded connection pool. The factory owns the pool: it is a
+	 * {@link org.springframework.beans.factory.DisposableBean}, and its owner destroys
+	 * it.
+	 * @param connectTimeout for establishing a connection, and for waiting for a pooled
+	 * one
 	 * @param readTimeout maximum inactivity while waiting for response data
 	 */
 	public ClientHttpRequestFactory requestFactory(Duration connectTimeout, Duration readTimeout) {
@@ -157,12 +168,15 @@ public class OutboundPolicy {
 			.setMaxConnTotal(MAX_CONNECTIONS)
 			.setMaxConnPerRoute(MAX_CONNECTIONS_PER_HOST)
 			.build();
-		// No system proxy settings: a proxy would connect on our behalf, past the address check.
+		// No system proxy settings: a proxy would connect on our behalf, past the address
+		// check.
 		CloseableHttpClient client = HttpClients.custom()
 			.setConnectionManager(connections)
-			// A redirect would carry the Authorization header to wherever Location points.
+			// A redirect would carry the Authorization header to wherever Location
+			// points.
 			.disableRedirectHandling()
-			// Retrying (and honouring Retry-After) is the job queue's work; httpclient would otherwise
+			// Retrying (and honouring Retry-After) is the job queue's work; httpclient
+			// would otherwise
 			// sleep on a 429/503 while holding a worker.
 			.disableAutomaticRetries()
 			.disableCookieManagement()
@@ -183,8 +197,9 @@ public class OutboundPolicy {
 
 	/**
 	 * The IPv4 address carried in a NAT64 ({@code 64:ff9b::/96}) or IPv4-compatible
-	 * ({@code ::/96}, except {@code ::} and {@code ::1}) IPv6 address; {@code null} for any other.
-	 * IPv4-mapped addresses ({@code ::ffff:0:0/96}) need nothing: Java parses them as IPv4.
+	 * ({@code ::/96}, except {@code ::} and {@code ::1}) IPv6 address; {@code null} for
+	 * any other. IPv4-mapped addresses ({@code ::ffff:0:0/96}) need nothing: Java parses
+	 * them as IPv4.
 	 */
 	private static InetAddress embeddedIpv4(InetAddress address) {
 		if (!(address instanceof Inet6Address)) {
@@ -205,15 +220,21 @@ public class OutboundPolicy {
 		}
 	}
 
-	/** The address a host written as an IP literal stands for; {@code null} for a name (no look-up). */
+	/**
+	 * The address a host written as an IP literal stands for; {@code null} for a name (no
+	 * look-up).
+	 */
 	private static InetAddress ipLiteral(String host) {
-		// URI only returns a host with a colon for a well-formed (bracketed) IPv6 literal.
+		// URI only returns a host with a colon for a well-formed (bracketed) IPv6
+		// literal.
 		if (!IPV4_LITERAL.matcher(host).matches() && host.indexOf(':') < 0) {
 			return null;
 		}
 		if (host.indexOf('%') >= 0) {
-			// A zone id names an interface of whichever machine makes the call: a CI system is never
-			// addressed that way, and an unknown interface would otherwise surface as an error.
+			// A zone id names an interface of whichever machine makes the call: a CI
+			// system is never
+			// addressed that way, and an unknown interface would otherwise surface as an
+			// error.
 			throw new OutboundRefused(host, "an IPv6 address with a zone id is not allowed");
 		}
 		try {

@@ -13,8 +13,8 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param allowHttp whether plain http is allowed besides https (labs, local stubs)
  * @param allowLoopback whether loopback addresses may be connected to
- * @param allowedHosts when not empty, the only hosts called: exact names or {@code *.suffix},
- * case-insensitive
+ * @param allowedHosts when not empty, the only hosts called: exact names or
+ * {@code *.suffix}, case-insensitive
  */
 @Validated
 @ConfigurationProperties("tollgate.outbound")

@@ -29,8 +29,8 @@ public final class RetryAfter {
 	}
 
 	/**
-	 * A rate-limit reset given as Unix seconds (GitHub's {@code x-ratelimit-reset}, GitLab's
-	 * {@code RateLimit-Reset}); {@code null} if absent or not a plain number.
+	 * A rate-limit reset given as Unix seconds (GitHub's {@code x-ratelimit-reset},
+	 * GitLab's {@code RateLimit-Reset}); {@code null} if absent or not a plain number.
 	 */
 	public static Instant epochSeconds(String value) {
 		if (value == null || value.isBlank() || !value.strip().chars().allMatch(Character::isDigit)) {

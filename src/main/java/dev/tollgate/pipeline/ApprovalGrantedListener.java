@@ -6,12 +6,12 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Starts the pipeline a granted approval held back: enqueues its {@code TRIGGER} job, under the
- * decision's id, like an allowed decision does.
+ * Starts the pipeline a granted approval held back: enqueues its {@code TRIGGER} job,
+ * under the decision's id, like an allowed decision does.
  * <p>
- * A plain, synchronous {@link EventListener}, so the job is enqueued inside the transaction that
- * grants: the grant and its trigger commit together or not at all. A listener after commit could
- * lose the trigger to a crash between the two.
+ * A plain, synchronous {@link EventListener}, so the job is enqueued inside the
+ * transaction that grants: the grant and its trigger commit together or not at all. A
+ * listener after commit could lose the trigger to a crash between the two.
  */
 @Component
 class ApprovalGrantedListener {

@@ -37,8 +37,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * CI status callbacks on {@code POST /webhooks/github}, {@code /webhooks/gitlab} and
  * {@code /webhooks/jenkins}: GitHub {@code workflow_run}, GitLab Pipeline Hook and
- * Jenkins notifications. Each is authenticated (secrets compared in constant time, several at once
- * for rotation) before its body is parsed; only terminal states count.
+ * Jenkins notifications. Each is authenticated (secrets compared in constant time,
+ * several at once for rotation) before its body is parsed; only terminal states count.
  */
 @RestController
 class CallbackController {
@@ -125,8 +125,8 @@ class CallbackController {
 		if (decisionId == null) {
 			decisionId = decisionId(pipeline.path("name").asString(""));
 		}
-		Duration duration = pipeline.path("duration").isNumber() ? Duration.ofSeconds(pipeline.path("duration").asLong())
-				: null;
+		Duration duration = pipeline.path("duration").isNumber()
+				? Duration.ofSeconds(pipeline.path("duration").asLong()) : null;
 		return apply(new PipelineCallbacks.Report(Target.Kind.GITLAB.name(), id, decisionId, status,
 				"success".equals(status), url, duration));
 	}
@@ -134,7 +134,8 @@ class CallbackController {
 	/**
 	 * Jenkins has no signed notifications of its own; a pipeline {@code post} step sends
 	 * {@code {"decisionId","number","url","phase","result","duration"}} signed with
-	 * {@code X-Tollgate-Signature: sha256=<hmac>} or carrying {@code X-Tollgate-Token} (docs/pipelines.md).
+	 * {@code X-Tollgate-Signature: sha256=<hmac>} or carrying {@code X-Tollgate-Token}
+	 * (docs/pipelines.md).
 	 */
 	@PostMapping("/webhooks/jenkins")
 	ResponseEntity<Object> jenkins(HttpServletRequest request,
@@ -167,7 +168,9 @@ class CallbackController {
 		catch (DataAccessException | TransactionException ex) {
 			ProblemDetail problem = Problems.of(ProblemType.UNAVAILABLE,
 					"The callback could not be stored right now; retry later.");
-			return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5").body(problem);
+			return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+				.header(HttpHeaders.RETRY_AFTER, "5")
+				.body(problem);
 		}
 		this.callbacks.count(report.provider(), outcome);
 		HttpStatus status = (outcome == PipelineCallbacks.Outcome.COMPLETED) ? HttpStatus.OK : HttpStatus.ACCEPTED;

@@ -5,13 +5,18 @@ import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
-/** Secrets of the CI status callbacks, each a list so it can be rotated without downtime. */
+/**
+ * Secrets of the CI status callbacks, each a list so it can be rotated without downtime.
+ */
 final class CallbackProperties {
 
 	private CallbackProperties() {
 	}
 
-	/** {@code tollgate.github.webhook-secrets}: HMAC secrets of {@code X-Hub-Signature-256}. */
+	/**
+	 * {@code tollgate.github.webhook-secrets}: HMAC secrets of
+	 * {@code X-Hub-Signature-256}.
+	 */
 	@ConfigurationProperties("tollgate.github")
 	record GitHub(@DefaultValue List<String> webhookSecrets) {
 
@@ -22,7 +27,10 @@ final class CallbackProperties {
 
 	}
 
-	/** {@code tollgate.gitlab.webhook-tokens}: the values GitLab sends as {@code X-Gitlab-Token}. */
+	/**
+	 * {@code tollgate.gitlab.webhook-tokens}: the values GitLab sends as
+	 * {@code X-Gitlab-Token}.
+	 */
 	@ConfigurationProperties("tollgate.gitlab")
 	record GitLab(@DefaultValue List<String> webhookTokens) {
 

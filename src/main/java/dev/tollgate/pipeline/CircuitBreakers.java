@@ -11,10 +11,11 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * One circuit breaker per target, in this replica. After N consecutive failed attempts the circuit
- * opens: that target's jobs are deferred (not failed, no attempt counted) until the open period
- * ends; then one probe is let through (half-open). A success closes the circuit, a failure opens it
- * again. This keeps an outage of one CI system from burning every job's attempts.
+ * One circuit breaker per target, in this replica. After N consecutive failed attempts
+ * the circuit opens: that target's jobs are deferred (not failed, no attempt counted)
+ * until the open period ends; then one probe is let through (half-open). A success closes
+ * the circuit, a failure opens it again. This keeps an outage of one CI system from
+ * burning every job's attempts.
  */
 @Component
 class CircuitBreakers {
@@ -45,7 +46,8 @@ class CircuitBreakers {
 	}
 
 	/**
-	 * Whether a call to the target may go ahead now; if not, the instant from which it may.
+	 * Whether a call to the target may go ahead now; if not, the instant from which it
+	 * may.
 	 * @return {@code null} to go ahead, otherwise when to try again
 	 */
 	synchronized Instant deferUntil(String target) {

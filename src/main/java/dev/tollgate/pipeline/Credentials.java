@@ -17,9 +17,9 @@ import java.util.function.Function;
 import org.springframework.stereotype.Component;
 
 /**
- * Resolves credential references at use: {@code env:NAME} from the environment, {@code file:/path}
- * from a file (re-read at most every 60 s, so a rotated Kubernetes secret is picked up without a
- * restart). The database only ever holds the reference.
+ * Resolves credential references at use: {@code env:NAME} from the environment,
+ * {@code file:/path} from a file (re-read at most every 60 s, so a rotated Kubernetes
+ * secret is picked up without a restart). The database only ever holds the reference.
  */
 @Component
 class Credentials {
@@ -27,8 +27,9 @@ class Credentials {
 	static final Duration FILE_CACHE = Duration.ofSeconds(60);
 
 	/**
-	 * An admin must not be able to send Tollgate's own secrets (database password, Jira token,
-	 * webhook secrets) to a CI host of their choosing by naming them as a target's credential.
+	 * An admin must not be able to send Tollgate's own secrets (database password, Jira
+	 * token, webhook secrets) to a CI host of their choosing by naming them as a target's
+	 * credential.
 	 */
 	private static final List<String> RESERVED_ENV_PREFIXES = List.of("SPRING_", "TOLLGATE_", "JAVA_", "PG");
 
@@ -51,8 +52,8 @@ class Credentials {
 	}
 
 	/**
-	 * @throws TriggerFailure (permanent) when the reference is malformed or names nothing; the
-	 * message names the reference, never a value
+	 * @throws TriggerFailure (permanent) when the reference is malformed or names
+	 * nothing; the message names the reference, never a value
 	 */
 	Secret resolve(String reference) {
 		if (reference == null || reference.isBlank()) {

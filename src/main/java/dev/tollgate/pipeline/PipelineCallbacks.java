@@ -20,9 +20,10 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Applies a CI system's report that a run finished: matched to its {@code pipeline_run}, completed
- * once (a repeated or late report changes nothing), audited as {@code PIPELINE_COMPLETED} and
- * mirrored to the issue — in one transaction, with no outbound call on the request thread.
+ * Applies a CI system's report that a run finished: matched to its {@code pipeline_run},
+ * completed once (a repeated or late report changes nothing), audited as
+ * {@code PIPELINE_COMPLETED} and mirrored to the issue — in one transaction, with no
+ * outbound call on the request thread.
  */
 @Service
 class PipelineCallbacks {
@@ -35,6 +36,7 @@ class PipelineCallbacks {
 
 	/**
 	 * A terminal report.
+	 *
 	 * @param runId the CI system's id of the run, if known
 	 * @param decisionId found in the run's name or variables, if present
 	 * @param result the CI system's word for it (success, failure, cancelled …)
@@ -95,20 +97,23 @@ class PipelineCallbacks {
 		String issueKey = (String) row.get("issue_key");
 		String runLabel = (report.runId() != null) ? "run #" + report.runId() : "the run";
 		String took = (report.duration() != null) ? " after " + human(report.duration()) : "";
-		long eventId = this.audit.append(AuditEvent.of(AuditEventType.PIPELINE_COMPLETED,
-				"The pipeline of target '" + target + "' (" + runLabel + ") finished with '" + report.result() + "'"
-						+ took + ".")
+		long eventId = this.audit.append(AuditEvent
+			.of(AuditEventType.PIPELINE_COMPLETED,
+					"The pipeline of target '" + target + "' (" + runLabel + ") finished with '" + report.result() + "'"
+							+ took + ".")
 			.outcome(report.succeeded() ? "SUCCEEDED" : "FAILED")
 			.deliveryId((String) row.get("delivery_id"))
-			.issue((String) row.get("issue_id"), issueKey, (String) row.get("project_key"), (String) row.get("issue_type"))
+			.issue((String) row.get("issue_id"), issueKey, (String) row.get("project_key"),
+					(String) row.get("issue_type"))
 			.actor((String) row.get("actor_account_id"))
 			.transition((String) row.get("from_status"), (String) row.get("to_status"))
 			.rule((Long) row.get("rule_id"), (String) row.get("rule_name"))
 			.target(target)
 			.runUrl(runUrl)
 			.decisionId((UUID) row.get("decision_id"))
-			.details((report.duration() != null) ? Map.of("result", report.result(), "durationSeconds",
-					report.duration().toSeconds()) : Map.of("result", report.result()))
+			.details((report.duration() != null)
+					? Map.of("result", report.result(), "durationSeconds", report.duration().toSeconds())
+					: Map.of("result", report.result()))
 			.build());
 		if (issueKey != null) {
 			CommentRequest comment = CommentRequest.on(issueKey, eventId)
@@ -127,34 +132,38 @@ class PipelineCallbacks {
 	}
 
 	/**
-	 * A report that names a decision Tollgate is still triggering (its run not yet recorded) is kept
-	 * until the run is; anything else that matches nothing is only counted.
+	 * A report that names a decision Tollgate is still triggering (its run not yet
+	 * recorded) is kept until the run is; anything else that matches nothing is only
+	 * counted.
 	 */
 	private boolean park(Report report, Optional<String> triggerJob) {
 		if (!triggerJob.map((status) -> "PENDING".equals(status) || "RUNNING".equals(status)).orElse(false)) {
 			return false;
 		}
-		this.jdbc.sql("""
-				INSERT INTO tollgate.pipeline_report (provider, decision_id, run_id, run_url, result, succeeded, duration_seconds)
-				VALUES (:provider, :decisionId, :runId, :runUrl, :result, :succeeded, :duration)
-				""")
+		this.jdbc
+			.sql("""
+					INSERT INTO tollgate.pipeline_report (provider, decision_id, run_id, run_url, result, succeeded, duration_seconds)
+					VALUES (:provider, :decisionId, :runId, :runUrl, :result, :succeeded, :duration)
+					""")
 			.param("provider", report.provider())
 			.param("decisionId", report.decisionId())
 			.param("runId", report.runId())
 			.param("runUrl", report.runUrl())
 			.param("result", report.result())
 			.param("succeeded", report.succeeded())
-			.param("duration", (report.duration() != null) ? report.duration().toSeconds() : null, java.sql.Types.BIGINT)
+			.param("duration", (report.duration() != null) ? report.duration().toSeconds() : null,
+					java.sql.Types.BIGINT)
 			.update();
 		return true;
 	}
 
 	/**
-	 * The status of the decision's trigger job, once no transaction is changing it. The trigger's
-	 * completion marks its job first and then, in the same transaction, records the run and applies
-	 * parked reports; waiting for the job row here means a report either sees that run or is parked
-	 * before the completion looks for parked reports (without it, a result that came back within
-	 * milliseconds could be parked just after that look and never applied).
+	 * The status of the decision's trigger job, once no transaction is changing it. The
+	 * trigger's completion marks its job first and then, in the same transaction, records
+	 * the run and applies parked reports; waiting for the job row here means a report
+	 * either sees that run or is parked before the completion looks for parked reports
+	 * (without it, a result that came back within milliseconds could be parked just after
+	 * that look and never applied).
 	 */
 	private Optional<String> lockTriggerJob(UUID decisionId) {
 		return this.jdbc.sql("SELECT status FROM tollgate.job WHERE dedup_key = :key FOR SHARE")
@@ -163,7 +172,10 @@ class PipelineCallbacks {
 			.optional();
 	}
 
-	/** Parked reports whose run never got recorded are dropped after a day; applied ones after a week. */
+	/**
+	 * Parked reports whose run never got recorded are dropped after a day; applied ones
+	 * after a week.
+	 */
 	@Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT5M")
 	void purgeParked() {
 		try {
@@ -178,7 +190,10 @@ class PipelineCallbacks {
 		}
 	}
 
-	/** Applies a report parked for this decision; joins the transaction that recorded its run. */
+	/**
+	 * Applies a report parked for this decision; joins the transaction that recorded its
+	 * run.
+	 */
 	void applyParked(String provider, UUID decisionId) {
 		this.jdbc.sql("""
 				UPDATE tollgate.pipeline_report SET applied_at = now()
@@ -192,14 +207,16 @@ class PipelineCallbacks {
 			.query((rs, n) -> new Report(rs.getString("provider"), rs.getString("run_id"),
 					rs.getObject("decision_id", UUID.class), rs.getString("result"), rs.getBoolean("succeeded"),
 					rs.getString("run_url"),
-					(rs.getObject("duration_seconds") != null) ? Duration.ofSeconds(rs.getLong("duration_seconds")) : null))
+					(rs.getObject("duration_seconds") != null) ? Duration.ofSeconds(rs.getLong("duration_seconds"))
+							: null))
 			.optional()
 			.ifPresent(this::completed);
 	}
 
 	/**
-	 * The decision id is the most precise key (every trigger carries it); then the CI system's run id
-	 * — except for Jenkins, whose build numbers repeat across jobs, so its build URL is used.
+	 * The decision id is the most precise key (every trigger carries it); then the CI
+	 * system's run id — except for Jenkins, whose build numbers repeat across jobs, so
+	 * its build URL is used.
 	 */
 	private Optional<Map<String, Object>> find(Report report) {
 		if (report.decisionId() != null) {
@@ -211,9 +228,10 @@ class PipelineCallbacks {
 			}
 		}
 		if (Target.Kind.JENKINS.name().equals(report.provider())) {
-			return (report.runUrl() != null) ? first(
-					"SELECT * FROM tollgate.pipeline_run WHERE provider = :provider AND run_url = :key",
-					report.provider(), report.runUrl()) : Optional.empty();
+			return (report.runUrl() != null)
+					? first("SELECT * FROM tollgate.pipeline_run WHERE provider = :provider AND run_url = :key",
+							report.provider(), report.runUrl())
+					: Optional.empty();
 		}
 		return (report.runId() != null)
 				? first("SELECT * FROM tollgate.pipeline_run WHERE provider = :provider AND run_id = :key",

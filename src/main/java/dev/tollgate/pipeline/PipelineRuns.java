@@ -5,7 +5,10 @@ import org.springframework.stereotype.Component;
 
 import dev.tollgate.policy.Target;
 
-/** The {@code pipeline_run} table: one row per started run, what CI callbacks are matched against. */
+/**
+ * The {@code pipeline_run} table: one row per started run, what CI callbacks are matched
+ * against.
+ */
 @Component
 class PipelineRuns {
 
@@ -15,15 +18,19 @@ class PipelineRuns {
 		this.jdbc = jdbc;
 	}
 
-	/** Records a started run; joins the caller's transaction. A decision has at most one run. */
+	/**
+	 * Records a started run; joins the caller's transaction. A decision has at most one
+	 * run.
+	 */
 	void started(Target target, TriggerRequest request, PipelineProvider.Run run) {
-		this.jdbc.sql("""
-				INSERT INTO tollgate.pipeline_run (decision_id, provider, target, run_id, run_url, delivery_id, issue_id,
-				    issue_key, project_key, issue_type, actor_account_id, from_status, to_status, rule_id, rule_name)
-				VALUES (:decisionId, :provider, :target, :runId, :runUrl, :deliveryId, :issueId, :issueKey, :projectKey,
-				    :issueType, :actor, :fromStatus, :toStatus, :ruleId, :ruleName)
-				ON CONFLICT (decision_id) DO NOTHING
-				""")
+		this.jdbc
+			.sql("""
+					INSERT INTO tollgate.pipeline_run (decision_id, provider, target, run_id, run_url, delivery_id, issue_id,
+					    issue_key, project_key, issue_type, actor_account_id, from_status, to_status, rule_id, rule_name)
+					VALUES (:decisionId, :provider, :target, :runId, :runUrl, :deliveryId, :issueId, :issueKey, :projectKey,
+					    :issueType, :actor, :fromStatus, :toStatus, :ruleId, :ruleName)
+					ON CONFLICT (decision_id) DO NOTHING
+					""")
 			.param("decisionId", request.decisionId())
 			.param("provider", target.kind().name())
 			.param("target", target.name())

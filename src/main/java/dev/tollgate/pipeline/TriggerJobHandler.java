@@ -29,9 +29,10 @@ import dev.tollgate.policy.Target;
 import org.springframework.stereotype.Component;
 
 /**
- * The {@code TRIGGER} job: starts the target's pipeline for an allowed decision. Its dedup key is
- * derived from the decision id, so a decision is triggered at most once by the queue; the decision
- * id travels with the run so the CI side can recognise the rare repeat after a crash.
+ * The {@code TRIGGER} job: starts the target's pipeline for an allowed decision. Its
+ * dedup key is derived from the decision id, so a decision is triggered at most once by
+ * the queue; the decision id travels with the run so the CI side can recognise the rare
+ * repeat after a crash.
  */
 @Component
 class TriggerJobHandler implements JobHandler<TriggerRequest> {
@@ -54,8 +55,8 @@ class TriggerJobHandler implements JobHandler<TriggerRequest> {
 
 	private final PipelineCallbacks callbacks;
 
-	TriggerJobHandler(AuditLog audit, PolicySnapshots snapshots, List<PipelineProvider> clients,
-			MeterRegistry registry, Credentials credentials, CircuitBreakers breakers, PipelineRuns runs, JobQueue jobs,
+	TriggerJobHandler(AuditLog audit, PolicySnapshots snapshots, List<PipelineProvider> clients, MeterRegistry registry,
+			Credentials credentials, CircuitBreakers breakers, PipelineRuns runs, JobQueue jobs,
 			PipelineCallbacks callbacks) {
 		this.callbacks = callbacks;
 		this.jobs = jobs;
@@ -64,7 +65,8 @@ class TriggerJobHandler implements JobHandler<TriggerRequest> {
 		this.runs = runs;
 		this.audit = audit;
 		this.snapshots = snapshots;
-		this.clients = clients.stream().collect(Collectors.toUnmodifiableMap(PipelineProvider::kind, Function.identity()));
+		this.clients = clients.stream()
+			.collect(Collectors.toUnmodifiableMap(PipelineProvider::kind, Function.identity()));
 		this.registry = registry;
 		for (Target.Kind kind : Target.Kind.values()) {
 			counter(kind, "SUCCEEDED");
@@ -96,11 +98,11 @@ class TriggerJobHandler implements JobHandler<TriggerRequest> {
 		}
 		long start = System.nanoTime();
 		try {
-			Secret credential = (target.kind() == Target.Kind.NOOP) ? null : this.credentials.resolve(target.credentialRef());
+			Secret credential = (target.kind() == Target.Kind.NOOP) ? null
+					: this.credentials.resolve(target.credentialRef());
 			Map<String, String> values = Templates.render(target.templateValues(), request);
-			PipelineProvider.Run run = client.trigger(
-					new PipelineProvider.TriggerCall(target, request, values, credential,
-							job.triedBefore() ? Math.max(2, job.attempts()) : 1));
+			PipelineProvider.Run run = client.trigger(new PipelineProvider.TriggerCall(target, request, values,
+					credential, job.triedBefore() ? Math.max(2, job.attempts()) : 1));
 			this.breakers.succeeded(target.name());
 			record(target.kind(), "SUCCEEDED", start);
 			return JobOutcome.done(() -> succeeded(target, request, run));
@@ -108,7 +110,8 @@ class TriggerJobHandler implements JobHandler<TriggerRequest> {
 		catch (TriggerFailure failure) {
 			record(target.kind(), "FAILED", start);
 			if (failure.permanent()) {
-				// The CI system answered (or the target is wrong): not an outage, so the circuit closes.
+				// The CI system answered (or the target is wrong): not an outage, so the
+				// circuit closes.
 				this.breakers.succeeded(target.name());
 				return JobOutcome.failed(failure.getMessage());
 			}
@@ -116,10 +119,12 @@ class TriggerJobHandler implements JobHandler<TriggerRequest> {
 			return JobOutcome.retryLater(failure.getMessage(), failure.retryAfter());
 		}
 		catch (RuntimeException ex) {
-			// Unexpected: say what kind of failure without echoing a message that could carry a response body.
+			// Unexpected: say what kind of failure without echoing a message that could
+			// carry a response body.
 			record(target.kind(), "FAILED", start);
 			this.breakers.failed(target.name());
-			return JobOutcome.retryLater("Calling " + target.kind() + " failed: " + ex.getClass().getSimpleName(), null);
+			return JobOutcome.retryLater("Calling " + target.kind() + " failed: " + ex.getClass().getSimpleName(),
+					null);
 		}
 	}
 
@@ -147,11 +152,14 @@ class TriggerJobHandler implements JobHandler<TriggerRequest> {
 				comment.text(" (a NOOP target: nothing was called).");
 			}
 			else {
-				comment.text((run.runUrl() != null) ? ": " : ".").link(runLabel(run), run.runUrl()).text((run.runUrl() != null) ? "." : "");
+				comment.text((run.runUrl() != null) ? ": " : ".")
+					.link(runLabel(run), run.runUrl())
+					.text((run.runUrl() != null) ? "." : "");
 			}
 			enqueue(comment.build());
 		}
-		// A result that came back before the run was recorded is applied now, after the start's comment.
+		// A result that came back before the run was recorded is applied now, after the
+		// start's comment.
 		this.callbacks.applyParked(target.kind().name(), request.decisionId());
 	}
 
@@ -165,10 +173,10 @@ class TriggerJobHandler implements JobHandler<TriggerRequest> {
 
 	@Override
 	public void buried(Job job, TriggerRequest request, String reason) {
-		long eventId = this.audit.append(event(AuditEventType.TRIGGER_FAILED, request,
-				"The pipeline of target '" + request.target() + "' was not started: " + reason
-						+ " The job is dead; an operator can retry it.")
-			.build());
+		long eventId = this.audit
+			.append(event(AuditEventType.TRIGGER_FAILED, request, "The pipeline of target '" + request.target()
+					+ "' was not started: " + reason + " The job is dead; an operator can retry it.")
+				.build());
 		if (request.comment()) {
 			enqueue(CommentRequest.on(request.issueKey(), eventId)
 				.strong("TRIGGER FAILED")

@@ -5,10 +5,12 @@ import java.util.UUID;
 import dev.tollgate.job.JobType;
 
 /**
- * The payload of a {@code TRIGGER} job: everything needed to start the pipeline and to audit it,
- * captured at decision time so a later policy change cannot alter what was decided.
+ * The payload of a {@code TRIGGER} job: everything needed to start the pipeline and to
+ * audit it, captured at decision time so a later policy change cannot alter what was
+ * decided.
  *
- * @param decisionId unique per decision; passed to the pipeline so it can recognise a repeat
+ * @param decisionId unique per decision; passed to the pipeline so it can recognise a
+ * repeat
  * @param comment whether the rule wants the result mirrored to the issue
  */
 public record TriggerRequest(UUID decisionId, String deliveryId, long ruleId, String ruleName, String target,

@@ -5,23 +5,27 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Resolves an actor's Tollgate roles from the role bindings: their account id, their Jira groups and
- * their Jira project roles, each binding optionally limited to one project. Pure; the Jira look-ups
- * happen before, and only for the binding kinds that exist ({@link #needs}).
+ * Resolves an actor's Tollgate roles from the role bindings: their account id, their Jira
+ * groups and their Jira project roles, each binding optionally limited to one project.
+ * Pure; the Jira look-ups happen before, and only for the binding kinds that exist
+ * ({@link #needs}).
  */
 public final class ActorRoles {
 
 	private ActorRoles() {
 	}
 
-	/** Whether any binding of this kind could apply to a transition in {@code projectKey}. */
+	/**
+	 * Whether any binding of this kind could apply to a transition in {@code projectKey}.
+	 */
 	public static boolean needs(PolicySnapshot snapshot, RoleBinding.SubjectType kind, String projectKey) {
 		return snapshot.bindings().stream().anyMatch((b) -> b.subjectType() == kind && b.appliesTo(projectKey));
 	}
 
 	/**
 	 * @param groups the actor's Jira group names
-	 * @param projectRoles the names of the Jira project roles the actor holds in {@code projectKey}
+	 * @param projectRoles the names of the Jira project roles the actor holds in
+	 * {@code projectKey}
 	 */
 	public static Set<String> resolve(PolicySnapshot snapshot, String projectKey, String accountId, Set<String> groups,
 			Set<String> projectRoles) {

@@ -4,7 +4,9 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 
-/** A role binding to create (the API answers with {@link RoleBinding}, which adds the id). */
+/**
+ * A role binding to create (the API answers with {@link RoleBinding}, which adds the id).
+ */
 public record BindingSpec(@NotBlank String role, @NotNull RoleBinding.SubjectType subjectType,
 		@NotBlank @Size(max = 255) String subject, @Size(max = 50) String projectKey) {
 

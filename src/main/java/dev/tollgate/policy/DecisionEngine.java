@@ -8,10 +8,11 @@ import java.util.Set;
 /**
  * The pure heart of Tollgate: {@code decide(transition, actorRoles, snapshot)}, no I/O.
  * <p>
- * Every enabled rule that matches the transition yields its own decision (one transition can start
- * a build and a deploy); no match yields a single {@code IGNORED}. Default deny: a matching rule
- * allows only an actor holding one of its roles, and an empty role list allows nobody. Names are
- * compared trimmed and case-insensitively; {@code *} matches anything.
+ * Every enabled rule that matches the transition yields its own decision (one transition
+ * can start a build and a deploy); no match yields a single {@code IGNORED}. Default
+ * deny: a matching rule allows only an actor holding one of its roles, and an empty role
+ * list allows nobody. Names are compared trimmed and case-insensitively; {@code *}
+ * matches anything.
  */
 public final class DecisionEngine {
 
@@ -27,13 +28,16 @@ public final class DecisionEngine {
 			}
 		}
 		if (decisions.isEmpty()) {
-			decisions.add(new Decision(Decision.Outcome.IGNORED, null, false,
-					"No rule matches " + typed(transition) + "."));
+			decisions
+				.add(new Decision(Decision.Outcome.IGNORED, null, false, "No rule matches " + typed(transition) + "."));
 		}
 		return List.copyOf(decisions);
 	}
 
-	/** Whether any enabled rule matches, so callers can skip resolving roles for an IGNORED outcome. */
+	/**
+	 * Whether any enabled rule matches, so callers can skip resolving roles for an
+	 * IGNORED outcome.
+	 */
 	public static boolean anyRuleMatches(Transition transition, PolicySnapshot snapshot) {
 		return snapshot.rules().stream().anyMatch((rule) -> rule.enabled() && matches(rule, transition));
 	}
@@ -50,7 +54,11 @@ public final class DecisionEngine {
 		boolean dryRun = rule.mode() == Rule.Mode.DRY_RUN;
 		String prefix = dryRun ? "Dry run: " : "";
 		String actor = actor(transition);
-		String held = rule.allowedRoles().stream().filter((role) -> actorRoles.contains(normalise(role))).findFirst().orElse(null);
+		String held = rule.allowedRoles()
+			.stream()
+			.filter((role) -> actorRoles.contains(normalise(role)))
+			.findFirst()
+			.orElse(null);
 		if (held == null) {
 			String why = rule.allowedRoles().isEmpty()
 					? "Rule '" + rule.name() + "' allows nobody to make " + transition.describe()
@@ -66,16 +74,19 @@ public final class DecisionEngine {
 		if (rule.approval() != null && rule.approval().required() > 0) {
 			Rule.Approval approval = rule.approval();
 			return new Decision(Decision.Outcome.PENDING_APPROVAL, rule, dryRun,
-					prefix + actor + " holds role " + held + " for " + transition.describe() + "; rule '"
-							+ rule.name() + "' needs " + approval.required() + " approval"
-							+ ((approval.required() == 1) ? "" : "s") + " from "
-							+ String.join(" or ", approval.approverRoles()) + " before " + start + " starts.");
+					prefix + actor + " holds role " + held + " for " + transition.describe() + "; rule '" + rule.name()
+							+ "' needs " + approval.required() + " approval" + ((approval.required() == 1) ? "" : "s")
+							+ " from " + String.join(" or ", approval.approverRoles()) + " before " + start
+							+ " starts.");
 		}
 		return new Decision(Decision.Outcome.ALLOWED, rule, dryRun, prefix + actor + " holds role " + held
 				+ " required by rule '" + rule.name() + "' for " + transition.describe() + "; " + start + ".");
 	}
 
-	/** {@code *} matches anything, including a missing value; otherwise trimmed, case-insensitive. */
+	/**
+	 * {@code *} matches anything, including a missing value; otherwise trimmed,
+	 * case-insensitive.
+	 */
 	static boolean nameMatches(String pattern, String value) {
 		if (pattern == null || pattern.isBlank()) {
 			return false;
@@ -95,13 +106,13 @@ public final class DecisionEngine {
 	}
 
 	private static String actor(Transition transition) {
-		// Account ids are quoted exactly as Jira sent them (never re-cased), so they can be searched for.
+		// Account ids are quoted exactly as Jira sent them (never re-cased), so they can
+		// be searched for.
 		return (transition.actorAccountId() != null) ? transition.actorAccountId() : "An unknown actor";
 	}
 
 	private static String typed(Transition transition) {
 		return ((transition.issueType() != null) ? transition.issueType() + " in " : "") + transition.describe();
 	}
-
 
 }

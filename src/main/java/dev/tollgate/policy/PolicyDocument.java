@@ -4,7 +4,10 @@ import java.util.List;
 
 import jakarta.validation.Valid;
 
-/** The whole policy as code: what {@code GET /policy} exports and {@code PUT /policy} applies. */
+/**
+ * The whole policy as code: what {@code GET /policy} exports and {@code PUT /policy}
+ * applies.
+ */
 public record PolicyDocument(List<@Valid RoleView> roles, List<@Valid BindingSpec> bindings,
 		List<@Valid Target> targets, List<@Valid RuleSpec> rules) {
 

@@ -30,7 +30,9 @@ public final class PolicyProblems {
 
 	}
 
-	/** The change is well-formed but refers to what does not exist or does not fit (422). */
+	/**
+	 * The change is well-formed but refers to what does not exist or does not fit (422).
+	 */
 	public static final class Rejected extends RuntimeException {
 
 		private final List<FieldProblem> problems;

@@ -7,8 +7,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * An immutable view of the whole policy at one version, shared by all evaluations until the next
- * change.
+ * An immutable view of the whole policy at one version, shared by all evaluations until
+ * the next change.
  *
  * @param rules in id order
  * @param targets by name

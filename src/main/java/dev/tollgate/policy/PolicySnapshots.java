@@ -18,8 +18,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The current {@link PolicySnapshot}, immutable and shared. A change made on this replica
- * refreshes it after commit; changes made on other replicas are found by polling the policy version
- * every second, so every replica sees a change within 2 s.
+ * refreshes it after commit; changes made on other replicas are found by polling the
+ * policy version every second, so every replica sees a change within 2 s.
  */
 @Service
 public class PolicySnapshots {
@@ -39,7 +39,8 @@ public class PolicySnapshots {
 		this.jdbc = jdbc;
 		this.readOnly = new TransactionTemplate(transactions);
 		this.readOnly.setReadOnly(true);
-		// One snapshot of the database for all four tables, and its own transaction even when called
+		// One snapshot of the database for all four tables, and its own transaction even
+		// when called
 		// from another transaction's after-commit callback.
 		this.readOnly.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
 		this.readOnly.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
@@ -54,11 +55,17 @@ public class PolicySnapshots {
 		return snapshot;
 	}
 
-	/** Reloads the whole policy in one read-only transaction, so the snapshot is consistent. */
+	/**
+	 * Reloads the whole policy in one read-only transaction, so the snapshot is
+	 * consistent.
+	 */
 	public synchronized PolicySnapshot refresh() {
 		PolicySnapshot snapshot = this.readOnly.execute((status) -> {
 			long version = currentVersion();
-			Set<String> roleNames = this.tables.roles().stream().map((r) -> r.value().name()).collect(Collectors.toSet());
+			Set<String> roleNames = this.tables.roles()
+				.stream()
+				.map((r) -> r.value().name())
+				.collect(Collectors.toSet());
 			return new PolicySnapshot(version, roleNames, this.tables.bindings(),
 					this.tables.targets()
 						.stream()
@@ -88,6 +95,5 @@ public class PolicySnapshots {
 	private long currentVersion() {
 		return this.jdbc.sql("SELECT version FROM tollgate.policy_version WHERE id = 1").query(Long.class).single();
 	}
-
 
 }

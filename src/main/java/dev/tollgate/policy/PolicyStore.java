@@ -27,10 +27,10 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Every change to the policy goes through here: checked (names, references, target fields,
- * template variables), written, audited as {@code POLICY_CHANGED} with who did it and the before
- * and after, and made visible to every replica by bumping the policy version — all in one
- * transaction.
+ * Every change to the policy goes through here: checked (names, references, target
+ * fields, template variables), written, audited as {@code POLICY_CHANGED} with who did it
+ * and the before and after, and made visible to every replica by bumping the policy
+ * version — all in one transaction.
  */
 @Service
 public class PolicyStore {
@@ -93,7 +93,8 @@ public class PolicyStore {
 		checkVersion(current.version(), expectedVersion, "role '" + name + "'");
 		String storedName = current.value().name();
 		if (!storedName.equalsIgnoreCase(role.name())) {
-			throw new PolicyProblems.Rejected(List.of(new FieldProblem("name", "cannot be changed (it is '" + storedName + "')")));
+			throw new PolicyProblems.Rejected(
+					List.of(new FieldProblem("name", "cannot be changed (it is '" + storedName + "')")));
 		}
 		Stored<RoleView> updated = this.tables.updateRole(current, role);
 		changed(changedBy, "role", storedName, PolicyChange.Action.UPDATE, current.value(), updated.value());
@@ -131,7 +132,8 @@ public class PolicyStore {
 		Stored<RoleView> role = this.tables.role(spec.role())
 			.orElseThrow(() -> new PolicyProblems.Rejected(
 					List.of(new FieldProblem("role", "no role named '" + spec.role() + "' exists"))));
-		String projectKey = (spec.projectKey() == null || spec.projectKey().isBlank()) ? null : spec.projectKey().strip();
+		String projectKey = (spec.projectKey() == null || spec.projectKey().isBlank()) ? null
+				: spec.projectKey().strip();
 		RoleBinding created = this.tables.insertBinding(role, spec.subjectType(), spec.subject().strip(), projectKey);
 		changed(changedBy, "role-binding", Long.toString(created.id()), PolicyChange.Action.CREATE, null, created);
 		return created;
@@ -171,7 +173,8 @@ public class PolicyStore {
 		checkVersion(current.version(), expectedVersion, "target '" + name + "'");
 		String storedName = current.value().name();
 		if (!storedName.equalsIgnoreCase(target.name())) {
-			throw new PolicyProblems.Rejected(List.of(new FieldProblem("name", "cannot be changed (it is '" + storedName + "')")));
+			throw new PolicyProblems.Rejected(
+					List.of(new FieldProblem("name", "cannot be changed (it is '" + storedName + "')")));
 		}
 		checkTarget(target, "");
 		Stored<Target> updated = this.tables.updateTarget(current, target);
@@ -244,8 +247,9 @@ public class PolicyStore {
 	}
 
 	/**
-	 * Makes the policy equal to {@code document}: creates, updates and deletes by name (bindings
-	 * by their content). With {@code dryRun} nothing is written and the diff is returned.
+	 * Makes the policy equal to {@code document}: creates, updates and deletes by name
+	 * (bindings by their content). With {@code dryRun} nothing is written and the diff is
+	 * returned.
 	 */
 	@Transactional
 	public List<PolicyChange> apply(PolicyDocument document, boolean dryRun, String changedBy) {
@@ -318,21 +322,36 @@ public class PolicyStore {
 	private List<PolicyChange> diff(PolicyDocument document) {
 		List<PolicyChange> changes = new ArrayList<>();
 		Map<String, RoleView> currentRoles = byName(roles(), RoleView::name);
-		document.roles().forEach((role) -> compare(changes, "role", role.name(), currentRoles.get(lower(role.name())), role));
-		currentRoles.values().stream().filter((r) -> document.roles().stream().noneMatch((w) -> w.name().equalsIgnoreCase(r.name())))
+		document.roles()
+			.forEach((role) -> compare(changes, "role", role.name(), currentRoles.get(lower(role.name())), role));
+		currentRoles.values()
+			.stream()
+			.filter((r) -> document.roles().stream().noneMatch((w) -> w.name().equalsIgnoreCase(r.name())))
 			.forEach((r) -> changes.add(new PolicyChange("role", r.name(), PolicyChange.Action.DELETE)));
 		List<RoleBinding> currentBindings = bindings();
-		document.bindings().stream().filter((spec) -> currentBindings.stream().noneMatch(spec::sameAs))
-			.forEach((spec) -> changes.add(new PolicyChange("role-binding", describe(spec), PolicyChange.Action.CREATE)));
-		currentBindings.stream().filter((b) -> document.bindings().stream().noneMatch((spec) -> spec.sameAs(b)))
-			.forEach((b) -> changes.add(new PolicyChange("role-binding", describe(BindingSpec.of(b)), PolicyChange.Action.DELETE)));
+		document.bindings()
+			.stream()
+			.filter((spec) -> currentBindings.stream().noneMatch(spec::sameAs))
+			.forEach((spec) -> changes
+				.add(new PolicyChange("role-binding", describe(spec), PolicyChange.Action.CREATE)));
+		currentBindings.stream()
+			.filter((b) -> document.bindings().stream().noneMatch((spec) -> spec.sameAs(b)))
+			.forEach((b) -> changes
+				.add(new PolicyChange("role-binding", describe(BindingSpec.of(b)), PolicyChange.Action.DELETE)));
 		Map<String, Target> currentTargets = byName(targets(), Target::name);
-		document.targets().forEach((t) -> compare(changes, "target", t.name(), currentTargets.get(lower(t.name())), t.stored()));
-		currentTargets.values().stream().filter((t) -> document.targets().stream().noneMatch((w) -> w.name().equalsIgnoreCase(t.name())))
+		document.targets()
+			.forEach((t) -> compare(changes, "target", t.name(), currentTargets.get(lower(t.name())), t.stored()));
+		currentTargets.values()
+			.stream()
+			.filter((t) -> document.targets().stream().noneMatch((w) -> w.name().equalsIgnoreCase(t.name())))
 			.forEach((t) -> changes.add(new PolicyChange("target", t.name(), PolicyChange.Action.DELETE)));
 		Map<String, RuleSpec> currentRules = byName(rules().stream().map(RuleSpec::of).toList(), RuleSpec::name);
-		document.rules().forEach((r) -> compare(changes, "rule", r.name(), currentRules.get(lower(r.name())), RuleSpec.of(r.toRule(0))));
-		currentRules.values().stream().filter((r) -> document.rules().stream().noneMatch((w) -> w.name().equalsIgnoreCase(r.name())))
+		document.rules()
+			.forEach((r) -> compare(changes, "rule", r.name(), currentRules.get(lower(r.name())),
+					RuleSpec.of(r.toRule(0))));
+		currentRules.values()
+			.stream()
+			.filter((r) -> document.rules().stream().noneMatch((w) -> w.name().equalsIgnoreCase(r.name())))
 			.forEach((r) -> changes.add(new PolicyChange("rule", r.name(), PolicyChange.Action.DELETE)));
 		return changes;
 	}
@@ -363,7 +382,8 @@ public class PolicyStore {
 			problems.addAll(targetProblems(document.targets().get(i), "targets[" + i + "]."));
 		}
 		for (int i = 0; i < document.rules().size(); i++) {
-			problems.addAll(ruleProblems(document.rules().get(i).toRule(0), "rules[" + i + "].", roleNames, targetNames));
+			problems
+				.addAll(ruleProblems(document.rules().get(i).toRule(0), "rules[" + i + "].", roleNames, targetNames));
 		}
 		if (!problems.isEmpty()) {
 			throw new PolicyProblems.Rejected(problems);
@@ -374,7 +394,8 @@ public class PolicyStore {
 		Set<String> seen = new java.util.HashSet<>();
 		for (int i = 0; i < names.size(); i++) {
 			if (!seen.add(lower(names.get(i)))) {
-				problems.add(new FieldProblem(field + "[" + i + "].name", "'" + names.get(i) + "' appears more than once"));
+				problems
+					.add(new FieldProblem(field + "[" + i + "].name", "'" + names.get(i) + "' appears more than once"));
 			}
 		}
 	}
@@ -409,8 +430,10 @@ public class PolicyStore {
 					problems.add(new FieldProblem(prefix + "baseUrl", "must be an http(s) URL without credentials"));
 				}
 				else {
-					// Refused now rather than at the first trigger, so that a token with scope admin
-					// cannot even store a target aimed at a host the operator has ruled out. Names
+					// Refused now rather than at the first trigger, so that a token with
+					// scope admin
+					// cannot even store a target aimed at a host the operator has ruled
+					// out. Names
 					// are resolved and checked again on every connection.
 					this.outbound.checkUrl(uri);
 				}
@@ -432,8 +455,9 @@ public class PolicyStore {
 				Matcher matcher = TEMPLATE.matcher(value);
 				while (matcher.find()) {
 					if (!PolicyNames.TEMPLATE_VARIABLES.contains(matcher.group(1))) {
-						problems.add(new FieldProblem(prefix + valuesField + "." + key, "unknown template variable {{"
-								+ matcher.group(1) + "}}; known: " + new java.util.TreeSet<>(PolicyNames.TEMPLATE_VARIABLES)));
+						problems.add(new FieldProblem(prefix + valuesField + "." + key,
+								"unknown template variable {{" + matcher.group(1) + "}}; known: "
+										+ new java.util.TreeSet<>(PolicyNames.TEMPLATE_VARIABLES)));
 					}
 				}
 			});
@@ -463,7 +487,8 @@ public class PolicyStore {
 			Duration expiresAfter = rule.approval().expiresAfter();
 			if (expiresAfter != null && (expiresAfter.isNegative() || expiresAfter.isZero()
 					|| expiresAfter.compareTo(MAX_APPROVAL_WINDOW) > 0)) {
-				// Beyond a year it is no deadline, and far beyond it no timestamp PostgreSQL can store.
+				// Beyond a year it is no deadline, and far beyond it no timestamp
+				// PostgreSQL can store.
 				problems.add(new FieldProblem(prefix + "approval.expiresAfter",
 						"must be a positive duration of at most " + MAX_APPROVAL_WINDOW.toDays() + " days"));
 			}
@@ -516,16 +541,22 @@ public class PolicyStore {
 		details.put("action", action.name());
 		details.put("before", before);
 		details.put("after", after);
-		this.audit.append(AuditEvent.of(AuditEventType.POLICY_CHANGED, "Token '" + changedBy + "' "
-				+ action.name().toLowerCase(Locale.ROOT) + "d " + resource + " '" + name + "'.")
-			.outcome(action.name())
-			.details(details)
-			.build());
+		this.audit.append(
+				AuditEvent
+					.of(AuditEventType.POLICY_CHANGED,
+							"Token '" + changedBy + "' " + action.name().toLowerCase(Locale.ROOT) + "d " + resource
+									+ " '" + name + "'.")
+					.outcome(action.name())
+					.details(details)
+					.build());
 		this.jdbc.sql("UPDATE tollgate.policy_version SET version = version + 1 WHERE id = 1").update();
 		refreshAfterCommit();
 	}
 
-	/** One snapshot reload per transaction, however many objects a policy document changed. */
+	/**
+	 * One snapshot reload per transaction, however many objects a policy document
+	 * changed.
+	 */
 	private void refreshAfterCommit() {
 		if (!TransactionSynchronizationManager.isSynchronizationActive()
 				|| TransactionSynchronizationManager.hasResource(this)) {

@@ -20,9 +20,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
- * The policy tables, in plain SQL. Names are matched case-insensitively (the unique indexes are on
- * {@code lower(name)}). Roles, targets and rules carry a version that every update and delete
- * checks and bumps, so a write based on a stale read is refused instead of overwriting.
+ * The policy tables, in plain SQL. Names are matched case-insensitively (the unique
+ * indexes are on {@code lower(name)}). Roles, targets and rules carry a version that
+ * every update and delete checks and bumps, so a write based on a stale read is refused
+ * instead of overwriting.
  */
 @Repository
 class PolicyTables {
@@ -30,7 +31,9 @@ class PolicyTables {
 	/** PostgreSQL's SQLSTATE for a foreign key violation. */
 	private static final String FOREIGN_KEY_VIOLATION = "23503";
 
-	/** A stored row: its id, its value and the version the admin API exposes as its ETag. */
+	/**
+	 * A stored row: its id, its value and the version the admin API exposes as its ETag.
+	 */
 	record Stored<T>(long id, T value, int version) {
 	}
 
@@ -59,13 +62,21 @@ class PolicyTables {
 	}
 
 	Stored<RoleView> insertRole(RoleView role) {
-		return unique("A role named '" + role.name() + "' already exists.", () -> this.jdbc.sql("""
-				INSERT INTO tollgate.role (name, description) VALUES (:name, :description)
-				RETURNING id, name, description, version
-				""").param("name", role.name()).param("description", role.description()).query(PolicyTables::roleRow).single());
+		return unique("A role named '" + role.name() + "' already exists.",
+				() -> this.jdbc.sql("""
+						INSERT INTO tollgate.role (name, description) VALUES (:name, :description)
+						RETURNING id, name, description, version
+						""")
+					.param("name", role.name())
+					.param("description", role.description())
+					.query(PolicyTables::roleRow)
+					.single());
 	}
 
-	/** Updates the description and the name's spelling (a role is renamed only in letter case). */
+	/**
+	 * Updates the description and the name's spelling (a role is renamed only in letter
+	 * case).
+	 */
 	Stored<RoleView> updateRole(Stored<RoleView> current, RoleView role) {
 		return updateIfUnchanged(this.jdbc.sql("""
 				UPDATE tollgate.role SET name = :name, description = :description, version = version + 1,
@@ -76,12 +87,16 @@ class PolicyTables {
 				PolicyTables::roleRow);
 	}
 
-	/** A binding created meanwhile (after the caller counted none) keeps the role: 409, as when counted. */
+	/**
+	 * A binding created meanwhile (after the caller counted none) keeps the role: 409, as
+	 * when counted.
+	 */
 	void deleteRole(Stored<RoleView> current) {
 		referenced(() -> {
 			delete("role", current);
 			return null;
-		}, () -> new PolicyProblems.Conflict("Role '" + current.value().name() + "' is still in use by a role binding."));
+		}, () -> new PolicyProblems.Conflict(
+				"Role '" + current.value().name() + "' is still in use by a role binding."));
 	}
 
 	private static Stored<RoleView> roleRow(ResultSet rs, int row) throws SQLException {
@@ -111,20 +126,26 @@ class PolicyTables {
 			.single();
 	}
 
-	/** For a role deleted meanwhile (after the caller found it) the answer is the one it would have had: 422. */
+	/**
+	 * For a role deleted meanwhile (after the caller found it) the answer is the one it
+	 * would have had: 422.
+	 */
 	RoleBinding insertBinding(Stored<RoleView> role, RoleBinding.SubjectType subjectType, String subject,
 			String projectKey) {
-		long id = referenced(() -> unique("This role binding already exists.", () -> this.jdbc.sql("""
-				INSERT INTO tollgate.role_binding (role_id, subject_type, subject, project_key)
-				VALUES (:roleId, :subjectType, :subject, :projectKey) RETURNING id
-				""")
-			.param("roleId", role.id())
-			.param("subjectType", subjectType.name())
-			.param("subject", subject)
-			.param("projectKey", projectKey)
-			.query(Long.class)
-			.single()), () -> new PolicyProblems.Rejected(List.of(new PolicyProblems.FieldProblem("role",
-					"no role named '" + role.value().name() + "' exists"))));
+		long id = referenced(
+				() -> unique("This role binding already exists.",
+						() -> this.jdbc.sql("""
+								INSERT INTO tollgate.role_binding (role_id, subject_type, subject, project_key)
+								VALUES (:roleId, :subjectType, :subject, :projectKey) RETURNING id
+								""")
+							.param("roleId", role.id())
+							.param("subjectType", subjectType.name())
+							.param("subject", subject)
+							.param("projectKey", projectKey)
+							.query(Long.class)
+							.single()),
+				() -> new PolicyProblems.Rejected(List.of(new PolicyProblems.FieldProblem("role",
+						"no role named '" + role.value().name() + "' exists"))));
 		return binding(id).orElseThrow();
 	}
 
@@ -191,8 +212,10 @@ class PolicyTables {
 
 	private Stored<Target> targetRow(ResultSet rs, int row) throws SQLException {
 		String text = rs.getString("template_values");
-		Map<String, String> values = (text == null || text.isBlank()) ? Map.of() : this.json.readValue(text, STRING_MAP);
-		// One column holds the kind's inputs, variables or parameters; stored() keeps the kind's own.
+		Map<String, String> values = (text == null || text.isBlank()) ? Map.of()
+				: this.json.readValue(text, STRING_MAP);
+		// One column holds the kind's inputs, variables or parameters; stored() keeps the
+		// kind's own.
 		Target target = new Target(rs.getString("name"), Target.Kind.valueOf(rs.getString("kind")),
 				rs.getString("base_url"), rs.getString("repository"), rs.getString("workflow"), rs.getString("project"),
 				rs.getString("job"), rs.getString("ref"), rs.getString("credential_ref"), values, values, values,
@@ -207,7 +230,10 @@ class PolicyTables {
 	}
 
 	Optional<Stored<Rule>> rule(long id) {
-		return this.jdbc.sql("SELECT * FROM tollgate.rule WHERE id = :id").param("id", id).query(PolicyTables::ruleRow).optional();
+		return this.jdbc.sql("SELECT * FROM tollgate.rule WHERE id = :id")
+			.param("id", id)
+			.query(PolicyTables::ruleRow)
+			.optional();
 	}
 
 	Optional<Stored<Rule>> rule(String name) {
@@ -270,8 +296,7 @@ class PolicyTables {
 		int required = rs.getInt("approval_required");
 		Rule.Approval approval = rs.wasNull() ? null
 				: new Rule.Approval(required, strings(rs.getArray("approval_roles")),
-						rs.getBoolean("approval_separation_of_duties"),
-						(rs.getString("approval_expires_after") != null)
+						rs.getBoolean("approval_separation_of_duties"), (rs.getString("approval_expires_after") != null)
 								? Duration.parse(rs.getString("approval_expires_after")) : null);
 		Rule rule = new Rule(rs.getLong("id"), rs.getString("name"), rs.getString("project_key"),
 				strings(rs.getArray("issue_types")), rs.getString("from_status"), rs.getString("to_status"),
@@ -286,7 +311,10 @@ class PolicyTables {
 
 	// Shared
 
-	/** The row of {@code table} with this name, compared as the unique index does (lower case). */
+	/**
+	 * The row of {@code table} with this name, compared as the unique index does (lower
+	 * case).
+	 */
 	private <T> Optional<T> named(String table, String name, RowMapper<T> row) {
 		// The table name is one of three constants, never input.
 		return this.jdbc.sql("SELECT * FROM tollgate." + table + " WHERE lower(name) = lower(:name)")
@@ -295,7 +323,10 @@ class PolicyTables {
 			.optional();
 	}
 
-	/** Runs an update that says {@code WHERE id = :id AND version = :version}; no row means a stale read. */
+	/**
+	 * Runs an update that says {@code WHERE id = :id AND version = :version}; no row
+	 * means a stale read.
+	 */
 	private static <T> Stored<T> updateIfUnchanged(JdbcClient.StatementSpec update, Stored<T> current,
 			RowMapper<Stored<T>> row) {
 		return update.param("id", current.id())
@@ -316,7 +347,10 @@ class PolicyTables {
 		}
 	}
 
-	/** A concurrent create (or rename) of the same name loses with a 409, like a sequential one. */
+	/**
+	 * A concurrent create (or rename) of the same name loses with a 409, like a
+	 * sequential one.
+	 */
 	private static <T> T unique(String conflict, Supplier<T> write) {
 		try {
 			return write.get();
@@ -327,15 +361,16 @@ class PolicyTables {
 	}
 
 	/**
-	 * A foreign key refused the write: a concurrent request removed what it refers to, or added what
-	 * refers to what it removes.
+	 * A foreign key refused the write: a concurrent request removed what it refers to, or
+	 * added what refers to what it removes.
 	 */
 	private static <T> T referenced(Supplier<T> write, Supplier<RuntimeException> problem) {
 		try {
 			return write.get();
 		}
 		catch (DataIntegrityViolationException ex) {
-			if (ex.getMostSpecificCause() instanceof SQLException sql && FOREIGN_KEY_VIOLATION.equals(sql.getSQLState())) {
+			if (ex.getMostSpecificCause() instanceof SQLException sql
+					&& FOREIGN_KEY_VIOLATION.equals(sql.getSQLState())) {
 				throw problem.get();
 			}
 			throw ex;

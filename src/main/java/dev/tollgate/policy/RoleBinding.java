@@ -3,8 +3,10 @@ package dev.tollgate.policy;
 /**
  * Grants a role to a Jira subject.
  *
- * @param subject a Jira account id, group name or project role name, by {@code subjectType}
- * @param projectKey {@code null}: in every project; otherwise only for transitions in that project
+ * @param subject a Jira account id, group name or project role name, by
+ * {@code subjectType}
+ * @param projectKey {@code null}: in every project; otherwise only for transitions in
+ * that project
  */
 public record RoleBinding(long id, String role, SubjectType subjectType, String subject, String projectKey) {
 

@@ -14,9 +14,9 @@ import java.util.List;
  * @param target the target's name; {@code null} for a rule that only gates
  * @param approval {@code null} when no approval is needed
  */
-public record Rule(long id, String name, String projectKey, List<String> issueTypes, String fromStatus,
-		String toStatus, List<String> allowedRoles, String target, Mode mode, boolean comment, boolean revertOnDeny,
-		Approval approval, boolean enabled) {
+public record Rule(long id, String name, String projectKey, List<String> issueTypes, String fromStatus, String toStatus,
+		List<String> allowedRoles, String target, Mode mode, boolean comment, boolean revertOnDeny, Approval approval,
+		boolean enabled) {
 
 	public Rule {
 		issueTypes = (issueTypes != null) ? List.copyOf(issueTypes) : List.of();
@@ -35,6 +35,7 @@ public record Rule(long id, String name, String projectKey, List<String> issueTy
 
 	/**
 	 * An approval gate: {@code required} votes from holders of {@code approverRoles}.
+	 *
 	 * @param separationOfDuties the actor who made the transition cannot approve it
 	 * @param expiresAfter {@code null} for no expiry
 	 */

@@ -13,7 +13,8 @@ import jakarta.validation.constraints.Size;
 
 /**
  * A rule as the admin API and policy documents write it; absent flags take their defaults
- * ({@code enabled} and {@code comment} true, {@code revertOnDeny} false, mode {@code ENFORCE}).
+ * ({@code enabled} and {@code comment} true, {@code revertOnDeny} false, mode
+ * {@code ENFORCE}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RuleSpec(@NotBlank @Size(max = 200) String name, @NotBlank @Size(max = 50) String projectKey,
@@ -22,7 +23,10 @@ public record RuleSpec(@NotBlank @Size(max = 200) String name, @NotBlank @Size(m
 		@Size(max = 50) List<@NotBlank String> allowedRoles, @Size(max = 100) String target, Rule.Mode mode,
 		Boolean comment, Boolean revertOnDeny, @Valid ApprovalSpec approval, Boolean enabled) {
 
-	/** @param separationOfDuties defaults to true: the actor cannot approve their own transition */
+	/**
+	 * @param separationOfDuties defaults to true: the actor cannot approve their own
+	 * transition
+	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	public record ApprovalSpec(@Min(1) @Max(20) int required, @NotEmpty List<@NotBlank String> approverRoles,
 			Boolean separationOfDuties, Duration expiresAfter) {
@@ -39,15 +43,17 @@ public record RuleSpec(@NotBlank @Size(max = 200) String name, @NotBlank @Size(m
 	}
 
 	static RuleSpec of(Rule rule) {
-		ApprovalSpec approval = (rule.approval() == null) ? null
-				: new ApprovalSpec(rule.approval().required(), rule.approval().approverRoles(),
-						rule.approval().separationOfDuties(), rule.approval().expiresAfter());
+		ApprovalSpec approval = (rule.approval() == null) ? null : new ApprovalSpec(rule.approval().required(),
+				rule.approval().approverRoles(), rule.approval().separationOfDuties(), rule.approval().expiresAfter());
 		return new RuleSpec(rule.name(), rule.projectKey(), rule.issueTypes(), rule.fromStatus(), rule.toStatus(),
 				rule.allowedRoles(), rule.target(), rule.mode(), rule.comment(), rule.revertOnDeny(), approval,
 				rule.enabled());
 	}
 
-	/** Role names as stored, so that every later comparison (votes, role deletion) sees the name. */
+	/**
+	 * Role names as stored, so that every later comparison (votes, role deletion) sees
+	 * the name.
+	 */
 	private static List<String> stripped(List<String> roles) {
 		return (roles != null) ? roles.stream().map((role) -> (role != null) ? role.strip() : null).toList() : null;
 	}

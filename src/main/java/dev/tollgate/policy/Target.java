@@ -10,28 +10,29 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 /**
- * Where a pipeline is started. Which fields apply depends on the kind; the
- * credential is a reference ({@code env:NAME} or {@code file:/path}), never a value.
+ * Where a pipeline is started. Which fields apply depends on the kind; the credential is
+ * a reference ({@code env:NAME} or {@code file:/path}), never a value.
  *
  * @param inputs GitHub workflow inputs
  * @param variables GitLab pipeline variables
  * @param parameters Jenkins build parameters
- * @param auth how the credential is used: GitHub {@code TOKEN} (default) or {@code APP}; GitLab
- * {@code TRIGGER_TOKEN} (default) or {@code ACCESS_TOKEN}; Jenkins {@code API_TOKEN} ({@code user:token})
+ * @param auth how the credential is used: GitHub {@code TOKEN} (default) or {@code APP};
+ * GitLab {@code TRIGGER_TOKEN} (default) or {@code ACCESS_TOKEN}; Jenkins
+ * {@code API_TOKEN} ({@code user:token})
  * @param appId the GitHub App id, with {@code auth: APP}
  * @param installationId the GitHub App installation id, with {@code auth: APP}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Target(
-		@NotBlank @Pattern(regexp = PolicyNames.NAME, message = PolicyNames.NAME_MESSAGE) String name,
+public record Target(@NotBlank @Pattern(regexp = PolicyNames.NAME, message = PolicyNames.NAME_MESSAGE) String name,
 		@NotNull Kind kind, @Size(max = 500) String baseUrl, @Size(max = 200) String repository,
 		@Size(max = 200) String workflow, @Size(max = 200) String project, @Size(max = 500) String job,
 		@Size(max = 200) String ref,
 		@Pattern(regexp = "^(env:[A-Za-z_][A-Za-z0-9_]*|file:/\\S+)$",
 				message = "must be a reference: env:NAME or file:/path") String credentialRef,
-		@Size(max = 24, message = "at most 24: GitHub takes 25 inputs and one carries the decision id") Map<String, String> inputs, @Size(max = 50) Map<String, String> variables,
-		@Size(max = 50) Map<String, String> parameters, @Size(max = 30) String auth, @Size(max = 30) String appId,
-		@Size(max = 30) String installationId) {
+		@Size(max = 24,
+				message = "at most 24: GitHub takes 25 inputs and one carries the decision id") Map<String, String> inputs,
+		@Size(max = 50) Map<String, String> variables, @Size(max = 50) Map<String, String> parameters,
+		@Size(max = 30) String auth, @Size(max = 30) String appId, @Size(max = 30) String installationId) {
 
 	public enum Kind {
 
@@ -39,7 +40,9 @@ public record Target(
 
 	}
 
-	/** The inputs, variables or parameters that apply to this kind (never {@code null}). */
+	/**
+	 * The inputs, variables or parameters that apply to this kind (never {@code null}).
+	 */
 	@JsonIgnore
 	public Map<String, String> templateValues() {
 		Map<String, String> values = switch (this.kind) {
@@ -61,7 +64,8 @@ public record Target(
 	}
 
 	public static Target noop(String name) {
-		return new Target(name, Kind.NOOP, null, null, null, null, null, null, null, null, null, null, null, null, null);
+		return new Target(name, Kind.NOOP, null, null, null, null, null, null, null, null, null, null, null, null,
+				null);
 	}
 
 }

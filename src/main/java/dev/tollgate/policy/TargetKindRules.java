@@ -6,8 +6,8 @@ import dev.tollgate.policy.PolicyProblems.FieldProblem;
 
 /**
  * What a target of one kind must carry, checked when the target is saved. The module that
- * triggers that kind of CI system supplies it as a bean, so the policy store knows no CI system's
- * fields and does not depend on the module that does.
+ * triggers that kind of CI system supplies it as a bean, so the policy store knows no CI
+ * system's fields and does not depend on the module that does.
  */
 public interface TargetKindRules {
 
@@ -34,7 +34,9 @@ public interface TargetKindRules {
 			this.found = found;
 		}
 
-		/** @param field relative to the target ({@code repository}) */
+		/**
+		 * @param field relative to the target ({@code repository})
+		 */
 		public void add(String field, String message) {
 			this.found.add(new FieldProblem(this.prefix + field, message));
 		}

@@ -5,12 +5,15 @@ import java.net.URI;
 import org.springframework.http.HttpStatus;
 
 /**
- * The catalogue of problem types. A client may switch on the {@code type} URI: it is stable, while
- * {@code detail} is a sentence for people. Adding an error means adding a constant here.
+ * The catalogue of problem types. A client may switch on the {@code type} URI: it is
+ * stable, while {@code detail} is a sentence for people. Adding an error means adding a
+ * constant here.
  */
 public enum ProblemType {
 
-	/** A field or parameter of an admin request is invalid; {@code errors} lists each one. */
+	/**
+	 * A field or parameter of an admin request is invalid; {@code errors} lists each one.
+	 */
 	INVALID_REQUEST(HttpStatus.BAD_REQUEST, "invalid-request"),
 
 	/** An admin request body is not JSON (or YAML) of the expected shape. */
@@ -35,16 +38,24 @@ public enum ProblemType {
 
 	CONFLICT(HttpStatus.CONFLICT, "conflict"),
 
-	/** An {@code If-Match} precondition named a policy version that is no longer current. */
+	/**
+	 * An {@code If-Match} precondition named a policy version that is no longer current.
+	 */
 	STALE_VERSION(HttpStatus.PRECONDITION_FAILED, "stale-version"),
 
 	/** A request body above the size limit; the body is not read past the limit. */
 	BODY_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "body-too-large"),
 
-	/** A policy change that refers to something missing or does not fit; {@code errors} lists each field. */
+	/**
+	 * A policy change that refers to something missing or does not fit; {@code errors}
+	 * lists each field.
+	 */
 	POLICY_REJECTED(HttpStatus.UNPROCESSABLE_CONTENT, "policy-rejected"),
 
-	/** Too many deliveries from one address failed authentication; answered with {@code Retry-After}. */
+	/**
+	 * Too many deliveries from one address failed authentication; answered with
+	 * {@code Retry-After}.
+	 */
 	TOO_MANY_BAD_SIGNATURES(HttpStatus.TOO_MANY_REQUESTS, "too-many-bad-signatures"),
 
 	/** The database could not take the request; answered with {@code Retry-After}. */

@@ -13,13 +13,13 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Verifies {@code sha256=<hex>} HMAC signatures (Jira's {@code X-Hub-Signature}, GitHub's
- * {@code X-Hub-Signature-256}) over the raw body against several secrets at once, so a secret can
- * be rotated without downtime.
+ * {@code X-Hub-Signature-256}) over the raw body against several secrets at once, so a
+ * secret can be rotated without downtime.
  * <p>
  * Every configured secret is tried, matched or not, and digests are compared with
- * {@link MessageDigest#isEqual}, so the time taken says nothing about which secret (or how many
- * leading bytes) matched. A {@link Mac} is made per call because it is not thread-safe. The secrets
- * are never part of {@link #toString()} or any message.
+ * {@link MessageDigest#isEqual}, so the time taken says nothing about which secret (or
+ * how many leading bytes) matched. A {@link Mac} is made per call because it is not
+ * thread-safe. The secrets are never part of {@link #toString()} or any message.
  */
 public final class HmacSignature {
 
@@ -48,7 +48,8 @@ public final class HmacSignature {
 	}
 
 	/**
-	 * Whether {@code header} is a valid signature of {@code body} under any configured secret.
+	 * Whether {@code header} is a valid signature of {@code body} under any configured
+	 * secret.
 	 * @param header the raw header value, may be {@code null}
 	 */
 	public boolean matches(String header, byte[] body) {
@@ -63,7 +64,10 @@ public final class HmacSignature {
 		return matched;
 	}
 
-	/** Computes the header value for {@code body} under {@code secret} (tests, demos, docs). */
+	/**
+	 * Computes the header value for {@code body} under {@code secret} (tests, demos,
+	 * docs).
+	 */
 	public static String sign(String secret, byte[] body) {
 		return PREFIX + HexFormat.of()
 			.formatHex(digest(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM), body));
@@ -74,7 +78,8 @@ public final class HmacSignature {
 			return null;
 		}
 		String value = header.strip();
-		// The method is named in the header (WebSub style); only sha256 is accepted, never a downgrade.
+		// The method is named in the header (WebSub style); only sha256 is accepted,
+		// never a downgrade.
 		if (value.length() != PREFIX.length() + DIGEST_HEX_LENGTH
 				|| !value.substring(0, PREFIX.length()).toLowerCase(Locale.ROOT).equals(PREFIX)) {
 			return null;

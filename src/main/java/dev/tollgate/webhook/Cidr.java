@@ -9,13 +9,15 @@ import java.util.regex.Pattern;
 import org.apache.hc.core5.net.InetAddressUtils;
 
 /**
- * An IPv4 or IPv6 network in CIDR notation ({@code 10.0.0.0/8}, {@code 2001:db8::/32}); a bare
- * address is a network of one. Configuration binds text to it through {@link #of}, so a mistake
- * stops the application at start-up instead of silently letting everything through.
+ * An IPv4 or IPv6 network in CIDR notation ({@code 10.0.0.0/8}, {@code 2001:db8::/32}); a
+ * bare address is a network of one. Configuration binds text to it through {@link #of},
+ * so a mistake stops the application at start-up instead of silently letting everything
+ * through.
  */
 final class Cidr {
 
-	// Dotted quad, each part 0-255 (httpcore's own check refuses 0.0.0.0, which /0 needs).
+	// Dotted quad, each part 0-255 (httpcore's own check refuses 0.0.0.0, which /0
+	// needs).
 	private static final Pattern IPV4 = Pattern
 		.compile("^(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}$");
 
@@ -46,7 +48,8 @@ final class Cidr {
 					+ "' is not an IPv4 or IPv6 address (host names are not allowed)");
 		}
 		int bits = address.getAddress().length * 8;
-		// Java reads ::ffff:a.b.c.d as IPv4, so the prefix drops the 96 bits of the mapping.
+		// Java reads ::ffff:a.b.c.d as IPv4, so the prefix drops the 96 bits of the
+		// mapping.
 		int offset = (address instanceof Inet4Address && addressPart.indexOf(':') >= 0) ? 96 : 0;
 		int prefix = bits + offset;
 		if (slash >= 0) {
@@ -64,8 +67,8 @@ final class Cidr {
 	}
 
 	/**
-	 * The address an IP literal stands for; {@code null} if the text is not one. Never looks a name
-	 * up: callers pass text from configuration and from request headers.
+	 * The address an IP literal stands for; {@code null} if the text is not one. Never
+	 * looks a name up: callers pass text from configuration and from request headers.
 	 */
 	static InetAddress literal(String text) {
 		if (text == null) {

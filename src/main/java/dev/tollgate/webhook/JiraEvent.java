@@ -6,12 +6,14 @@ import java.util.regex.Pattern;
 import dev.tollgate.job.JobType;
 
 /**
- * A Jira delivery that needs a decision, read from the webhook body: a status transition, a
- * created issue, or an approval command comment. It is the payload of the {@code EVALUATE} job.
+ * A Jira delivery that needs a decision, read from the webhook body: a status transition,
+ * a created issue, or an approval command comment. It is the payload of the
+ * {@code EVALUATE} job.
  *
  * @param deliveryId Jira's delivery id, or a generated one when Jira sent none
  * @param receivedAt when the delivery arrived (decision latency is measured from here)
- * @param actorAccountId who made the transition or wrote the comment; {@code null} if Jira did not say
+ * @param actorAccountId who made the transition or wrote the comment; {@code null} if
+ * Jira did not say
  * @param status the status change; for a created issue {@code from} is {@code null}
  * @param comment the command comment, only for {@link Type#APPROVAL_COMMAND}
  */
@@ -30,13 +32,17 @@ public record JiraEvent(Type type, String deliveryId, Instant receivedAt, Issue 
 	public record Issue(String id, String key, String projectKey, String type) {
 	}
 
-	/** Status names as Jira showed them at the time, and their ids (stable across renames). */
+	/**
+	 * Status names as Jira showed them at the time, and their ids (stable across
+	 * renames).
+	 */
 	public record StatusChange(String fromId, String from, String toId, String to, String changelogId) {
 	}
 
 	/**
-	 * An approval command: {@code /approve} or {@code /deny <reason>} as the first word of a
-	 * comment, ignoring leading blanks and case.
+	 * An approval command: {@code /approve} or {@code /deny <reason>} as the first word
+	 * of a comment, ignoring leading blanks and case.
+	 *
 	 * @param text the comment's plain text, cut to a bounded length
 	 */
 	public record Comment(String id, String text) {

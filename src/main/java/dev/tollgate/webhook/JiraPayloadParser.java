@@ -12,15 +12,16 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
-
 /**
- * Reads a verified Jira webhook body into what the gateway acts on. A transition is recognised by
- * the changelog item whose field is {@code status}, not by {@code issue_event_type_name}, which
- * depends on workflow configuration. Unknown fields are ignored; ids may be numbers or strings.
+ * Reads a verified Jira webhook body into what the gateway acts on. A transition is
+ * recognised by the changelog item whose field is {@code status}, not by
+ * {@code issue_event_type_name}, which depends on workflow configuration. Unknown fields
+ * are ignored; ids may be numbers or strings.
  * <p>
- * Hostile bodies are refused with {@link MalformedDelivery} (a 400), never with anything that would
- * become a 5xx: Jackson's read constraints bound nesting depth and number length, duplicate keys
- * are an error, and a NUL character, which PostgreSQL cannot store, is refused where it is read.
+ * Hostile bodies are refused with {@link MalformedDelivery} (a 400), never with anything
+ * that would become a 5xx: Jackson's read constraints bound nesting depth and number
+ * length, duplicate keys are an error, and a NUL character, which PostgreSQL cannot
+ * store, is refused where it is read.
  */
 final class JiraPayloadParser {
 
@@ -30,14 +31,16 @@ final class JiraPayloadParser {
 	private final ObjectReader json;
 
 	JiraPayloadParser(JsonMapper json) {
-		// A body with two "webhookEvent" (or "id", "toString", ...) keys means different things to
-		// different readers, and Jackson would silently keep the last one: refuse it instead.
+		// A body with two "webhookEvent" (or "id", "toString", ...) keys means different
+		// things to
+		// different readers, and Jackson would silently keep the last one: refuse it
+		// instead.
 		this.json = json.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
 	}
 
 	/**
-	 * @throws MalformedDelivery if the body is not a JSON object with a {@code webhookEvent}, or an
-	 * event we act on lacks what acting needs
+	 * @throws MalformedDelivery if the body is not a JSON object with a
+	 * {@code webhookEvent}, or an event we act on lacks what acting needs
 	 */
 	Parsed parse(byte[] body, String deliveryId, Instant receivedAt) {
 		JsonNode root;
@@ -62,7 +65,8 @@ final class JiraPayloadParser {
 				JiraEvent.Issue issue = issue(issueNode);
 				JiraEvent.StatusChange status = new JiraEvent.StatusChange(null, null,
 						text(issueNode.path("fields").path("status").path("id")),
-						required(text(issueNode.path("fields").path("status").path("name")), "issue.fields.status.name"),
+						required(text(issueNode.path("fields").path("status").path("name")),
+								"issue.fields.status.name"),
 						null);
 				yield Parsed.relevant(webhookEvent, issue.id(), "created", new JiraEvent(JiraEvent.Type.ISSUE_CREATED,
 						deliveryId, receivedAt, issue, text(root.path("user").path("accountId")), status, null));
@@ -73,9 +77,10 @@ final class JiraPayloadParser {
 	}
 
 	/**
-	 * JSON between systems is UTF-8 (RFC 8259). Jackson lets some invalid sequences through
-	 * (encoded surrogates, a truncated sequence before a quote) and guesses UTF-16/32 from the first
-	 * bytes, so the body is decoded strictly first and Jackson reads the characters.
+	 * JSON between systems is UTF-8 (RFC 8259). Jackson lets some invalid sequences
+	 * through (encoded surrogates, a truncated sequence before a quote) and guesses
+	 * UTF-16/32 from the first bytes, so the body is decoded strictly first and Jackson
+	 * reads the characters.
 	 */
 	private static String utf8(byte[] body) {
 		try {
@@ -120,9 +125,9 @@ final class JiraPayloadParser {
 		JiraEvent.Issue issue = issue(root.path("issue"));
 		String author = text(commentNode.path("author").path("accountId"));
 		JiraEvent.Comment comment = new JiraEvent.Comment(required(commentId, "comment.id"), cut(text.strip()));
-		return Parsed.relevant(webhookEvent, issue.id(), eventKey, new JiraEvent(JiraEvent.Type.APPROVAL_COMMAND,
-				deliveryId, receivedAt, issue, (author != null) ? author : text(root.path("user").path("accountId")),
-				null, comment));
+		return Parsed.relevant(webhookEvent, issue.id(), eventKey,
+				new JiraEvent(JiraEvent.Type.APPROVAL_COMMAND, deliveryId, receivedAt, issue,
+						(author != null) ? author : text(root.path("user").path("accountId")), null, comment));
 	}
 
 	private JiraEvent.Issue issue(JsonNode issue) {
@@ -137,8 +142,9 @@ final class JiraPayloadParser {
 	}
 
 	/**
-	 * Webhook comment bodies are usually plain/wiki text (REST v2 shape), but accept Atlassian
-	 * Document Format too: its text nodes are joined, paragraphs separated by newlines.
+	 * Webhook comment bodies are usually plain/wiki text (REST v2 shape), but accept
+	 * Atlassian Document Format too: its text nodes are joined, paragraphs separated by
+	 * newlines.
 	 */
 	static String commentText(JsonNode body) {
 		if (body == null || body.isMissingNode() || body.isNull()) {
@@ -182,8 +188,8 @@ final class JiraPayloadParser {
 	}
 
 	/**
-	 * A string or whole number as text; {@code null} for anything else. Fractions are not ids or
-	 * names (and {@code 1e400} would read as "Infinity").
+	 * A string or whole number as text; {@code null} for anything else. Fractions are not
+	 * ids or names (and {@code 1e400} would read as "Infinity").
 	 */
 	private static String text(JsonNode node) {
 		if (node == null || !(node.isString() || node.isIntegralNumber())) {
@@ -193,8 +199,8 @@ final class JiraPayloadParser {
 	}
 
 	/**
-	 * PostgreSQL refuses U+0000 in text and jsonb; storing it would fail with a database error
-	 * (a 503 that Jira retries for ever), so it is a malformed delivery.
+	 * PostgreSQL refuses U+0000 in text and jsonb; storing it would fail with a database
+	 * error (a 503 that Jira retries for ever), so it is a malformed delivery.
 	 */
 	private static String storable(String value) {
 		if (value.indexOf('\u0000') >= 0) {

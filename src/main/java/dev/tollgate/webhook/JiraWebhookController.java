@@ -32,10 +32,11 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code POST /webhooks/jira}. Order matters: the source allow-list before
- * anything else, the size limit before reading, the signature over the exact bytes before parsing
- * (or looking at the delivery id), and a 2xx only after the delivery is durably stored. Jira
- * retries 5xx, so every failure to store is a 503, and nothing a sender controls may end in a 5xx.
+ * {@code POST /webhooks/jira}. Order matters: the source allow-list before anything else,
+ * the size limit before reading, the signature over the exact bytes before parsing (or
+ * looking at the delivery id), and a 2xx only after the delivery is durably stored. Jira
+ * retries 5xx, so every failure to store is a 503, and nothing a sender controls may end
+ * in a 5xx.
  */
 @RestController
 class JiraWebhookController {
@@ -83,8 +84,9 @@ class JiraWebhookController {
 		this.rejections = rejections;
 		this.metrics = metrics;
 		if (!this.signature.hasSecrets()) {
-			log.warn("No Jira webhook secret is configured (tollgate.jira.webhook-secrets / TOLLGATE_JIRA_WEBHOOK_SECRETS): "
-					+ "every Jira webhook will be rejected with 401");
+			log.warn(
+					"No Jira webhook secret is configured (tollgate.jira.webhook-secrets / TOLLGATE_JIRA_WEBHOOK_SECRETS): "
+							+ "every Jira webhook will be rejected with 401");
 		}
 	}
 
@@ -94,7 +96,8 @@ class JiraWebhookController {
 			throws IOException {
 		long start = System.nanoTime();
 		Instant receivedAt = Instant.now();
-		// Read by hand rather than with @RequestHeader, which would join repeated headers with commas.
+		// Read by hand rather than with @RequestHeader, which would join repeated headers
+		// with commas.
 		List<String> deliveryIdHeaders = Collections.list(request.getHeaders(DELIVERY_ID_HEADER));
 		List<String> signatureHeaders = Collections.list(request.getHeaders(SIGNATURE_HEADER));
 		String deliveryId = deliveryId(deliveryIdHeaders.isEmpty() ? null : deliveryIdHeaders.get(0));
@@ -102,8 +105,8 @@ class JiraWebhookController {
 		try {
 			InetAddress source = this.sources.source(request);
 			if (!this.sources.allowed(source)) {
-				return answer(WebhookMetrics.Status.FORBIDDEN_SOURCE, start, Problems.of(ProblemType.FORBIDDEN_SOURCE,
-						"Deliveries are not accepted from this address."));
+				return answer(WebhookMetrics.Status.FORBIDDEN_SOURCE, start,
+						Problems.of(ProblemType.FORBIDDEN_SOURCE, "Deliveries are not accepted from this address."));
 			}
 			byte[] body = (request.getContentLengthLong() > this.maxBodyBytes) ? null
 					: readAtMost(request.getInputStream(), this.maxBodyBytes);
@@ -111,12 +114,16 @@ class JiraWebhookController {
 				return answer(WebhookMetrics.Status.TOO_LARGE, start, Problems.of(ProblemType.BODY_TOO_LARGE,
 						"The body is larger than the limit of " + this.maxBodyBytes + " bytes."));
 			}
-			// Two signature headers are ambiguous (which one was checked?): neither is trusted.
+			// Two signature headers are ambiguous (which one was checked?): neither is
+			// trusted.
 			String signatureHeader = (signatureHeaders.size() == 1) ? signatureHeaders.get(0) : null;
 			if (!this.signature.matches(signatureHeader, body)) {
-				// The limit applies to bad signatures only. Jira Cloud sites share egress addresses,
-				// so refusing a limited source outright would let anyone's misconfigured (or hostile)
-				// webhook block a victim's genuine deliveries: those are still checked and accepted.
+				// The limit applies to bad signatures only. Jira Cloud sites share egress
+				// addresses,
+				// so refusing a limited source outright would let anyone's misconfigured
+				// (or hostile)
+				// webhook block a victim's genuine deliveries: those are still checked
+				// and accepted.
 				long retryAfter = this.limiter.retryAfterSeconds(source);
 				if (retryAfter > 0) {
 					ProblemDetail problem = Problems.of(ProblemType.TOO_MANY_BAD_SIGNATURES,
@@ -168,14 +175,17 @@ class JiraWebhookController {
 				ResponseEntity.status(status).body(Map.of("deliveryId", deliveryId, "status", result.name())));
 	}
 
-	/** 400 for a signed delivery that cannot be acted on; {@code reason} is safe to return to the sender. */
+	/**
+	 * 400 for a signed delivery that cannot be acted on; {@code reason} is safe to return
+	 * to the sender.
+	 */
 	private ResponseEntity<Object> malformed(String deliveryId, String reason, long start) {
-		this.audit.append(AuditEvent.of(AuditEventType.WEBHOOK_MALFORMED, "A signed Jira delivery could not be read: " + reason)
-			.outcome("REJECTED")
-			.deliveryId(deliveryId)
-			.build());
-		return answer(WebhookMetrics.Status.MALFORMED, start,
-				Problems.of(ProblemType.MALFORMED_DELIVERY, reason));
+		this.audit.append(
+				AuditEvent.of(AuditEventType.WEBHOOK_MALFORMED, "A signed Jira delivery could not be read: " + reason)
+					.outcome("REJECTED")
+					.deliveryId(deliveryId)
+					.build());
+		return answer(WebhookMetrics.Status.MALFORMED, start, Problems.of(ProblemType.MALFORMED_DELIVERY, reason));
 	}
 
 	private ResponseEntity<Object> answer(WebhookMetrics.Status status, long start, ResponseEntity<Object> response) {
@@ -187,7 +197,10 @@ class JiraWebhookController {
 		return answer(status, start, ResponseEntity.status(problem.getStatus()).body(problem));
 	}
 
-	/** Reads the body up to the limit; {@code null} if it is longer (the rest is never read). */
+	/**
+	 * Reads the body up to the limit; {@code null} if it is longer (the rest is never
+	 * read).
+	 */
 	static byte[] readAtMost(InputStream in, long limit) throws IOException {
 		int cap = (int) Math.min(limit + 1, Integer.MAX_VALUE - 8);
 		byte[] body = in.readNBytes(cap);
@@ -195,11 +208,12 @@ class JiraWebhookController {
 	}
 
 	/**
-	 * Why the delivery id headers cannot be used, or {@code null} (checked only once the signature is
-	 * valid). Repeated ids are ambiguous. An over-long one is not Jira's: cutting it could make two
-	 * deliveries share an id and the second be dropped as a duplicate. The id is a dedup key that
-	 * goes into logs, audit and answers, so it must be visible ASCII: whitespace inside it (a folded
-	 * header line is unfolded into spaces), controls and Latin-1 bytes are not Jira's either.
+	 * Why the delivery id headers cannot be used, or {@code null} (checked only once the
+	 * signature is valid). Repeated ids are ambiguous. An over-long one is not Jira's:
+	 * cutting it could make two deliveries share an id and the second be dropped as a
+	 * duplicate. The id is a dedup key that goes into logs, audit and answers, so it must
+	 * be visible ASCII: whitespace inside it (a folded header line is unfolded into
+	 * spaces), controls and Latin-1 bytes are not Jira's either.
 	 */
 	private static String deliveryIdProblem(List<String> headers) {
 		if (headers.size() > 1) {
@@ -215,7 +229,10 @@ class JiraWebhookController {
 		return null;
 	}
 
-	/** Jira's delivery id (cut for logs and audit), or a generated one so that every delivery can be traced. */
+	/**
+	 * Jira's delivery id (cut for logs and audit), or a generated one so that every
+	 * delivery can be traced.
+	 */
 	private static String deliveryId(String header) {
 		if (header == null || header.isBlank()) {
 			return "tollgate-" + UUID.randomUUID();

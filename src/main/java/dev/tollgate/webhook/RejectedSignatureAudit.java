@@ -13,9 +13,9 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
 /**
- * Audits rejected signatures, at most N a minute per replica: anyone can send unauthenticated
- * requests, and they must not be able to fill the database. What is over the cap is still counted
- * in metrics and summarised in the log once per minute.
+ * Audits rejected signatures, at most N a minute per replica: anyone can send
+ * unauthenticated requests, and they must not be able to fill the database. What is over
+ * the cap is still counted in metrics and summarised in the log once per minute.
  */
 @Component
 class RejectedSignatureAudit {
@@ -50,8 +50,10 @@ class RejectedSignatureAudit {
 			return;
 		}
 		try {
-			this.audit.append(AuditEvent.of(AuditEventType.WEBHOOK_REJECTED,
-					"A " + source + " delivery was rejected: its signature did not verify against any configured secret.")
+			this.audit.append(AuditEvent
+				.of(AuditEventType.WEBHOOK_REJECTED,
+						"A " + source
+								+ " delivery was rejected: its signature did not verify against any configured secret.")
 				.outcome("REJECTED")
 				.deliveryId(deliveryId)
 				.details(Map.of("source", source, "remoteAddress", String.valueOf(remoteAddress)))

@@ -14,13 +14,14 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * After {@code tollgate.webhook.rejected-signature-limit-per-minute} bad signatures from one source
- * within a minute, that source's further bad signatures are answered 429 instead of 401 until the
- * minute is over, without an audit row or a log line, so that guessing signatures cannot flood the
- * audit log. Its correctly signed deliveries are still accepted: Jira Cloud sites share egress
- * addresses, and another site's bad webhook must not block this one's. Sources that sign
- * correctly never count. Per replica and in memory, bounded to {@link #MAX_SOURCES} sources (least recently used
- * go first), like {@link RejectedSignatureAudit}'s cap on audit rows.
+ * After {@code tollgate.webhook.rejected-signature-limit-per-minute} bad signatures from
+ * one source within a minute, that source's further bad signatures are answered 429
+ * instead of 401 until the minute is over, without an audit row or a log line, so that
+ * guessing signatures cannot flood the audit log. Its correctly signed deliveries are
+ * still accepted: Jira Cloud sites share egress addresses, and another site's bad webhook
+ * must not block this one's. Sources that sign correctly never count. Per replica and in
+ * memory, bounded to {@link #MAX_SOURCES} sources (least recently used go first), like
+ * {@link RejectedSignatureAudit}'s cap on audit rows.
  */
 @Component
 class RejectedSignatureLimiter {
@@ -73,8 +74,8 @@ class RejectedSignatureLimiter {
 		String key = key(source);
 		long now = this.clock.millis();
 		Window window = this.windows.asMap()
-			.compute(key, (k, current) -> (current == null || now >= current.start + WINDOW_MILLIS)
-					? new Window(now, 1) : new Window(current.start, current.count + 1));
+			.compute(key, (k, current) -> (current == null || now >= current.start + WINDOW_MILLIS) ? new Window(now, 1)
+					: new Window(current.start, current.count + 1));
 		if (window.count == this.perMinute) {
 			log.warn("Source {} sent {} deliveries with bad signatures within a minute; "
 					+ "its deliveries get 429 until the minute is over", key, this.perMinute);
@@ -88,8 +89,8 @@ class RejectedSignatureLimiter {
 	}
 
 	/**
-	 * One IPv4 address, or one IPv6 /64: a single IPv6 host usually owns a whole /64 and could
-	 * otherwise start afresh with every address in it.
+	 * One IPv4 address, or one IPv6 /64: a single IPv6 host usually owns a whole /64 and
+	 * could otherwise start afresh with every address in it.
 	 */
 	static String key(InetAddress source) {
 		if (source == null) {

@@ -31,13 +31,14 @@ import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Stores webhook deliveries with group commit. A request hands its delivery to a small set of
- * writer threads and waits; each writer takes everything that queued up while the previous commit
- * was in flight (up to {@value #MAX_BATCH}) and stores it in one transaction: one multi-row insert
- * of delivery rows, whose unique keys stop duplicates (also within a batch and across replicas),
- * and one of their {@code EVALUATE} jobs. Only after that commit is any waiting request answered,
- * so a 2xx still means "durably queued"; under load the commit (a third of PostgreSQL's cost per
- * delivery) and the connection are shared by the whole batch (ADR 0007).
+ * Stores webhook deliveries with group commit. A request hands its delivery to a small
+ * set of writer threads and waits; each writer takes everything that queued up while the
+ * previous commit was in flight (up to {@value #MAX_BATCH}) and stores it in one
+ * transaction: one multi-row insert of delivery rows, whose unique keys stop duplicates
+ * (also within a batch and across replicas), and one of their {@code EVALUATE} jobs. Only
+ * after that commit is any waiting request answered, so a 2xx still means "durably
+ * queued"; under load the commit (a third of PostgreSQL's cost per delivery) and the
+ * connection are shared by the whole batch (ADR 0007).
  */
 @Service
 class WebhookIngest implements SmartLifecycle {
@@ -54,16 +55,21 @@ class WebhookIngest implements SmartLifecycle {
 	static final int MAX_BATCH = 256;
 
 	/**
-	 * Writers commit concurrently, so one batch forms while another waits for its WAL flush. Each
-	 * has its own queue and an issue always goes to the same one, so one issue's deliveries are
-	 * stored (and their evaluations ordered) in arrival order.
+	 * Writers commit concurrently, so one batch forms while another waits for its WAL
+	 * flush. Each has its own queue and an issue always goes to the same one, so one
+	 * issue's deliveries are stored (and their evaluations ordered) in arrival order.
 	 */
 	private static final int WRITERS = 3;
 
-	/** Bounded per writer: beyond this backlog a request is answered 503 at once instead of queueing. */
+	/**
+	 * Bounded per writer: beyond this backlog a request is answered 503 at once instead
+	 * of queueing.
+	 */
 	private static final int QUEUE_CAPACITY = 2048;
 
-	/** A request waits at most this long for its commit, then gets a 503 (Jira retries). */
+	/**
+	 * A request waits at most this long for its commit, then gets a 503 (Jira retries).
+	 */
 	private static final long WAIT_SECONDS = 5;
 
 	private final List<BlockingQueue<Pending>> queues = new ArrayList<>();
@@ -93,7 +99,8 @@ class WebhookIngest implements SmartLifecycle {
 
 	/**
 	 * Stores one delivery and returns once it is committed.
-	 * @throws DataAccessException or {@link TransactionException} if it could not be stored (503)
+	 * @throws DataAccessException or {@link TransactionException} if it could not be
+	 * stored (503)
 	 */
 	Result ingest(String source, String deliveryId, int retryCount, JiraPayloadParser.Parsed parsed) {
 		Pending pending = new Pending(source, Objects.requireNonNull(deliveryId), retryCount, parsed,
@@ -111,7 +118,8 @@ class WebhookIngest implements SmartLifecycle {
 		}
 		catch (TimeoutException ex) {
 			if (pending.result().cancel(false)) {
-				// Not answered 2xx, so Jira retries; if the write still commits, the retry is a DUPLICATE.
+				// Not answered 2xx, so Jira retries; if the write still commits, the
+				// retry is a DUPLICATE.
 				throw new QueryTimeoutException("The delivery was not stored within " + WAIT_SECONDS + " s");
 			}
 			// Completed between the timeout and the cancel: answer what happened.
@@ -137,8 +145,9 @@ class WebhookIngest implements SmartLifecycle {
 	}
 
 	/**
-	 * A delivery that could not be stored is a 503 (the controller's answer to data access and
-	 * transaction failures), whatever the writer ran into: Jira retries it, nothing is lost.
+	 * A delivery that could not be stored is a 503 (the controller's answer to data
+	 * access and transaction failures), whatever the writer ran into: Jira retries it,
+	 * nothing is lost.
 	 */
 	private static RuntimeException unavailable(Throwable cause) {
 		if (cause instanceof DataAccessException || cause instanceof TransactionException) {
@@ -163,7 +172,8 @@ class WebhookIngest implements SmartLifecycle {
 				}
 				batch.add(first);
 				queue.drainTo(batch, MAX_BATCH - 1);
-				// A request that gave up has been answered 503 already; storing it now would only
+				// A request that gave up has been answered 503 already; storing it now
+				// would only
 				// turn Jira's retry into a duplicate.
 				batch.removeIf((pending) -> pending.result().isDone());
 				write(batch);
@@ -173,8 +183,10 @@ class WebhookIngest implements SmartLifecycle {
 				break;
 			}
 			catch (Throwable ex) {
-				// Keep the writer alive whatever happened (even an Error such as running out of memory),
-				// and answer every request of the batch: a dead writer would leave requests to time out.
+				// Keep the writer alive whatever happened (even an Error such as running
+				// out of memory),
+				// and answer every request of the batch: a dead writer would leave
+				// requests to time out.
 				batch.forEach((pending) -> pending.result().completeExceptionally(ex));
 				log.error("Delivery writer failed", ex);
 			}
@@ -194,7 +206,8 @@ class WebhookIngest implements SmartLifecycle {
 		}
 		catch (RuntimeException ex) {
 			if (batch.size() > 1 && !isUnavailable(ex)) {
-				// One delivery the database refuses must not cost the others their answer.
+				// One delivery the database refuses must not cost the others their
+				// answer.
 				batch.forEach((pending) -> write(List.of(pending)));
 				return;
 			}
@@ -212,7 +225,8 @@ class WebhookIngest implements SmartLifecycle {
 		List<Result> results = new ArrayList<>(batch.size());
 		List<JobQueue.OrderedJob<JiraEvent>> evaluations = new ArrayList<>();
 		for (Pending pending : batch) {
-			// remove(): a second delivery with the same id in this batch is a duplicate of the first.
+			// remove(): a second delivery with the same id in this batch is a duplicate
+			// of the first.
 			Long id = inserted.remove(pending.key());
 			JiraEvent event = pending.parsed().event();
 			if (id == null) {
@@ -223,8 +237,10 @@ class WebhookIngest implements SmartLifecycle {
 				results.add(Result.IGNORED);
 			}
 			else {
-				// One issue's events are evaluated one at a time, in arrival order: a later transition
-				// must see what an earlier one decided (an approval request to cancel, a revert to
+				// One issue's events are evaluated one at a time, in arrival order: a
+				// later transition
+				// must see what an earlier one decided (an approval request to cancel, a
+				// revert to
 				// recognise).
 				evaluations.add(new JobQueue.OrderedJob<>("evaluate:" + pending.source() + ":" + id, event,
 						"issue:" + event.issue().id()));
@@ -235,7 +251,10 @@ class WebhookIngest implements SmartLifecycle {
 		return results;
 	}
 
-	/** Inserts the batch in order; returns the ids of the rows stored, by {@link Pending#key()}. */
+	/**
+	 * Inserts the batch in order; returns the ids of the rows stored, by
+	 * {@link Pending#key()}.
+	 */
 	private Map<String, Long> insertDeliveries(List<Pending> batch) {
 		int size = batch.size();
 		String[] sources = new String[size];
@@ -257,17 +276,18 @@ class WebhookIngest implements SmartLifecycle {
 			retryCounts[i] = pending.retryCount();
 		}
 		Map<String, Long> ids = new HashMap<>();
-		this.jdbc.sql("""
-				INSERT INTO tollgate.delivery (source, delivery_id, issue_id, event_key, webhook_event, status, retry_count)
-				SELECT u.source, u.delivery_id, u.issue_id, u.event_key, u.webhook_event, u.status, u.retry_count
-				FROM unnest(CAST(:sources AS text[]), CAST(:deliveryIds AS text[]), CAST(:issueIds AS text[]),
-				            CAST(:eventKeys AS text[]), CAST(:webhookEvents AS text[]), CAST(:statuses AS text[]),
-				            CAST(:retryCounts AS int[]))
-				     WITH ORDINALITY AS u(source, delivery_id, issue_id, event_key, webhook_event, status, retry_count, n)
-				ORDER BY u.n
-				ON CONFLICT DO NOTHING
-				RETURNING id, source, delivery_id, issue_id, event_key
-				""")
+		this.jdbc
+			.sql("""
+					INSERT INTO tollgate.delivery (source, delivery_id, issue_id, event_key, webhook_event, status, retry_count)
+					SELECT u.source, u.delivery_id, u.issue_id, u.event_key, u.webhook_event, u.status, u.retry_count
+					FROM unnest(CAST(:sources AS text[]), CAST(:deliveryIds AS text[]), CAST(:issueIds AS text[]),
+					            CAST(:eventKeys AS text[]), CAST(:webhookEvents AS text[]), CAST(:statuses AS text[]),
+					            CAST(:retryCounts AS int[]))
+					     WITH ORDINALITY AS u(source, delivery_id, issue_id, event_key, webhook_event, status, retry_count, n)
+					ORDER BY u.n
+					ON CONFLICT DO NOTHING
+					RETURNING id, source, delivery_id, issue_id, event_key
+					""")
 			.param("sources", array(sources))
 			.param("deliveryIds", array(deliveryIds))
 			.param("issueIds", array(issueIds))
@@ -275,8 +295,9 @@ class WebhookIngest implements SmartLifecycle {
 			.param("webhookEvents", array(webhookEvents))
 			.param("statuses", array(statuses))
 			.param("retryCounts", array(retryCounts))
-			.query((rs, row) -> ids.put(key(rs.getString("source"), rs.getString("delivery_id"), rs.getString("issue_id"),
-					rs.getString("event_key")), rs.getLong("id")))
+			.query((rs,
+					row) -> ids.put(key(rs.getString("source"), rs.getString("delivery_id"), rs.getString("issue_id"),
+							rs.getString("event_key")), rs.getLong("id")))
 			.list();
 		return ids;
 	}
@@ -295,7 +316,10 @@ class WebhookIngest implements SmartLifecycle {
 		}
 	}
 
-	/** The database is unreachable or too slow: storing the deliveries one by one would not help. */
+	/**
+	 * The database is unreachable or too slow: storing the deliveries one by one would
+	 * not help.
+	 */
 	private static boolean isUnavailable(RuntimeException ex) {
 		return ex instanceof DataAccessResourceFailureException || ex instanceof TransientDataAccessResourceException
 				|| ex instanceof QueryTimeoutException || ex instanceof TransactionException;
@@ -306,8 +330,9 @@ class WebhookIngest implements SmartLifecycle {
 	}
 
 	/**
-	 * Which request a stored row belongs to. The delivery id alone is not enough: a sender that
-	 * reuses one id for two different changes in one batch must not get the other's answer.
+	 * Which request a stored row belongs to. The delivery id alone is not enough: a
+	 * sender that reuses one id for two different changes in one batch must not get the
+	 * other's answer.
 	 */
 	private static String key(String source, String deliveryId, String issueId, String eventKey) {
 		return source + '\n' + deliveryId + '\n' + issueId + '\n' + eventKey;
@@ -327,7 +352,8 @@ class WebhookIngest implements SmartLifecycle {
 
 	@Override
 	public void stop() {
-		// Runs after the web server's graceful shutdown: the writers store what is queued, then end.
+		// Runs after the web server's graceful shutdown: the writers store what is
+		// queued, then end.
 		this.running = false;
 		for (Thread writer : this.writers) {
 			try {
@@ -347,7 +373,8 @@ class WebhookIngest implements SmartLifecycle {
 
 	@Override
 	public int getPhase() {
-		// Below the web server's graceful shutdown phase, so requests in flight still get stored.
+		// Below the web server's graceful shutdown phase, so requests in flight still get
+		// stored.
 		return SmartLifecycle.DEFAULT_PHASE - 2048;
 	}
 

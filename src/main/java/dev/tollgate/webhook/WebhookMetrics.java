@@ -11,8 +11,8 @@ import io.micrometer.core.instrument.Timer;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code tollgate_webhooks_received_total{status}}, {@code tollgate_webhook_ack_seconds} and
- * {@code tollgate_webhook_ingest_batch_deliveries} (deliveries per group commit).
+ * {@code tollgate_webhooks_received_total{status}}, {@code tollgate_webhook_ack_seconds}
+ * and {@code tollgate_webhook_ingest_batch_deliveries} (deliveries per group commit).
  */
 @Component
 class WebhookMetrics {
@@ -36,10 +36,11 @@ class WebhookMetrics {
 
 	WebhookMetrics(MeterRegistry registry) {
 		for (Status status : Status.values()) {
-			this.received.put(status, Counter.builder("tollgate.webhooks.received")
-				.description("Jira webhook deliveries by how they were answered")
-				.tag("status", status.name())
-				.register(registry));
+			this.received.put(status,
+					Counter.builder("tollgate.webhooks.received")
+						.description("Jira webhook deliveries by how they were answered")
+						.tag("status", status.name())
+						.register(registry));
 		}
 		this.ack = Timer.builder("tollgate.webhook.ack")
 			.description("Time from receiving a Jira delivery to answering it")

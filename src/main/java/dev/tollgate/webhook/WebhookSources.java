@@ -14,9 +14,10 @@ import org.springframework.stereotype.Component;
  * Where a Jira delivery comes from, and whether that address may deliver at all
  * ({@code tollgate.webhook.allowed-cidrs}, {@code tollgate.webhook.trusted-proxies}).
  * <p>
- * {@code X-Forwarded-For} is written by whoever sends the request, so it is only believed when the
- * direct peer is a trusted proxy, and then only its right-most entry that is not itself a trusted
- * proxy: everything left of that was written by the client and can say anything.
+ * {@code X-Forwarded-For} is written by whoever sends the request, so it is only believed
+ * when the direct peer is a trusted proxy, and then only its right-most entry that is not
+ * itself a trusted proxy: everything left of that was written by the client and can say
+ * anything.
  */
 @Component
 class WebhookSources {
@@ -38,8 +39,9 @@ class WebhookSources {
 	}
 
 	/**
-	 * The delivery's source address; {@code null} when a trusted proxy forwarded something that is
-	 * not an IP address (the source is then unknown, and an allow-list refuses it).
+	 * The delivery's source address; {@code null} when a trusted proxy forwarded
+	 * something that is not an IP address (the source is then unknown, and an allow-list
+	 * refuses it).
 	 */
 	InetAddress source(HttpServletRequest request) {
 		List<String> forwarded = new ArrayList<>();
@@ -51,7 +53,10 @@ class WebhookSources {
 		return source(request.getRemoteAddr(), forwarded);
 	}
 
-	/** {@link #source(HttpServletRequest)} on its parts: the peer and the X-Forwarded-For entries in order. */
+	/**
+	 * {@link #source(HttpServletRequest)} on its parts: the peer and the X-Forwarded-For
+	 * entries in order.
+	 */
 	InetAddress source(String peerAddress, List<String> forwardedFor) {
 		InetAddress peer = Cidr.literal(peerAddress);
 		if (peer == null || !isTrustedProxy(peer)) {
@@ -73,8 +78,9 @@ class WebhookSources {
 	}
 
 	/**
-	 * Some proxies write the client's port too: {@code 192.0.2.7:5678} or {@code [2001:db8::7]:5678}
-	 * (a bare IPv6 address has several colons and no brackets, and is left alone).
+	 * Some proxies write the client's port too: {@code 192.0.2.7:5678} or
+	 * {@code [2001:db8::7]:5678} (a bare IPv6 address has several colons and no brackets,
+	 * and is left alone).
 	 */
 	static String withoutPort(String entry) {
 		if (entry.startsWith("[")) {
@@ -85,7 +91,9 @@ class WebhookSources {
 		return (colon > 0 && colon == entry.lastIndexOf(':')) ? entry.substring(0, colon) : entry;
 	}
 
-	/** Whether the allow-list admits the source (an empty allow-list admits every source). */
+	/**
+	 * Whether the allow-list admits the source (an empty allow-list admits every source).
+	 */
 	boolean allowed(InetAddress source) {
 		if (this.allowed.isEmpty()) {
 			return true;

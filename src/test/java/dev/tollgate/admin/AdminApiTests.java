@@ -25,7 +25,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import static dev.tollgate.support.ApiClient.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The admin API end to end: authorisation, validation, conflicts, versions, policy-as-code, explain. */
+/**
+ * The admin API end to end: authorisation, validation, conflicts, versions,
+ * policy-as-code, explain.
+ */
 class AdminApiTests extends IntegrationTest {
 
 	private static final String EXPIRED_TOKEN = "tg_expired-token-for-tests";
@@ -62,14 +65,13 @@ class AdminApiTests extends IntegrationTest {
 	static Stream<Call> writes() {
 		return Stream.of(new Call("POST", "/api/v1/roles", "{\"name\":\"matrix-role\"}"),
 				new Call("PUT", "/api/v1/roles/matrix-role", "{\"name\":\"matrix-role\"}"),
-				new Call("DELETE", "/api/v1/roles/matrix-role", null),
-				new Call("POST", "/api/v1/role-bindings", "{}"), new Call("DELETE", "/api/v1/role-bindings/1", null),
-				new Call("POST", "/api/v1/targets", "{}"), new Call("PUT", "/api/v1/targets/x", "{}"),
-				new Call("DELETE", "/api/v1/targets/x", null), new Call("POST", "/api/v1/rules", "{}"),
-				new Call("PUT", "/api/v1/rules/1", "{}"), new Call("DELETE", "/api/v1/rules/1", null),
-				new Call("PUT", "/api/v1/policy?dryRun=true", "{}"), new Call("POST", "/api/v1/jobs/1/retry", null),
-				new Call("GET", "/api/v1/tokens", null), new Call("POST", "/api/v1/tokens", "{}"),
-				new Call("DELETE", "/api/v1/tokens/1", null));
+				new Call("DELETE", "/api/v1/roles/matrix-role", null), new Call("POST", "/api/v1/role-bindings", "{}"),
+				new Call("DELETE", "/api/v1/role-bindings/1", null), new Call("POST", "/api/v1/targets", "{}"),
+				new Call("PUT", "/api/v1/targets/x", "{}"), new Call("DELETE", "/api/v1/targets/x", null),
+				new Call("POST", "/api/v1/rules", "{}"), new Call("PUT", "/api/v1/rules/1", "{}"),
+				new Call("DELETE", "/api/v1/rules/1", null), new Call("PUT", "/api/v1/policy?dryRun=true", "{}"),
+				new Call("POST", "/api/v1/jobs/1/retry", null), new Call("GET", "/api/v1/tokens", null),
+				new Call("POST", "/api/v1/tokens", "{}"), new Call("DELETE", "/api/v1/tokens/1", null));
 	}
 
 	static Stream<Call> all() {
@@ -115,8 +117,8 @@ class AdminApiTests extends IntegrationTest {
 	void approverMayOnlyVote(Call call) {
 		HttpResponse<String> response = call(api(token("approver", "acc-approver")), call);
 		assertThat(response.statusCode()).isEqualTo(403);
-		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-				(type) -> assertThat(type).startsWith("application/problem+json"));
+		assertThat(response.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
 	}
 
 	@ParameterizedTest(name = "admin passes authorisation for {0}")
@@ -158,8 +160,8 @@ class AdminApiTests extends IntegrationTest {
 	void invalidRequestsListEachBadField() {
 		HttpResponse<String> role = api().post("/api/v1/roles", "{\"name\":\"has spaces!\"}");
 		assertThat(role.statusCode()).isEqualTo(400);
-		assertThat(role.headers().firstValue("Content-Type")).hasValueSatisfying(
-				(type) -> assertThat(type).startsWith("application/problem+json"));
+		assertThat(role.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
 		assertThat(fields(role)).containsExactly("name");
 
 		HttpResponse<String> rule = api().post("/api/v1/rules", "{\"projectKey\":\"OPS\",\"fromStatus\":\"*\"}");
@@ -179,15 +181,16 @@ class AdminApiTests extends IntegrationTest {
 				"{\"projectKey\":\"OPS\",\"toStatus\":\"Done\",\"actorGroups\":[null],\"actorProjectRoles\":[\"ok\",null]}");
 		assertThat(explain.statusCode()).isEqualTo(400);
 		assertThat(fields(explain)).containsExactlyInAnyOrder("actorGroups[0]", "actorProjectRoles[1]");
-		HttpResponse<String> token = api().post("/api/v1/tokens", "{\"name\":\"n-" + this.suffix + "\",\"scopes\":[null]}");
+		HttpResponse<String> token = api().post("/api/v1/tokens",
+				"{\"name\":\"n-" + this.suffix + "\",\"scopes\":[null]}");
 		assertThat(token.statusCode()).isEqualTo(400);
 		assertThat(fields(token)).containsExactly("scopes[0]");
 	}
 
 	@Test
 	void kindSpecificFieldsAndTemplatesAreChecked() {
-		HttpResponse<String> missing = api().post("/api/v1/targets",
-				"{\"name\":\"gh-" + this.suffix + "\",\"kind\":\"GITHUB_ACTIONS\",\"credentialRef\":\"env:GITHUB_TOKEN\"}");
+		HttpResponse<String> missing = api().post("/api/v1/targets", "{\"name\":\"gh-" + this.suffix
+				+ "\",\"kind\":\"GITHUB_ACTIONS\",\"credentialRef\":\"env:GITHUB_TOKEN\"}");
 		assertThat(missing.statusCode()).isEqualTo(422);
 		assertThat(fields(missing)).contains("repository", "workflow", "ref");
 
@@ -279,7 +282,8 @@ class AdminApiTests extends IntegrationTest {
 	void aRoleInUseCannotBeDeleted() {
 		String role = "used-" + this.suffix;
 		api().post("/api/v1/roles", "{\"name\":\"" + role + "\"}");
-		api().post("/api/v1/role-bindings", "{\"role\":\"" + role + "\",\"subjectType\":\"USER\",\"subject\":\"acc-1\"}");
+		api().post("/api/v1/role-bindings",
+				"{\"role\":\"" + role + "\",\"subjectType\":\"USER\",\"subject\":\"acc-1\"}");
 		assertThat(api().delete("/api/v1/roles/" + role).statusCode()).isEqualTo(409);
 	}
 
@@ -293,7 +297,8 @@ class AdminApiTests extends IntegrationTest {
 		HttpResponse<String> binding = api().post("/api/v1/role-bindings",
 				"{\"role\":\"" + role + "\",\"subjectType\":\"GROUP\",\"subject\":\"ops\"}");
 		assertThat(binding.statusCode()).isEqualTo(201);
-		assertThat(api().post("/api/v1/targets", "{\"name\":\"noop-" + this.suffix + "\",\"kind\":\"NOOP\"}").statusCode())
+		assertThat(
+				api().post("/api/v1/targets", "{\"name\":\"noop-" + this.suffix + "\",\"kind\":\"NOOP\"}").statusCode())
 			.isEqualTo(201);
 		HttpResponse<String> rule = api().post("/api/v1/rules", """
 				{"name":"audited-%1$s","projectKey":"AUD","fromStatus":"*","toStatus":"Done",
@@ -302,7 +307,8 @@ class AdminApiTests extends IntegrationTest {
 		long ruleId = body(rule).get("id").asLong();
 		assertThat(api().delete("/api/v1/rules/" + ruleId).statusCode()).isEqualTo(204);
 		assertThat(api().delete("/api/v1/targets/noop-" + this.suffix).statusCode()).isEqualTo(204);
-		assertThat(api().delete("/api/v1/role-bindings/" + body(binding).get("id").asLong()).statusCode()).isEqualTo(204);
+		assertThat(api().delete("/api/v1/role-bindings/" + body(binding).get("id").asLong()).statusCode())
+			.isEqualTo(204);
 		assertThat(api().delete("/api/v1/roles/" + role).statusCode()).isEqualTo(204);
 		assertThat(policyChanges() - before).isEqualTo(9);
 		JsonNode latest = body(api().get("/api/v1/audit?type=POLICY_CHANGED&limit=1")).get("items").get(0);
@@ -321,7 +327,8 @@ class AdminApiTests extends IntegrationTest {
 		api().post("/api/v1/rules", """
 				{"name":"yaml %1$s","projectKey":"YML","issueTypes":["Story"],"fromStatus":"*","toStatus":"Done",
 				 "allowedRoles":["%2$s"],"target":"y-%1$s",
-				 "approval":{"required":2,"approverRoles":["%2$s"],"expiresAfter":"PT24H"}}""".formatted(this.suffix, role));
+				 "approval":{"required":2,"approverRoles":["%2$s"],"expiresAfter":"PT24H"}}""".formatted(this.suffix,
+				role));
 		HttpResponse<String> yaml = api().get("/api/v1/policy", "application/yaml");
 		assertThat(yaml.statusCode()).isEqualTo(200);
 		assertThat(yaml.body()).contains(role).contains("PT24H");
@@ -329,7 +336,8 @@ class AdminApiTests extends IntegrationTest {
 		assertThat(dryRun.statusCode()).isEqualTo(200);
 		assertThat(body(dryRun).get("changes").size()).isZero();
 		HttpResponse<String> json = api().get("/api/v1/policy", "application/json");
-		HttpResponse<String> jsonDryRun = api().put("/api/v1/policy?dryRun=true", json.body(), "application/json", null);
+		HttpResponse<String> jsonDryRun = api().put("/api/v1/policy?dryRun=true", json.body(), "application/json",
+				null);
 		assertThat(body(jsonDryRun).get("changes").size()).isZero();
 	}
 
@@ -372,7 +380,8 @@ class AdminApiTests extends IntegrationTest {
 		String role = "rm-" + this.suffix;
 		String project = ("E" + this.suffix.replaceAll("[^a-z]", "")).toUpperCase(Locale.ROOT);
 		api().post("/api/v1/roles", "{\"name\":\"" + role + "\"}");
-		api().post("/api/v1/role-bindings", "{\"role\":\"" + role + "\",\"subjectType\":\"GROUP\",\"subject\":\"Release-Managers\"}");
+		api().post("/api/v1/role-bindings",
+				"{\"role\":\"" + role + "\",\"subjectType\":\"GROUP\",\"subject\":\"Release-Managers\"}");
 		api().post("/api/v1/targets", "{\"name\":\"e-" + this.suffix + "\",\"kind\":\"NOOP\"}");
 		api().post("/api/v1/rules", """
 				{"name":"explain %1$s","projectKey":"%3$s","fromStatus":"*","toStatus":"Ready for Production",
@@ -389,7 +398,8 @@ class AdminApiTests extends IntegrationTest {
 		JsonNode denied = body(api().post("/api/v1/policy/explain", request.replace("release-managers", "devs")));
 		assertThat(denied.get("outcome").asString()).isEqualTo("DENIED");
 		assertThat(denied.get("reason").asString()).contains("lacks role " + role);
-		JsonNode ignored = body(api().post("/api/v1/policy/explain", request.replace("ready for production", "Closed")));
+		JsonNode ignored = body(
+				api().post("/api/v1/policy/explain", request.replace("ready for production", "Closed")));
 		assertThat(ignored.get("outcome").asString()).isEqualTo("IGNORED");
 		assertThat(auditCount(project)).isEqualTo(auditBefore);
 		assertThat(jobCount(project)).isEqualTo(jobsBefore);
@@ -421,9 +431,10 @@ class AdminApiTests extends IntegrationTest {
 	}
 
 	private String token(String scope, String accountId) {
-		HttpResponse<String> created = api().post("/api/v1/tokens", "{\"name\":\"" + scope + "-" + UUID.randomUUID()
-				+ "\",\"scopes\":[\"" + scope + "\"]" + ((accountId != null) ? ",\"accountId\":\"" + accountId + "\"" : "")
-				+ ",\"expiresAt\":\"" + Instant.now().plusSeconds(600) + "\"}");
+		HttpResponse<String> created = api().post("/api/v1/tokens",
+				"{\"name\":\"" + scope + "-" + UUID.randomUUID() + "\",\"scopes\":[\"" + scope + "\"]"
+						+ ((accountId != null) ? ",\"accountId\":\"" + accountId + "\"" : "") + ",\"expiresAt\":\""
+						+ Instant.now().plusSeconds(600) + "\"}");
 		assertThat(created.statusCode()).isEqualTo(201);
 		return body(created).get("token").asString();
 	}
@@ -433,10 +444,13 @@ class AdminApiTests extends IntegrationTest {
 	}
 
 	private long policyChanges() {
-		return this.jdbc.sql("SELECT count(*) FROM tollgate.audit_event WHERE type = 'POLICY_CHANGED'").query(Long.class).single();
+		return this.jdbc.sql("SELECT count(*) FROM tollgate.audit_event WHERE type = 'POLICY_CHANGED'")
+			.query(Long.class)
+			.single();
 	}
 
-	// Scoped to the test's own project: the shared test database has job workers of other test
+	// Scoped to the test's own project: the shared test database has job workers of other
+	// test
 	// classes' contexts finishing their jobs (and writing audit events) at any time.
 	private long auditCount(String project) {
 		return this.jdbc.sql("SELECT count(*) FROM tollgate.audit_event WHERE project_key = :project")
@@ -453,7 +467,8 @@ class AdminApiTests extends IntegrationTest {
 	}
 
 	private static String sha256(String value) throws Exception {
-		return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
+		return HexFormat.of()
+			.formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
 	}
 
 }

@@ -14,9 +14,10 @@ import static dev.tollgate.support.ApiClient.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A target's baseUrl is checked against the outbound policy when it is saved (through the resource
- * and through policy-as-code), with this context's production defaults: https only, no loopback.
- * Names are resolved and checked again at connect time (OutboundPolicyTests).
+ * A target's baseUrl is checked against the outbound policy when it is saved (through the
+ * resource and through policy-as-code), with this context's production defaults: https
+ * only, no loopback. Names are resolved and checked again at connect time
+ * (OutboundPolicyTests).
  */
 class TargetOutboundCheckTests extends IntegrationTest {
 
@@ -46,7 +47,8 @@ class TargetOutboundCheckTests extends IntegrationTest {
 	@Test
 	void aPolicyDocumentWithSuchATargetIsRejectedWhole() {
 		String document = """
-				{"roles":[],"bindings":[],"rules":[],"targets":[%s]}""".formatted(jenkins("meta", "https://metadata.google.internal/"));
+				{"roles":[],"bindings":[],"rules":[],"targets":[%s]}"""
+			.formatted(jenkins("meta", "https://metadata.google.internal/"));
 		HttpResponse<String> response = api().put("/api/v1/policy?dryRun=true", document);
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(422);
 		assertThat(body(response).get("errors").get(0).get("field").asString()).isEqualTo("targets[0].baseUrl");

@@ -19,8 +19,9 @@ import dev.tollgate.approval.ApprovalGate.Vote;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Table-driven tests of {@link ApprovalGate#judge}: each row is a request, the votes already
- * counted and a new vote, and what the vote does (outcome, approvers so far, approvals missing).
+ * Table-driven tests of {@link ApprovalGate#judge}: each row is a request, the votes
+ * already counted and a new vote, and what the vote does (outcome, approvers so far,
+ * approvals missing).
  */
 class ApprovalGateTests {
 
@@ -63,8 +64,9 @@ class ApprovalGateTests {
 						ballot("stranger", Set.of(), true), Outcome.NOT_ELIGIBLE, List.of(), 0),
 				row("approver roles compare case-insensitively", pending(1, true), List.of(),
 						ballot("a1", Set.of("APPROVER"), true), Outcome.GRANTED, List.of("a1"), 0),
-				row("one of several approver roles suffices", request(ApprovalStatus.PENDING, 1, true, null,
-						List.of("release-manager", APPROVER)), List.of(), approve("a1"), Outcome.GRANTED, List.of("a1"), 0),
+				row("one of several approver roles suffices",
+						request(ApprovalStatus.PENDING, 1, true, null, List.of("release-manager", APPROVER)), List.of(),
+						approve("a1"), Outcome.GRANTED, List.of("a1"), 0),
 				row("a deny also needs an approver role", pending(1, true), List.of(),
 						ballot("stranger", Set.of(), false), Outcome.NOT_ELIGIBLE, List.of(), 0),
 				// separation of duties
@@ -79,8 +81,8 @@ class ApprovalGateTests {
 				// repeat votes
 				row("a repeated approval changes nothing", pending(2, true), List.of(yes("a1")), approve("a1"),
 						Outcome.DUPLICATE, List.of(), 0),
-				row("a deny after one's own approval changes nothing", pending(2, true), List.of(yes("a1")),
-						deny("a1"), Outcome.DUPLICATE, List.of(), 0),
+				row("a deny after one's own approval changes nothing", pending(2, true), List.of(yes("a1")), deny("a1"),
+						Outcome.DUPLICATE, List.of(), 0),
 				row("a repeat from a voter who lost the role is refused for the role", pending(2, true),
 						List.of(yes("a1")), ballot("a1", Set.of(), true), Outcome.NOT_ELIGIBLE, List.of(), 0),
 				// rejection
@@ -89,8 +91,8 @@ class ApprovalGateTests {
 				row("a deny wins even as the first vote of a quorum of one", pending(1, true), List.of(), deny("a1"),
 						Outcome.DENIED, List.of(), 0),
 				// closed and expired requests
-				row("a granted request takes no vote", closed(ApprovalStatus.GRANTED), List.of(yes("a1")), approve("a2"),
-						Outcome.CLOSED, List.of(), 0),
+				row("a granted request takes no vote", closed(ApprovalStatus.GRANTED), List.of(yes("a1")),
+						approve("a2"), Outcome.CLOSED, List.of(), 0),
 				row("a denied request takes no vote", closed(ApprovalStatus.DENIED), List.of(), approve("a2"),
 						Outcome.CLOSED, List.of(), 0),
 				row("a cancelled request takes no vote, not even a repeat", closed(ApprovalStatus.CANCELLED),
@@ -153,7 +155,8 @@ class ApprovalGateTests {
 	}
 
 	private static Ballot inIssueStatus(Ballot ballot, String issueStatus) {
-		return new Ballot(ballot.voter(), ballot.voterRoles(), ballot.approve(), Optional.of(issueStatus), ballot.now());
+		return new Ballot(ballot.voter(), ballot.voterRoles(), ballot.approve(), Optional.of(issueStatus),
+				ballot.now());
 	}
 
 }

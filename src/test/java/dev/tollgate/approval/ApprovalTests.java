@@ -38,7 +38,10 @@ import static dev.tollgate.support.ApiClient.body;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Approval gates end to end: quorum, separation of duties, votes from Jira and the API, expiry. */
+/**
+ * Approval gates end to end: quorum, separation of duties, votes from Jira and the API,
+ * expiry.
+ */
 class ApprovalTests extends IntegrationTest {
 
 	private static final WireMockServer jira = JiraStub.start();
@@ -231,7 +234,8 @@ class ApprovalTests extends IntegrationTest {
 		Issue issue = transition();
 		decision(issue);
 		long id = request(issue).get("id").asLong();
-		// The deadline has passed, and its expiry job has not run yet (polled late, or a crashed worker's lease).
+		// The deadline has passed, and its expiry job has not run yet (polled late, or a
+		// crashed worker's lease).
 		this.jdbc.sql("UPDATE tollgate.approval_request SET expires_at = now() - interval '1 minute' WHERE id = ?")
 			.param(id)
 			.update();
@@ -245,7 +249,8 @@ class ApprovalTests extends IntegrationTest {
 
 	@Test
 	void aRequestWhoseIssueLeftTheGatedStatusUnnoticedIsCancelledNotGranted() {
-		// Jira gave up on the webhook of the move away (or it is still on its way): the request is
+		// Jira gave up on the webhook of the move away (or it is still on its way): the
+		// request is
 		// still open, but the issue is no longer where the approval would deploy it from.
 		Issue issue = approvedWhileJiraReports("In Progress");
 		await().atMost(Duration.ofSeconds(15)).until(() -> events(issue, "APPROVAL_CANCELLED").size() == 1);
@@ -262,7 +267,10 @@ class ApprovalTests extends IntegrationTest {
 		assertThat(request(issue).get("status").asString()).isEqualTo("GRANTED");
 	}
 
-	/** A gated transition, approved by an approver while Jira reports the issue in {@code status}. */
+	/**
+	 * A gated transition, approved by an approver while Jira reports the issue in
+	 * {@code status}.
+	 */
 	private Issue approvedWhileJiraReports(String status) {
 		rule(1, true, null);
 		Issue issue = transition();
@@ -316,15 +324,17 @@ class ApprovalTests extends IntegrationTest {
 		assertThat(events(issue, "APPROVAL_VOTED").get(0).get("reason").asString()).contains("holds none");
 
 		bind(this.approverRole, "USER", voter);
-		await().atMost(Duration.ofSeconds(10)).until(() -> body(api().post("/api/v1/policy/explain", """
-				{"projectKey":"%s","toStatus":"Done","actorAccountId":"%s"}""".formatted(this.project, voter)))
-			.get("actorRoles")
-			.toString()
-			.contains(this.approverRole));
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> body(api().post("/api/v1/policy/explain", """
+					{"projectKey":"%s","toStatus":"Done","actorAccountId":"%s"}""".formatted(this.project, voter)))
+				.get("actorRoles")
+				.toString()
+				.contains(this.approverRole));
 		assertThat(api(token).post("/api/v1/approvals/" + id + "/approve", "{}").statusCode()).isEqualTo(202);
 		await().atMost(Duration.ofSeconds(15)).until(() -> events(issue, "TRIGGER_SUCCEEDED").size() == 1);
 		assertThat(request(issue).get("votes").size()).isEqualTo(1);
-		// Once counted, or once the request is closed, a vote changes nothing: said at once, not queued.
+		// Once counted, or once the request is closed, a vote changes nothing: said at
+		// once, not queued.
 		HttpResponse<String> again = api(token).post("/api/v1/approvals/" + id + "/approve", "{}");
 		assertThat(again.statusCode()).isEqualTo(409);
 		assertThat(again.body()).contains("already closed");
@@ -340,7 +350,8 @@ class ApprovalTests extends IntegrationTest {
 		String token = token("approver", approver(6));
 		assertThat(api(token).post("/api/v1/approvals/" + id + "/approve", "{}").statusCode()).isEqualTo(202);
 		awaitVotes(issue, 1);
-		HttpResponse<String> again = api(token).post("/api/v1/approvals/" + id + "/deny", "{\"reason\":\"changed my mind\"}");
+		HttpResponse<String> again = api(token).post("/api/v1/approvals/" + id + "/deny",
+				"{\"reason\":\"changed my mind\"}");
 		assertThat(again.statusCode()).isEqualTo(202);
 		assertThat(body(again).get("status").asString()).isEqualTo("ALREADY_VOTED");
 		assertThat(request(issue).get("status").asString()).isEqualTo("PENDING");
@@ -370,26 +381,30 @@ class ApprovalTests extends IntegrationTest {
 	}
 
 	private void rule(int required, boolean separationOfDuties, String expiresAfter) {
-		created(api().post("/api/v1/rules", """
-				{"name":"gated %1$s","projectKey":"%2$s","fromStatus":"*","toStatus":"Ready for Production",
-				 "allowedRoles":["rm-%1$s"],"target":"noop-%1$s",
-				 "approval":{"required":%3$d,"approverRoles":["%4$s"],"separationOfDuties":%5$s%6$s}}"""
-			.formatted(this.suffix, this.project, required, this.approverRole, separationOfDuties,
-					(expiresAfter != null) ? ",\"expiresAfter\":\"" + expiresAfter + "\"" : "")));
+		created(api().post("/api/v1/rules",
+				"""
+						{"name":"gated %1$s","projectKey":"%2$s","fromStatus":"*","toStatus":"Ready for Production",
+						 "allowedRoles":["rm-%1$s"],"target":"noop-%1$s",
+						 "approval":{"required":%3$d,"approverRoles":["%4$s"],"separationOfDuties":%5$s%6$s}}"""
+					.formatted(this.suffix, this.project, required, this.approverRole, separationOfDuties,
+							(expiresAfter != null) ? ",\"expiresAfter\":\"" + expiresAfter + "\"" : "")));
 	}
 
 	private Issue transition() {
 		String id = Long.toString(ThreadLocalRandom.current().nextLong(1_000_000L, 9_000_000_000L));
 		String delivery = UUID.randomUUID().toString();
-		assertThat(webhooks().send(JiraPayloads.transition(id, id, this.project, this.requester, "In Progress",
-				"Ready for Production"), delivery).statusCode()).isEqualTo(202);
+		assertThat(webhooks()
+			.send(JiraPayloads.transition(id, id, this.project, this.requester, "In Progress", "Ready for Production"),
+					delivery)
+			.statusCode()).isEqualTo(202);
 		return new Issue(id, this.project + "-" + id, delivery);
 	}
 
 	private int comment(Issue issue, String author, String text) {
 		String commentId = Long.toString(ThreadLocalRandom.current().nextLong(1_000_000L, Long.MAX_VALUE));
-		return webhooks().send(JiraPayloads.comment(issue.id(), this.project, commentId, author, text),
-				UUID.randomUUID().toString()).statusCode();
+		return webhooks()
+			.send(JiraPayloads.comment(issue.id(), this.project, commentId, author, text), UUID.randomUUID().toString())
+			.statusCode();
 	}
 
 	private JsonNode decision(Issue issue) {
@@ -399,7 +414,9 @@ class ApprovalTests extends IntegrationTest {
 	}
 
 	private List<JsonNode> events(Issue issue, String type) {
-		return body(api().get("/api/v1/audit?issueKey=" + issue.key() + "&type=" + type)).get("items").valueStream().toList();
+		return body(api().get("/api/v1/audit?issueKey=" + issue.key() + "&type=" + type)).get("items")
+			.valueStream()
+			.toList();
 	}
 
 	private JsonNode request(Issue issue) {
@@ -432,9 +449,9 @@ class ApprovalTests extends IntegrationTest {
 	}
 
 	private String token(String scope, String accountId) {
-		HttpResponse<String> created = api().post("/api/v1/tokens", "{\"name\":\"" + scope + "-" + UUID.randomUUID()
-				+ "\",\"scopes\":[\"" + scope + "\"]" + ((accountId != null) ? ",\"accountId\":\"" + accountId + "\"" : "")
-				+ "}");
+		HttpResponse<String> created = api().post("/api/v1/tokens",
+				"{\"name\":\"" + scope + "-" + UUID.randomUUID() + "\",\"scopes\":[\"" + scope + "\"]"
+						+ ((accountId != null) ? ",\"accountId\":\"" + accountId + "\"" : "") + "}");
 		assertThat(created.statusCode()).isEqualTo(201);
 		return body(created).get("token").asString();
 	}

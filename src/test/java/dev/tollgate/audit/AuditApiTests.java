@@ -33,9 +33,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The audit endpoints over HTTP against the running application and its background sealer: sealing
- * lag and one chain under concurrent appends, verification naming a tampered row (restored at once),
- * every filter, keyset paging under concurrent inserts, exports equal to the query, the head.
+ * The audit endpoints over HTTP against the running application and its background
+ * sealer: sealing lag and one chain under concurrent appends, verification naming a
+ * tampered row (restored at once), every filter, keyset paging under concurrent inserts,
+ * exports equal to the query, the head.
  */
 class AuditApiTests extends IntegrationTest {
 
@@ -72,7 +73,8 @@ class AuditApiTests extends IntegrationTest {
 			pool.shutdownNow();
 		}
 		await().atMost(Duration.ofSeconds(20)).until(() -> unsealed(project) == 0);
-		// Lag measured in the database: sealing transaction start minus the event's transaction start.
+		// Lag measured in the database: sealing transaction start minus the event's
+		// transaction start.
 		double maxLagSeconds = this.jdbc.sql("""
 				SELECT extract(epoch FROM max(s.sealed_at - e.occurred_at)) FROM tollgate.audit_event e
 				JOIN tollgate.audit_seal s ON s.event_id = e.id WHERE e.project_key = ?""")
@@ -80,10 +82,15 @@ class AuditApiTests extends IntegrationTest {
 			.query(Double.class)
 			.single();
 		assertThat(maxLagSeconds).as("sealing lag").isLessThan(2.0);
-		List<Map<String, Object>> seals = this.jdbc.sql("""
-				SELECT s.event_id, s.position, s.hash FROM tollgate.audit_seal s JOIN tollgate.audit_event e ON e.id = s.event_id
-				WHERE e.project_key = ? ORDER BY s.position""").param(project).query().listOfRows();
-		assertThat(seals).extracting((s) -> s.get("event_id")).containsExactlyElementsOf(ids.stream().sorted().toList());
+		List<Map<String, Object>> seals = this.jdbc
+			.sql("""
+					SELECT s.event_id, s.position, s.hash FROM tollgate.audit_seal s JOIN tollgate.audit_event e ON e.id = s.event_id
+					WHERE e.project_key = ? ORDER BY s.position""")
+			.param(project)
+			.query()
+			.listOfRows();
+		assertThat(seals).extracting((s) -> s.get("event_id"))
+			.containsExactlyElementsOf(ids.stream().sorted().toList());
 		assertThat(seals).extracting((s) -> s.get("hash")).doesNotHaveDuplicates();
 		JsonNode result = verify();
 		assertThat(result.get("verified").booleanValue()).isTrue();
@@ -99,14 +106,17 @@ class AuditApiTests extends IntegrationTest {
 		awaitSealed(project);
 		assertThat(verify().get("verified").booleanValue()).isTrue();
 		try (Connection connection = superuser()) {
-			tamper(connection, "UPDATE tollgate.audit_event SET outcome = 'ALLOWED', reason = 'nothing to see' WHERE id = " + id);
+			tamper(connection,
+					"UPDATE tollgate.audit_event SET outcome = 'ALLOWED', reason = 'nothing to see' WHERE id = " + id);
 			try {
 				JsonNode broken = verify();
 				assertThat(broken.get("verified").booleanValue()).isFalse();
 				assertThat(broken.get("firstBrokenId").longValue()).isEqualTo(id);
 			}
 			finally {
-				tamper(connection, "UPDATE tollgate.audit_event SET outcome = 'DENIED', reason = 'to be tampered with' WHERE id = " + id);
+				tamper(connection,
+						"UPDATE tollgate.audit_event SET outcome = 'DENIED', reason = 'to be tampered with' WHERE id = "
+								+ id);
 			}
 		}
 		JsonNode restored = verify();
@@ -152,8 +162,7 @@ class AuditApiTests extends IntegrationTest {
 			.query(java.sql.Timestamp.class)
 			.single()
 			.toInstant();
-		assertThat(ids("projectKey=" + project + "&since=" + at + "&until=" + at.plusNanos(1000)))
-			.contains(trigger)
+		assertThat(ids("projectKey=" + project + "&since=" + at + "&until=" + at.plusNanos(1000))).contains(trigger)
 			.doesNotContain(decision);
 		assertThat(ids("projectKey=" + project + "&until=" + Instant.now().minusSeconds(3600))).isEmpty();
 		assertThat(api().get("/api/v1/audit?limit=1001").statusCode()).isEqualTo(400);
@@ -172,8 +181,8 @@ class AuditApiTests extends IntegrationTest {
 		String cursor = null;
 		int pages = 0;
 		do {
-			JsonNode page = body(api().get("/api/v1/audit?limit=4&projectKey=" + project
-					+ ((cursor != null) ? "&cursor=" + cursor : "")));
+			JsonNode page = body(api()
+				.get("/api/v1/audit?limit=4&projectKey=" + project + ((cursor != null) ? "&cursor=" + cursor : "")));
 			page.get("items").forEach((item) -> seen.add(item.get("id").longValue()));
 			cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asString();
 			// Events appended while the auditor pages.
@@ -191,16 +200,16 @@ class AuditApiTests extends IntegrationTest {
 	void exportsEqualTheQueryResults() {
 		String project = project();
 		this.audit.append(event(project, "plain").build());
-		this.audit.append(event(project, "comma, \"quotes\" and\r\na line break; ünïcødé ✓")
-			.actor("account,with,commas")
-			.transition("In \"Review\"", "Done")
-			.rule(42L, "rule, named")
-			.target("deploy-prod")
-			.runUrl("https://ci.example/runs/1?a=1,2")
-			.dryRun(true)
-			.decisionId(UUID.randomUUID())
-			.details(Map.of("before", Map.of("list", List.of(1, 2.5, "x,y")), "after", "line\nbreak"))
-			.build());
+		this.audit
+			.append(event(project, "comma, \"quotes\" and\r\na line break; ünïcødé ✓").actor("account,with,commas")
+				.transition("In \"Review\"", "Done")
+				.rule(42L, "rule, named")
+				.target("deploy-prod")
+				.runUrl("https://ci.example/runs/1?a=1,2")
+				.dryRun(true)
+				.decisionId(UUID.randomUUID())
+				.details(Map.of("before", Map.of("list", List.of(1, 2.5, "x,y")), "after", "line\nbreak"))
+				.build());
 		this.audit.append(AuditEvent.of(AuditEventType.POLICY_CHANGED, "nulls everywhere")
 			.issue(null, null, project, null)
 			.build());
@@ -211,15 +220,16 @@ class AuditApiTests extends IntegrationTest {
 		HttpResponse<String> ndjson = api().get("/api/v1/audit/export?format=ndjson&projectKey=" + project);
 		assertThat(ndjson.statusCode()).isEqualTo(200);
 		assertThat(ndjson.headers().firstValue("Content-Type")).hasValue("application/x-ndjson");
-		assertThat(ndjson.headers().firstValue("Content-Disposition")).hasValueSatisfying(
-				(value) -> assertThat(value).startsWith("attachment; filename=\"tollgate-audit-").endsWith(".ndjson\""));
+		assertThat(ndjson.headers().firstValue("Content-Disposition"))
+			.hasValueSatisfying((value) -> assertThat(value).startsWith("attachment; filename=\"tollgate-audit-")
+				.endsWith(".ndjson\""));
 		List<JsonNode> lines = ndjson.body().lines().map(json::readTree).toList();
 		assertThat(lines).containsExactlyElementsOf(items::iterator);
 
 		HttpResponse<String> csv = api().get("/api/v1/audit/export?format=csv&projectKey=" + project);
 		assertThat(csv.statusCode()).isEqualTo(200);
-		assertThat(csv.headers().firstValue("Content-Type")).hasValueSatisfying(
-				(type) -> assertThat(type).startsWith("text/csv"));
+		assertThat(csv.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("text/csv"));
 		List<List<String>> records = parseCsv(csv.body());
 		assertThat(records.get(0)).containsExactlyElementsOf(AuditQuery.CSV_COLUMNS);
 		assertThat(records).hasSize(items.size() + 1);
@@ -251,23 +261,31 @@ class AuditApiTests extends IntegrationTest {
 			.mapToObj((i) -> items.get(items.size() - 1 - i))
 			.toList());
 		long middle = items.get(1).get("id").longValue();
-		assertThat(api().get("/api/v1/audit/export?format=ndjson&order=asc&afterId=" + middle + "&projectKey=" + project)
-			.body()
-			.lines()
-			.map(json::readTree)
-			.toList()).containsExactly(items.get(0));
+		assertThat(
+				api().get("/api/v1/audit/export?format=ndjson&order=asc&afterId=" + middle + "&projectKey=" + project)
+					.body()
+					.lines()
+					.map(json::readTree)
+					.toList())
+			.containsExactly(items.get(0));
 		HttpResponse<String> bad = api().get("/api/v1/audit/export?format=xml");
 		assertThat(bad.statusCode()).isEqualTo(400);
-		assertThat(bad.headers().firstValue("Content-Type")).hasValueSatisfying(
-				(type) -> assertThat(type).startsWith("application/problem+json"));
+		assertThat(bad.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
 	}
 
 	@Test
 	void anAuditorMayExportVerifyAndReadTheHeadButNobodyElse() {
 		String auditor = body(api().post("/api/v1/tokens",
-				"{\"name\":\"auditor-" + UUID.randomUUID() + "\",\"scopes\":[\"auditor\"]}")).get("token").asString();
-		String approver = body(api().post("/api/v1/tokens", "{\"name\":\"approver-" + UUID.randomUUID()
-				+ "\",\"scopes\":[\"approver\"],\"accountId\":\"acc-" + UUID.randomUUID() + "\"}")).get("token").asString();
+				"{\"name\":\"auditor-" + UUID.randomUUID() + "\",\"scopes\":[\"auditor\"]}"))
+			.get("token")
+			.asString();
+		String approver = body(
+				api().post("/api/v1/tokens",
+						"{\"name\":\"approver-" + UUID.randomUUID()
+								+ "\",\"scopes\":[\"approver\"],\"accountId\":\"acc-" + UUID.randomUUID() + "\"}"))
+			.get("token")
+			.asString();
 		for (String path : List.of("/api/v1/audit/export?format=csv&projectKey=NONE", "/api/v1/audit/verify",
 				"/api/v1/audit/head")) {
 			assertThat(api(auditor).get(path).statusCode()).as(path).isEqualTo(200);
@@ -340,7 +358,9 @@ class AuditApiTests extends IntegrationTest {
 		connection.commit();
 	}
 
-	/** RFC 4180: fields separated by commas, records by CRLF, quoted fields may hold both. */
+	/**
+	 * RFC 4180: fields separated by commas, records by CRLF, quoted fields may hold both.
+	 */
 	private static List<List<String>> parseCsv(String text) {
 		List<List<String>> records = new ArrayList<>();
 		List<String> record = new ArrayList<>();

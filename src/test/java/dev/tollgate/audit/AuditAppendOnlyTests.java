@@ -18,9 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * The database refuses UPDATE, DELETE and TRUNCATE on the audit tables, for the owner too (a
- * trigger), except deletion inside the retention function; and the application role that
- * {@code TOLLGATE_DB_APP_ROLE} names has no UPDATE, DELETE or TRUNCATE on them at all.
+ * The database refuses UPDATE, DELETE and TRUNCATE on the audit tables, for the owner too
+ * (a trigger), except deletion inside the retention function; and the application role
+ * that {@code TOLLGATE_DB_APP_ROLE} names has no UPDATE, DELETE or TRUNCATE on them at
+ * all.
  */
 class AuditAppendOnlyTests {
 
@@ -35,8 +36,8 @@ class AuditAppendOnlyTests {
 		createRole();
 		db = ScratchDatabase.create(APP_ROLE);
 		// A purge first, so that there is a checkpoint row to try to change.
-		long first = db.jdbc
-			.sql("INSERT INTO tollgate.audit_event (occurred_at, type, reason) VALUES (now() - interval '2 days', 'DECISION', 'to be purged') RETURNING id")
+		long first = db.jdbc.sql(
+				"INSERT INTO tollgate.audit_event (occurred_at, type, reason) VALUES (now() - interval '2 days', 'DECISION', 'to be purged') RETURNING id")
 			.query(Long.class)
 			.single();
 		db.sealer().sealOnce();
@@ -69,7 +70,8 @@ class AuditAppendOnlyTests {
 
 	@Test
 	void updateDeleteAndTruncateOfSealsAndCheckpointsAreRefused() {
-		assertRefused(() -> update("UPDATE tollgate.audit_seal SET hash = repeat('0', 64) WHERE event_id = " + eventId));
+		assertRefused(
+				() -> update("UPDATE tollgate.audit_seal SET hash = repeat('0', 64) WHERE event_id = " + eventId));
 		assertRefused(() -> update("DELETE FROM tollgate.audit_seal WHERE event_id = " + eventId));
 		assertRefused(() -> update("TRUNCATE tollgate.audit_seal"));
 		assertRefused(() -> update("UPDATE tollgate.audit_checkpoint SET hash = repeat('0', 64)"));
@@ -91,7 +93,8 @@ class AuditAppendOnlyTests {
 	@Test
 	void theApplicationRoleMayAppendAndPurgeButNotChange() {
 		JdbcClient app = JdbcClient.create(new JdbcTemplate(appRole()));
-		long id = app.sql("INSERT INTO tollgate.audit_event (type, reason) VALUES ('DECISION', 'as the app') RETURNING id")
+		long id = app
+			.sql("INSERT INTO tollgate.audit_event (type, reason) VALUES ('DECISION', 'as the app') RETURNING id")
 			.query(Long.class)
 			.single();
 		assertThat(id).isPositive();
@@ -107,12 +110,13 @@ class AuditAppendOnlyTests {
 		}
 		// The sealer's INSERT and the retention function are what the role is given.
 		AuditSealer sealer = new AuditSealer(new JdbcTemplate(appRole()),
-				new org.springframework.jdbc.datasource.DataSourceTransactionManager(appRole()), AuditProperties.defaults());
+				new org.springframework.jdbc.datasource.DataSourceTransactionManager(appRole()),
+				AuditProperties.defaults());
 		assertThat(sealer.sealOnce()).isEqualTo(1);
-		// EXECUTE is granted: the function runs, and refuses a position that is already purged.
-		Throwable purge = catchThrowable(() -> app.sql("SELECT count(*) FROM tollgate.audit_purge(1, NULL)")
-			.query(Long.class)
-			.single());
+		// EXECUTE is granted: the function runs, and refuses a position that is already
+		// purged.
+		Throwable purge = catchThrowable(
+				() -> app.sql("SELECT count(*) FROM tollgate.audit_purge(1, NULL)").query(Long.class).single());
 		assertThat(sqlMessage(purge)).contains("already purged");
 		assertThat(sqlState(purge)).isNotEqualTo("42501");
 		assertThat(db.verifier().verify().verified()).isTrue();
@@ -120,7 +124,8 @@ class AuditAppendOnlyTests {
 
 	@Test
 	void anEventCannotBeInsertedAtAnIdOfItsChoosing() {
-		// An explicit id below the sealer's frontier would never be sealed and would read as history.
+		// An explicit id below the sealer's frontier would never be sealed and would read
+		// as history.
 		JdbcClient app = JdbcClient.create(new JdbcTemplate(appRole()));
 		for (long id : new long[] { 2, eventId + 1_000_000 }) {
 			Throwable thrown = catchThrowable(() -> app.sql("""
@@ -129,8 +134,10 @@ class AuditAppendOnlyTests {
 			assertThat(sqlState(thrown)).as("id %d", id).isEqualTo("42501");
 		}
 		// Ids from the sequence, several in one statement, are fine.
-		assertThat(app.sql("INSERT INTO tollgate.audit_event (type, reason) VALUES ('DECISION', 'a'), ('DECISION', 'b')")
-			.update()).isEqualTo(2);
+		assertThat(
+				app.sql("INSERT INTO tollgate.audit_event (type, reason) VALUES ('DECISION', 'a'), ('DECISION', 'b')")
+					.update())
+			.isEqualTo(2);
 		assertThat(db.jdbc.sql("SELECT count(*) FROM tollgate.audit_event WHERE reason = 'back-filled'")
 			.query(Long.class)
 			.single()).isZero();
@@ -140,12 +147,13 @@ class AuditAppendOnlyTests {
 	void theApplicationRoleCannotPurgeRecentEventsNorLowerTheRetentionFloor() {
 		JdbcClient app = JdbcClient.create(new JdbcTemplate(appRole()));
 		long head = app.sql("SELECT max(position) FROM tollgate.audit_seal").query(Long.class).single();
-		// A compromised application purging everything up to now: refused, whatever cutoff it names.
+		// A compromised application purging everything up to now: refused, whatever
+		// cutoff it names.
 		for (String cutoff : new String[] { "now()", "now() - interval '2 days'", "NULL" }) {
-			Throwable thrown = catchThrowable(() -> app
-				.sql("SELECT count(*) FROM tollgate.audit_purge(" + head + ", " + cutoff + ")")
-				.query(Long.class)
-				.single());
+			Throwable thrown = catchThrowable(
+					() -> app.sql("SELECT count(*) FROM tollgate.audit_purge(" + head + ", " + cutoff + ")")
+						.query(Long.class)
+						.single());
 			assertThat(sqlState(thrown)).as(cutoff).isEqualTo("42501");
 		}
 		Throwable lowered = catchThrowable(

@@ -10,8 +10,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The canonical encoding (docs/audit.md): a golden vector an auditor can reproduce with the Python
- * snippet there, unambiguous field boundaries, and RFC 4180 quoting of the CSV export.
+ * The canonical encoding (docs/audit.md): a golden vector an auditor can reproduce with
+ * the Python snippet there, unambiguous field boundaries, and RFC 4180 quoting of the CSV
+ * export.
  */
 class AuditChainTests {
 
@@ -64,7 +65,8 @@ class AuditChainTests {
 
 	@Test
 	void timestampsHaveMicrosecondsInUtc() {
-		assertThat(AuditChain.timestamp(Instant.parse("2025-01-02T03:04:05Z"))).isEqualTo("2025-01-02T03:04:05.000000Z");
+		assertThat(AuditChain.timestamp(Instant.parse("2025-01-02T03:04:05Z")))
+			.isEqualTo("2025-01-02T03:04:05.000000Z");
 		assertThat(AuditChain.timestamp(Instant.parse("2025-01-02T03:04:05.1234567Z")))
 			.isEqualTo("2025-01-02T03:04:05.123456Z");
 	}

@@ -14,10 +14,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * Retention in a database of its own (a purge deletes a prefix of the chain, which in the shared
- * test database would be other tests' events): the chain still verifies from the checkpoint, the
- * purge is itself an audit event, unsealed or recent events are never purged, and tampering after
- * a purge is still found.
+ * Retention in a database of its own (a purge deletes a prefix of the chain, which in the
+ * shared test database would be other tests' events): the chain still verifies from the
+ * checkpoint, the purge is itself an audit event, unsealed or recent events are never
+ * purged, and tampering after a purge is still found.
  */
 class AuditRetentionTests {
 
@@ -94,7 +94,8 @@ class AuditRetentionTests {
 			.query(java.time.OffsetDateTime.class)
 			.single()
 			.toInstant()).isEqualTo(now.minus(Duration.ofDays(30)).truncatedTo(ChronoUnit.MICROS));
-		// Nothing more is old enough until the recent event is: a second run purges nothing.
+		// Nothing more is old enough until the recent event is: a second run purges
+		// nothing.
 		assertThat(this.db.retention(AuditProperties.defaults()).purgeBefore(now.minus(Duration.ofDays(30)))).isEmpty();
 		seal();
 		assertThat(this.db.verifier().verify().verified()).isTrue();
@@ -106,7 +107,8 @@ class AuditRetentionTests {
 		seal();
 		AuditProperties batchesOfThree = new AuditProperties(Duration.ofDays(1), 3, 1000, Duration.ofSeconds(1),
 				Duration.ofSeconds(10), 1000);
-		List<AuditRetention.Purge> purges = this.db.retention(batchesOfThree).purgeBefore(Instant.now().minus(Duration.ofDays(1)));
+		List<AuditRetention.Purge> purges = this.db.retention(batchesOfThree)
+			.purgeBefore(Instant.now().minus(Duration.ofDays(1)));
 		assertThat(purges).extracting(AuditRetention.Purge::purgedEvents).containsExactly(3L, 3L, 2L);
 		assertThat(count("SELECT count(*) FROM tollgate.audit_checkpoint")).isEqualTo(3);
 		assertThat(count("SELECT count(*) FROM tollgate.audit_event WHERE type = 'AUDIT_PURGED'")).isEqualTo(3);
@@ -156,12 +158,13 @@ class AuditRetentionTests {
 		List<Long> recent = append(1, Instant.now().minus(Duration.ofHours(1)));
 		seal();
 		AuditRetention retention = this.db.retention(AuditProperties.defaults());
-		// The floor is a day: a cutoff an hour ago is refused even for the old events alone.
-		assertThat(catchThrowable(() -> retention.purgeThrough(position(old.get(1)), Instant.now().minus(Duration.ofHours(1)))))
+		// The floor is a day: a cutoff an hour ago is refused even for the old events
+		// alone.
+		assertThat(catchThrowable(
+				() -> retention.purgeThrough(position(old.get(1)), Instant.now().minus(Duration.ofHours(1)))))
 			.rootCause()
 			.hasMessageContaining("is not at least 24:00:00 in the past");
-		assertThat(catchThrowable(() -> retention.purgeThrough(position(old.get(1)), null)))
-			.rootCause()
+		assertThat(catchThrowable(() -> retention.purgeThrough(position(old.get(1)), null))).rootCause()
 			.hasMessageContaining("is not at least 24:00:00 in the past");
 		// A cutoff the floor allows does not cover an event younger than it.
 		assertThat(catchThrowable(() -> retention.purgeThrough(position(recent.get(0)),
@@ -178,7 +181,8 @@ class AuditRetentionTests {
 	@Test
 	void withRetentionOffWhenTheSchemaWasMigratedTheDatabaseRefusesEveryPurge() {
 		try (ScratchDatabase off = ScratchDatabase.create(null, null)) {
-			long id = off.jdbc.sql("INSERT INTO tollgate.audit_event (occurred_at, type, reason) VALUES (:at, 'DECISION', 'old') RETURNING id")
+			long id = off.jdbc.sql(
+					"INSERT INTO tollgate.audit_event (occurred_at, type, reason) VALUES (:at, 'DECISION', 'old') RETURNING id")
 				.param("at", OLD.atOffset(java.time.ZoneOffset.UTC))
 				.query(Long.class)
 				.single();
@@ -191,7 +195,8 @@ class AuditRetentionTests {
 			assertThat(catchThrowable(() -> retention.purgeThrough(position, Instant.now().minus(Duration.ofDays(1)))))
 				.rootCause()
 				.hasMessageContaining("audit retention is off");
-			assertThat(off.jdbc.sql("SELECT count(*) FROM tollgate.audit_event").query(Long.class).single()).isEqualTo(1);
+			assertThat(off.jdbc.sql("SELECT count(*) FROM tollgate.audit_event").query(Long.class).single())
+				.isEqualTo(1);
 		}
 	}
 
@@ -222,7 +227,8 @@ class AuditRetentionTests {
 		List<Long> ids = new java.util.ArrayList<>();
 		for (int i = 0; i < n; i++) {
 			if (occurredAt == null) {
-				ids.add(this.db.log.append(AuditEvent.of(AuditEventType.DECISION, "event " + i).outcome("ALLOWED").build()));
+				ids.add(this.db.log
+					.append(AuditEvent.of(AuditEventType.DECISION, "event " + i).outcome("ALLOWED").build()));
 			}
 			else {
 				ids.add(this.db.jdbc.sql("""

@@ -24,9 +24,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The sealer against a database of its own (no background sealer: each test runs the rounds): id
- * order under concurrent inserts, rows that commit out of id order, rolled-back ids, rows that
- * commit after their gap was given up, and one sealer at a time.
+ * The sealer against a database of its own (no background sealer: each test runs the
+ * rounds): id order under concurrent inserts, rows that commit out of id order,
+ * rolled-back ids, rows that commit after their gap was given up, and one sealer at a
+ * time.
  */
 class AuditSealerTests {
 
@@ -91,7 +92,8 @@ class AuditSealerTests {
 					for (int i = 0; i < perThread; i++) {
 						int n = i;
 						if (i % 10 == 0) {
-							// Several events in one transaction, as a job handler writes them.
+							// Several events in one transaction, as a job handler writes
+							// them.
 							db.tx.executeWithoutResult((status) -> {
 								appended.add(db.log.append(event("thread " + thread + " batch " + n).build()));
 								appended.add(db.log.append(event("thread " + thread + " batch " + n + "b").build()));
@@ -104,7 +106,8 @@ class AuditSealerTests {
 					return null;
 				}));
 			}
-			// Two replicas' sealers, competing for the advisory lock while the inserts run.
+			// Two replicas' sealers, competing for the advisory lock while the inserts
+			// run.
 			List<Future<?>> sealers = new ArrayList<>();
 			for (int s = 0; s < 2; s++) {
 				AuditSealer sealer = db.sealer();
@@ -138,13 +141,14 @@ class AuditSealerTests {
 		}
 		int expected = threads * (perThread + perThread / 10);
 		assertThat(appended).hasSize(expected).doesNotHaveDuplicates();
-		List<Map<String, Object>> seals = db.jdbc
-			.sql("SELECT position, event_id, prev_event_id, gap_from FROM tollgate.audit_seal WHERE event_id > ? ORDER BY position")
+		List<Map<String, Object>> seals = db.jdbc.sql(
+				"SELECT position, event_id, prev_event_id, gap_from FROM tollgate.audit_seal WHERE event_id > ? ORDER BY position")
 			.param(before)
 			.query()
 			.listOfRows();
 		assertThat(seals).hasSize(expected);
-		assertThat(seals).extracting((s) -> s.get("event_id")).doesNotHaveDuplicates()
+		assertThat(seals).extracting((s) -> s.get("event_id"))
+			.doesNotHaveDuplicates()
 			.containsExactlyElementsOf(appended.stream().sorted().toList());
 		assertThat(seals).allSatisfy((s) -> assertThat(s.get("gap_from")).isNull());
 		for (int i = 1; i < seals.size(); i++) {
@@ -167,10 +171,12 @@ class AuditSealerTests {
 			assertThat(sealed(next)).isFalse();
 			slow.commit();
 			assertThat(sealer.sealOnce()).isEqualTo(2);
-			assertThat(db.jdbc.sql("SELECT event_id FROM tollgate.audit_seal WHERE event_id IN (?, ?) ORDER BY position")
-				.params(held, next)
-				.query(Long.class)
-				.list()).containsExactly(held, next);
+			assertThat(
+					db.jdbc.sql("SELECT event_id FROM tollgate.audit_seal WHERE event_id IN (?, ?) ORDER BY position")
+						.params(held, next)
+						.query(Long.class)
+						.list())
+				.containsExactly(held, next);
 		}
 		assertThat(db.verifier().verify().verified()).isTrue();
 	}
@@ -186,8 +192,10 @@ class AuditSealerTests {
 		AuditSealer sealer = db.sealer(this.clock::get, AuditProperties.defaults());
 		assertThat(sealer.sealOnce()).isZero();
 		this.clock.addAndGet(Duration.ofMillis(1500).toNanos());
-		// Past the grace period: sealed as soon as every transaction that was running has ended (the
-		// server is shared, so allow other sessions' transactions a few seconds to finish).
+		// Past the grace period: sealed as soon as every transaction that was running has
+		// ended (the
+		// server is shared, so allow other sessions' transactions a few seconds to
+		// finish).
 		long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
 		while (!sealed(next) && System.nanoTime() < deadline) {
 			sealer.sealOnce();
@@ -208,7 +216,8 @@ class AuditSealerTests {
 		try (Connection slow = connection()) {
 			held = insertWithoutCommit(slow, "open for a long time");
 			next = db.log.append(event("committed first").build());
-			// The open transaction keeps the snapshot xmin back, so only the timeout gives the gap up.
+			// The open transaction keeps the snapshot xmin back, so only the timeout
+			// gives the gap up.
 			AuditSealer sealer = db.sealer(this.clock::get, AuditProperties.defaults());
 			assertThat(sealer.sealOnce()).isZero();
 			this.clock.addAndGet(Duration.ofMillis(1500).toNanos());
@@ -224,8 +233,8 @@ class AuditSealerTests {
 		}
 		long after = db.log.append(event("after the late one").build());
 		assertThat(db.sealer().sealOnce()).isEqualTo(1);
-		List<Map<String, Object>> seals = db.jdbc
-			.sql("SELECT event_id, prev_event_id, gap_from FROM tollgate.audit_seal WHERE event_id IN (?, ?, ?) ORDER BY position")
+		List<Map<String, Object>> seals = db.jdbc.sql(
+				"SELECT event_id, prev_event_id, gap_from FROM tollgate.audit_seal WHERE event_id IN (?, ?, ?) ORDER BY position")
 			.params(held, next, after)
 			.query()
 			.listOfRows();

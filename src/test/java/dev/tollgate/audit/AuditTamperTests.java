@@ -13,9 +13,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tampering as a superuser with every trigger disabled ({@code session_replication_role = replica}),
- * in a database of its own: a changed field, a deleted row, two swapped rows, a forged seal, each
- * named by {@code firstBrokenId}; and the log verifies again once the data is put back.
+ * Tampering as a superuser with every trigger disabled
+ * ({@code session_replication_role = replica}), in a database of its own: a changed
+ * field, a deleted row, two swapped rows, a forged seal, each named by
+ * {@code firstBrokenId}; and the log verifies again once the data is put back.
  */
 class AuditTamperTests {
 
@@ -65,8 +66,10 @@ class AuditTamperTests {
 		assertThat(result.verified()).isTrue();
 		assertThat(result.firstBrokenId()).isNull();
 		assertThat(result.checkedEvents()).isEqualTo(8);
-		assertThat(result.headHash()).isEqualTo(db.jdbc
-			.sql("SELECT hash FROM tollgate.audit_seal WHERE event_id = ?").param(ids.get(7)).query(String.class).single());
+		assertThat(result.headHash()).isEqualTo(db.jdbc.sql("SELECT hash FROM tollgate.audit_seal WHERE event_id = ?")
+			.param(ids.get(7))
+			.query(String.class)
+			.single());
 	}
 
 	@Test
@@ -103,14 +106,16 @@ class AuditTamperTests {
 	@Test
 	void aDeletedEventWithItsSealIsNamed() {
 		long id = ids.get(2);
-		db.tamper(backup(id), "CREATE TABLE tollgate.tamper_seal AS SELECT * FROM tollgate.audit_seal WHERE event_id = " + id,
+		db.tamper(backup(id),
+				"CREATE TABLE tollgate.tamper_seal AS SELECT * FROM tollgate.audit_seal WHERE event_id = " + id,
 				"DELETE FROM tollgate.audit_event WHERE id = " + id,
 				"DELETE FROM tollgate.audit_seal WHERE event_id = " + id);
 		try {
 			assertBrokenAt(id);
 		}
 		finally {
-			db.tamper("INSERT INTO tollgate.audit_seal SELECT * FROM tollgate.tamper_seal", "DROP TABLE tollgate.tamper_seal");
+			db.tamper("INSERT INTO tollgate.audit_seal SELECT * FROM tollgate.tamper_seal",
+					"DROP TABLE tollgate.tamper_seal");
 			restore(id);
 		}
 	}
@@ -130,9 +135,11 @@ class AuditTamperTests {
 
 	@Test
 	void renumberedLinksAreNamed() {
-		// Delete a row and its seal and close the gap in the positions, as a careful attacker would.
+		// Delete a row and its seal and close the gap in the positions, as a careful
+		// attacker would.
 		long id = ids.get(1);
-		db.tamper(backup(id), "CREATE TABLE tollgate.tamper_seal AS SELECT * FROM tollgate.audit_seal WHERE event_id = " + id,
+		db.tamper(backup(id),
+				"CREATE TABLE tollgate.tamper_seal AS SELECT * FROM tollgate.audit_seal WHERE event_id = " + id,
 				"DELETE FROM tollgate.audit_event WHERE id = " + id,
 				"DELETE FROM tollgate.audit_seal WHERE event_id = " + id,
 				"UPDATE tollgate.audit_seal SET position = position + 1000000 WHERE event_id > " + id,
@@ -143,7 +150,8 @@ class AuditTamperTests {
 		finally {
 			db.tamper("UPDATE tollgate.audit_seal SET position = position + 1000001 WHERE event_id > " + id,
 					"UPDATE tollgate.audit_seal SET position = position - 1000000 WHERE position > 1000000",
-					"INSERT INTO tollgate.audit_seal SELECT * FROM tollgate.tamper_seal", "DROP TABLE tollgate.tamper_seal");
+					"INSERT INTO tollgate.audit_seal SELECT * FROM tollgate.tamper_seal",
+					"DROP TABLE tollgate.tamper_seal");
 			restore(id);
 		}
 	}
@@ -186,8 +194,9 @@ class AuditTamperTests {
 		for (String column : COLUMNS.split(", ")) {
 			set.append((set.length() > 0) ? ", " : "").append(column).append(" = o.").append(column);
 		}
-		return new String[] { "UPDATE tollgate.audit_event e SET " + set + " FROM tollgate.audit_event o WHERE (e.id, o.id) IN (("
-				+ a + ", " + b + "), (" + b + ", " + a + "))" };
+		return new String[] {
+				"UPDATE tollgate.audit_event e SET " + set + " FROM tollgate.audit_event o WHERE (e.id, o.id) IN ((" + a
+						+ ", " + b + "), (" + b + ", " + a + "))" };
 	}
 
 }

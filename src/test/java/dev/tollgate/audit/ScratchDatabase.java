@@ -22,10 +22,11 @@ import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * A database of its own, on the test server, migrated by Flyway exactly as the application does,
- * with the audit components built by hand (no application, so no background sealer: a test decides
- * when a sealing round runs). Tests that tamper with the log or purge it run here, so a failure
- * half-way can never leave the shared test database's chain broken or purge another test's events.
+ * A database of its own, on the test server, migrated by Flyway exactly as the
+ * application does, with the audit components built by hand (no application, so no
+ * background sealer: a test decides when a sealing round runs). Tests that tamper with
+ * the log or purge it run here, so a failure half-way can never leave the shared test
+ * database's chain broken or purge another test's events.
  */
 final class ScratchDatabase implements AutoCloseable {
 
@@ -49,7 +50,10 @@ final class ScratchDatabase implements AutoCloseable {
 
 	private final TestDatabase.Connection server;
 
-	/** The retention floor (V16) every scratch database is migrated with, as {@code tollgate.audit.retention}. */
+	/**
+	 * The retention floor (V16) every scratch database is migrated with, as
+	 * {@code tollgate.audit.retention}.
+	 */
 	static final Duration RETENTION_FLOOR = Duration.ofDays(1);
 
 	private ScratchDatabase(TestDatabase.Connection server, String name, String appRole, Duration retentionFloor) {
@@ -92,7 +96,10 @@ final class ScratchDatabase implements AutoCloseable {
 		return create(null);
 	}
 
-	/** With {@code appRole}, Flyway's afterMigrate callback grants that role least privilege. */
+	/**
+	 * With {@code appRole}, Flyway's afterMigrate callback grants that role least
+	 * privilege.
+	 */
 	static ScratchDatabase create(String appRole) {
 		return create(appRole, RETENTION_FLOOR);
 	}
@@ -132,7 +139,10 @@ final class ScratchDatabase implements AutoCloseable {
 		return new AuditQuery(this.template, this.transactions, this.json, AuditProperties.defaults());
 	}
 
-	/** Runs statements as the superuser with every trigger off (session_replication_role = replica). */
+	/**
+	 * Runs statements as the superuser with every trigger off (session_replication_role =
+	 * replica).
+	 */
 	void tamper(String... statements) {
 		try (Connection connection = connect(this.url); Statement statement = connection.createStatement()) {
 			connection.setAutoCommit(false);

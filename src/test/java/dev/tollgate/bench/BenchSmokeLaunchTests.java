@@ -20,16 +20,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Runs after {@code package}: a smoke run of the benchmark harness ({@code bench/run.sh} with
- * {@code SMOKE=1}: no ceiling, no end-to-end ramp, no start-up variants; one-second scenarios) on
- * the jar just built, so the harness keeps working as Tollgate changes. It checks that the run
- * exits 0 (the exactness check passed) and that the results JSON has its fields. No figure is
- * asserted: timings on a CI machine mean nothing.
+ * Runs after {@code package}: a smoke run of the benchmark harness ({@code bench/run.sh}
+ * with {@code SMOKE=1}: no ceiling, no end-to-end ramp, no start-up variants; one-second
+ * scenarios) on the jar just built, so the harness keeps working as Tollgate changes. It
+ * checks that the run exits 0 (the exactness check passed) and that the results JSON has
+ * its fields. No figure is asserted: timings on a CI machine mean nothing.
  * <p>
  * Needs what the harness needs: bash, curl, jq, python3, psql and a PostgreSQL on
- * {@code PGHOST:PGPORT} (default 127.0.0.1:5432, user postgres) that may create databases. Without
- * them the test is skipped. The bench jars are built with {@code ./mvnw -f bench/pom.xml}; output
- * goes to {@code target/bench-smoke}, never to {@code bench/results}.
+ * {@code PGHOST:PGPORT} (default 127.0.0.1:5432, user postgres) that may create
+ * databases. Without them the test is skipped. The bench jars are built with
+ * {@code ./mvnw -f bench/pom.xml}; output goes to {@code target/bench-smoke}, never to
+ * {@code bench/results}.
  */
 class BenchSmokeLaunchTests {
 
@@ -42,10 +43,12 @@ class BenchSmokeLaunchTests {
 		for (String tool : List.of("bash", "curl", "jq", "python3", "psql")) {
 			assumeTrue(succeeds(List.of("bash", "-c", "command -v " + tool)), tool + " is not installed");
 		}
-		// The harness's own database server: the one the other tests use (127.0.0.1:5432 or embedded).
+		// The harness's own database server: the one the other tests use (127.0.0.1:5432
+		// or embedded).
 		TestDatabase.Connection server = TestDatabase.get();
-		assumeTrue(succeeds(List.of("psql", "-X", "-q", "-h", server.host(), "-p", String.valueOf(server.port()), "-U",
-				server.username(), "-d", "postgres", "-c", "SELECT 1")),
+		assumeTrue(
+				succeeds(List.of("psql", "-X", "-q", "-h", server.host(), "-p", String.valueOf(server.port()), "-U",
+						server.username(), "-d", "postgres", "-c", "SELECT 1")),
 				"no PostgreSQL reachable for the harness (PGHOST/PGPORT/PGUSER, default 127.0.0.1:5432 postgres)");
 
 		deleteRecursively(RESULTS);
@@ -105,7 +108,8 @@ class BenchSmokeLaunchTests {
 			assertThat(list(Path.of("bench", "results"))).isEqualTo(benchResultsBefore);
 		}
 		finally {
-			// run.sh stops what it started and drops its databases on exit, also on SIGTERM.
+			// run.sh stops what it started and drops its databases on exit, also on
+			// SIGTERM.
 			if (process.isAlive()) {
 				process.destroy();
 				if (!process.waitFor(60, TimeUnit.SECONDS)) {

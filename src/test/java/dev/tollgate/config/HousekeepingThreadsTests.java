@@ -13,8 +13,9 @@ import org.springframework.scheduling.TaskScheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The {@code @Scheduled} housekeeping shares one scheduler; a long task (an hourly purge after a
- * busy hour) must not hold up the others, above all the policy refresh every second.
+ * The {@code @Scheduled} housekeeping shares one scheduler; a long task (an hourly purge
+ * after a busy hour) must not hold up the others, above all the policy refresh every
+ * second.
  */
 class HousekeepingThreadsTests extends IntegrationTest {
 

@@ -24,8 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 
 /**
- * Security headers on every kind of answer (admin API, webhook, errors), error bodies without
- * internals, and an actuator that shows nothing but health and prometheus.
+ * Security headers on every kind of answer (admin API, webhook, errors), error bodies
+ * without internals, and an actuator that shows nothing but health and prometheus.
  */
 class SecurityHeadersTests extends IntegrationTest {
 
@@ -58,7 +58,8 @@ class SecurityHeadersTests extends IntegrationTest {
 
 	@Test
 	void hstsIsSentOnHttpsRequests() throws Exception {
-		// Over plain http HSTS means nothing (and browsers ignore it); behind TLS it must be there.
+		// Over plain http HSTS means nothing (and browsers ignore it); behind TLS it must
+		// be there.
 		MockMvc mvc = MockMvcBuilders.webAppContextSetup(this.context)
 			.addFilters(this.context.getBean("springSecurityFilterChain", Filter.class))
 			.build();
@@ -69,9 +70,9 @@ class SecurityHeadersTests extends IntegrationTest {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "/api/v1/audit?since=yesterday", "/api/v1/audit?limit=-5", "/api/v1/audit?cursor=not-a-cursor!",
-			"/api/v1/audit?cursor=AAAA", "/api/v1/jobs?status=SOMETIMES", "/api/v1/rules/not-a-number",
-			"/api/v1/audit/export?format=xml", "/api/v1/approvals/xyz/approve" })
+	@ValueSource(strings = { "/api/v1/audit?since=yesterday", "/api/v1/audit?limit=-5",
+			"/api/v1/audit?cursor=not-a-cursor!", "/api/v1/audit?cursor=AAAA", "/api/v1/jobs?status=SOMETIMES",
+			"/api/v1/rules/not-a-number", "/api/v1/audit/export?format=xml", "/api/v1/approvals/xyz/approve" })
 	void malformedRequestsGetNoInternalsBack(String path) {
 		HttpResponse<String> response = api().get(path);
 		assertThat(response.statusCode()).as(path + " -> " + response.body()).isBetween(400, 499);
@@ -80,7 +81,8 @@ class SecurityHeadersTests extends IntegrationTest {
 
 	@Test
 	void malformedBodiesGetNoInternalsBack() {
-		for (String body : new String[] { "{", "[1,2]", "{\"name\":{\"nested\":true}}", "\u0000\u0001", "{\"name\":\"" + "x".repeat(5000) + "\"}" }) {
+		for (String body : new String[] { "{", "[1,2]", "{\"name\":{\"nested\":true}}", "\u0000\u0001",
+				"{\"name\":\"" + "x".repeat(5000) + "\"}" }) {
 			HttpResponse<String> response = api().post("/api/v1/roles", body);
 			assertThat(response.statusCode()).as(body).isBetween(400, 499);
 			assertNoInternals(response.body());
@@ -110,9 +112,8 @@ class SecurityHeadersTests extends IntegrationTest {
 		HttpResponse<String> anonymous = send(HttpRequest.newBuilder(url(path)).build());
 		assertThat(anonymous.statusCode()).as(path).isIn(401, 403, 404);
 		// Not even an admin token opens them.
-		HttpResponse<String> admin = send(HttpRequest.newBuilder(url(path))
-			.header("Authorization", "Bearer " + ADMIN_TOKEN)
-			.build());
+		HttpResponse<String> admin = send(
+				HttpRequest.newBuilder(url(path)).header("Authorization", "Bearer " + ADMIN_TOKEN).build());
 		assertThat(admin.statusCode()).as(path).isIn(401, 403, 404);
 		assertThat(admin.body()).doesNotContain("tollgate.jira").doesNotContain("spring.datasource");
 	}
@@ -126,10 +127,10 @@ class SecurityHeadersTests extends IntegrationTest {
 	private static void assertSecurityHeaders(HttpHeaders headers) {
 		assertThat(headers.firstValue("X-Content-Type-Options")).hasValue("nosniff");
 		assertThat(headers.firstValue("X-Frame-Options")).hasValue("DENY");
-		assertThat(headers.firstValue("Content-Security-Policy")).hasValueSatisfying(
-				(csp) -> assertThat(csp).contains("frame-ancestors 'none'"));
-		assertThat(headers.firstValue("Cache-Control")).hasValueSatisfying(
-				(cache) -> assertThat(cache).contains("no-store"));
+		assertThat(headers.firstValue("Content-Security-Policy"))
+			.hasValueSatisfying((csp) -> assertThat(csp).contains("frame-ancestors 'none'"));
+		assertThat(headers.firstValue("Cache-Control"))
+			.hasValueSatisfying((cache) -> assertThat(cache).contains("no-store"));
 		assertThat(headers.firstValue("Referrer-Policy")).hasValue("no-referrer");
 	}
 

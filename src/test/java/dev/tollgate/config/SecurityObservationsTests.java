@@ -13,8 +13,9 @@ import org.springframework.beans.factory.annotation.Autowired;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Spring Security observes nothing of its own (no observing decorator around each filter, a few
- * percent of a webhook's CPU); requests are still timed as {@code http.server.requests}.
+ * Spring Security observes nothing of its own (no observing decorator around each filter,
+ * a few percent of a webhook's CPU); requests are still timed as
+ * {@code http.server.requests}.
  */
 class SecurityObservationsTests extends IntegrationTest {
 

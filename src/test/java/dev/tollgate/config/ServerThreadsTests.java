@@ -14,9 +14,9 @@ import org.springframework.core.env.Environment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Requests run on a bounded pool of platform threads, below Boot's default of 200, on every Java
- * version: virtual threads would take a request per accepted connection, without bound (ADR 0018);
- * and the connections themselves are bounded (ADR 0019).
+ * Requests run on a bounded pool of platform threads, below Boot's default of 200, on
+ * every Java version: virtual threads would take a request per accepted connection,
+ * without bound (ADR 0018); and the connections themselves are bounded (ADR 0019).
  */
 class ServerThreadsTests extends IntegrationTest {
 
@@ -28,7 +28,8 @@ class ServerThreadsTests extends IntegrationTest {
 
 	@Test
 	void tomcatRunsAtMost64PlatformRequestThreads() {
-		// Java 17 ignores the switch, so the executor below proves the bound only on 21+; the switch
+		// Java 17 ignores the switch, so the executor below proves the bound only on 21+;
+		// the switch
 		// itself is checked on every version.
 		assertThat(this.environment.getProperty("spring.threads.virtual.enabled", Boolean.class)).isFalse();
 		TomcatWebServer server = (TomcatWebServer) this.context.getWebServer();

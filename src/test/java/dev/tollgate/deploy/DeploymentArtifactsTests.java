@@ -33,10 +33,11 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
- * Checks the deployment artifacts (Dockerfile, Compose stack, Helm chart, GitHub workflows,
- * dashboards and alerts) without a Docker engine or a cluster: the chart is linted and rendered
- * in-process by Helm's own library (helm-java), and the rendered manifests and the other files are
- * asserted as parsed YAML and JSON. scripts/check-layered-jar.sh covers the image's launch path.
+ * Checks the deployment artifacts (Dockerfile, Compose stack, Helm chart, GitHub
+ * workflows, dashboards and alerts) without a Docker engine or a cluster: the chart is
+ * linted and rendered in-process by Helm's own library (helm-java), and the rendered
+ * manifests and the other files are asserted as parsed YAML and JSON.
+ * scripts/check-layered-jar.sh covers the image's launch path.
  */
 class DeploymentArtifactsTests {
 
@@ -48,13 +49,19 @@ class DeploymentArtifactsTests {
 
 	private static final JsonMapper JSON = new JsonMapper();
 
-	/** Every environment variable that carries a secret and must come from a Secret reference. */
+	/**
+	 * Every environment variable that carries a secret and must come from a Secret
+	 * reference.
+	 */
 	private static final Set<String> SECRET_ENV = Set.of("SPRING_DATASOURCE_PASSWORD", "SPRING_FLYWAY_PASSWORD",
 			"TOLLGATE_JIRA_WEBHOOK_SECRETS", "TOLLGATE_JIRA_API_TOKEN", "TOLLGATE_ADMIN_BOOTSTRAP_TOKEN",
 			"TOLLGATE_GITHUB_WEBHOOK_SECRETS", "TOLLGATE_GITLAB_WEBHOOK_TOKENS", "TOLLGATE_JENKINS_WEBHOOK_SECRETS",
 			"GITHUB_TOKEN", "GITLAB_TRIGGER_TOKEN", "JENKINS_API_TOKEN");
 
-	/** The metric families the application publishes (listed in the README after "Metrics:"). */
+	/**
+	 * The metric families the application publishes (listed in the README after
+	 * "Metrics:").
+	 */
 	private static final List<String> CONTRACT_METRICS = List.of("tollgate_webhooks_received_total",
 			"tollgate_webhook_ack_seconds", "tollgate_decisions_total", "tollgate_decision_latency_seconds",
 			"tollgate_triggers_total", "tollgate_trigger_duration_seconds", "tollgate_jobs_pending",
@@ -75,14 +82,16 @@ class DeploymentArtifactsTests {
 		defaultManifests = render();
 	}
 
-	// ---- Helm chart: lint and render -------------------------------------------------------------
+	// ---- Helm chart: lint and render
+	// -------------------------------------------------------------
 
 	@Test
 	void chartPassesStrictLint() {
 		LintResult result = new Helm(CHART).lint().strict().call();
 
 		assertThat(result.isFailed()).as("helm lint --strict: %s", result.getMessages()).isFalse();
-		assertThat(result.getMessages()).noneMatch((message) -> message.contains("[ERROR]") || message.contains("[WARNING]"));
+		assertThat(result.getMessages())
+			.noneMatch((message) -> message.contains("[ERROR]") || message.contains("[WARNING]"));
 	}
 
 	@Test
@@ -119,7 +128,8 @@ class DeploymentArtifactsTests {
 
 		List<JsonNode> manifests = render(sets.toArray(String[]::new));
 
-		assertThat(single(manifests, "Ingress").at("/spec/rules/0/http/paths/0/path").asString()).isEqualTo("/webhooks");
+		assertThat(single(manifests, "Ingress").at("/spec/rules/0/http/paths/0/path").asString())
+			.isEqualTo("/webhooks");
 		assertThat(configMapData(manifests).path("TOLLGATE_JIRA_BASE_URL").asString()).startsWith("https://");
 	}
 
@@ -168,8 +178,8 @@ class DeploymentArtifactsTests {
 		assertThat(pod.path("automountServiceAccountToken").asBoolean(true)).isFalse();
 		assertThat(single(defaultManifests, "ServiceAccount").path("automountServiceAccountToken").asBoolean(true))
 			.isFalse();
-		assertThat(pod.at("/securityContext/runAsUser").asInt())
-			.as("runs as the image's USER").isEqualTo(Integer.parseInt(dockerfileInstruction("USER").split(":")[0]));
+		assertThat(pod.at("/securityContext/runAsUser").asInt()).as("runs as the image's USER")
+			.isEqualTo(Integer.parseInt(dockerfileInstruction("USER").split(":")[0]));
 	}
 
 	@Test
@@ -184,7 +194,8 @@ class DeploymentArtifactsTests {
 			String name = variable.path("name").asString();
 			if (SECRET_ENV.contains(name)) {
 				assertThat(variable.has("value")).as("%s has a literal value", name).isFalse();
-				assertThat(variable.at("/valueFrom/secretKeyRef/name").asString()).as(name).isEqualTo("tollgate-secrets");
+				assertThat(variable.at("/valueFrom/secretKeyRef/name").asString()).as(name)
+					.isEqualTo("tollgate-secrets");
 				secretBacked.add(name);
 			}
 		}
@@ -200,13 +211,15 @@ class DeploymentArtifactsTests {
 	void requiredSecretKeysAreRequiredAndOptionalOnesOptional() {
 		Map<String, JsonNode> env = envByName(appContainer(defaultManifests));
 
-		assertThat(env.get("SPRING_DATASOURCE_PASSWORD").at("/valueFrom/secretKeyRef/optional").asBoolean(false)).isFalse();
+		assertThat(env.get("SPRING_DATASOURCE_PASSWORD").at("/valueFrom/secretKeyRef/optional").asBoolean(false))
+			.isFalse();
 		assertThat(env.get("TOLLGATE_JIRA_WEBHOOK_SECRETS").at("/valueFrom/secretKeyRef/optional").asBoolean(false))
 			.isFalse();
 		assertThat(env.get("TOLLGATE_GITHUB_WEBHOOK_SECRETS").at("/valueFrom/secretKeyRef/optional").asBoolean(false))
 			.isTrue();
 		assertThat(env.get("SPRING_DATASOURCE_PASSWORD").at("/valueFrom/secretKeyRef/name").asString())
-			.as("without existingSecret, the Secret is named after the release").isEqualTo("tollgate");
+			.as("without existingSecret, the Secret is named after the release")
+			.isEqualTo("tollgate");
 	}
 
 	@Test
@@ -255,8 +268,8 @@ class DeploymentArtifactsTests {
 	void gracefulTerminationOutlastsTheJobLease() {
 		JsonNode pod = single(defaultManifests, "Deployment").at("/spec/template/spec");
 		int grace = pod.path("terminationGracePeriodSeconds").asInt();
-		Duration lease = Duration.parse("PT" + configMapData(defaultManifests).path("TOLLGATE_JOBS_LEASE").asString()
-			.toUpperCase());
+		Duration lease = Duration
+			.parse("PT" + configMapData(defaultManifests).path("TOLLGATE_JOBS_LEASE").asString().toUpperCase());
 
 		assertThat(grace).isGreaterThan(60).isGreaterThan((int) lease.toSeconds());
 		JsonNode preStop = appContainer(defaultManifests).at("/lifecycle/preStop/exec/command");
@@ -285,7 +298,8 @@ class DeploymentArtifactsTests {
 		assertThat(data.path("SPRING_FLYWAY_USER").asString()).isEqualTo("tollgate");
 		assertThat(data.path("TOLLGATE_DB_APP_ROLE").asString()).isEqualTo("tollgate_app");
 		assertThat(envByName(appContainer(defaultManifests)).get("SPRING_FLYWAY_PASSWORD")
-			.at("/valueFrom/secretKeyRef/key").asString()).isEqualTo("SPRING_FLYWAY_PASSWORD");
+			.at("/valueFrom/secretKeyRef/key")
+			.asString()).isEqualTo("SPRING_FLYWAY_PASSWORD");
 	}
 
 	@Test
@@ -304,13 +318,17 @@ class DeploymentArtifactsTests {
 
 	@Test
 	void migrationJobRunsMigrateOnlyAsTheOwnerAndPodsStopMigrating(@TempDir Path tmp) throws IOException {
-		// helm-java renders the release manifest only, without hooks: render a copy of the chart in
-		// which the Job is an ordinary object (the hook annotations are checked in the test above).
+		// helm-java renders the release manifest only, without hooks: render a copy of
+		// the chart in
+		// which the Job is an ordinary object (the hook annotations are checked in the
+		// test above).
 		Path chart = copyChart(tmp);
 		Path job = chart.resolve("templates/migration-job.yaml");
-		Files.writeString(job, Files.readString(job).lines()
-			.filter((line) -> !line.contains("helm.sh/hook"))
-			.collect(Collectors.joining("\n", "", "\n")));
+		Files.writeString(job,
+				Files.readString(job)
+					.lines()
+					.filter((line) -> !line.contains("helm.sh/hook"))
+					.collect(Collectors.joining("\n", "", "\n")));
 		List<JsonNode> manifests = render(chart, "migration.job.enabled=true", "existingSecret=tollgate-secrets",
 				"config.audit.retention=400d");
 
@@ -322,7 +340,8 @@ class DeploymentArtifactsTests {
 		assertThat(env.get("SPRING_DATASOURCE_PASSWORD").at("/valueFrom/secretKeyRef/key").asString())
 			.isEqualTo("SPRING_FLYWAY_PASSWORD");
 		assertThat(env.get("TOLLGATE_DB_APP_ROLE").path("value").asString()).isEqualTo("tollgate_app");
-		// The migration writes the audit retention floor (V16): it must see the pods' retention.
+		// The migration writes the audit retention floor (V16): it must see the pods'
+		// retention.
 		assertThat(env.get("TOLLGATE_AUDIT_RETENTION").path("value").asString()).isEqualTo("400d");
 		assertThat(configMapData(manifests).path("TOLLGATE_AUDIT_RETENTION").asString()).isEqualTo("400d");
 		assertHardened(pod, container);
@@ -338,7 +357,8 @@ class DeploymentArtifactsTests {
 
 	@Test
 	void alertRulesCoverTheOperationalSignalsWithContractMetrics() {
-		JsonNode rules = single(render("metrics.prometheusRule.enabled=true"), "PrometheusRule").at("/spec/groups/0/rules");
+		JsonNode rules = single(render("metrics.prometheusRule.enabled=true"), "PrometheusRule")
+			.at("/spec/groups/0/rules");
 		Map<String, String> exprByAlert = new TreeMap<>();
 		rules.forEach((rule) -> exprByAlert.put(rule.path("alert").asString(), rule.path("expr").asString()));
 
@@ -372,7 +392,8 @@ class DeploymentArtifactsTests {
 		assertThat(JSON.readTree(configMap.at("/data/tollgate.json").asString())).isEqualTo(dashboard);
 	}
 
-	// ---- Docker Compose -------------------------------------------------------------------------------
+	// ---- Docker Compose
+	// -------------------------------------------------------------------------------
 
 	@Test
 	void composeRunsPostgresAndTollgateAndTheDemoProfile() {
@@ -393,7 +414,9 @@ class DeploymentArtifactsTests {
 		assertThat(tollgate.path("read_only").asBoolean()).isTrue();
 		assertThat(postgres.has("profiles") || tollgate.has("profiles")).isFalse();
 		for (String demo : List.of("jira-stub", "github-stub", "prometheus", "demo-loader")) {
-			assertThat(services.path(demo).path("profiles")).as(demo).extracting(JsonNode::asString).containsExactly("demo");
+			assertThat(services.path(demo).path("profiles")).as(demo)
+				.extracting(JsonNode::asString)
+				.containsExactly("demo");
 		}
 		assertThat(services.at("/jira-stub/image").asString()).startsWith("wiremock/wiremock:");
 		assertThat(services.at("/github-stub/image").asString()).startsWith("wiremock/wiremock:");
@@ -409,8 +432,8 @@ class DeploymentArtifactsTests {
 		assertThat(env.path("TOLLGATE_DB_APP_ROLE").asString()).isEqualTo("tollgate_app");
 		assertThat(composeDefault(env.path("TOLLGATE_JIRA_BASE_URL").asString())).isEqualTo("http://jira-stub:8080");
 		assertThat(composeDefault(env.path("TOLLGATE_OUTBOUND_ALLOW_HTTP").asString())).isEqualTo("true");
-		assertThat(composeDefault(env.path("TOLLGATE_JIRA_WEBHOOK_SECRETS").asString())).isEqualTo(
-				composeDefault(compose().at("/services/demo-loader/environment/TOLLGATE_JIRA_WEBHOOK_SECRETS").asString()));
+		assertThat(composeDefault(env.path("TOLLGATE_JIRA_WEBHOOK_SECRETS").asString())).isEqualTo(composeDefault(
+				compose().at("/services/demo-loader/environment/TOLLGATE_JIRA_WEBHOOK_SECRETS").asString()));
 
 		String init = Files.readString(ROOT.resolve("deploy/compose/postgres-init/10-roles.sh"));
 		assertThat(init).contains("CREATE ROLE tollgate LOGIN").contains("CREATE ROLE tollgate_app LOGIN");
@@ -428,10 +451,12 @@ class DeploymentArtifactsTests {
 			}
 		}));
 
-		String compose = Files.readAllLines(ROOT.resolve("docker-compose.yml")).stream()
+		String compose = Files.readAllLines(ROOT.resolve("docker-compose.yml"))
+			.stream()
 			.filter((line) -> !line.trim().startsWith("#"))
 			.collect(Collectors.joining("\n"));
-		Set<String> envExample = Files.readAllLines(ROOT.resolve(".env.example")).stream()
+		Set<String> envExample = Files.readAllLines(ROOT.resolve(".env.example"))
+			.stream()
 			.filter((line) -> line.matches("[A-Z_][A-Z0-9_]*=.*"))
 			.map((line) -> line.substring(0, line.indexOf('=')))
 			.collect(Collectors.toSet());
@@ -480,8 +505,10 @@ class DeploymentArtifactsTests {
 		JsonNode target = policy.at("/targets/0");
 		assertThat(target.path("baseUrl").asString()).isEqualTo("http://github-stub:8080");
 		assertThat(target.path("credentialRef").asString()).startsWith("env:");
-		assertThat(compose().at("/services/tollgate/environment").has(target.path("credentialRef").asString().substring(4)))
-			.as("the target's credential is passed to the container").isTrue();
+		assertThat(compose().at("/services/tollgate/environment")
+			.has(target.path("credentialRef").asString().substring(4)))
+			.as("the target's credential is passed to the container")
+			.isTrue();
 
 		String transition = Files.readString(ROOT.resolve("deploy/compose/demo/transition.json.tmpl"));
 		assertThat(transition).contains("\"webhookEvent\": \"jira:issue_updated\"")
@@ -515,9 +542,9 @@ class DeploymentArtifactsTests {
 	}
 
 	/**
-	 * The rendered chart, with every optional feature on, is valid against the Kubernetes API's
-	 * schemas and the Prometheus Operator's CRDs (scripts/validate-manifests.mjs, when npm ci has
-	 * installed the schemas; CI always has them).
+	 * The rendered chart, with every optional feature on, is valid against the Kubernetes
+	 * API's schemas and the Prometheus Operator's CRDs (scripts/validate-manifests.mjs,
+	 * when npm ci has installed the schemas; CI always has them).
 	 */
 	@Test
 	void renderedManifestsMatchTheKubernetesSchemas(@TempDir Path tmp) throws Exception {
@@ -563,7 +590,8 @@ class DeploymentArtifactsTests {
 	private record SchemaCheck(int exitCode, String output) {
 	}
 
-	// ---- helpers ----------------------------------------------------------------------------------
+	// ---- helpers
+	// ----------------------------------------------------------------------------------
 
 	private static List<JsonNode> render(String... sets) {
 		return render(CHART, sets);
@@ -644,7 +672,10 @@ class DeploymentArtifactsTests {
 		return selector.properties().stream().allMatch((entry) -> entry.getValue().equals(labels.path(entry.getKey())));
 	}
 
-	/** Leaves of values.yaml whose key names a credential must be empty: secrets live in the Secret. */
+	/**
+	 * Leaves of values.yaml whose key names a credential must be empty: secrets live in
+	 * the Secret.
+	 */
 	private static void collectSecretLookingValues(JsonNode node, String path, Map<String, String> offending) {
 		node.forEachEntry((key, value) -> {
 			String here = path.isEmpty() ? key : path + "." + key;

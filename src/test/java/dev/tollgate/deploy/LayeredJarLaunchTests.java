@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Runs after {@code package}: replays the Dockerfile's extract-and-launch steps on the built jar
- * ({@code scripts/check-layered-jar.sh}) and checks that the service starts from the layered layout,
- * so the image's layout is proven without a Docker engine.
+ * Runs after {@code package}: replays the Dockerfile's extract-and-launch steps on the
+ * built jar ({@code scripts/check-layered-jar.sh}) and checks that the service starts
+ * from the layered layout, so the image's layout is proven without a Docker engine.
  */
 class LayeredJarLaunchTests {
 
@@ -26,7 +26,8 @@ class LayeredJarLaunchTests {
 		ProcessBuilder builder = new ProcessBuilder(List.of("bash", "scripts/check-layered-jar.sh", jar.toString()))
 			.redirectErrorStream(true)
 			.redirectOutput(log.toFile());
-		// The tests' database (on 127.0.0.1:5432, or the embedded server), so no client tools are needed.
+		// The tests' database (on 127.0.0.1:5432, or the embedded server), so no client
+		// tools are needed.
 		TestDatabase.Connection database = TestDatabase.get();
 		builder.environment().put("SPRING_DATASOURCE_URL", database.url());
 		builder.environment().put("SPRING_DATASOURCE_USERNAME", database.username());
@@ -38,7 +39,8 @@ class LayeredJarLaunchTests {
 			assertThat(finished).as(output).isTrue();
 			assertThat(process.exitValue()).as(output).isZero();
 			// The cache is recorded and used with the image's collector (ADR 0015).
-			assertThat(output).containsPattern("starting java @jvm\\.options -jar app\\.jar \\(-XX:\\+UseSerialGC -XX:");
+			assertThat(output)
+				.containsPattern("starting java @jvm\\.options -jar app\\.jar \\(-XX:\\+UseSerialGC -XX:");
 		}
 		finally {
 			process.destroyForcibly();
@@ -46,7 +48,10 @@ class LayeredJarLaunchTests {
 		}
 	}
 
-	/** {@code java -jar} is production: the jar carries no PostgreSQL binaries, so it cannot start one. */
+	/**
+	 * {@code java -jar} is production: the jar carries no PostgreSQL binaries, so it
+	 * cannot start one.
+	 */
 	@Test
 	void theJarCarriesNoEmbeddedPostgres() throws Exception {
 		Path jar = Path.of(System.getProperty("tollgate.jar", "target/tollgate.jar"));

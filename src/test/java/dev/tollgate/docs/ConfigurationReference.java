@@ -12,11 +12,12 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The table of Tollgate's own settings in {@code docs/configuration.md}, written from the metadata
- * the configuration processor derives from the {@code @ConfigurationProperties} classes (and from
- * {@code META-INF/additional-spring-configuration-metadata.json} for the few settings read
- * elsewhere). Only the part between the two markers is generated; the rest of the page is prose.
- * Regenerate with {@code ./mvnw test -Dtest=DocsTests -Dtollgate.docs.write=true}.
+ * The table of Tollgate's own settings in {@code docs/configuration.md}, written from the
+ * metadata the configuration processor derives from the {@code @ConfigurationProperties}
+ * classes (and from {@code META-INF/additional-spring-configuration-metadata.json} for
+ * the few settings read elsewhere). Only the part between the two markers is generated;
+ * the rest of the page is prose. Regenerate with
+ * {@code ./mvnw test -Dtest=DocsTests -Dtollgate.docs.write=true}.
  */
 final class ConfigurationReference {
 
@@ -33,7 +34,10 @@ final class ConfigurationReference {
 
 	record Property(String name, String type, String defaultValue, String description) {
 
-		/** The environment variable a deployment sets, in the form the rest of the docs use. */
+		/**
+		 * The environment variable a deployment sets, in the form the rest of the docs
+		 * use.
+		 */
 		String environmentVariable() {
 			return this.name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
 		}
@@ -102,7 +106,10 @@ final class ConfigurationReference {
 		};
 	}
 
-	/** Javadoc's {@code {@code x}} becomes Markdown's {@code `x`}; a pipe would end the cell. */
+	/**
+	 * Javadoc's {@code {@code x}} becomes Markdown's {@code `x`}; a pipe would end the
+	 * cell.
+	 */
 	private static String markdown(String description) {
 		return description.replaceAll("\\{@code ((?:[^{}]|\\{[^{}]*})*)}", "`$1`")
 			.replaceAll("\\{@link ([^}]*)}", "`$1`")

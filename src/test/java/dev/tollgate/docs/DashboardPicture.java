@@ -9,10 +9,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Draws the shipped Grafana dashboard ({@code helm/tollgate/dashboards/tollgate.json}) as an SVG
- * wireframe for the docs: each panel where Grafana places it (its 24-column {@code gridPos}), with
- * its title, its type and the query it plots. No Grafana is needed, and the picture follows the
- * JSON: {@link DocsTests} fails when the committed picture no longer matches it.
+ * Draws the shipped Grafana dashboard ({@code helm/tollgate/dashboards/tollgate.json}) as
+ * an SVG wireframe for the docs: each panel where Grafana places it (its 24-column
+ * {@code gridPos}), with its title, its type and the query it plots. No Grafana is
+ * needed, and the picture follows the JSON: {@link DocsTests} fails when the committed
+ * picture no longer matches it.
  */
 final class DashboardPicture {
 
@@ -39,8 +40,11 @@ final class DashboardPicture {
 		svg.append(String.format(Locale.ROOT,
 				"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\">%n",
 				width, height + 40, width, height + 40));
-		svg.append("<title>Grafana dashboard: ").append(escape(dashboard.path("title").asString())).append("</title>\n");
-		svg.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"#181b1f\"/>%n", width, height + 40));
+		svg.append("<title>Grafana dashboard: ")
+			.append(escape(dashboard.path("title").asString()))
+			.append("</title>\n");
+		svg.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"#181b1f\"/>%n", width,
+				height + 40));
 		svg.append("<text x=\"8\" y=\"26\" font-size=\"18\" fill=\"#d8d9da\">")
 			.append(escape(dashboard.path("title").asString()))
 			.append(" (drawn from helm/tollgate/dashboards/tollgate.json)</text>\n");
@@ -53,17 +57,18 @@ final class DashboardPicture {
 			String title = escape(panel.path("title").asString());
 			if ("row".equals(panel.path("type").asString())) {
 				svg.append(String.format(Locale.ROOT,
-						"<text x=\"%d\" y=\"%d\" font-size=\"15\" font-weight=\"bold\" fill=\"#d8d9da\">%s</text>%n", x + 8,
-						y + 17, title));
+						"<text x=\"%d\" y=\"%d\" font-size=\"15\" font-weight=\"bold\" fill=\"#d8d9da\">%s</text>%n",
+						x + 8, y + 17, title));
 				continue;
 			}
 			svg.append(String.format(Locale.ROOT,
 					"<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" rx=\"4\" fill=\"#22252b\" stroke=\"#3d434c\"/>%n",
 					x + 4, y + 4, w - 8, h - 8));
-			svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"14\" fill=\"#d8d9da\">%s</text>%n",
-					x + 14, y + 24, title));
-			svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"#8e8e8e\">%s</text>%n",
-					x + 14, y + 42, escape(panel.path("type").asString())));
+			svg.append(String.format(Locale.ROOT,
+					"<text x=\"%d\" y=\"%d\" font-size=\"14\" fill=\"#d8d9da\">%s</text>%n", x + 14, y + 24, title));
+			svg.append(
+					String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"#8e8e8e\">%s</text>%n",
+							x + 14, y + 42, escape(panel.path("type").asString())));
 			int line = 0;
 			for (JsonNode target : panel.path("targets")) {
 				String expr = target.path("expr").asString();

@@ -22,14 +22,17 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The README and {@code docs/} are what a newcomer has: a link that leads nowhere, or a setting
- * the configuration page does not name, fails the build here instead of confusing a reader.
+ * The README and {@code docs/} are what a newcomer has: a link that leads nowhere, or a
+ * setting the configuration page does not name, fails the build here instead of confusing
+ * a reader.
  */
 class DocsTests {
 
 	private static final String REGENERATE = "regenerate it: ./mvnw test -Dtest=DocsTests -Dtollgate.docs.write=true";
 
-	/** An inline link or image, {@code [text](target)} or {@code [text](target "title")}. */
+	/**
+	 * An inline link or image, {@code [text](target)} or {@code [text](target "title")}.
+	 */
 	private static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s]+)(?:\\s+\"[^\"]*\")?\\)");
 
 	private static final Pattern HEADING = Pattern.compile("^#{1,6}\\s+(.+?)\\s*#*\\s*$");
@@ -48,7 +51,8 @@ class DocsTests {
 					continue; // https:, mailto: … are not the repository's to check
 				}
 				int hash = target.indexOf('#');
-				String file = URLDecoder.decode((hash < 0) ? target : target.substring(0, hash), StandardCharsets.UTF_8);
+				String file = URLDecoder.decode((hash < 0) ? target : target.substring(0, hash),
+						StandardCharsets.UTF_8);
 				String anchor = (hash < 0) ? null : target.substring(hash + 1);
 				Path folder = (page.getParent() != null) ? page.getParent() : Path.of("");
 				Path resolved = file.isEmpty() ? page : folder.resolve(file).normalize();
@@ -65,9 +69,9 @@ class DocsTests {
 	}
 
 	/**
-	 * The pages describe the product as it is, for someone who has only the repository: no
-	 * references to the tracker or to work sessions. The ADRs are dated records and may say what
-	 * they answered.
+	 * The pages describe the product as it is, for someone who has only the repository:
+	 * no references to the tracker or to work sessions. The ADRs are dated records and
+	 * may say what they answered.
 	 */
 	@Test
 	void pagesDoNotReferToIssuesOrSessions() throws IOException {
@@ -115,8 +119,9 @@ class DocsTests {
 				missing.add(property.name());
 			}
 		}
-		assertThat(missing).as("settings in the configuration metadata that %s does not name; %s",
-				ConfigurationReference.PAGE, REGENERATE)
+		assertThat(missing)
+			.as("settings in the configuration metadata that %s does not name; %s", ConfigurationReference.PAGE,
+					REGENERATE)
 			.isEmpty();
 		assertThat(ConfigurationReference.currentTable(page))
 			.as("the generated table in %s no longer matches the configuration metadata (a setting removed, "
@@ -132,7 +137,10 @@ class DocsTests {
 		return pages;
 	}
 
-	/** The link targets of a page, outside code blocks and inline code (where they are examples). */
+	/**
+	 * The link targets of a page, outside code blocks and inline code (where they are
+	 * examples).
+	 */
 	private static List<String> links(Path page) throws IOException {
 		List<String> targets = new ArrayList<>();
 		boolean inCode = false;
@@ -152,7 +160,10 @@ class DocsTests {
 		return targets;
 	}
 
-	/** The anchors GitHub gives a page's headings: the text lower-cased, punctuation dropped. */
+	/**
+	 * The anchors GitHub gives a page's headings: the text lower-cased, punctuation
+	 * dropped.
+	 */
 	private static Set<String> anchors(Path page) {
 		Set<String> anchors = new HashSet<>();
 		Map<String, Integer> seen = new HashMap<>();
@@ -167,9 +178,7 @@ class DocsTests {
 					continue;
 				}
 				String text = heading.group(1).replaceAll("\\[([^\\]]*)\\]\\([^)]*\\)", "$1");
-				String slug = text.toLowerCase(Locale.ROOT)
-					.replaceAll("[^\\p{L}\\p{N} _-]", "")
-					.replace(' ', '-');
+				String slug = text.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N} _-]", "").replace(' ', '-');
 				int count = seen.merge(slug, 1, Integer::sum);
 				anchors.add((count == 1) ? slug : slug + "-" + (count - 1));
 			}

@@ -30,8 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A transition sent as a signed webhook ends as the right decision in {@code /api/v1/audit},
- * with actor roles resolved through a WireMock Jira that fails the way Jira does.
+ * A transition sent as a signed webhook ends as the right decision in
+ * {@code /api/v1/audit}, with actor roles resolved through a WireMock Jira that fails the
+ * way Jira does.
  */
 class DecisionFlowTests extends IntegrationTest {
 
@@ -71,15 +72,18 @@ class DecisionFlowTests extends IntegrationTest {
 		created(api().post("/api/v1/roles", "{\"name\":\"" + this.role + "\"}"));
 		created(api().post("/api/v1/role-bindings",
 				"{\"role\":\"" + this.role + "\",\"subjectType\":\"USER\",\"subject\":\"acc-rm-" + suffix + "\"}"));
-		created(api().post("/api/v1/role-bindings", "{\"role\":\"" + this.role
-				+ "\",\"subjectType\":\"GROUP\",\"subject\":\"Release-Managers\",\"projectKey\":\"" + this.project + "\"}"));
+		created(api().post("/api/v1/role-bindings",
+				"{\"role\":\"" + this.role
+						+ "\",\"subjectType\":\"GROUP\",\"subject\":\"Release-Managers\",\"projectKey\":\""
+						+ this.project + "\"}"));
 		created(api().post("/api/v1/targets", "{\"name\":\"noop-" + suffix + "\",\"kind\":\"NOOP\"}"));
 		created(api().post("/api/v1/rules", """
 				{"name":"prod deploy %1$s","projectKey":"%2$s","fromStatus":"*","toStatus":"Ready for Production",
 				 "allowedRoles":["%3$s"],"target":"noop-%1$s"}""".formatted(suffix, this.project, this.role)));
 		created(api().post("/api/v1/rules", """
 				{"name":"shadow %1$s","projectKey":"%2$s","fromStatus":"*","toStatus":"Shadowed",
-				 "allowedRoles":["%3$s"],"target":"noop-%1$s","mode":"DRY_RUN"}""".formatted(suffix, this.project, this.role)));
+				 "allowedRoles":["%3$s"],"target":"noop-%1$s","mode":"DRY_RUN"}""".formatted(suffix, this.project,
+				this.role)));
 		this.actorSuffix = suffix;
 	}
 
@@ -118,8 +122,8 @@ class DecisionFlowTests extends IntegrationTest {
 		assertThat(decision.get("outcome").asString()).isEqualTo("IGNORED");
 		assertThat(decision.get("ruleId").isNull()).isTrue();
 		// Nothing matched, so Jira was not even asked who the actor is.
-		jira.verify(0, getRequestedFor(urlPathEqualTo("/rest/api/3/user/groups"))
-			.withQueryParam("accountId", WireMock.equalTo("acc-dev-2")));
+		jira.verify(0, getRequestedFor(urlPathEqualTo("/rest/api/3/user/groups")).withQueryParam("accountId",
+				WireMock.equalTo("acc-dev-2")));
 	}
 
 	@Test
@@ -140,9 +144,10 @@ class DecisionFlowTests extends IntegrationTest {
 		String second = send(actor, "Review", "Ready for Production");
 		assertThat(decision(first).get("outcome").asString()).isEqualTo("ALLOWED");
 		assertThat(decision(second).get("outcome").asString()).isEqualTo("ALLOWED");
-		jira.verify(1, getRequestedFor(urlPathEqualTo("/rest/api/3/user/groups"))
-			.withQueryParam("accountId", WireMock.equalTo(actor))
-			.withHeader("Authorization", WireMock.matching("Basic .+")));
+		jira.verify(1,
+				getRequestedFor(urlPathEqualTo("/rest/api/3/user/groups"))
+					.withQueryParam("accountId", WireMock.equalTo(actor))
+					.withHeader("Authorization", WireMock.matching("Basic .+")));
 	}
 
 	@Test
@@ -174,7 +179,8 @@ class DecisionFlowTests extends IntegrationTest {
 		assertThat(attempts(delivery)).isGreaterThanOrEqualTo(2);
 	}
 
-	private void failThenAnswer(String actor, com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder failure) {
+	private void failThenAnswer(String actor,
+			com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder failure) {
 		String scenario = "groups-" + actor;
 		jira.stubFor(get(urlPathEqualTo("/rest/api/3/user/groups")).withQueryParam("accountId", WireMock.equalTo(actor))
 			.inScenario(scenario)
@@ -203,7 +209,8 @@ class DecisionFlowTests extends IntegrationTest {
 
 	/** Waits for the one DECISION event of a delivery, read through the admin API. */
 	private JsonNode decision(String delivery) {
-		await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+		await().atMost(Duration.ofSeconds(20))
+			.pollInterval(Duration.ofMillis(100))
 			.until(() -> !events(delivery, "DECISION").isEmpty());
 		return events(delivery, "DECISION").get(0);
 	}

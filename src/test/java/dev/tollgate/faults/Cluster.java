@@ -28,10 +28,10 @@ import dev.tollgate.support.TcpProxy;
 import dev.tollgate.support.TestDatabase;
 
 /**
- * Everything a fault scenario runs against: a throwaway database on the local PostgreSQL, a TCP
- * proxy the replicas reach it through (so the database can be cut), loopback stand-ins for Jira
- * and GitHub, and N Tollgate replicas started from the packaged jar. Closing it kills the
- * processes it started and drops the database.
+ * Everything a fault scenario runs against: a throwaway database on the local PostgreSQL,
+ * a TCP proxy the replicas reach it through (so the database can be cut), loopback
+ * stand-ins for Jira and GitHub, and N Tollgate replicas started from the packaged jar.
+ * Closing it kills the processes it started and drops the database.
  */
 final class Cluster implements AutoCloseable {
 
@@ -48,16 +48,25 @@ final class Cluster implements AutoCloseable {
 
 	static final String TO_STATUS = "Ready for Deploy";
 
-	/** How long a stub holds a call it is told to let time out (the replicas' read timeouts are 2 s). */
+	/**
+	 * How long a stub holds a call it is told to let time out (the replicas' read
+	 * timeouts are 2 s).
+	 */
 	static final long HANG_MILLIS = 4000;
 
-	/** The job lease the replicas run with (a killed replica's jobs are claimable after it). */
+	/**
+	 * The job lease the replicas run with (a killed replica's jobs are claimable after
+	 * it).
+	 */
 	static final Duration LEASE = Duration.ofSeconds(5);
 
 	/** Jobs each replica runs at once. */
 	static final int JOB_CONCURRENCY = 4;
 
-	/** The tests' PostgreSQL server (127.0.0.1:5432, or the embedded one): its maintenance database. */
+	/**
+	 * The tests' PostgreSQL server (127.0.0.1:5432, or the embedded one): its maintenance
+	 * database.
+	 */
 	private static final TestDatabase.Connection SERVER = TestDatabase.get().database("postgres");
 
 	private static final String ADMIN_URL = SERVER.url();
@@ -110,9 +119,9 @@ final class Cluster implements AutoCloseable {
 	}
 
 	private static List<String> jvmOptions() {
-		// Small heaps and a quick start: three replicas share two cores with the rest of the build.
-		return List.of("-Xmx256m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-				"-Dfile.encoding=UTF-8");
+		// Small heaps and a quick start: three replicas share two cores with the rest of
+		// the build.
+		return List.of("-Xmx256m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dfile.encoding=UTF-8");
 	}
 
 	private List<String> arguments() {
@@ -124,7 +133,8 @@ final class Cluster implements AutoCloseable {
 				"--tollgate.outbound.allow-loopback=true", "--tollgate.jobs.lease=" + LEASE.toSeconds() + "s",
 				"--tollgate.jobs.concurrency=" + JOB_CONCURRENCY, "--tollgate.jobs.backoff-initial=300ms",
 				"--tollgate.jobs.backoff-max=2s", "--tollgate.jobs.poll-interval=200ms",
-				// Backoff is compressed 60-fold, so attempts are raised to cover outages of the same length.
+				// Backoff is compressed 60-fold, so attempts are raised to cover outages
+				// of the same length.
 				"--tollgate.jobs.max-attempts=30", "--tollgate.pipeline.connect-timeout=1s",
 				"--tollgate.pipeline.read-timeout=2s", "--tollgate.pipeline.breaker-open-for=2s",
 				"--tollgate.identity.cache-ttl=1s", "--spring.lifecycle.timeout-per-shutdown-phase=20s",
@@ -140,7 +150,9 @@ final class Cluster implements AutoCloseable {
 		this.replicas.stream().skip(1).forEach((replica) -> replica.awaitReady(timeout));
 	}
 
-	/** Restarts any replica that is not running (a scenario before may have stopped one). */
+	/**
+	 * Restarts any replica that is not running (a scenario before may have stopped one).
+	 */
 	void ensureAllRunning(Duration timeout) {
 		List<Replica> restarted = new ArrayList<>();
 		for (Replica replica : this.replicas) {
@@ -166,16 +178,17 @@ final class Cluster implements AutoCloseable {
 	// ---- policy ----
 
 	/**
-	 * One role; the fixed actor bound by account id; group {@value FakeJira#GROUP} bound for
-	 * {@code groupProject} only (so only its transitions ask Jira); a GitHub target on the CI stub;
-	 * one rule per project allowing the role to move issues to {@value #TO_STATUS}. Returns once
-	 * every replica decides with it.
+	 * One role; the fixed actor bound by account id; group {@value FakeJira#GROUP} bound
+	 * for {@code groupProject} only (so only its transitions ask Jira); a GitHub target
+	 * on the CI stub; one rule per project allowing the role to move issues to
+	 * {@value #TO_STATUS}. Returns once every replica decides with it.
 	 */
 	void installPolicy(List<String> projects, String groupProject) {
 		admin("POST", "/api/v1/roles", Map.of("name", ROLE, "description", "May start the fault pipeline"), 201);
 		admin("POST", "/api/v1/role-bindings", Map.of("role", ROLE, "subjectType", "USER", "subject", ACTOR), 201);
 		admin("POST", "/api/v1/role-bindings",
-				Map.of("role", ROLE, "subjectType", "GROUP", "subject", FakeJira.GROUP, "projectKey", groupProject), 201);
+				Map.of("role", ROLE, "subjectType", "GROUP", "subject", FakeJira.GROUP, "projectKey", groupProject),
+				201);
 		Map<String, Object> target = new LinkedHashMap<>();
 		target.put("name", TARGET);
 		target.put("kind", "GITHUB_ACTIONS");
@@ -189,10 +202,8 @@ final class Cluster implements AutoCloseable {
 		List<String> all = new ArrayList<>(projects);
 		all.add(groupProject);
 		for (String project : all) {
-			admin("POST", "/api/v1/rules",
-					Map.of("name", "deploy " + project, "projectKey", project, "fromStatus", "*", "toStatus", TO_STATUS,
-							"allowedRoles", List.of(ROLE), "target", TARGET),
-					201);
+			admin("POST", "/api/v1/rules", Map.of("name", "deploy " + project, "projectKey", project, "fromStatus", "*",
+					"toStatus", TO_STATUS, "allowedRoles", List.of(ROLE), "target", TARGET), 201);
 		}
 		String last = all.get(all.size() - 1);
 		for (Replica replica : this.replicas) {
@@ -258,14 +269,15 @@ final class Cluster implements AutoCloseable {
 	List<DecisionRow> decisions(String projectKey) {
 		List<DecisionRow> rows = new ArrayList<>();
 		query("SELECT delivery_id, decision_id::text, outcome, issue_key FROM tollgate.audit_event "
-				+ "WHERE type = 'DECISION' AND project_key = ?", (rs) -> rows.add(new DecisionRow(rs.getString(1),
-						rs.getString(2), rs.getString(3), rs.getString(4))), projectKey);
+				+ "WHERE type = 'DECISION' AND project_key = ?",
+				(rs) -> rows.add(new DecisionRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4))),
+				projectKey);
 		return rows;
 	}
 
 	/**
-	 * Jobs still leased by the worker of process {@code pid} (worker ids start with the JVM's
-	 * {@code pid@host}).
+	 * Jobs still leased by the worker of process {@code pid} (worker ids start with the
+	 * JVM's {@code pid@host}).
 	 */
 	int leasedBy(long pid) {
 		int[] count = new int[1];
@@ -300,8 +312,13 @@ final class Cluster implements AutoCloseable {
 	String logTails(int lines) {
 		StringBuilder tails = new StringBuilder();
 		for (Replica replica : this.replicas) {
-			tails.append("---- ").append(replica.name).append(" (").append(replica.log()).append(") ----\n")
-				.append(replica.tail(lines)).append('\n');
+			tails.append("---- ")
+				.append(replica.name)
+				.append(" (")
+				.append(replica.log())
+				.append(") ----\n")
+				.append(replica.tail(lines))
+				.append('\n');
 		}
 		return tails.toString();
 	}

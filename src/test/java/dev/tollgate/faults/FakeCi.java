@@ -21,9 +21,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A GitHub Actions stand-in: {@code workflow_dispatch} (answering with run details) and the run
- * list that a retried trigger searches for its decision id. Every dispatch it accepts is a run;
- * it counts them per decision id, so a repeat of a decision is visible.
+ * A GitHub Actions stand-in: {@code workflow_dispatch} (answering with run details) and
+ * the run list that a retried trigger searches for its decision id. Every dispatch it
+ * accepts is a run; it counts them per decision id, so a repeat of a decision is visible.
  */
 final class FakeCi extends StubServer {
 
@@ -95,8 +95,9 @@ final class FakeCi extends StubServer {
 	}
 
 	/**
-	 * For each decision of the project dispatched more than once: how many runs (of any decision)
-	 * were started between its first and its second dispatch — how deep a retry had to look for it.
+	 * For each decision of the project dispatched more than once: how many runs (of any
+	 * decision) were started between its first and its second dispatch — how deep a retry
+	 * had to look for it.
 	 */
 	List<Integer> repeatDepths(String projectKey) {
 		List<Run> all = List.copyOf(this.runs);
@@ -135,14 +136,18 @@ final class FakeCi extends StubServer {
 			this.runs.add(run);
 			this.dispatchesByDecision.computeIfAbsent(decisionId, (d) -> new AtomicInteger()).incrementAndGet();
 			pause(this.latencyMillis);
-			respond(exchange, 200, "{\"workflow_run_id\":" + run.id() + ",\"run_url\":\"" + baseUrl()
-					+ "/repos/acme/shop/actions/runs/" + run.id() + "\",\"html_url\":\"" + baseUrl()
-					+ "/acme/shop/actions/runs/" + run.id() + "\"}", Map.of());
+			respond(exchange, 200,
+					"{\"workflow_run_id\":" + run.id() + ",\"run_url\":\"" + baseUrl()
+							+ "/repos/acme/shop/actions/runs/" + run.id() + "\",\"html_url\":\"" + baseUrl()
+							+ "/acme/shop/actions/runs/" + run.id() + "\"}",
+					Map.of());
 			return;
 		}
 		if ("GET".equals(method) && path.matches("/repos/[^/]+/[^/]+/actions/workflows/[^/]+/runs")) {
-			// The workflow names its runs after the decision id (run-name), as docs/pipelines.md asks. Like
-			// GitHub: newest first, `created=>=<instant>` filters, one page of `per_page` (default 30).
+			// The workflow names its runs after the decision id (run-name), as
+			// docs/pipelines.md asks. Like
+			// GitHub: newest first, `created=>=<instant>` filters, one page of `per_page`
+			// (default 30).
 			this.lookups.incrementAndGet();
 			Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
 			String created = query.getOrDefault("created", "");

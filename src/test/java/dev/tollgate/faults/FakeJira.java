@@ -15,9 +15,9 @@ import com.sun.net.httpserver.HttpExchange;
 
 /**
  * A Jira Cloud stand-in for what Tollgate calls: group look-ups (every account is in
- * {@value #GROUP}), comments (kept per issue, and listed back so a retry can find its own) and
- * nothing else (404, which look-ups read as "none"). Identity look-ups and comments fail
- * independently, each by its own {@link Mode}.
+ * {@value #GROUP}), comments (kept per issue, and listed back so a retry can find its
+ * own) and nothing else (404, which look-ups read as "none"). Identity look-ups and
+ * comments fail independently, each by its own {@link Mode}.
  */
 final class FakeJira extends StubServer {
 
@@ -30,7 +30,10 @@ final class FakeJira extends StubServer {
 		UNAVAILABLE,
 		/** 429 with {@code Retry-After: 1}. */
 		RATE_LIMITED,
-		/** Writes are stored, but the answer comes after the client's read timeout; reads are fine. */
+		/**
+		 * Writes are stored, but the answer comes after the client's read timeout; reads
+		 * are fine.
+		 */
 		SLOW_WRITES
 
 	}
@@ -130,8 +133,9 @@ final class FakeJira extends StubServer {
 					.append("\",")
 					.append(comment.body().strip().substring(1));
 			}
-			respond(exchange, 200, "{\"startAt\":0,\"maxResults\":100,\"total\":" + onIssue.size() + ",\"comments\":["
-					+ items + "]}", Map.of());
+			respond(exchange, 200,
+					"{\"startAt\":0,\"maxResults\":100,\"total\":" + onIssue.size() + ",\"comments\":[" + items + "]}",
+					Map.of());
 			return;
 		}
 		respond(exchange, 404, "{\"errorMessages\":[\"not here\"],\"errors\":{}}", Map.of());

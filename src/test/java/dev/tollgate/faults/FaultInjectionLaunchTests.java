@@ -27,15 +27,18 @@ import dev.tollgate.support.JiraPayloads;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Fault injection against real Tollgate processes: three replicas from the packaged jar on one
- * PostgreSQL database (through a TCP proxy that can cut it), loopback stand-ins for Jira and
- * GitHub, signed deliveries round-robin over HTTP. Each scenario prints one summary line:
+ * Fault injection against real Tollgate processes: three replicas from the packaged jar
+ * on one PostgreSQL database (through a TCP proxy that can cut it), loopback stand-ins
+ * for Jira and GitHub, signed deliveries round-robin over HTTP. Each scenario prints one
+ * summary line:
  * <pre>scenario=&lt;name&gt; sent=N acknowledged=N decided=N triggered=N duplicates=N lost=N drain=&lt;ms&gt; …</pre>
- * and asserts what Tollgate promises: every acknowledged delivery is decided exactly once, every
- * allowed decision reaches the CI system (repeats only for calls cut off mid-flight, each with the
- * same decision id), every decision is commented exactly once, no job is left dead or leased.
+ * and asserts what Tollgate promises: every acknowledged delivery is decided exactly
+ * once, every allowed decision reaches the CI system (repeats only for calls cut off
+ * mid-flight, each with the same decision id), every decision is commented exactly once,
+ * no job is left dead or leased.
  * <p>
- * Runs in {@code verify} (failsafe, after {@code package}). {@code -Psoak} multiplies the counts.
+ * Runs in {@code verify} (failsafe, after {@code package}). {@code -Psoak} multiplies the
+ * counts.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultInjectionLaunchTests {
@@ -97,14 +100,15 @@ class FaultInjectionLaunchTests {
 	@Order(2)
 	void aKilledReplicasJobsAreFinishedByTheOthers() throws Exception {
 		run("crash", "CRASH", 2, () -> {
-			// Slow CI answers keep triggers in flight, so the kill cuts some off mid-call.
+			// Slow CI answers keep triggers in flight, so the kill cuts some off
+			// mid-call.
 			cluster.ci.latency(300);
 			int lookupsBefore = cluster.ci.lookups();
 			Traffic.Running traffic = send("CRASH", 2, N, Cluster.ACTOR);
 			traffic.awaitAcknowledged(N / 3, DRAIN);
 			Replica victim = cluster.replicas.get(1);
-			Faults.await("the victim to hold leased jobs", Duration.ofSeconds(20), () -> cluster.leasedBy(victim.pid()) > 0,
-					() -> "none leased by " + victim.pid());
+			Faults.await("the victim to hold leased jobs", Duration.ofSeconds(20),
+					() -> cluster.leasedBy(victim.pid()) > 0, () -> "none leased by " + victim.pid());
 			long pid = victim.pid();
 			victim.kill();
 			int leasedAtKill = cluster.leasedBy(pid);
@@ -113,7 +117,8 @@ class FaultInjectionLaunchTests {
 			victim.start();
 			victim.awaitReady(START);
 			Traffic.Tally tally = traffic.await(DRAIN);
-			// The dead worker's leases expire; the others (or the restarted one) take the jobs over.
+			// The dead worker's leases expire; the others (or the restarted one) take the
+			// jobs over.
 			boolean released = Faults.within(DRAIN, () -> cluster.leasedBy(pid) == 0);
 			long takenOverAfter = Duration.between(killedAt, Instant.now()).toMillis();
 			Report report = settle("CRASH", tally);
@@ -124,8 +129,10 @@ class FaultInjectionLaunchTests {
 			report.print("crash");
 			assertThat(leasedAtKill).as("jobs leased by the killed replica").isPositive();
 			assertThat(released).as("the killed replica's leases were taken over").isTrue();
-			// A retried trigger first looks for the run its cut-off attempt may have started (by the decision
-			// id in the run name); only when that look-up gets no answer does it dispatch again. So repeats
+			// A retried trigger first looks for the run its cut-off attempt may have
+			// started (by the decision
+			// id in the run name); only when that look-up gets no answer does it dispatch
+			// again. So repeats
 			// are bounded by the calls in flight at the kill.
 			report.assertExact(leasedAtKill);
 		});
@@ -155,8 +162,10 @@ class FaultInjectionLaunchTests {
 			assertThat(unavailableDuringCut).as("webhooks answered 503 while the database was cut").isPositive();
 			assertThat(cluster.replicas.stream().map(Replica::pid).toList()).as("no replica restarted").isEqualTo(pids);
 			assertThat(cluster.replicas).allMatch(Replica::alive);
-			// A trigger whose outcome could not be recorded is retried and normally finds its run; a job whose
-			// lease ran out during the cut may run twice. Either way: at most the calls in flight at the cut.
+			// A trigger whose outcome could not be recorded is retried and normally finds
+			// its run; a job whose
+			// lease ran out during the cut may run twice. Either way: at most the calls
+			// in flight at the cut.
 			report.assertExact(Cluster.JOB_CONCURRENCY * cluster.replicas.size());
 		});
 	}
@@ -169,7 +178,8 @@ class FaultInjectionLaunchTests {
 			cluster.ci.mode(FakeCi.Mode.UNAVAILABLE);
 			Traffic.Running traffic = send("CIOUT", 4, N / 2, Cluster.ACTOR);
 			Traffic.Tally tally = traffic.await(DRAIN);
-			// Open circuits defer the target's jobs without spending attempts; the job says so.
+			// Open circuits defer the target's jobs without spending attempts; the job
+			// says so.
 			Faults.await("a trigger deferred by an open circuit", Duration.ofSeconds(30),
 					() -> cluster.jobs("PENDING").stream().anyMatch(FaultInjectionLaunchTests::deferredByBreaker),
 					() -> "CI refused " + cluster.ci.refused() + " calls");
@@ -198,16 +208,18 @@ class FaultInjectionLaunchTests {
 			FakeJira jira = cluster.jira;
 			jira.identity(FakeJira.Mode.UNAVAILABLE);
 			jira.comments(FakeJira.Mode.UNAVAILABLE);
-			// Group-bound actors, one per transition, so every evaluation has to ask Jira.
+			// Group-bound actors, one per transition, so every evaluation has to ask
+			// Jira.
 			Traffic.Running traffic = send("JIRA", 5, N / 2, null);
 			Traffic.Tally tally = traffic.await(DRAIN);
 			Faults.sleep(phase);
 			jira.identity(FakeJira.Mode.RATE_LIMITED);
 			Faults.sleep(phase);
-			// Decisions now, while comments still fail: first 503, then 429 with Retry-After.
+			// Decisions now, while comments still fail: first 503, then 429 with
+			// Retry-After.
 			jira.identity(FakeJira.Mode.OK);
-			Faults.await("comments to be refused", Duration.ofSeconds(30),
-					() -> jira.faults("comment:UNAVAILABLE") > 0, () -> "");
+			Faults.await("comments to be refused", Duration.ofSeconds(30), () -> jira.faults("comment:UNAVAILABLE") > 0,
+					() -> "");
 			Faults.sleep(phase);
 			jira.comments(FakeJira.Mode.RATE_LIMITED);
 			Faults.await("comments to be rate limited", Duration.ofSeconds(30),
@@ -280,8 +292,9 @@ class FaultInjectionLaunchTests {
 	}
 
 	/**
-	 * Sends {@code count} transitions of {@code project} (issue ids unique per scenario) to all
-	 * replicas round-robin, 8 at a time; {@code actor} null means a group-bound actor per delivery.
+	 * Sends {@code count} transitions of {@code project} (issue ids unique per scenario)
+	 * to all replicas round-robin, 8 at a time; {@code actor} null means a group-bound
+	 * actor per delivery.
 	 */
 	private static Traffic.Running send(String project, int scenario, int count, String actor) {
 		Traffic traffic = new Traffic(cluster.ports(), Cluster.SECRET);
@@ -297,7 +310,10 @@ class FaultInjectionLaunchTests {
 		return "TRIGGER".equals(job.path("kind").asString()) && job.path("lastError").asString().contains("circuit");
 	}
 
-	/** Waits until the project's deliveries are decided, triggered and commented and the queue is idle. */
+	/**
+	 * Waits until the project's deliveries are decided, triggered and commented and the
+	 * queue is idle.
+	 */
 	private static Report settle(String project, Traffic.Tally tally) {
 		Report[] last = new Report[1];
 		boolean drained = Faults.within(DRAIN, () -> {
@@ -389,10 +405,13 @@ class FaultInjectionLaunchTests {
 					+ this.tally.acknowledged.size() + " decided=" + this.decided.size() + " triggered="
 					+ this.triggered.size() + " duplicates=" + duplicates() + " lost=" + this.lost + " drain="
 					+ this.drainMillis
-					+ this.extras.entrySet().stream().map((e) -> " " + e.getKey() + "=" + e.getValue()).collect(
-							Collectors.joining())
-					+ " outcomes=" + this.outcomes + " comments=" + this.comments.values().stream().mapToInt(Integer::intValue).sum()
-					+ " dead=" + this.dead.size() + " http[" + this.tally.describe() + "]";
+					+ this.extras.entrySet()
+						.stream()
+						.map((e) -> " " + e.getKey() + "=" + e.getValue())
+						.collect(Collectors.joining())
+					+ " outcomes=" + this.outcomes + " comments="
+					+ this.comments.values().stream().mapToInt(Integer::intValue).sum() + " dead=" + this.dead.size()
+					+ " http[" + this.tally.describe() + "]";
 			System.out.println(line);
 			Files.createDirectories(LOG_DIR);
 			Files.writeString(LOG_DIR.resolve("summary.txt"), line + System.lineSeparator(), StandardCharsets.UTF_8,
@@ -400,14 +419,17 @@ class FaultInjectionLaunchTests {
 		}
 
 		/**
-		 * The guarantees; {@code allowedDuplicates} bounds repeated dispatches of one decision (at-least-once:
-		 * a CI system whose runs cannot be looked up may see a call cut off mid-flight again).
+		 * The guarantees; {@code allowedDuplicates} bounds repeated dispatches of one
+		 * decision (at-least-once: a CI system whose runs cannot be looked up may see a
+		 * call cut off mid-flight again).
 		 */
 		void assertExact(int allowedDuplicates) {
-			assertThat(this.lost).as("lost: acknowledged but undecided, allowed but untriggered, or uncommented").isZero();
+			assertThat(this.lost).as("lost: acknowledged but undecided, allowed but untriggered, or uncommented")
+				.isZero();
 			assertThat(this.drained).as("drained: decided, triggered, commented, queue idle").isTrue();
 			assertThat(this.tally.unexpected).as("unexpected webhook answers").isEmpty();
-			assertThat(this.tally.acknowledged).as("every delivery acknowledged in the end").hasSize(this.tally.sent.size());
+			assertThat(this.tally.acknowledged).as("every delivery acknowledged in the end")
+				.hasSize(this.tally.sent.size());
 			assertThat(this.decided).as("decided deliveries are acknowledged ones").isSubsetOf(this.tally.acknowledged);
 			assertThat(this.decisionEvents).as("one DECISION per delivery (exactly-once decisions)")
 				.isEqualTo(this.decided.size());

@@ -11,7 +11,10 @@ final class Faults {
 	private Faults() {
 	}
 
-	/** Scales counts for the soak profile ({@code -Psoak} sets {@code tollgate.faults.scale}). */
+	/**
+	 * Scales counts for the soak profile ({@code -Psoak} sets
+	 * {@code tollgate.faults.scale}).
+	 */
 	static final int SCALE = Math.max(1, Integer.getInteger("tollgate.faults.scale", 1));
 
 	static void sleep(long millis) {
@@ -24,7 +27,9 @@ final class Faults {
 		}
 	}
 
-	/** Polls until the condition holds; fails with the description of the state otherwise. */
+	/**
+	 * Polls until the condition holds; fails with the description of the state otherwise.
+	 */
 	static void await(String what, Duration timeout, BooleanSupplier condition, Supplier<String> state) {
 		Instant deadline = Instant.now().plus(timeout);
 		while (true) {
@@ -38,7 +43,9 @@ final class Faults {
 		}
 	}
 
-	/** Polls until the condition holds or the deadline passes; returns whether it held. */
+	/**
+	 * Polls until the condition holds or the deadline passes; returns whether it held.
+	 */
 	static boolean within(Duration timeout, BooleanSupplier condition) {
 		Instant deadline = Instant.now().plus(timeout);
 		while (!condition.getAsBoolean()) {

@@ -20,8 +20,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One Tollgate process ({@code java -jar}), its port fixed across restarts, its output appended to
- * a log file under {@code target/}. Only the process handle it started is ever signalled.
+ * One Tollgate process ({@code java -jar}), its port fixed across restarts, its output
+ * appended to a log file under {@code target/}. Only the process handle it started is
+ * ever signalled.
  */
 final class Replica {
 
@@ -60,8 +61,10 @@ final class Replica {
 			return;
 		}
 		try {
-			Files.writeString(this.log, "==== " + Instant.now() + " starting " + this.name + " on port " + this.port
-					+ System.lineSeparator(), StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+			Files.writeString(this.log,
+					"==== " + Instant.now() + " starting " + this.name + " on port " + this.port
+							+ System.lineSeparator(),
+					StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
 			ProcessBuilder builder = new ProcessBuilder(this.command).redirectErrorStream(true)
 				.redirectOutput(ProcessBuilder.Redirect.appendTo(this.log.toFile()));
 			builder.environment().putAll(this.environment);
@@ -72,7 +75,10 @@ final class Replica {
 		}
 	}
 
-	/** Waits until readiness (database included) answers UP; fails early if the process exits. */
+	/**
+	 * Waits until readiness (database included) answers UP; fails early if the process
+	 * exits.
+	 */
 	void awaitReady(Duration timeout) {
 		Instant deadline = Instant.now().plus(timeout);
 		while (Instant.now().isBefore(deadline)) {
@@ -90,11 +96,10 @@ final class Replica {
 
 	boolean ready() {
 		try {
-			HttpResponse<Void> response = http.send(
-					HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health/readiness"))
-						.timeout(Duration.ofSeconds(3))
-						.build(),
-					HttpResponse.BodyHandlers.discarding());
+			HttpResponse<Void> response = http
+				.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health/readiness"))
+					.timeout(Duration.ofSeconds(3))
+					.build(), HttpResponse.BodyHandlers.discarding());
 			return response.statusCode() == 200;
 		}
 		catch (IOException ex) {
@@ -127,7 +132,10 @@ final class Replica {
 		waitForExit(Duration.ofSeconds(20));
 	}
 
-	/** SIGTERM; returns the exit code, or -1 if it did not exit in time (it is then killed). */
+	/**
+	 * SIGTERM; returns the exit code, or -1 if it did not exit in time (it is then
+	 * killed).
+	 */
 	synchronized int terminate(Duration timeout) {
 		if (this.process == null || !this.process.isAlive()) {
 			return (this.process != null) ? this.process.exitValue() : -1;

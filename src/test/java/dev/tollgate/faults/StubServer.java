@@ -15,8 +15,8 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * A loopback JDK {@link HttpServer} with a thread per request (stubs that time out on purpose must
- * not starve the others), shared by the Jira and CI stand-ins.
+ * A loopback JDK {@link HttpServer} with a thread per request (stubs that time out on
+ * purpose must not starve the others), shared by the Jira and CI stand-ins.
  */
 abstract class StubServer implements AutoCloseable {
 

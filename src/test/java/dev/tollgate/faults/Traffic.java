@@ -29,12 +29,13 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Sends signed deliveries to the replicas round-robin and retries like Jira does (a 5xx, a refused
- * or dropped connection: again, to the next replica), until each is acknowledged with a 2xx or a
- * deadline passes. Each request uses its own connection ({@code Connection: close}), so what
- * happened to it is known exactly: refused before it was sent, or dropped after it was sent
- * without an answer ("reset"). A reset delivery whose retry is answered {@code DUPLICATE} was
- * stored but never answered: the server dropped a request it had accepted.
+ * Sends signed deliveries to the replicas round-robin and retries like Jira does (a 5xx,
+ * a refused or dropped connection: again, to the next replica), until each is
+ * acknowledged with a 2xx or a deadline passes. Each request uses its own connection
+ * ({@code Connection: close}), so what happened to it is known exactly: refused before it
+ * was sent, or dropped after it was sent without an answer ("reset"). A reset delivery
+ * whose retry is answered {@code DUPLICATE} was stored but never answered: the server
+ * dropped a request it had accepted.
  */
 final class Traffic {
 
@@ -58,7 +59,10 @@ final class Traffic {
 
 		final AtomicInteger resets = new AtomicInteger();
 
-		/** Reset after sending, and the retry said DUPLICATE: accepted, stored, never answered. */
+		/**
+		 * Reset after sending, and the retry said DUPLICATE: accepted, stored, never
+		 * answered.
+		 */
 		final AtomicInteger acceptedUnanswered = new AtomicInteger();
 
 		final Map<Integer, AtomicInteger> unexpected = new ConcurrentHashMap<>();
@@ -91,7 +95,10 @@ final class Traffic {
 		this.secret = secret;
 	}
 
-	/** Sends {@code count} deliveries made by {@code delivery}, {@code concurrency} at a time, in the background. */
+	/**
+	 * Sends {@code count} deliveries made by {@code delivery}, {@code concurrency} at a
+	 * time, in the background.
+	 */
 	Running start(int count, int concurrency, IntFunction<Delivery> delivery, Duration deadline) {
 		Tally tally = new Tally();
 		ExecutorService pool = Executors.newFixedThreadPool(concurrency, (runnable) -> {
@@ -164,7 +171,8 @@ final class Traffic {
 				continue;
 			}
 			catch (IOException ex) {
-				// Sent, but no (complete) answer: the outcome is unknown, as it would be for Jira.
+				// Sent, but no (complete) answer: the outcome is unknown, as it would be
+				// for Jira.
 				tally.resets.incrementAndGet();
 				resetBefore = true;
 				Faults.sleep(50);
@@ -195,7 +203,10 @@ final class Traffic {
 		}
 	}
 
-	/** One POST on its own connection; the status code, or an exception saying how it failed. */
+	/**
+	 * One POST on its own connection; the status code, or an exception saying how it
+	 * failed.
+	 */
 	private static int post(int port, String deliveryId, int retry, byte[] body, String signature) throws IOException {
 		try (Socket socket = new Socket()) {
 			socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
@@ -230,7 +241,8 @@ final class Traffic {
 				throw new EOFException("no status line: " + statusLine);
 			}
 			int status = Integer.parseInt(statusLine.substring(9, 12));
-			// Read the rest, so that an answer cut off half-way counts as a reset, not as an answer.
+			// Read the rest, so that an answer cut off half-way counts as a reset, not as
+			// an answer.
 			in.transferTo(OutputStream.nullOutputStream());
 			return status;
 		}

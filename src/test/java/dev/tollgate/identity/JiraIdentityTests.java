@@ -79,7 +79,8 @@ class JiraIdentityTests {
 		stubGroups("acc-bob", "Release-Team", "jira-software-users");
 		stubGroups("acc-eve", "jira-software-users");
 		assertThat(this.identity.projectRolesOf("OPS", "acc-ada")).containsExactly("Developers");
-		// Jira reports the group actor as "release-team": group names compare case-insensitively.
+		// Jira reports the group actor as "release-team": group names compare
+		// case-insensitively.
 		assertThat(this.identity.projectRolesOf("OPS", "acc-bob")).containsExactly("Release Managers");
 		assertThat(this.identity.projectRolesOf("OPS", "acc-eve")).isEmpty();
 	}
@@ -100,7 +101,8 @@ class JiraIdentityTests {
 
 	@Test
 	void groupsAreNotAskedForWhenNoRoleHasAGroupActor() {
-		jira.stubFor(get(ROLES).willReturn(okJson("{\"Developers\":\"https://acme.atlassian.net" + ROLES + "/10002\"}")));
+		jira.stubFor(
+				get(ROLES).willReturn(okJson("{\"Developers\":\"https://acme.atlassian.net" + ROLES + "/10002\"}")));
 		jira.stubFor(get(ROLES + "/10002").willReturn(okJson(
 				"{\"id\":10002,\"name\":\"Developers\",\"actors\":[{\"type\":\"atlassian-user-role-actor\",\"actorUser\":{\"accountId\":\"acc-ada\"}}]}")));
 		assertThat(this.identity.projectRolesOf("OPS", "acc-ada")).containsExactly("Developers");
@@ -163,10 +165,9 @@ class JiraIdentityTests {
 
 	@Test
 	void rateLimitReachesTheCallerWithRetryAfter() {
-		jira.stubFor(get(urlPathEqualTo(GROUPS))
-			.willReturn(aResponse().withStatus(429).withHeader("Retry-After", "7")));
-		JiraUnavailable failure = catchThrowableOfType(JiraUnavailable.class,
-				() -> this.identity.groupsOf("acc-ada"));
+		jira.stubFor(
+				get(urlPathEqualTo(GROUPS)).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "7")));
+		JiraUnavailable failure = catchThrowableOfType(JiraUnavailable.class, () -> this.identity.groupsOf("acc-ada"));
 		assertThat(failure.retryAfter()).isNotNull();
 	}
 
@@ -182,8 +183,8 @@ class JiraIdentityTests {
 	}
 
 	/**
-	 * OPS: Developers (10002) = user acc-ada + group ops; Release Managers (10003) = group
-	 * release-team; Administrators (10001) = user acc-admin.
+	 * OPS: Developers (10002) = user acc-ada + group ops; Release Managers (10003) =
+	 * group release-team; Administrators (10001) = user acc-admin.
 	 */
 	private static void stubOpsRoles() {
 		jira.stubFor(get(ROLES).willReturn(okJson("""
@@ -191,15 +192,17 @@ class JiraIdentityTests {
 				 "Release Managers":"https://acme.atlassian.net/rest/api/3/project/10000/role/10003",
 				 "Administrators":"https://acme.atlassian.net/rest/api/3/project/10000/role/10001"}
 				""")));
-		jira.stubFor(get(ROLES + "/10002").willReturn(okJson("""
-				{"id":10002,"name":"Developers","actors":[
-				  {"type":"atlassian-user-role-actor","actorUser":{"accountId":"acc-ada"}},
-				  {"type":"atlassian-group-role-actor","actorGroup":{"name":"ops","displayName":"ops","groupId":"6e1c-1"}}]}
-				""")));
-		jira.stubFor(get(ROLES + "/10003").willReturn(okJson("""
-				{"id":10003,"name":"Release Managers","actors":[
-				  {"type":"atlassian-group-role-actor","actorGroup":{"name":"release-team","displayName":"release-team","groupId":"9f2a-3"}}]}
-				""")));
+		jira.stubFor(get(ROLES + "/10002").willReturn(
+				okJson("""
+						{"id":10002,"name":"Developers","actors":[
+						  {"type":"atlassian-user-role-actor","actorUser":{"accountId":"acc-ada"}},
+						  {"type":"atlassian-group-role-actor","actorGroup":{"name":"ops","displayName":"ops","groupId":"6e1c-1"}}]}
+						""")));
+		jira.stubFor(get(ROLES + "/10003").willReturn(
+				okJson("""
+						{"id":10003,"name":"Release Managers","actors":[
+						  {"type":"atlassian-group-role-actor","actorGroup":{"name":"release-team","displayName":"release-team","groupId":"9f2a-3"}}]}
+						""")));
 		jira.stubFor(get(ROLES + "/10001").willReturn(okJson("""
 				{"id":10001,"name":"Administrators","actors":[
 				  {"type":"atlassian-user-role-actor","actorUser":{"accountId":"acc-admin"}}]}

@@ -70,10 +70,11 @@ class JiraClientTests {
 	@Test
 	void groupsOfReturnsTheGroupNames() {
 		jira.stubFor(get(urlPathEqualTo(GROUPS_PATH)).withQueryParam("accountId", equalTo(ACCOUNT))
-			.willReturn(okJson("""
-					[{"name":"ops-deployers","groupId":"6e1c-1","self":"https://acme.atlassian.net/rest/api/3/group?groupId=6e1c-1"},
-					 {"name":"jira-software-users","groupId":"77aa-2","self":"https://acme.atlassian.net/x"}]
-					""")));
+			.willReturn(
+					okJson("""
+							[{"name":"ops-deployers","groupId":"6e1c-1","self":"https://acme.atlassian.net/rest/api/3/group?groupId=6e1c-1"},
+							 {"name":"jira-software-users","groupId":"77aa-2","self":"https://acme.atlassian.net/x"}]
+							""")));
 		assertThat(this.client.groupsOf(ACCOUNT)).containsExactly("ops-deployers", "jira-software-users");
 	}
 
@@ -157,8 +158,7 @@ class JiraClientTests {
 		jira.stubFor(get(urlPathEqualTo("/ex/jira/11223344-a1b2-3b33-c444-def123456789" + GROUPS_PATH))
 			.willReturn(okJson("[{\"name\":\"ops\"}]")));
 		for (String suffix : new String[] { "", "/" }) {
-			JiraClient scoped = JiraClients
-				.forStub(base() + "/ex/jira/11223344-a1b2-3b33-c444-def123456789" + suffix);
+			JiraClient scoped = JiraClients.forStub(base() + "/ex/jira/11223344-a1b2-3b33-c444-def123456789" + suffix);
 			try {
 				assertThat(scoped.groupsOf(ACCOUNT)).as("base URL ending in '%s'", suffix).containsExactly("ops");
 			}
@@ -205,8 +205,7 @@ class JiraClientTests {
 	@Test
 	void slowAnswerIsUnavailableAfterTheReadTimeout() throws Exception {
 		jira.stubFor(get(urlPathEqualTo(GROUPS_PATH)).willReturn(okJson("[]").withFixedDelay(1500)));
-		JiraClient impatient = JiraClients.create(base(), OutboundPolicies.forLocalStubs(),
-				Duration.ofMillis(300));
+		JiraClient impatient = JiraClients.create(base(), OutboundPolicies.forLocalStubs(), Duration.ofMillis(300));
 		try {
 			long start = System.nanoTime();
 			assertThatThrownBy(() -> impatient.groupsOf(ACCOUNT)).isInstanceOf(JiraUnavailable.class)

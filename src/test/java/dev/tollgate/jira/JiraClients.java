@@ -6,7 +6,10 @@ import java.time.Duration;
 import dev.tollgate.outbound.OutboundPolicies;
 import dev.tollgate.outbound.OutboundPolicy;
 
-/** Jira clients for tests in other packages, which cannot reach the package-private constructor. */
+/**
+ * Jira clients for tests in other packages, which cannot reach the package-private
+ * constructor.
+ */
 public final class JiraClients {
 
 	public static final String EMAIL = "tollgate-bot@acme.io";

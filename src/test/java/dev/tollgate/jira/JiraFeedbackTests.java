@@ -36,7 +36,10 @@ import static dev.tollgate.support.ApiClient.body;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** What the people in Jira see: comments in ADF, exactly once, and reverts of denied transitions. */
+/**
+ * What the people in Jira see: comments in ADF, exactly once, and reverts of denied
+ * transitions.
+ */
 class JiraFeedbackTests extends IntegrationTest {
 
 	private static final WireMockServer jira = JiraStub.start();
@@ -75,8 +78,8 @@ class JiraFeedbackTests extends IntegrationTest {
 		this.project = JiraPayloads.projectKey('F', this.suffix);
 		this.role = "releaser-" + this.suffix;
 		created(api().post("/api/v1/roles", "{\"name\":\"" + this.role + "\"}"));
-		created(api().post("/api/v1/role-bindings",
-				"{\"role\":\"" + this.role + "\",\"subjectType\":\"USER\",\"subject\":\"acc-ok-" + this.suffix + "\"}"));
+		created(api().post("/api/v1/role-bindings", "{\"role\":\"" + this.role
+				+ "\",\"subjectType\":\"USER\",\"subject\":\"acc-ok-" + this.suffix + "\"}"));
 		created(api().post("/api/v1/targets", "{\"name\":\"noop-" + this.suffix + "\",\"kind\":\"NOOP\"}"));
 		created(api().post("/api/v1/rules", """
 				{"name":"ship %1$s","projectKey":"%2$s","fromStatus":"*","toStatus":"Shipped",
@@ -96,15 +99,19 @@ class JiraFeedbackTests extends IntegrationTest {
 		assertThat(body.at("/body/type").asString()).isEqualTo("doc");
 		assertThat(body.at("/body/version").asInt()).isEqualTo(1);
 		String text = body.toString();
-		assertThat(text).contains("\"DENIED\"").contains("\"type\":\"strong\"").contains("\"type\":\"code\"")
+		assertThat(text).contains("\"DENIED\"")
+			.contains("\"type\":\"strong\"")
+			.contains("\"type\":\"code\"")
 			.contains(this.role)
 			.contains("Tollgate audit event #")
 			.doesNotContain(JiraStub.API_TOKEN)
 			.doesNotContain(SECRET)
 			.doesNotContain(ADMIN_TOKEN);
 		assertThat(posts.get(0).getHeader("Authorization")).startsWith("Basic ");
-		long decisionEvent = body(api().get("/api/v1/audit?deliveryId=" + delivery + "&type=DECISION")).get("items").get(0)
-			.get("id").asLong();
+		long decisionEvent = body(api().get("/api/v1/audit?deliveryId=" + delivery + "&type=DECISION")).get("items")
+			.get(0)
+			.get("id")
+			.asLong();
 		assertThat(text).contains("Tollgate audit event #" + decisionEvent + ".");
 		await().atMost(Duration.ofSeconds(10)).until(() -> commentIdFor(decisionEvent) != null);
 		assertThat(commentIdFor(decisionEvent)).isEqualTo("10500");
@@ -163,7 +170,8 @@ class JiraFeedbackTests extends IntegrationTest {
 		stubComment(key, aResponse().withStatus(201).withBody("{\"id\":\"10520\"}").withFixedDelay(1500));
 		String delivery = send(key, "acc-dev", "In Progress", "Shipped");
 		long decisionEvent = decisionEventId(delivery);
-		// Ten newer comments with pasted logs (~600 KB): twenty at once would pass the 1 MiB read limit.
+		// Ten newer comments with pasted logs (~600 KB): twenty at once would pass the 1
+		// MiB read limit.
 		StringBuilder newer = new StringBuilder();
 		for (int i = 0; i < 10; i++) {
 			newer.append((i > 0) ? "," : "").append(comment("2" + i, "log line ".repeat(6_000)));
@@ -196,14 +204,17 @@ class JiraFeedbackTests extends IntegrationTest {
 		jira.stubFor(post(urlPathEqualTo("/rest/api/3/issue/" + key + "/comment")).inScenario(scenario)
 			.whenScenarioStateIs("up")
 			.willReturn(aResponse().withStatus(201).withBody("{\"id\":\"10510\"}")));
-		jira.stubFor(get(urlPathEqualTo("/rest/api/3/issue/" + key + "/comment")).willReturn(okJson("{\"comments\":[]}")));
+		jira.stubFor(
+				get(urlPathEqualTo("/rest/api/3/issue/" + key + "/comment")).willReturn(okJson("{\"comments\":[]}")));
 		String issueId = key.substring(key.indexOf('-') + 1);
 		// Both transitions at once: evaluations of one issue run in arrival order anyway.
-		webhooks().send(JiraPayloads.transition(issueId, issueId + "1", this.project, "acc-dev", "In Progress", "Shipped"),
+		webhooks().send(
+				JiraPayloads.transition(issueId, issueId + "1", this.project, "acc-dev", "In Progress", "Shipped"),
 				UUID.randomUUID().toString());
 		webhooks().send(JiraPayloads.transition(issueId, issueId + "2", this.project, "acc-dev", "Review", "Shipped"),
 				UUID.randomUUID().toString());
-		// Jira is down for two attempts of the first comment (well within its attempts), then recovers.
+		// Jira is down for two attempts of the first comment (well within its attempts),
+		// then recovers.
 		awaitPosts(key, 2);
 		jira.setScenarioState(scenario, "up");
 		await().atMost(Duration.ofSeconds(30)).until(() -> comments(key) == 2);
@@ -212,7 +223,8 @@ class JiraFeedbackTests extends IntegrationTest {
 			.map(LoggedRequest::getBodyAsString)
 			.toList();
 		// Until the first comment is through, the second is not even tried.
-		assertThat(posted).allMatch((body) -> body.contains("In Progress") || posted.indexOf(body) == posted.size() - 1);
+		assertThat(posted)
+			.allMatch((body) -> body.contains("In Progress") || posted.indexOf(body) == posted.size() - 1);
 		assertThat(posted.get(posted.size() - 1)).contains("Review");
 		assertThat(posted.get(posted.size() - 2)).contains("In Progress");
 	}
@@ -220,7 +232,9 @@ class JiraFeedbackTests extends IntegrationTest {
 	@Test
 	void aDeletedIssueEndsTheCommentJobWithAReason() {
 		String key = issueKey();
-		stubComment(key, aResponse().withStatus(404).withBody("{\"errorMessages\":[\"Issue does not exist or you do not have permission to see it.\"],\"errors\":{}}"));
+		stubComment(key, aResponse().withStatus(404)
+			.withBody(
+					"{\"errorMessages\":[\"Issue does not exist or you do not have permission to see it.\"],\"errors\":{}}"));
 		String delivery = send(key, "acc-dev", "In Progress", "Shipped");
 		long decisionEvent = decisionEventId(delivery);
 		await().atMost(Duration.ofSeconds(15)).until(() -> "DEAD".equals(commentJob(decisionEvent, "status")));
@@ -241,14 +255,17 @@ class JiraFeedbackTests extends IntegrationTest {
 		String delivery = send(key, "acc-dev", "In Progress", "Guarded");
 		assertThat(decision(delivery).get("outcome").asString()).isEqualTo("DENIED");
 		await().atMost(Duration.ofSeconds(15))
-			.until(() -> !jira.findAll(postRequestedFor(urlPathEqualTo("/rest/api/3/issue/" + key + "/transitions"))).isEmpty());
+			.until(() -> !jira.findAll(postRequestedFor(urlPathEqualTo("/rest/api/3/issue/" + key + "/transitions")))
+				.isEmpty());
 		jira.verify(postRequestedFor(urlPathEqualTo("/rest/api/3/issue/" + key + "/transitions"))
 			.withRequestBody(equalToJson("{\"transition\":{\"id\":\"31\"}}")));
 		await().atMost(Duration.ofSeconds(10)).until(() -> !events(delivery, "TRANSITION_REVERTED").isEmpty());
 		// Jira now reports the revert, made by Tollgate's own account.
 		String revertDelivery = UUID.randomUUID().toString();
-		assertThat(webhooks().send(JiraPayloads.transition(issueId, issueId + "9", this.project, "tollgate-bot",
-				"Guarded", "In Progress"), revertDelivery).statusCode()).isEqualTo(202);
+		assertThat(webhooks()
+			.send(JiraPayloads.transition(issueId, issueId + "9", this.project, "tollgate-bot", "Guarded",
+					"In Progress"), revertDelivery)
+			.statusCode()).isEqualTo(202);
 		JsonNode revert = decision(revertDelivery);
 		assertThat(revert.get("outcome").asString()).isEqualTo("IGNORED");
 		assertThat(revert.get("reason").asString()).contains("own revert");
@@ -276,11 +293,15 @@ class JiraFeedbackTests extends IntegrationTest {
 
 		await().atMost(Duration.ofSeconds(20)).until(() -> !events(delivery, "TRANSITION_REVERTED").isEmpty());
 		assertThat(events(delivery, "TRANSITION_REVERTED").get(0).get("reason").asString()).contains("is back in");
-		assertThat(jira.findAll(postRequestedFor(urlPathEqualTo("/rest/api/3/issue/" + key + "/transitions")))).hasSize(1);
-		// The revert's own webhook is still recognised: the marker outlived the lost answer.
+		assertThat(jira.findAll(postRequestedFor(urlPathEqualTo("/rest/api/3/issue/" + key + "/transitions"))))
+			.hasSize(1);
+		// The revert's own webhook is still recognised: the marker outlived the lost
+		// answer.
 		String revertDelivery = UUID.randomUUID().toString();
-		assertThat(webhooks().send(JiraPayloads.transition(issueId, issueId + "9", this.project, "tollgate-bot",
-				"Guarded", "In Progress"), revertDelivery).statusCode()).isEqualTo(202);
+		assertThat(webhooks()
+			.send(JiraPayloads.transition(issueId, issueId + "9", this.project, "tollgate-bot", "Guarded",
+					"In Progress"), revertDelivery)
+			.statusCode()).isEqualTo(202);
 		assertThat(decision(revertDelivery).get("outcome").asString()).isEqualTo("IGNORED");
 	}
 
@@ -297,7 +318,8 @@ class JiraFeedbackTests extends IntegrationTest {
 
 		await().atMost(Duration.ofSeconds(15)).until(() -> !events(delivery, "REVERT_FAILED").isEmpty());
 		assertThat(events(delivery, "REVERT_FAILED").get(0).get("reason").asString()).contains("moved on to 'Done'");
-		assertThat(jira.findAll(postRequestedFor(urlPathEqualTo("/rest/api/3/issue/" + key + "/transitions")))).isEmpty();
+		assertThat(jira.findAll(postRequestedFor(urlPathEqualTo("/rest/api/3/issue/" + key + "/transitions"))))
+			.isEmpty();
 	}
 
 	@Test
@@ -331,12 +353,14 @@ class JiraFeedbackTests extends IntegrationTest {
 
 	private void stubComment(String key, com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder response) {
 		jira.stubFor(post(urlPathEqualTo("/rest/api/3/issue/" + key + "/comment")).willReturn(response));
-		jira.stubFor(get(urlPathEqualTo("/rest/api/3/issue/" + key + "/comment")).willReturn(okJson("{\"comments\":[]}")));
+		jira.stubFor(
+				get(urlPathEqualTo("/rest/api/3/issue/" + key + "/comment")).willReturn(okJson("{\"comments\":[]}")));
 	}
 
 	private List<LoggedRequest> awaitPosts(String key, int count) {
 		await().atMost(Duration.ofSeconds(20))
-			.until(() -> jira.findAll(postRequestedFor(urlPathEqualTo("/rest/api/3/issue/" + key + "/comment"))).size() >= count);
+			.until(() -> jira.findAll(postRequestedFor(urlPathEqualTo("/rest/api/3/issue/" + key + "/comment")))
+				.size() >= count);
 		return jira.findAll(postRequestedFor(urlPathEqualTo("/rest/api/3/issue/" + key + "/comment")));
 	}
 
@@ -350,11 +374,16 @@ class JiraFeedbackTests extends IntegrationTest {
 	}
 
 	private List<JsonNode> events(String delivery, String type) {
-		return body(api().get("/api/v1/audit?deliveryId=" + delivery + "&type=" + type)).get("items").valueStream().toList();
+		return body(api().get("/api/v1/audit?deliveryId=" + delivery + "&type=" + type)).get("items")
+			.valueStream()
+			.toList();
 	}
 
 	private long comments(String key) {
-		return this.jdbc.sql("SELECT count(*) FROM tollgate.jira_comment WHERE issue_key = ?").param(key).query(Long.class).single();
+		return this.jdbc.sql("SELECT count(*) FROM tollgate.jira_comment WHERE issue_key = ?")
+			.param(key)
+			.query(Long.class)
+			.single();
 	}
 
 	private String commentIdFor(long auditEventId) {

@@ -11,7 +11,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Revert markers are kept for a day, then purged; the hour in which they are read is never touched. */
+/**
+ * Revert markers are kept for a day, then purged; the hour in which they are read is
+ * never touched.
+ */
 class RevertsTests extends IntegrationTest {
 
 	@Autowired

@@ -25,7 +25,8 @@ class BackoffTests {
 
 	@Test
 	void growsExponentially() {
-		// With equal jitter the delay after attempt n lies in [2^(n-1) * initial / 2, 2^(n-1) * initial].
+		// With equal jitter the delay after attempt n lies in [2^(n-1) * initial / 2,
+		// 2^(n-1) * initial].
 		SplittableRandom random = new SplittableRandom(42);
 		for (int attempt = 2; attempt <= 7; attempt++) {
 			long ceiling = 2000L << (attempt - 1);
@@ -43,7 +44,8 @@ class BackoffTests {
 		for (int i = 0; i < 200; i++) {
 			max = Math.max(max, this.backoff.delayAfter(30, random).toMillis());
 		}
-		assertThat(max).isLessThanOrEqualTo(Duration.ofMinutes(5).toMillis()).isGreaterThan(Duration.ofMinutes(2).toMillis());
+		assertThat(max).isLessThanOrEqualTo(Duration.ofMinutes(5).toMillis())
+			.isGreaterThan(Duration.ofMinutes(2).toMillis());
 	}
 
 	@Test

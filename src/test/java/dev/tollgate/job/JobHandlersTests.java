@@ -9,7 +9,10 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
-/** The registry of handlers by kind: one handler per kind, and the payload read as its type. */
+/**
+ * The registry of handlers by kind: one handler per kind, and the payload read as its
+ * type.
+ */
 class JobHandlersTests {
 
 	record Ping(String text) {

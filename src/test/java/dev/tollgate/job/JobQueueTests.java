@@ -36,18 +36,25 @@ import org.springframework.transaction.support.TransactionTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The queue against the real database: claims, leases, retries, dead letters, transactions. */
+/**
+ * The queue against the real database: claims, leases, retries, dead letters,
+ * transactions.
+ */
 @Import(JobQueueTests.TestHandlers.class)
 @TestPropertySource(properties = { "tollgate.jobs.max-attempts=3", "tollgate.jobs.lease=2s" })
 class JobQueueTests extends IntegrationTest {
 
 	static final String KIND = "TEST";
 
-	/** What the test handler runs; any other kind here has no handler, so only the test claims it. */
+	/**
+	 * What the test handler runs; any other kind here has no handler, so only the test
+	 * claims it.
+	 */
 	static final JobType<Step> TEST = new JobType<>(KIND, Step.class);
 
 	/**
 	 * The test handler's instructions, its payload.
+	 *
 	 * @param at for {@code retry-at}: the earliest next attempt, epoch millis
 	 */
 	record Step(String mode, String marker, String orderingKey, Long at) {
@@ -82,7 +89,8 @@ class JobQueueTests extends IntegrationTest {
 
 	@Test
 	void concurrentWorkersNeverClaimTheSameJob() throws Exception {
-		// A kind no worker in this context handles, so only the claimers below take these jobs.
+		// A kind no worker in this context handles, so only the claimers below take these
+		// jobs.
 		String kind = "CLAIM-" + UUID.randomUUID();
 		for (int i = 0; i < 200; i++) {
 			this.queue.enqueue(kind(kind), kind + ":" + i, Step.NONE);
@@ -138,7 +146,8 @@ class JobQueueTests extends IntegrationTest {
 		String key = "slow-runner-" + UUID.randomUUID();
 		this.queue.enqueue(TEST, key, new Step("slow", key, null, null));
 		await().atMost(Duration.ofSeconds(5)).until(() -> "RUNNING".equals(status(key)));
-		// The job runs three times longer than its 2 s lease; the heartbeat keeps others off it.
+		// The job runs three times longer than its 2 s lease; the heartbeat keeps others
+		// off it.
 		long until = System.nanoTime() + Duration.ofSeconds(4).toNanos();
 		while (System.nanoTime() < until && "RUNNING".equals(status(key))) {
 			assertThat(this.repository.claim(List.of(KIND), 10, "thief", Duration.ofMinutes(1), true))
@@ -231,7 +240,10 @@ class JobQueueTests extends IntegrationTest {
 		String key = "redo-" + UUID.randomUUID();
 		this.queue.enqueue(TEST, key, Step.of("permanent"));
 		await().atMost(Duration.ofSeconds(10)).until(() -> "DEAD".equals(status(key)));
-		long id = this.jdbc.sql("SELECT id FROM tollgate.job WHERE dedup_key = ?").param(key).query(Long.class).single();
+		long id = this.jdbc.sql("SELECT id FROM tollgate.job WHERE dedup_key = ?")
+			.param(key)
+			.query(Long.class)
+			.single();
 		assertThat(this.repository.retryDead(id)).isTrue();
 		await().atMost(Duration.ofSeconds(10)).until(() -> "DEAD".equals(status(key)) && attempts(key) == 1);
 		assertThat(this.repository.retryDead(-1)).isFalse();
@@ -265,8 +277,10 @@ class JobQueueTests extends IntegrationTest {
 	@Test
 	void aClaimWalksItsIndexInOrderEvenWhenTheStatisticsPredateTheBacklog() throws SQLException {
 		String kind = "PLAN-" + UUID.randomUUID();
-		// Statistics taken now, then a backlog they know nothing about: the planner then prefers to
-		// read every due job and sort them, which made each claim cost O(backlog) (V14, ADR 0010).
+		// Statistics taken now, then a backlog they know nothing about: the planner then
+		// prefers to
+		// read every due job and sort them, which made each claim cost O(backlog) (V14,
+		// ADR 0010).
 		this.jdbc.sql("ANALYZE tollgate.job").update();
 		this.jdbc.sql("""
 				INSERT INTO tollgate.job (kind, dedup_key, payload, status, locked_by, locked_until)
@@ -277,9 +291,11 @@ class JobQueueTests extends IntegrationTest {
 				FROM generate_series(1, 10000) AS n
 				""").param("kind", kind).update();
 		try {
-			// The plans the claim function's two statements really run with, from auto_explain.
+			// The plans the claim function's two statements really run with, from
+			// auto_explain.
 			List<String> plans = new ArrayList<>();
-			// A connection of its own, not the pool's: the session settings below must not outlive the test.
+			// A connection of its own, not the pool's: the session settings below must
+			// not outlive the test.
 			TestDatabase.Connection db = TestDatabase.get();
 			try (Connection connection = DriverManager.getConnection(db.url(), db.username(), db.password());
 					Statement session = connection.createStatement()) {
@@ -305,9 +321,8 @@ class JobQueueTests extends IntegrationTest {
 			assertThat(plans).hasSize(2);
 			assertThat(plans.get(0)).as(plans.get(0)).contains("job_lease_idx");
 			assertThat(plans.get(1)).as(plans.get(1)).contains("job_claimable_idx");
-			assertThat(plans).allSatisfy((plan) -> assertThat(plan).as(plan)
-				.doesNotContain("\"Sort\"")
-				.doesNotContain("Bitmap"));
+			assertThat(plans)
+				.allSatisfy((plan) -> assertThat(plan).as(plan).doesNotContain("\"Sort\"").doesNotContain("Bitmap"));
 			assertThat(this.repository.claim(List.of(kind), 16, "w", Duration.ofMinutes(1), false)).hasSize(16)
 				.extracting(Job::dedupKey)
 				.startsWith(kind + ":33", kind + ":35");
@@ -379,7 +394,9 @@ class JobQueueTests extends IntegrationTest {
 			assertThat(births.list()).containsExactlyInAnyOrder(key + "=PENDING", key + ":next=PENDING");
 			assertThat(status(key + ":next")).isEqualTo("PENDING");
 
-			this.jdbc.sql("UPDATE tollgate.job SET status = 'SUCCEEDED' WHERE dedup_key = ?").param(key + ":older").update();
+			this.jdbc.sql("UPDATE tollgate.job SET status = 'SUCCEEDED' WHERE dedup_key = ?")
+				.param(key + ":older")
+				.update();
 			await().atMost(Duration.ofSeconds(10)).until(() -> "SUCCEEDED".equals(status(key + ":next")));
 			assertThat(attempts(key + ":next")).isEqualTo(1);
 		}
@@ -391,9 +408,10 @@ class JobQueueTests extends IntegrationTest {
 		awaitIdleWorker(key);
 		this.queue.enqueueOrdered(kind("NOBODY"), key + ":older", Step.NONE, "order:" + key + ":held");
 		try (Births births = recordBirths(key)) {
-			this.tx.executeWithoutResult((status) -> this.queue.enqueueOrdered(TEST, List.of(
-					succeed(key + ":a1", "order:" + key + ":a"), succeed(key + ":a2", "order:" + key + ":a"),
-					succeed(key + ":b", "order:" + key + ":b"), succeed(key + ":held", "order:" + key + ":held"))));
+			this.tx.executeWithoutResult((status) -> this.queue.enqueueOrdered(TEST,
+					List.of(succeed(key + ":a1", "order:" + key + ":a"), succeed(key + ":a2", "order:" + key + ":a"),
+							succeed(key + ":b", "order:" + key + ":b"),
+							succeed(key + ":held", "order:" + key + ":held"))));
 
 			await().atMost(Duration.ofSeconds(10))
 				.until(() -> "SUCCEEDED".equals(status(key + ":a2")) && "SUCCEEDED".equals(status(key + ":b")));
@@ -404,7 +422,9 @@ class JobQueueTests extends IntegrationTest {
 			assertThat(status(key + ":held")).isEqualTo("PENDING");
 		}
 		finally {
-			this.jdbc.sql("UPDATE tollgate.job SET status = 'SUCCEEDED' WHERE dedup_key = ?").param(key + ":older").update();
+			this.jdbc.sql("UPDATE tollgate.job SET status = 'SUCCEEDED' WHERE dedup_key = ?")
+				.param(key + ":older")
+				.update();
 		}
 	}
 
@@ -426,13 +446,18 @@ class JobQueueTests extends IntegrationTest {
 			.param(key + ":n%")
 			.query(Long.class)
 			.single()).isZero();
-		// Slots kept by the rolled-back batches would leave the worker nothing to run this with.
+		// Slots kept by the rolled-back batches would leave the worker nothing to run
+		// this with.
 		awaitIdleWorker(key + ":after");
-		// Handed over although rolled back, they would have run (and failed to complete) by now.
+		// Handed over although rolled back, they would have run (and failed to complete)
+		// by now.
 		assertThat(HANDLED).noneMatch((handled) -> handled.startsWith(key + ":n"));
 	}
 
-	/** Runs one job through the worker; its claim, short of the free slots, shows nothing is due. */
+	/**
+	 * Runs one job through the worker; its claim, short of the free slots, shows nothing
+	 * is due.
+	 */
 	private void awaitIdleWorker(String key) {
 		this.queue.enqueue(TEST, key + ":idle", Step.succeed(key + ":idle"));
 		await().atMost(Duration.ofSeconds(10)).until(() -> "SUCCEEDED".equals(status(key + ":idle")));
@@ -442,7 +467,10 @@ class JobQueueTests extends IntegrationTest {
 		return new JobQueue.OrderedJob<>(dedupKey, new Step("succeed", dedupKey, orderingKey, null), orderingKey);
 	}
 
-	/** Records how each job row whose dedup key starts with {@code key} was born (its first status). */
+	/**
+	 * Records how each job row whose dedup key starts with {@code key} was born (its
+	 * first status).
+	 */
 	private Births recordBirths(String key) {
 		String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
 		this.jdbc.sql("CREATE TABLE tollgate.born_" + suffix + " (dedup_key TEXT, status TEXT)").update();
@@ -450,8 +478,11 @@ class JobQueueTests extends IntegrationTest {
 				CREATE FUNCTION tollgate.born_%1$s() RETURNS trigger LANGUAGE plpgsql AS $$
 				BEGIN INSERT INTO tollgate.born_%1$s VALUES (NEW.dedup_key, NEW.status); RETURN NEW; END $$
 				""".formatted(suffix)).update();
-		this.jdbc.sql("CREATE TRIGGER born_" + suffix + " AFTER INSERT ON tollgate.job FOR EACH ROW WHEN (NEW.dedup_key LIKE '"
-				+ key + "%') EXECUTE FUNCTION tollgate.born_" + suffix + "()").update();
+		this.jdbc
+			.sql("CREATE TRIGGER born_" + suffix
+					+ " AFTER INSERT ON tollgate.job FOR EACH ROW WHEN (NEW.dedup_key LIKE '" + key
+					+ "%') EXECUTE FUNCTION tollgate.born_" + suffix + "()")
+			.update();
 		return new Births(this.jdbc, suffix);
 	}
 
@@ -486,8 +517,10 @@ class JobQueueTests extends IntegrationTest {
 
 	@Test
 	void whatTheBurialOfAJobWhoseCompletionFailedEnqueuesRunsAtOnce() {
-		// The burial runs after the failed completion; the follow-up it enqueues must not be taken by
-		// that completion's hand-off (discarded with it), or it sits out a lease as RUNNING.
+		// The burial runs after the failed completion; the follow-up it enqueues must not
+		// be taken by
+		// that completion's hand-off (discarded with it), or it sits out a lease as
+		// RUNNING.
 		String key = "completion-fails-" + UUID.randomUUID();
 		this.queue.enqueue(TEST, key, Step.of("completion-fails"));
 
@@ -498,7 +531,8 @@ class JobQueueTests extends IntegrationTest {
 
 	@Test
 	void aJobStoredByAnEarlierVersionIsHandled() {
-		// The row as an enqueue without job types wrote it: the kind as a string and the payload as
+		// The row as an enqueue without job types wrote it: the kind as a string and the
+		// payload as
 		// the JSON of a map, here without the fields the payload record has gained since.
 		String key = "old-row-" + UUID.randomUUID();
 		this.jdbc.sql("""
@@ -531,20 +565,33 @@ class JobQueueTests extends IntegrationTest {
 		String key = "dedup-" + UUID.randomUUID();
 		assertThat(this.queue.enqueue(kind("NOBODY"), key, Step.NONE)).isTrue();
 		assertThat(this.queue.enqueue(kind("NOBODY"), key, Step.NONE)).isFalse();
-		assertThat(this.jdbc.sql("SELECT count(*) FROM tollgate.job WHERE dedup_key = ?").param(key).query(Long.class).single())
-			.isEqualTo(1);
+		assertThat(this.jdbc.sql("SELECT count(*) FROM tollgate.job WHERE dedup_key = ?")
+			.param(key)
+			.query(Long.class)
+			.single()).isEqualTo(1);
 	}
 
 	private String status(String key) {
-		return this.jdbc.sql("SELECT status FROM tollgate.job WHERE dedup_key = ?").param(key).query(String.class).optional().orElse(null);
+		return this.jdbc.sql("SELECT status FROM tollgate.job WHERE dedup_key = ?")
+			.param(key)
+			.query(String.class)
+			.optional()
+			.orElse(null);
 	}
 
 	private int attempts(String key) {
-		return this.jdbc.sql("SELECT attempts FROM tollgate.job WHERE dedup_key = ?").param(key).query(Integer.class).single();
+		return this.jdbc.sql("SELECT attempts FROM tollgate.job WHERE dedup_key = ?")
+			.param(key)
+			.query(Integer.class)
+			.single();
 	}
 
 	private String lastError(String key) {
-		return this.jdbc.sql("SELECT last_error FROM tollgate.job WHERE dedup_key = ?").param(key).query(String.class).optional().orElse(null);
+		return this.jdbc.sql("SELECT last_error FROM tollgate.job WHERE dedup_key = ?")
+			.param(key)
+			.query(String.class)
+			.optional()
+			.orElse(null);
 	}
 
 	/** Dedup keys of the jobs the test handler ran in mode {@code record}. */
@@ -567,14 +614,15 @@ class JobQueueTests extends IntegrationTest {
 						case "succeed" -> JobOutcome.done(() -> audit.append(dev.tollgate.audit.AuditEvent
 							.of(dev.tollgate.audit.AuditEventType.POLICY_CHANGED, "job completed " + payload.marker())
 							.build()));
-						case "chain" -> JobOutcome.done(
-								() -> queue.enqueue(TEST, job.dedupKey() + ":next", Step.succeed(job.dedupKey() + ":next")));
+						case "chain" -> JobOutcome.done(() -> queue.enqueue(TEST, job.dedupKey() + ":next",
+								Step.succeed(job.dedupKey() + ":next")));
 						case "record" -> {
 							HANDLED.add(job.dedupKey());
 							yield JobOutcome.done();
 						}
-						case "chain-ordered" -> JobOutcome.done(() -> queue.enqueueOrdered(TEST, job.dedupKey() + ":next",
-								Step.succeed(job.dedupKey() + ":next"), payload.orderingKey()));
+						case "chain-ordered" ->
+							JobOutcome.done(() -> queue.enqueueOrdered(TEST, job.dedupKey() + ":next",
+									Step.succeed(job.dedupKey() + ":next"), payload.orderingKey()));
 						case "chain-then-fail" -> JobOutcome.done(() -> {
 							queue.enqueue(TEST, job.dedupKey() + ":next", Step.succeed("never"));
 							throw new IllegalStateException("completion exploded after enqueuing");
@@ -582,8 +630,7 @@ class JobQueueTests extends IntegrationTest {
 						case "completion-fails" -> JobOutcome.done(() -> {
 							throw new IllegalStateException("completion exploded");
 						});
-						case "retry-at" ->
-							JobOutcome.retryLater("rate limited", Instant.ofEpochMilli(payload.at()));
+						case "retry-at" -> JobOutcome.retryLater("rate limited", Instant.ofEpochMilli(payload.at()));
 						case "permanent" -> JobOutcome.failed("target was deleted");
 						case "slow" -> {
 							sleep(6000);
@@ -598,7 +645,8 @@ class JobQueueTests extends IntegrationTest {
 				@Override
 				public void buried(Job job, Step payload, String reason) {
 					if ("completion-fails".equals(payload.mode())) {
-						// As the real handlers do: a dead job leaves a follow-up (their ERROR comment).
+						// As the real handlers do: a dead job leaves a follow-up (their
+						// ERROR comment).
 						queue.enqueue(TEST, job.dedupKey() + ":buried", Step.succeed("buried"));
 					}
 				}

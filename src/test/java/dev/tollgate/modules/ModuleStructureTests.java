@@ -15,10 +15,11 @@ import org.springframework.modulith.docs.Documenter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The module boundaries: each top-level package under {@code dev.tollgate} is a module, may use
- * only the modules its {@code package-info.java} allows, only through their top-level package
- * (sub-packages are internal), and no cycle. The diagrams in {@code docs/modules/} are drawn from
- * the same model, and this test fails when the committed ones no longer match the code.
+ * The module boundaries: each top-level package under {@code dev.tollgate} is a module,
+ * may use only the modules its {@code package-info.java} allows, only through their
+ * top-level package (sub-packages are internal), and no cycle. The diagrams in
+ * {@code docs/modules/} are drawn from the same model, and this test fails when the
+ * committed ones no longer match the code.
  */
 class ModuleStructureTests {
 
@@ -53,8 +54,9 @@ class ModuleStructureTests {
 	}
 
 	/**
-	 * The Documenter writes the same relations in a different order from one run to the next, so a
-	 * diagram is compared as the multiset of its lines, which is what it draws.
+	 * The Documenter writes the same relations in a different order from one run to the
+	 * next, so a diagram is compared as the multiset of its lines, which is what it
+	 * draws.
 	 */
 	private static List<String> statements(Path diagram) throws IOException {
 		return Files.readAllLines(diagram).stream().map(String::strip).filter((line) -> !line.isEmpty()).toList();

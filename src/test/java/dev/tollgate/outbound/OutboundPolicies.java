@@ -2,7 +2,10 @@ package dev.tollgate.outbound;
 
 import java.util.List;
 
-/** Policies for tests in other packages, which cannot reach the package-private constructor. */
+/**
+ * Policies for tests in other packages, which cannot reach the package-private
+ * constructor.
+ */
 public final class OutboundPolicies {
 
 	private OutboundPolicies() {

@@ -149,8 +149,8 @@ class OutboundPolicyTests {
 	// checkUrl: what is known without a DNS look-up is refused when a target is saved
 
 	@ParameterizedTest
-	@ValueSource(strings = { "https://metadata.google.internal/computeMetadata/v1/", "https://METADATA.google.internal./x",
-			"https://metadata.goog/", "http://metadata/computeMetadata/v1/" })
+	@ValueSource(strings = { "https://metadata.google.internal/computeMetadata/v1/",
+			"https://METADATA.google.internal./x", "https://metadata.goog/", "http://metadata/computeMetadata/v1/" })
 	void metadataHostNamesAreAlwaysRefused(String url) {
 		OutboundPolicy permissive = OutboundPolicies.of(true, true);
 		assertThatThrownBy(() -> permissive.checkUrl(URI.create(url))).isInstanceOf(OutboundRefused.class)
@@ -267,8 +267,10 @@ class OutboundPolicyTests {
 	void factoryRefusesANameThatResolvesToLoopbackAtConnectTime() throws Exception {
 		OutboundPolicy policy = OutboundPolicies.of(true, false);
 		URI url = URI.create("http://localhost:" + server.port() + "/ping");
-		// The URL itself passes (a name could resolve anywhere); the resolved address does not: this
-		// is what stops a name that is re-pointed at 127.0.0.1 after the target was saved.
+		// The URL itself passes (a name could resolve anywhere); the resolved address
+		// does not: this
+		// is what stops a name that is re-pointed at 127.0.0.1 after the target was
+		// saved.
 		assertThatNoException().isThrownBy(() -> policy.checkUrl(url));
 		assertRefusedBeforeSending(policy, url, "'localhost'");
 	}

@@ -26,7 +26,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import static dev.tollgate.support.ApiClient.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** CI status callbacks per provider: authentication, matching, duplicates, non-terminal states. */
+/**
+ * CI status callbacks per provider: authentication, matching, duplicates, non-terminal
+ * states.
+ */
 class CallbackTests extends IntegrationTest {
 
 	private static final HttpClient http = HttpClient.newHttpClient();
@@ -44,7 +47,8 @@ class CallbackTests extends IntegrationTest {
 		assertThat(body(first).get("status").asString()).isEqualTo("COMPLETED");
 		JsonNode event = completed(run).get(0);
 		assertThat(event.get("outcome").asString()).isEqualTo("SUCCEEDED");
-		assertThat(event.get("runUrl").asString()).isEqualTo("https://github.com/acme/shop/actions/runs/" + run.runId());
+		assertThat(event.get("runUrl").asString())
+			.isEqualTo("https://github.com/acme/shop/actions/runs/" + run.runId());
 		assertThat(event.get("issueKey").asString()).isEqualTo(run.issueKey());
 		assertThat(event.get("decisionId").asString()).isEqualTo(run.decisionId().toString());
 		assertThat(commentJobs(event.get("id").asLong())).isEqualTo(1);
@@ -72,8 +76,10 @@ class CallbackTests extends IntegrationTest {
 		Run run = run("GITHUB_ACTIONS", true);
 		String body = github("completed", run.runId(), "success", "deploy");
 		assertThat(post("/webhooks/github", body, Map.of("X-GitHub-Event", "workflow_run", "X-Hub-Signature-256",
-				HmacSignature.sign("wrong", bytes(body)))).statusCode()).isEqualTo(401);
-		assertThat(post("/webhooks/github", body, Map.of("X-GitHub-Event", "workflow_run")).statusCode()).isEqualTo(401);
+				HmacSignature.sign("wrong", bytes(body))))
+			.statusCode()).isEqualTo(401);
+		assertThat(post("/webhooks/github", body, Map.of("X-GitHub-Event", "workflow_run")).statusCode())
+			.isEqualTo(401);
 		assertThat(completed(run)).isEmpty();
 	}
 
@@ -113,11 +119,13 @@ class CallbackTests extends IntegrationTest {
 	void jenkinsNotificationsBySignatureOrToken() {
 		Run signed = run("JENKINS", false);
 		String body = jenkins("COMPLETED", "SUCCESS", signed.decisionId());
-		assertThat(post("/webhooks/jenkins", body, Map.of("X-Tollgate-Signature", HmacSignature.sign("nope", bytes(body))))
-			.statusCode()).isEqualTo(401);
+		assertThat(
+				post("/webhooks/jenkins", body, Map.of("X-Tollgate-Signature", HmacSignature.sign("nope", bytes(body))))
+					.statusCode())
+			.isEqualTo(401);
 		assertThat(post("/webhooks/jenkins", body,
-				Map.of("X-Tollgate-Signature", HmacSignature.sign("jenkins-secret", bytes(body)))).statusCode())
-			.isEqualTo(200);
+				Map.of("X-Tollgate-Signature", HmacSignature.sign("jenkins-secret", bytes(body))))
+			.statusCode()).isEqualTo(200);
 		String finalized = jenkins("FINALIZED", "SUCCESS", signed.decisionId());
 		HttpResponse<String> duplicate = post("/webhooks/jenkins", finalized,
 				Map.of("X-Tollgate-Signature", HmacSignature.sign("jenkins-secret", bytes(finalized))));
@@ -154,10 +162,13 @@ class CallbackTests extends IntegrationTest {
 		assertThat(body(early).get("status").asString()).isEqualTo("PARKED");
 		String issueKey = "CB-" + ThreadLocalRandom.current().nextInt(1_000_000);
 		this.tx.executeWithoutResult((status) -> {
-			this.jdbc.sql("""
-					INSERT INTO tollgate.pipeline_run (decision_id, provider, target, run_id, issue_key, issue_id, project_key)
-					VALUES (?, 'GITHUB_ACTIONS', 'deploy-prod', '31337', ?, '1', 'CB')
-					""").params(decisionId, issueKey).update();
+			this.jdbc
+				.sql("""
+						INSERT INTO tollgate.pipeline_run (decision_id, provider, target, run_id, issue_key, issue_id, project_key)
+						VALUES (?, 'GITHUB_ACTIONS', 'deploy-prod', '31337', ?, '1', 'CB')
+						""")
+				.params(decisionId, issueKey)
+				.update();
 			this.callbacks.applyParked("GITHUB_ACTIONS", decisionId);
 		});
 		List<JsonNode> completed = body(api().get("/api/v1/audit?issueKey=" + issueKey + "&type=PIPELINE_COMPLETED"))
@@ -175,8 +186,10 @@ class CallbackTests extends IntegrationTest {
 		this.jdbc.sql("INSERT INTO tollgate.job (kind, dedup_key, payload) VALUES ('TRIGGER-IN-FLIGHT', ?, '{}')")
 			.param("trigger:" + decisionId)
 			.update();
-		// The trigger's completion, as TriggerJobHandler runs it: job marked succeeded, run recorded,
-		// parked reports applied (none yet) -- and not committed while the result comes in.
+		// The trigger's completion, as TriggerJobHandler runs it: job marked succeeded,
+		// run recorded,
+		// parked reports applied (none yet) -- and not committed while the result comes
+		// in.
 		CountDownLatch recorded = new CountDownLatch(1);
 		CountDownLatch commit = new CountDownLatch(1);
 		ExecutorService threads = Executors.newFixedThreadPool(2);
@@ -185,10 +198,13 @@ class CallbackTests extends IntegrationTest {
 				this.jdbc.sql("UPDATE tollgate.job SET status = 'SUCCEEDED' WHERE dedup_key = ?")
 					.param("trigger:" + decisionId)
 					.update();
-				this.jdbc.sql("""
-						INSERT INTO tollgate.pipeline_run (decision_id, provider, target, run_id, issue_key, issue_id, project_key)
-						VALUES (?, 'GITHUB_ACTIONS', 'deploy-prod', '31338', ?, '1', 'CB')
-						""").params(decisionId, issueKey).update();
+				this.jdbc
+					.sql("""
+							INSERT INTO tollgate.pipeline_run (decision_id, provider, target, run_id, issue_key, issue_id, project_key)
+							VALUES (?, 'GITHUB_ACTIONS', 'deploy-prod', '31338', ?, '1', 'CB')
+							""")
+					.params(decisionId, issueKey)
+					.update();
 				this.callbacks.applyParked("GITHUB_ACTIONS", decisionId);
 				recorded.countDown();
 				await(commit);
@@ -196,7 +212,8 @@ class CallbackTests extends IntegrationTest {
 			assertThat(recorded.await(10, TimeUnit.SECONDS)).isTrue();
 			Future<PipelineCallbacks.Outcome> result = threads.submit(() -> this.callbacks.completed(
 					new PipelineCallbacks.Report("GITHUB_ACTIONS", "31338", decisionId, "success", true, null, null)));
-			// The result either finishes on its own (and is lost) or waits for the completion's lock.
+			// The result either finishes on its own (and is lost) or waits for the
+			// completion's lock.
 			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
 			while (!result.isDone() && !waitingForALock() && System.nanoTime() < deadline) {
 				Thread.sleep(10);
@@ -209,9 +226,11 @@ class CallbackTests extends IntegrationTest {
 			commit.countDown();
 			threads.shutdownNow();
 		}
-		assertThat(body(api().get("/api/v1/audit?issueKey=" + issueKey + "&type=PIPELINE_COMPLETED")).get("items")
-			.size()).isEqualTo(1);
-		assertThat(this.jdbc.sql("SELECT count(*) FROM tollgate.pipeline_report WHERE decision_id = ? AND applied_at IS NULL")
+		assertThat(
+				body(api().get("/api/v1/audit?issueKey=" + issueKey + "&type=PIPELINE_COMPLETED")).get("items").size())
+			.isEqualTo(1);
+		assertThat(this.jdbc
+			.sql("SELECT count(*) FROM tollgate.pipeline_report WHERE decision_id = ? AND applied_at IS NULL")
 			.param(decisionId)
 			.query(Long.class)
 			.single()).isZero();
@@ -237,7 +256,8 @@ class CallbackTests extends IntegrationTest {
 	void malformedCallbacksAre400() {
 		String body = "not json";
 		assertThat(post("/webhooks/github", body, Map.of("X-GitHub-Event", "workflow_run", "X-Hub-Signature-256",
-				HmacSignature.sign("gh-new-secret", bytes(body)))).statusCode()).isEqualTo(400);
+				HmacSignature.sign("gh-new-secret", bytes(body))))
+			.statusCode()).isEqualTo(400);
 	}
 
 	record Run(UUID decisionId, String runId, String issueKey) {
@@ -246,15 +266,14 @@ class CallbackTests extends IntegrationTest {
 	/** A started run as the trigger job records it. */
 	private Run run(String provider, boolean withRunId) {
 		UUID decisionId = UUID.randomUUID();
-		String runId = withRunId ? Long.toString(ThreadLocalRandom.current().nextLong(1_000_000L, 9_000_000_000L)) : null;
+		String runId = withRunId ? Long.toString(ThreadLocalRandom.current().nextLong(1_000_000L, 9_000_000_000L))
+				: null;
 		String issueKey = "CB-" + ThreadLocalRandom.current().nextInt(1_000_000);
 		this.jdbc.sql("""
 				INSERT INTO tollgate.pipeline_run (decision_id, provider, target, run_id, run_url, issue_key, issue_id,
 				    project_key, rule_id, rule_name)
 				VALUES (?, ?, 'deploy-prod', ?, ?, ?, '1', 'CB', 1, 'prod deploy')
-				""")
-			.params(decisionId, provider, runId, null, issueKey)
-			.update();
+				""").params(decisionId, provider, runId, null, issueKey).update();
 		return new Run(decisionId, runId, issueKey);
 	}
 

@@ -57,8 +57,9 @@ class CredentialsTests {
 
 	@Test
 	void tollgatesOwnSecretsAndSystemFilesCannotBeNamed() {
-		for (String reference : List.of("env:SPRING_DATASOURCE_PASSWORD", "env:TOLLGATE_JIRA_API_TOKEN", "env:PGPASSWORD",
-				"file:/proc/self/environ", "file:/etc/shadow", "file:/run/secrets/../../etc/passwd")) {
+		for (String reference : List.of("env:SPRING_DATASOURCE_PASSWORD", "env:TOLLGATE_JIRA_API_TOKEN",
+				"env:PGPASSWORD", "file:/proc/self/environ", "file:/etc/shadow",
+				"file:/run/secrets/../../etc/passwd")) {
 			assertThatExceptionOfType(TriggerFailure.class).as(reference)
 				.isThrownBy(() -> this.credentials.resolve(reference))
 				.satisfies((f) -> assertThat(f.permanent()).isTrue());

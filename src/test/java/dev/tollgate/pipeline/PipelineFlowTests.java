@@ -48,9 +48,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Allowed transitions start exactly one run on each kind of CI system (WireMock stands in for
- * GitHub, GitLab and Jenkins), failures heal or end as dead jobs that can be re-driven, results
- * come back as callbacks and comments, and no credential value ever shows.
+ * Allowed transitions start exactly one run on each kind of CI system (WireMock stands in
+ * for GitHub, GitLab and Jenkins), failures heal or end as dead jobs that can be
+ * re-driven, results come back as callbacks and comments, and no credential value ever
+ * shows.
  */
 @ExtendWith(OutputCaptureExtension.class)
 @TestPropertySource(properties = { "tollgate.pipeline.breaker-failures=2", "tollgate.pipeline.breaker-open-for=2s" })
@@ -103,8 +104,8 @@ class PipelineFlowTests extends IntegrationTest {
 		this.suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
 		this.project = JiraPayloads.projectKey('C', this.suffix);
 		created(api().post("/api/v1/roles", "{\"name\":\"deployer-" + this.suffix + "\"}"));
-		created(api().post("/api/v1/role-bindings", "{\"role\":\"deployer-" + this.suffix
-				+ "\",\"subjectType\":\"USER\",\"subject\":\"acc-deployer\"}"));
+		created(api().post("/api/v1/role-bindings",
+				"{\"role\":\"deployer-" + this.suffix + "\",\"subjectType\":\"USER\",\"subject\":\"acc-deployer\"}"));
 	}
 
 	@Test
@@ -120,8 +121,8 @@ class PipelineFlowTests extends IntegrationTest {
 				.withBody("{\"id\":99,\"web_url\":\"https://gitlab.com/acme/shop/-/pipelines/99\"}")));
 		ci.stubFor(post(urlPathEqualTo("/job/team/job/deploy-" + this.suffix + "/buildWithParameters"))
 			.willReturn(aResponse().withStatus(201).withHeader("Location", base() + "/queue/item/39/")));
-		ci.stubFor(get(urlPathEqualTo("/queue/item/39/api/json")).willReturn(okJson(
-				"{\"executable\":{\"number\":35,\"url\":\"https://ci.acme.io/job/team/job/deploy/35/\"}}")));
+		ci.stubFor(get(urlPathEqualTo("/queue/item/39/api/json")).willReturn(
+				okJson("{\"executable\":{\"number\":35,\"url\":\"https://ci.acme.io/job/team/job/deploy/35/\"}}")));
 		target("{\"name\":\"gh-%s\",\"kind\":\"GITHUB_ACTIONS\",\"baseUrl\":\"%s\",\"repository\":\"acme/shop\","
 				+ "\"workflow\":\"" + workflow + "\",\"ref\":\"main\",\"credentialRef\":\"file:%s\","
 				+ "\"inputs\":{\"issue\":\"{{issue.key}}\"}}", "github");
@@ -135,11 +136,14 @@ class PipelineFlowTests extends IntegrationTest {
 		}
 		String issueKey = transition("acc-deployer", "Deploy");
 		await().atMost(Duration.ofSeconds(30)).until(() -> events(issueKey, "TRIGGER_SUCCEEDED").size() == 3);
-		assertThat(ci.findAll(postRequestedFor(urlPathEqualTo("/repos/acme/shop/actions/workflows/" + workflow + "/dispatches"))))
+		assertThat(ci.findAll(
+				postRequestedFor(urlPathEqualTo("/repos/acme/shop/actions/workflows/" + workflow + "/dispatches"))))
 			.hasSize(1);
-		assertThat(ci.findAll(postRequestedFor(urlPathEqualTo("/api/v4/projects/acme%2Fshop-" + this.suffix + "/trigger/pipeline"))))
+		assertThat(ci.findAll(
+				postRequestedFor(urlPathEqualTo("/api/v4/projects/acme%2Fshop-" + this.suffix + "/trigger/pipeline"))))
 			.hasSize(1);
-		assertThat(ci.findAll(postRequestedFor(urlPathEqualTo("/job/team/job/deploy-" + this.suffix + "/buildWithParameters"))))
+		assertThat(ci
+			.findAll(postRequestedFor(urlPathEqualTo("/job/team/job/deploy-" + this.suffix + "/buildWithParameters"))))
 			.hasSize(1);
 		assertThat(events(issueKey, "TRIGGER_SUCCEEDED")).extracting((e) -> e.get("runUrl").asString())
 			.containsExactlyInAnyOrder("https://github.com/acme/shop/actions/runs/4711",
@@ -181,11 +185,14 @@ class PipelineFlowTests extends IntegrationTest {
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> comments(issueKey).stream().anyMatch((c) -> c.contains("TRIGGER FAILED")));
 
-		ci.stubFor(post(urlPathEqualTo(path)).willReturn(okJson("{\"workflow_run_id\":5001,\"html_url\":\"https://github.com/acme/shop/actions/runs/5001\"}")));
+		ci.stubFor(post(urlPathEqualTo(path)).willReturn(
+				okJson("{\"workflow_run_id\":5001,\"html_url\":\"https://github.com/acme/shop/actions/runs/5001\"}")));
 		assertThat(api().post("/api/v1/jobs/" + dead.get("id").asLong() + "/retry", "").statusCode()).isEqualTo(202);
 		// Every admin change is audited, a re-drive too.
-		assertThat(body(api().get("/api/v1/audit?type=POLICY_CHANGED&limit=1")).get("items").get(0).get("reason").asString())
-			.contains("re-queued dead job " + dead.get("id").asLong());
+		assertThat(body(api().get("/api/v1/audit?type=POLICY_CHANGED&limit=1")).get("items")
+			.get(0)
+			.get("reason")
+			.asString()).contains("re-queued dead job " + dead.get("id").asLong());
 		await().atMost(Duration.ofSeconds(20)).until(() -> events(issueKey, "TRIGGER_SUCCEEDED").size() == 1);
 		assertThat(api().post("/api/v1/jobs/" + dead.get("id").asLong() + "/retry", "").statusCode()).isEqualTo(409);
 	}
@@ -206,36 +213,46 @@ class PipelineFlowTests extends IntegrationTest {
 		rule("gl", "gl-" + this.suffix);
 		String issueKey = transition("acc-deployer", "Deploy");
 		await().atMost(Duration.ofSeconds(20))
-			.until(() -> triggerJobs(issueKey).stream().anyMatch((j) -> String.valueOf(j.get("last_error")).contains("circuit")));
+			.until(() -> triggerJobs(issueKey).stream()
+				.anyMatch((j) -> String.valueOf(j.get("last_error")).contains("circuit")));
 		int requestsWhileOpen = ci.findAll(postRequestedFor(urlPathEqualTo(path))).size();
 		assertThat(requestsWhileOpen).isGreaterThanOrEqualTo(2);
 		String second = transition("acc-deployer", "Deploy");
 		ci.setScenarioState(scenario, "up");
 		await().atMost(Duration.ofSeconds(30))
-			.until(() -> events(issueKey, "TRIGGER_SUCCEEDED").size() == 1 && events(second, "TRIGGER_SUCCEEDED").size() == 1);
+			.until(() -> events(issueKey, "TRIGGER_SUCCEEDED").size() == 1
+					&& events(second, "TRIGGER_SUCCEEDED").size() == 1);
 		assertThat(triggerJobs(issueKey).get(0).get("status")).isEqualTo("SUCCEEDED");
-		// Deferred by the breaker, not burned: far fewer attempts than the outage lasted polls.
+		// Deferred by the breaker, not burned: far fewer attempts than the outage lasted
+		// polls.
 		assertThat((Integer) triggerJobs(issueKey).get(0).get("attempts")).isLessThanOrEqualTo(4);
 	}
 
 	@Test
 	void noCredentialValueShowsAnywhere(CapturedOutput output) {
 		String glProject = "acme/leaky-" + this.suffix;
-		// An upstream that echoes the token in its error must not make Tollgate repeat it.
+		// An upstream that echoes the token in its error must not make Tollgate repeat
+		// it.
 		ci.stubFor(post(urlPathEqualTo("/api/v4/projects/acme%2Fleaky-" + this.suffix + "/trigger/pipeline"))
-			.willReturn(aResponse().withStatus(401).withBody("{\"message\":\"401 Unauthorized: token " + GITLAB_TOKEN + "\"}")));
+			.willReturn(aResponse().withStatus(401)
+				.withBody("{\"message\":\"401 Unauthorized: token " + GITLAB_TOKEN + "\"}")));
 		target("{\"name\":\"gl-%s\",\"kind\":\"GITLAB\",\"baseUrl\":\"%s\",\"project\":\"" + glProject
 				+ "\",\"ref\":\"main\",\"credentialRef\":\"file:%s\"}", "gitlab");
 		rule("gl", "gl-" + this.suffix);
 		String issueKey = transition("acc-deployer", "Deploy");
 		await().atMost(Duration.ofSeconds(20)).until(() -> events(issueKey, "TRIGGER_FAILED").size() == 1);
-		String everything = output.getAll() + this.jdbc.sql("SELECT string_agg(e::text, '\n') FROM tollgate.audit_event e")
-			.query(String.class)
-			.single() + this.jdbc.sql("SELECT string_agg(j::text, '\n') FROM tollgate.job j").query(String.class).single()
+		String everything = output.getAll()
+				+ this.jdbc.sql("SELECT string_agg(e::text, '\n') FROM tollgate.audit_event e")
+					.query(String.class)
+					.single()
+				+ this.jdbc.sql("SELECT string_agg(j::text, '\n') FROM tollgate.job j").query(String.class).single()
 				+ api().get("/api/v1/audit?limit=1000").body() + api().get("/api/v1/jobs?limit=1000").body()
 				+ api().get("/api/v1/targets").body() + api().get("/api/v1/policy").body()
 				+ api().get("/api/v1/policy", "application/yaml").body()
-				+ jira.getAllServeEvents().stream().map((e) -> e.getRequest().getBodyAsString()).reduce("", String::concat);
+				+ jira.getAllServeEvents()
+					.stream()
+					.map((e) -> e.getRequest().getBodyAsString())
+					.reduce("", String::concat);
 		for (String secret : List.of(GITHUB_TOKEN, GITLAB_TOKEN, JENKINS_TOKEN, SECRET, SECOND_SECRET, ADMIN_TOKEN,
 				JiraStub.API_TOKEN)) {
 			assertThat(everything).as("no trace of a credential").doesNotContain(secret);
@@ -252,22 +269,27 @@ class PipelineFlowTests extends IntegrationTest {
 	private void rule(String name, String target) {
 		created(api().post("/api/v1/rules", """
 				{"name":"%1$s %2$s","projectKey":"%3$s","fromStatus":"*","toStatus":"Deploy",
-				 "allowedRoles":["deployer-%2$s"],"target":"%4$s"}""".formatted(name, this.suffix, this.project, target)));
+				 "allowedRoles":["deployer-%2$s"],"target":"%4$s"}""".formatted(name, this.suffix, this.project,
+				target)));
 	}
 
 	private String transition(String actor, String to) {
 		String id = Long.toString(ThreadLocalRandom.current().nextLong(1_000_000L, 9_000_000_000L));
-		assertThat(webhooks().send(JiraPayloads.transition(id, id, this.project, actor, "In Progress", to),
-				UUID.randomUUID().toString()).statusCode()).isEqualTo(202);
+		assertThat(webhooks()
+			.send(JiraPayloads.transition(id, id, this.project, actor, "In Progress", to), UUID.randomUUID().toString())
+			.statusCode()).isEqualTo(202);
 		return this.project + "-" + id;
 	}
 
 	private List<JsonNode> events(String issueKey, String type) {
-		return body(api().get("/api/v1/audit?issueKey=" + issueKey + "&type=" + type)).get("items").valueStream().toList();
+		return body(api().get("/api/v1/audit?issueKey=" + issueKey + "&type=" + type)).get("items")
+			.valueStream()
+			.toList();
 	}
 
 	private List<Map<String, Object>> triggerJobs(String issueKey) {
-		return this.jdbc.sql("SELECT status, attempts, last_error FROM tollgate.job WHERE kind = 'TRIGGER' AND payload->>'issueKey' = ?")
+		return this.jdbc.sql(
+				"SELECT status, attempts, last_error FROM tollgate.job WHERE kind = 'TRIGGER' AND payload->>'issueKey' = ?")
 			.param(issueKey)
 			.query()
 			.listOfRows();

@@ -29,9 +29,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
- * A CI host that answers every request with a redirect to another host (the attacker's) must not
- * get our credential delivered there: no client follows redirects. Both stubs are on loopback, the
- * attacker under another name ({@code localhost}) and port, so it is another origin.
+ * A CI host that answers every request with a redirect to another host (the attacker's)
+ * must not get our credential delivered there: no client follows redirects. Both stubs
+ * are on loopback, the attacker under another name ({@code localhost}) and port, so it is
+ * another origin.
  */
 class RedirectRefusalTests {
 
@@ -63,10 +64,13 @@ class RedirectRefusalTests {
 		attacker.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("{}")));
 	}
 
-	/** Every request to the CI host is answered with this redirect status (307/308 would re-send a POST). */
+	/**
+	 * Every request to the CI host is answered with this redirect status (307/308 would
+	 * re-send a POST).
+	 */
 	private static void redirectEverything(int status) {
-		ci.stubFor(any(anyUrl()).willReturn(
-				aResponse().withStatus(status).withHeader("Location", "http://localhost:" + attacker.port() + "/steal")));
+		ci.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(status)
+			.withHeader("Location", "http://localhost:" + attacker.port() + "/steal")));
 	}
 
 	@ParameterizedTest(name = "{0}")

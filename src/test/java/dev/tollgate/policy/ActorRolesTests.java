@@ -77,9 +77,9 @@ class ActorRolesTests {
 		PolicySnapshot policy = policy(binding("from-group", SubjectType.GROUP, "Developers", null),
 				binding("from-project-role", SubjectType.PROJECT_ROLE, "Administrators", null),
 				binding("from-user", SubjectType.USER, "Developers", null));
-		// A project role named like a group, and a group named like a binding's account id, grant nothing.
-		assertThat(ActorRoles.resolve(policy, "SHOP", ACTOR, Set.of("Administrators"), Set.of("Developers")))
-			.isEmpty();
+		// A project role named like a group, and a group named like a binding's account
+		// id, grant nothing.
+		assertThat(ActorRoles.resolve(policy, "SHOP", ACTOR, Set.of("Administrators"), Set.of("Developers"))).isEmpty();
 	}
 
 	@Test
@@ -118,8 +118,8 @@ class ActorRolesTests {
 				binding("tester", SubjectType.PROJECT_ROLE, "QA", "SHOP"),
 				binding("sre", SubjectType.PROJECT_ROLE, "QA", "CORE"),
 				binding("admin", SubjectType.GROUP, "site-admins", null));
-		assertThat(ActorRoles.resolve(policy, "SHOP", ACTOR, Set.of("jira-developers", "release-managers"),
-				Set.of("QA")))
+		assertThat(
+				ActorRoles.resolve(policy, "SHOP", ACTOR, Set.of("jira-developers", "release-managers"), Set.of("QA")))
 			.containsExactlyInAnyOrder("release-manager", "developer", "tester");
 	}
 

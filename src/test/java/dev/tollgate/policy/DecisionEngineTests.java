@@ -19,8 +19,9 @@ import dev.tollgate.policy.RoleBinding.SubjectType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Table-driven tests of {@link DecisionEngine#decide}: each row is a transition, the actor's roles and a
- * policy snapshot, and the decisions expected in order (outcome, rule id, dry run, reason fragments).
+ * Table-driven tests of {@link DecisionEngine#decide}: each row is a transition, the
+ * actor's roles and a policy snapshot, and the decisions expected in order (outcome, rule
+ * id, dry run, reason fragments).
  */
 class DecisionEngineTests {
 
@@ -84,10 +85,12 @@ class DecisionEngineTests {
 						policy(rule(1).project("shop")), allowedByDefaultRule(1)),
 				row("project key is trimmed", SHOP_TO_PROD, RELEASE_MANAGER_ROLE, policy(rule(1).project(" SHOP ")),
 						allowedByDefaultRule(1)),
-				row("other project key does not match", transition("CORE", "Story", "In Progress", "Ready for Production"),
-						RELEASE_MANAGER_ROLE, policy(rule(1).project("SHOP")), ignored("No rule matches", "CORE")),
-				row("project key * matches any project", transition("CORE", "Story", "In Progress", "Ready for Production"),
-						RELEASE_MANAGER_ROLE, policy(rule(1).project("*")), allowed(1, "CORE: In Progress")));
+				row("other project key does not match",
+						transition("CORE", "Story", "In Progress", "Ready for Production"), RELEASE_MANAGER_ROLE,
+						policy(rule(1).project("SHOP")), ignored("No rule matches", "CORE")),
+				row("project key * matches any project",
+						transition("CORE", "Story", "In Progress", "Ready for Production"), RELEASE_MANAGER_ROLE,
+						policy(rule(1).project("*")), allowed(1, "CORE: In Progress")));
 	}
 
 	static Stream<Arguments> issueTypes() {
@@ -97,14 +100,17 @@ class DecisionEngineTests {
 				row("no issue types also matches a transition without a type",
 						transition("SHOP", null, "In Progress", "Ready for Production"), RELEASE_MANAGER_ROLE,
 						policy(rule(1).types()), allowedByDefaultRule(1)),
-				row("issue type among the listed types", transition("SHOP", "Bug", "In Progress", "Ready for Production"),
-						RELEASE_MANAGER_ROLE, policy(rule(1).types("Story", "Bug")), allowedByDefaultRule(1)),
-				row("issue type compared case-insensitively", transition("SHOP", "story", "In Progress", "Ready for Production"),
-						RELEASE_MANAGER_ROLE, policy(rule(1).types("STORY")), allowedByDefaultRule(1)),
+				row("issue type among the listed types",
+						transition("SHOP", "Bug", "In Progress", "Ready for Production"), RELEASE_MANAGER_ROLE,
+						policy(rule(1).types("Story", "Bug")), allowedByDefaultRule(1)),
+				row("issue type compared case-insensitively",
+						transition("SHOP", "story", "In Progress", "Ready for Production"), RELEASE_MANAGER_ROLE,
+						policy(rule(1).types("STORY")), allowedByDefaultRule(1)),
 				row("issue type in the rule is trimmed (' story ')", SHOP_TO_PROD, RELEASE_MANAGER_ROLE,
 						policy(rule(1).types(" story ")), allowedByDefaultRule(1)),
-				row("issue type not listed does not match", transition("SHOP", "Task", "In Progress", "Ready for Production"),
-						RELEASE_MANAGER_ROLE, policy(rule(1).types("Story", "Bug")),
+				row("issue type not listed does not match",
+						transition("SHOP", "Task", "In Progress", "Ready for Production"), RELEASE_MANAGER_ROLE,
+						policy(rule(1).types("Story", "Bug")),
 						ignored("No rule matches Task in SHOP: In Progress → Ready for Production.")),
 				row("issue type * matches any type", transition("SHOP", "Epic", "In Progress", "Ready for Production"),
 						RELEASE_MANAGER_ROLE, policy(rule(1).types("*")), allowedByDefaultRule(1)),
@@ -115,14 +121,16 @@ class DecisionEngineTests {
 
 	static Stream<Arguments> fromStatuses() {
 		return Stream.of(
-				row("from status matches exactly", SHOP_TO_PROD, RELEASE_MANAGER_ROLE, policy(rule(1).from("In Progress")),
-						allowedByDefaultRule(1)),
-				row("from status compared case-insensitively", transition("SHOP", "Story", "IN PROGRESS", "Ready for Production"),
-						RELEASE_MANAGER_ROLE, policy(rule(1).from("in progress")), allowed(1, "IN PROGRESS →")),
+				row("from status matches exactly", SHOP_TO_PROD, RELEASE_MANAGER_ROLE,
+						policy(rule(1).from("In Progress")), allowedByDefaultRule(1)),
+				row("from status compared case-insensitively",
+						transition("SHOP", "Story", "IN PROGRESS", "Ready for Production"), RELEASE_MANAGER_ROLE,
+						policy(rule(1).from("in progress")), allowed(1, "IN PROGRESS →")),
 				row("from status is trimmed", transition("SHOP", "Story", " In Progress  ", "Ready for Production"),
 						RELEASE_MANAGER_ROLE, policy(rule(1).from("  In Progress")), allowedByDefaultRule(1)),
 				row("other from status does not match", transition("SHOP", "Story", "To Do", "Ready for Production"),
-						RELEASE_MANAGER_ROLE, policy(rule(1).from("In Progress")), ignored("To Do → Ready for Production")),
+						RELEASE_MANAGER_ROLE, policy(rule(1).from("In Progress")),
+						ignored("To Do → Ready for Production")),
 				row("from status * matches any status", transition("SHOP", "Story", "Review", "Ready for Production"),
 						RELEASE_MANAGER_ROLE, policy(rule(1).from("*")), allowedByDefaultRule(1)),
 				row("created issue (no from status) matches from status *",
@@ -135,14 +143,16 @@ class DecisionEngineTests {
 
 	static Stream<Arguments> toStatuses() {
 		return Stream.of(
-				row("to status matches exactly", SHOP_TO_PROD, RELEASE_MANAGER_ROLE, policy(rule(1).to("Ready for Production")),
-						allowedByDefaultRule(1)),
-				row("to status compared case-insensitively", transition("SHOP", "Story", "In Progress", "ready FOR production"),
-						RELEASE_MANAGER_ROLE, policy(rule(1).to("Ready for Production")), allowedByDefaultRule(1)),
+				row("to status matches exactly", SHOP_TO_PROD, RELEASE_MANAGER_ROLE,
+						policy(rule(1).to("Ready for Production")), allowedByDefaultRule(1)),
+				row("to status compared case-insensitively",
+						transition("SHOP", "Story", "In Progress", "ready FOR production"), RELEASE_MANAGER_ROLE,
+						policy(rule(1).to("Ready for Production")), allowedByDefaultRule(1)),
 				row("to status is trimmed", transition("SHOP", "Story", "In Progress", "Ready for Production "),
 						RELEASE_MANAGER_ROLE, policy(rule(1).to(" Ready for Production")), allowedByDefaultRule(1)),
-				row("other to status does not match", transition("SHOP", "Story", "In Progress", "Done"), RELEASE_MANAGER_ROLE,
-						policy(rule(1).to("Ready for Production")), ignored("In Progress → Done")),
+				row("other to status does not match", transition("SHOP", "Story", "In Progress", "Done"),
+						RELEASE_MANAGER_ROLE, policy(rule(1).to("Ready for Production")),
+						ignored("In Progress → Done")),
 				row("to status * matches any status", transition("SHOP", "Story", "In Progress", "Done"),
 						RELEASE_MANAGER_ROLE, policy(rule(1).to("*")), allowed(1, "In Progress → Done")),
 				row("* as both statuses matches a created issue", transition("SHOP", "Story", null, "To Do"),
@@ -151,8 +161,8 @@ class DecisionEngineTests {
 
 	static Stream<Arguments> disabledRules() {
 		return Stream.of(
-				row("the only matching rule is disabled", SHOP_TO_PROD, RELEASE_MANAGER_ROLE, policy(rule(1).disabled()),
-						ignored("No rule matches")),
+				row("the only matching rule is disabled", SHOP_TO_PROD, RELEASE_MANAGER_ROLE,
+						policy(rule(1).disabled()), ignored("No rule matches")),
 				row("disabled rule skipped, enabled one decides", SHOP_TO_PROD, RELEASE_MANAGER_ROLE,
 						policy(rule(1).disabled(), rule(2)), allowedByDefaultRule(2)),
 				row("disabled rule pointing to a missing target is not an error", SHOP_TO_PROD, RELEASE_MANAGER_ROLE,
@@ -169,8 +179,8 @@ class DecisionEngineTests {
 						dry(denied(1, "lacks role release-manager"))),
 				row("dry-run rule records PENDING_APPROVAL", SHOP_TO_PROD, RELEASE_MANAGER_ROLE,
 						policy(rule(1).dryRun().approval(2, "approver")), dry(pending(1, "needs 2 approvals"))),
-				row("dry-run rule that allows nobody", SHOP_TO_PROD, RELEASE_MANAGER_ROLE, policy(rule(1).dryRun().roles()),
-						dry(denied(1, "Dry run: Rule 'rule 1' allows nobody"))),
+				row("dry-run rule that allows nobody", SHOP_TO_PROD, RELEASE_MANAGER_ROLE,
+						policy(rule(1).dryRun().roles()), dry(denied(1, "Dry run: Rule 'rule 1' allows nobody"))),
 				row("dry-run rule with a missing target records ERROR", SHOP_TO_PROD, RELEASE_MANAGER_ROLE,
 						policy(rule(1).dryRun().target("gone")), dry(error(1, "target 'gone'"))),
 				row("dry-run and enforced rules side by side", SHOP_TO_PROD, RELEASE_MANAGER_ROLE,
@@ -185,7 +195,8 @@ class DecisionEngineTests {
 				row("no rules and no roles: still IGNORED, never DENIED", SHOP_TO_PROD, NO_ROLES, policy(),
 						ignored("No rule matches")),
 				row("only non-matching rules: exactly one IGNORED", SHOP_TO_PROD, RELEASE_MANAGER_ROLE,
-						policy(rule(1).project("CORE"), rule(2).types("Bug"), rule(3).from("To Do"), rule(4).to("Done")),
+						policy(rule(1).project("CORE"), rule(2).types("Bug"), rule(3).from("To Do"),
+								rule(4).to("Done")),
 						ignored("No rule matches")));
 	}
 
@@ -197,19 +208,20 @@ class DecisionEngineTests {
 				row("decisions come in rule-id order although the snapshot list is not", SHOP_TO_PROD,
 						RELEASE_MANAGER_ROLE, policy(rule(30), rule(10), rule(20)), allowedByDefaultRule(10),
 						allowedByDefaultRule(20), allowedByDefaultRule(30)),
-				row("matching and non-matching rules: only the matching ones decide", SHOP_TO_PROD, RELEASE_MANAGER_ROLE,
-						policy(rule(4), rule(3).project("CORE"), rule(2).to("Done"), rule(1)), allowedByDefaultRule(1),
-						allowedByDefaultRule(4)),
+				row("matching and non-matching rules: only the matching ones decide", SHOP_TO_PROD,
+						RELEASE_MANAGER_ROLE, policy(rule(4), rule(3).project("CORE"), rule(2).to("Done"), rule(1)),
+						allowedByDefaultRule(1), allowedByDefaultRule(4)),
 				row("each matching rule has its own outcome", SHOP_TO_PROD, RELEASE_MANAGER_ROLE,
 						policy(rule(3).approval(1, "approver"), rule(1), rule(2).roles("sre"), rule(4).target("gone")),
-						allowedByDefaultRule(1), denied(2, "lacks role sre"), pending(3, "needs 1 approval from approver"),
-						error(4, "target 'gone'")));
+						allowedByDefaultRule(1), denied(2, "lacks role sre"),
+						pending(3, "needs 1 approval from approver"), error(4, "target 'gone'")));
 	}
 
 	static Stream<Arguments> actorRoles() {
 		return Stream.of(
 				row("actor with several roles holds the required one", SHOP_TO_PROD,
-						Set.of("developer", RELEASE_MANAGER, "tester"), policy(rule(1)), allowed(1, "holds role release-manager")),
+						Set.of("developer", RELEASE_MANAGER, "tester"), policy(rule(1)),
+						allowed(1, "holds role release-manager")),
 				row("rule with several roles, actor holds the second", SHOP_TO_PROD, Set.of("sre", "developer"),
 						policy(rule(1).roles(RELEASE_MANAGER, "sre")), allowed(1, "holds role sre")),
 				row("actor with several roles, none of them required", SHOP_TO_PROD, Set.of("developer", "tester"),
@@ -218,8 +230,8 @@ class DecisionEngineTests {
 						denied(1, "lacks role release-manager")),
 				row("role names compared case-insensitively", SHOP_TO_PROD, Set.of("Release-Manager"),
 						policy(rule(1).roles("RELEASE-MANAGER")), allowed(1, "holds role RELEASE-MANAGER")),
-				row("role names are trimmed", SHOP_TO_PROD, Set.of(" release-manager "), policy(rule(1).roles("Release-Manager")),
-						allowed(1, "holds role Release-Manager")),
+				row("role names are trimmed", SHOP_TO_PROD, Set.of(" release-manager "),
+						policy(rule(1).roles("Release-Manager")), allowed(1, "holds role Release-Manager")),
 				row("rule with several roles, actor holds none: all are named", SHOP_TO_PROD, Set.of("developer"),
 						policy(rule(1).roles(RELEASE_MANAGER, "sre")), denied(1, "lacks role release-manager or sre")),
 				row("actor unknown (no account id) is denied",
@@ -227,7 +239,10 @@ class DecisionEngineTests {
 						policy(rule(1)), denied(1, "An unknown actor lacks role release-manager")));
 	}
 
-	/** Roles resolved by {@link ActorRoles} from the snapshot's bindings, as the evaluation job does. */
+	/**
+	 * Roles resolved by {@link ActorRoles} from the snapshot's bindings, as the
+	 * evaluation job does.
+	 */
 	static Stream<Arguments> projectScopedBindings() {
 		PolicySnapshot scoped = policy(
 				List.of(binding(RELEASE_MANAGER, SubjectType.USER, ACTOR, "shop"),
@@ -252,8 +267,8 @@ class DecisionEngineTests {
 				row("empty allowed roles denies a role holder", SHOP_TO_PROD, Set.of(RELEASE_MANAGER, "admin"),
 						policy(rule(1).named("freeze").roles()),
 						denied(1, "Rule 'freeze' allows nobody to make SHOP: In Progress → Ready for Production.")),
-				row("empty allowed roles denies an actor without roles", SHOP_TO_PROD, NO_ROLES, policy(rule(1).roles()),
-						denied(1, "allows nobody")),
+				row("empty allowed roles denies an actor without roles", SHOP_TO_PROD, NO_ROLES,
+						policy(rule(1).roles()), denied(1, "allows nobody")),
 				row("empty allowed roles denies even with an approval gate", SHOP_TO_PROD, RELEASE_MANAGER_ROLE,
 						policy(rule(1).roles().approval(1, "approver")), denied(1, "allows nobody")));
 	}
@@ -264,8 +279,8 @@ class DecisionEngineTests {
 						policy(rule(1).approval(2, "approver", "cab")),
 						pending(1, "holds role release-manager", "needs 2 approvals from approver or cab",
 								"before target deploy-prod starts")),
-				row("one approval is singular", SHOP_TO_PROD, RELEASE_MANAGER_ROLE, policy(rule(1).approval(1, "approver")),
-						pending(1, "needs 1 approval from approver before")),
+				row("one approval is singular", SHOP_TO_PROD, RELEASE_MANAGER_ROLE,
+						policy(rule(1).approval(1, "approver")), pending(1, "needs 1 approval from approver before")),
 				row("approval with required 0 is no gate", SHOP_TO_PROD, RELEASE_MANAGER_ROLE,
 						policy(rule(1).approval(0, "approver")), allowedByDefaultRule(1)),
 				row("approval gate does not help an actor without the role", SHOP_TO_PROD, Set.of("approver"),
@@ -291,13 +306,16 @@ class DecisionEngineTests {
 		return Stream.of(
 				row("DENIED reason names role, rule, project and from → to", SHOP_TO_PROD, Set.of("developer"),
 						policy(rule(1).named("prod deploy")),
-						denied(1, ACTOR + " lacks role release-manager required by rule 'prod deploy' for SHOP: "
-								+ "In Progress → Ready for Production.")),
+						denied(1,
+								ACTOR + " lacks role release-manager required by rule 'prod deploy' for SHOP: "
+										+ "In Progress → Ready for Production.")),
 				row("ALLOWED reason names the held role and the target", SHOP_TO_PROD, RELEASE_MANAGER_ROLE,
 						policy(rule(1).named("prod deploy")),
-						allowed(1, ACTOR + " holds role release-manager required by rule 'prod deploy' for SHOP: "
-								+ "In Progress → Ready for Production; target deploy-prod.")),
-				// Account ids are quoted exactly, never re-cased, so the audit log can be searched by them.
+						allowed(1,
+								ACTOR + " holds role release-manager required by rule 'prod deploy' for SHOP: "
+										+ "In Progress → Ready for Production; target deploy-prod.")),
+				// Account ids are quoted exactly, never re-cased, so the audit log can be
+				// searched by them.
 				row("DENIED reason quotes an account id starting with a letter verbatim",
 						transition("SHOP", "Story", "In Progress", "Ready for Production", "abc123def456"), NO_ROLES,
 						policy(rule(1)), denied(1, "abc123def456 lacks role release-manager")));
@@ -319,8 +337,8 @@ class DecisionEngineTests {
 
 	}
 
-	private static Arguments row(String description, Transition transition, Set<String> roles,
-			PolicySnapshot snapshot, Expected... expected) {
+	private static Arguments row(String description, Transition transition, Set<String> roles, PolicySnapshot snapshot,
+			Expected... expected) {
 		return Arguments.of(Named.of(description, new Case(transition, roles, snapshot, List.of(expected))));
 	}
 
@@ -328,7 +346,9 @@ class DecisionEngineTests {
 		return new Expected(Outcome.ALLOWED, ruleId, false, fragments(reasonFragment, more));
 	}
 
-	/** ALLOWED by the fixture rule of that id ("rule {id}") for the release-manager role. */
+	/**
+	 * ALLOWED by the fixture rule of that id ("rule {id}") for the release-manager role.
+	 */
 	private static Expected allowedByDefaultRule(long ruleId) {
 		return allowed(ruleId, "holds role release-manager required by rule 'rule " + ruleId + "'");
 	}
@@ -379,7 +399,10 @@ class DecisionEngineTests {
 		return ActorRoles.resolve(snapshot, transition.projectKey(), transition.actorAccountId(), groups, Set.of());
 	}
 
-	/** A snapshot with the targets {@value #DEPLOY} and {@value #BUILD}, no bindings, and the rules as given. */
+	/**
+	 * A snapshot with the targets {@value #DEPLOY} and {@value #BUILD}, no bindings, and
+	 * the rules as given.
+	 */
 	private static PolicySnapshot policy(RuleFixture... rules) {
 		return policy(List.of(), rules);
 	}
@@ -394,8 +417,9 @@ class DecisionEngineTests {
 	}
 
 	/**
-	 * An enabled, enforced rule named "rule {id}" for SHOP, any type, {@code * → Ready for Production},
-	 * allowing release-manager, starting deploy-prod, without approval.
+	 * An enabled, enforced rule named "rule {id}" for SHOP, any type,
+	 * {@code * → Ready for Production}, allowing release-manager, starting deploy-prod,
+	 * without approval.
 	 */
 	private static RuleFixture rule(long id) {
 		return new RuleFixture(id);

@@ -16,9 +16,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The policy tables against the real schema: every column survives a round trip, and the version
- * check refuses writes based on a stale read even when two admins pass the ETag check at once.
- * Each test runs in a transaction that is rolled back, so the shared policy is left as it was.
+ * The policy tables against the real schema: every column survives a round trip, and the
+ * version check refuses writes based on a stale read even when two admins pass the ETag
+ * check at once. Each test runs in a transaction that is rolled back, so the shared
+ * policy is left as it was.
  */
 @Transactional
 class PolicyTablesTests extends IntegrationTest {
@@ -86,8 +87,8 @@ class PolicyTablesTests extends IntegrationTest {
 	void aTargetKeepsItsFieldsAndOnlyItsKindsTemplateMap() {
 		String name = unique("target");
 		Target gitlab = new Target(name, Target.Kind.GITLAB, "https://gitlab.example.com", null, null, "group/app",
-				null, "main", "env:GITLAB_TOKEN", Map.of("ignored", "x"), Map.of("ISSUE", "{{issueKey}}", "ENV", "prod"),
-				null, "ACCESS_TOKEN", null, null);
+				null, "main", "env:GITLAB_TOKEN", Map.of("ignored", "x"),
+				Map.of("ISSUE", "{{issueKey}}", "ENV", "prod"), null, "ACCESS_TOKEN", null, null);
 
 		this.tables.insertTarget(gitlab);
 
@@ -116,11 +117,11 @@ class PolicyTablesTests extends IntegrationTest {
 
 		RoleBinding binding = this.tables.insertBinding(stored, RoleBinding.SubjectType.GROUP, "release-team", "OPS");
 
-		assertThat(binding).isEqualTo(new RoleBinding(binding.id(), role, RoleBinding.SubjectType.GROUP, "release-team",
-				"OPS"));
+		assertThat(binding)
+			.isEqualTo(new RoleBinding(binding.id(), role, RoleBinding.SubjectType.GROUP, "release-team", "OPS"));
 		assertThat(this.tables.bindingsOf(stored.id())).isEqualTo(1);
-		assertThatThrownBy(() -> this.tables.insertBinding(stored, RoleBinding.SubjectType.GROUP, "release-team",
-				"ops"))
+		assertThatThrownBy(
+				() -> this.tables.insertBinding(stored, RoleBinding.SubjectType.GROUP, "release-team", "ops"))
 			.isInstanceOf(PolicyProblems.Conflict.class);
 	}
 
@@ -131,7 +132,8 @@ class PolicyTablesTests extends IntegrationTest {
 
 		assertThatThrownBy(() -> this.tables.insertBinding(stored, RoleBinding.SubjectType.USER, "someone", null))
 			.isInstanceOfSatisfying(PolicyProblems.Rejected.class,
-					(ex) -> assertThat(ex.problems()).extracting(PolicyProblems.FieldProblem::field).containsExactly("role"));
+					(ex) -> assertThat(ex.problems()).extracting(PolicyProblems.FieldProblem::field)
+						.containsExactly("role"));
 	}
 
 	@Test

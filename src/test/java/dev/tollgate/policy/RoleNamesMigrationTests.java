@@ -19,8 +19,9 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * V18 strips the role names that rules and approval requests stored with surrounding spaces before
- * the API stripped them on write: such a name matched no role when a vote was counted.
+ * V18 strips the role names that rules and approval requests stored with surrounding
+ * spaces before the API stripped them on write: such a name matched no role when a vote
+ * was counted.
  */
 class RoleNamesMigrationTests {
 
@@ -33,20 +34,26 @@ class RoleNamesMigrationTests {
 		try {
 			migrate(url, server, MigrationVersion.fromVersion("17"));
 			JdbcClient jdbc = JdbcClient.create(new DriverManagerDataSource(url, server.username(), server.password()));
-			jdbc.sql("""
-					INSERT INTO tollgate.rule (name, project_key, from_status, to_status, allowed_roles, mode, approval_required,
-					    approval_roles)
-					VALUES ('spaced', 'OPS', '*', 'Done', ARRAY[' release-manager', 'dev '], 'ENFORCE', 1, ARRAY[E'approver\\t'])
-					""").update();
-			jdbc.sql("""
-					INSERT INTO tollgate.approval_request (decision_id, rule_id, rule_name, required, approver_roles,
-					    separation_of_duties, comment, issue_id, issue_key, project_key, to_status)
-					VALUES (gen_random_uuid(), 1, 'spaced', 1, ARRAY[' approver', 'cab'], true, true, '1', 'OPS-1', 'OPS', 'Done')
-					""").update();
+			jdbc.sql(
+					"""
+							INSERT INTO tollgate.rule (name, project_key, from_status, to_status, allowed_roles, mode, approval_required,
+							    approval_roles)
+							VALUES ('spaced', 'OPS', '*', 'Done', ARRAY[' release-manager', 'dev '], 'ENFORCE', 1, ARRAY[E'approver\\t'])
+							""")
+				.update();
+			jdbc.sql(
+					"""
+							INSERT INTO tollgate.approval_request (decision_id, rule_id, rule_name, required, approver_roles,
+							    separation_of_duties, comment, issue_id, issue_key, project_key, to_status)
+							VALUES (gen_random_uuid(), 1, 'spaced', 1, ARRAY[' approver', 'cab'], true, true, '1', 'OPS-1', 'OPS', 'Done')
+							""")
+				.update();
 
 			migrate(url, server, MigrationVersion.LATEST);
 
-			Map<String, Object> rule = jdbc.sql("SELECT allowed_roles, approval_roles FROM tollgate.rule").query().singleRow();
+			Map<String, Object> rule = jdbc.sql("SELECT allowed_roles, approval_roles FROM tollgate.rule")
+				.query()
+				.singleRow();
 			assertThat(strings(rule.get("allowed_roles"))).containsExactly("release-manager", "dev");
 			assertThat(strings(rule.get("approval_roles"))).containsExactly("approver");
 			assertThat(strings(jdbc.sql("SELECT approver_roles FROM tollgate.approval_request").query().singleValue()))

@@ -15,8 +15,9 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every edge answers errors the same way, whether a controller, a Spring Security handler or a
- * servlet filter wrote them: problem+json with a catalogued type, its status and a title.
+ * Every edge answers errors the same way, whether a controller, a Spring Security handler
+ * or a servlet filter wrote them: problem+json with a catalogued type, its status and a
+ * title.
  */
 class ProblemResponsesTests extends IntegrationTest {
 
@@ -36,11 +37,12 @@ class ProblemResponsesTests extends IntegrationTest {
 
 	@Test
 	void aFilterWritesABodyTooLargeProblem() throws Exception {
-		HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/api/v1/roles"))
-			.header("Authorization", "Bearer " + ADMIN_TOKEN)
-			.header("Content-Type", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofByteArray(new byte[1024 * 1024 + 1]))
-			.build(), HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> response = http
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/api/v1/roles"))
+				.header("Authorization", "Bearer " + ADMIN_TOKEN)
+				.header("Content-Type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofByteArray(new byte[1024 * 1024 + 1]))
+				.build(), HttpResponse.BodyHandlers.ofString());
 		assertProblem(response, ProblemType.BODY_TOO_LARGE, "Content Too Large");
 	}
 
@@ -54,14 +56,15 @@ class ProblemResponsesTests extends IntegrationTest {
 
 	@Test
 	void theWebhookAnswersAnUnsignedDeliveryWithAProblem() {
-		HttpResponse<String> response = webhooks().send("{\"webhookEvent\":\"jira:issue_updated\"}".getBytes(), "problem-1", "sha256=00");
+		HttpResponse<String> response = webhooks().send("{\"webhookEvent\":\"jira:issue_updated\"}".getBytes(),
+				"problem-1", "sha256=00");
 		assertProblem(response, ProblemType.UNAUTHORIZED, "Unauthorized");
 	}
 
 	private static JsonNode assertProblem(HttpResponse<String> response, ProblemType type, String title) {
 		assertThat(response.statusCode()).isEqualTo(type.status().value());
-		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-				(contentType) -> assertThat(contentType).startsWith("application/problem+json"));
+		assertThat(response.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((contentType) -> assertThat(contentType).startsWith("application/problem+json"));
 		JsonNode body = ApiClient.body(response);
 		assertThat(body.get("type").asString()).isEqualTo(type.uri().toString());
 		assertThat(body.get("status").asInt()).isEqualTo(type.status().value());

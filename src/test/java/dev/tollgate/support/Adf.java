@@ -6,9 +6,10 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Checks that a Jira comment request is valid Atlassian Document Format as Jira's validator wants
- * it: a {@code doc} of version 1 made of paragraphs of non-empty text nodes, links as link marks
- * with an href (not raw URLs in text), and the {@code code} mark never combined with another mark.
+ * Checks that a Jira comment request is valid Atlassian Document Format as Jira's
+ * validator wants it: a {@code doc} of version 1 made of paragraphs of non-empty text
+ * nodes, links as link marks with an href (not raw URLs in text), and the {@code code}
+ * mark never combined with another mark.
  */
 public final class Adf {
 

@@ -35,11 +35,13 @@ public final class ApiClient {
 	}
 
 	public HttpResponse<String> post(String path, String body) {
-		return send(request(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
+		return send(request(path).header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(body)));
 	}
 
 	public HttpResponse<String> put(String path, String body) {
-		return send(request(path).header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)));
+		return send(request(path).header("Content-Type", "application/json")
+			.PUT(HttpRequest.BodyPublishers.ofString(body)));
 	}
 
 	public HttpResponse<String> put(String path, String body, String contentType, String ifMatch) {

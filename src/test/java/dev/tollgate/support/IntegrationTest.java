@@ -6,20 +6,20 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The whole application on a random port against the real test database; tests drive it over
- * HTTP. Subclasses share one context (and so one application) unless they change its
+ * The whole application on a random port against the real test database; tests drive it
+ * over HTTP. Subclasses share one context (and so one application) unless they change its
  * configuration.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "tollgate.jira.webhook-secrets=" + IntegrationTest.SECRET + "," + IntegrationTest.SECOND_SECRET,
 				"tollgate.jobs.poll-interval=100ms", "tollgate.jobs.backoff-initial=200ms",
 				"tollgate.jobs.backoff-max=1s", "tollgate.webhook.max-body-size=1MB",
-				"tollgate.admin.bootstrap-token=" + IntegrationTest.ADMIN_TOKEN, "tollgate.policy.refresh-interval=200ms",
-				"tollgate.github.webhook-secrets=gh-old-secret,gh-new-secret", "tollgate.gitlab.webhook-tokens=gl-token",
-				"tollgate.jenkins.webhook-secrets=jenkins-secret",
+				"tollgate.admin.bootstrap-token=" + IntegrationTest.ADMIN_TOKEN,
+				"tollgate.policy.refresh-interval=200ms", "tollgate.github.webhook-secrets=gh-old-secret,gh-new-secret",
+				"tollgate.gitlab.webhook-tokens=gl-token", "tollgate.jenkins.webhook-secrets=jenkins-secret",
 				// Keep each context's pool small, and the job threads within it.
-				"tollgate.jobs.concurrency=4",
-				"spring.datasource.hikari.maximum-pool-size=8", "spring.datasource.hikari.minimum-idle=1" })
+				"tollgate.jobs.concurrency=4", "spring.datasource.hikari.maximum-pool-size=8",
+				"spring.datasource.hikari.minimum-idle=1" })
 public abstract class IntegrationTest {
 
 	public static final String SECRET = "test-secret-current";

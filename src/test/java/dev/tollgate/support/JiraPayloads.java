@@ -1,8 +1,9 @@
 package dev.tollgate.support;
 
 /**
- * Realistic Jira Cloud webhook bodies, composed from the shapes Jira Cloud documents for its webhooks
- * (not copied from vendor examples). Parameters make each delivery unique per test.
+ * Realistic Jira Cloud webhook bodies, composed from the shapes Jira Cloud documents for
+ * its webhooks (not copied from vendor examples). Parameters make each delivery unique
+ * per test.
  */
 public final class JiraPayloads {
 
@@ -10,9 +11,9 @@ public final class JiraPayloads {
 	}
 
 	/**
-	 * A project key unique to {@code hexSuffix}: every hex digit becomes a letter (0-9 → G-P), so
-	 * two suffixes never share a key. Dropping the digits instead made keys collide between test
-	 * methods, whose rules then matched each other's transitions.
+	 * A project key unique to {@code hexSuffix}: every hex digit becomes a letter (0-9 →
+	 * G-P), so two suffixes never share a key. Dropping the digits instead made keys
+	 * collide between test methods, whose rules then matched each other's transitions.
 	 */
 	public static String projectKey(char prefix, String hexSuffix) {
 		StringBuilder key = new StringBuilder().append(prefix);
@@ -26,7 +27,10 @@ public final class JiraPayloads {
 		return transition(issueId, changelogId, "OPS", "5b10ac8d82e05b22cc7d4ef5", from, to);
 	}
 
-	/** A transition in {@code projectKey} (issue key {@code <projectKey>-<issueId>}) made by {@code actor}. */
+	/**
+	 * A transition in {@code projectKey} (issue key {@code <projectKey>-<issueId>}) made
+	 * by {@code actor}.
+	 */
 	public static String transition(String issueId, String changelogId, String projectKey, String actor, String from,
 			String to) {
 		return """

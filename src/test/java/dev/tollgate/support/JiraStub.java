@@ -33,7 +33,10 @@ public final class JiraStub {
 		server.stubFor(get(urlPathMatching("/rest/api/3/issue/.*/comment")).willReturn(okJson("{\"comments\":[]}")));
 	}
 
-	/** {@code GET /rest/api/3/issue/{key}?fields=status} as Jira answers it, for an issue in {@code status}. */
+	/**
+	 * {@code GET /rest/api/3/issue/{key}?fields=status} as Jira answers it, for an issue
+	 * in {@code status}.
+	 */
 	public static String issueInStatus(String status) {
 		return "{\"key\":\"X-1\",\"fields\":{\"status\":{\"id\":\"7\",\"name\":\"" + status + "\"}}}";
 	}

@@ -11,9 +11,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A loopback TCP proxy that a test can cut and restore, to make a real server (PostgreSQL) vanish
- * and come back without touching the server itself. While cut, new connections are refused and open
- * ones are closed, which is what clients see when the database restarts.
+ * A loopback TCP proxy that a test can cut and restore, to make a real server
+ * (PostgreSQL) vanish and come back without touching the server itself. While cut, new
+ * connections are refused and open ones are closed, which is what clients see when the
+ * database restarts.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -78,7 +79,8 @@ public final class TcpProxy implements AutoCloseable {
 				pump(upstream, client);
 			}
 			catch (IOException ex) {
-				// closed by cut(), or the target refused: the client sees a dropped connection
+				// closed by cut(), or the target refused: the client sees a dropped
+				// connection
 			}
 		}
 	}

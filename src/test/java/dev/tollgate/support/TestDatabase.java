@@ -17,12 +17,12 @@ import dev.tollgate.devmode.EmbeddedPostgres;
 import org.springframework.util.FileSystemUtils;
 
 /**
- * Finds the PostgreSQL the tests run against, in this order: {@code TEST_DATABASE_URL}; a server
- * on 127.0.0.1:5432, where a throwaway database is created for this test run and dropped after
- * it; otherwise an embedded PostgreSQL (the real server, from the binaries artifact on the test
- * class path) in a temporary directory, so {@code ./mvnw verify} needs nothing but Java. With
- * {@code TEST_DATABASE=testcontainers} Testcontainers starts one in Docker instead of the embedded
- * server. Never an in-memory imitation.
+ * Finds the PostgreSQL the tests run against, in this order: {@code TEST_DATABASE_URL}; a
+ * server on 127.0.0.1:5432, where a throwaway database is created for this test run and
+ * dropped after it; otherwise an embedded PostgreSQL (the real server, from the binaries
+ * artifact on the test class path) in a temporary directory, so {@code ./mvnw verify}
+ * needs nothing but Java. With {@code TEST_DATABASE=testcontainers} Testcontainers starts
+ * one in Docker instead of the embedded server. Never an in-memory imitation.
  */
 public final class TestDatabase {
 
@@ -35,7 +35,10 @@ public final class TestDatabase {
 
 	public record Connection(String url, String username, String password) {
 
-		/** Another database on the same server (for example {@code postgres}, to create one). */
+		/**
+		 * Another database on the same server (for example {@code postgres}, to create
+		 * one).
+		 */
 		public Connection database(String name) {
 			return new Connection(this.url.replaceFirst("/[^/?]+(\\?.*)?$", "/" + name), this.username, this.password);
 		}
@@ -48,7 +51,10 @@ public final class TestDatabase {
 			return java.net.URI.create(this.url.substring("jdbc:".length())).getPort();
 		}
 
-		/** The same database reached through another host and port (a fault-injecting proxy). */
+		/**
+		 * The same database reached through another host and port (a fault-injecting
+		 * proxy).
+		 */
 		public Connection via(String host, int port) {
 			return new Connection(this.url.replaceFirst("//[^/]+/", "//" + host + ":" + port + "/"), this.username,
 					this.password);
@@ -67,7 +73,10 @@ public final class TestDatabase {
 		return locate(LOCAL_ADMIN_URL);
 	}
 
-	/** @param localAdminUrl where a local server is probed for; a test points it at a closed port */
+	/**
+	 * @param localAdminUrl where a local server is probed for; a test points it at a
+	 * closed port
+	 */
 	static Connection locate(String localAdminUrl) {
 		String url = System.getenv("TEST_DATABASE_URL");
 		if (url != null && !url.isBlank()) {
@@ -126,8 +135,9 @@ public final class TestDatabase {
 	}
 
 	/**
-	 * A throwaway embedded server for this JVM, tuned for tests (no durability: the data is deleted
-	 * at exit anyway) and with room for the connection pools of the cached application contexts.
+	 * A throwaway embedded server for this JVM, tuned for tests (no durability: the data
+	 * is deleted at exit anyway) and with room for the connection pools of the cached
+	 * application contexts.
 	 */
 	private static final class Embedded {
 
@@ -149,7 +159,9 @@ public final class TestDatabase {
 
 	}
 
-	/** Kept in its own class so Testcontainers is only loaded when it is actually used. */
+	/**
+	 * Kept in its own class so Testcontainers is only loaded when it is actually used.
+	 */
 	private static final class Containers {
 
 		static Connection start() {

@@ -31,18 +31,22 @@ public final class WebhookSender {
 		this.forwardedFor = forwardedFor;
 	}
 
-	/** The same sender, with {@code X-Forwarded-For: value} on every delivery (as a proxy would add it). */
+	/**
+	 * The same sender, with {@code X-Forwarded-For: value} on every delivery (as a proxy
+	 * would add it).
+	 */
 	public WebhookSender forwardedFor(String value) {
 		return new WebhookSender(this.port, this.secret, value);
 	}
 
 	public HttpResponse<String> send(String body, String deliveryId) {
-		return send(body.getBytes(StandardCharsets.UTF_8), deliveryId, HmacSignature.sign(this.secret,
-				body.getBytes(StandardCharsets.UTF_8)));
+		return send(body.getBytes(StandardCharsets.UTF_8), deliveryId,
+				HmacSignature.sign(this.secret, body.getBytes(StandardCharsets.UTF_8)));
 	}
 
 	public HttpResponse<String> send(byte[] body, String deliveryId, String signature) {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/webhooks/jira"))
+		HttpRequest.Builder request = HttpRequest
+			.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/webhooks/jira"))
 			.timeout(Duration.ofSeconds(30))
 			.header("Content-Type", "application/json; charset=utf-8")
 			.header("User-Agent", "Atlassian Webhook HTTP Client")

@@ -25,9 +25,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The database goes away under a running application (all its connections are dropped and new
- * ones refused) and comes back: webhooks get a bounded 503 with Retry-After meanwhile, never a 2xx
- * without a durable write, and the service recovers without a restart.
+ * The database goes away under a running application (all its connections are dropped and
+ * new ones refused) and comes back: webhooks get a bounded 503 with Retry-After
+ * meanwhile, never a 2xx without a durable write, and the service recovers without a
+ * restart.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "tollgate.jira.webhook-secrets=outage-secret", "tollgate.jobs.poll-interval=100ms",
@@ -69,8 +70,8 @@ class DatabaseOutageTests {
 		Duration took = Duration.ofNanos(System.nanoTime() - start);
 		assertThat(during.statusCode()).isEqualTo(503);
 		assertThat(during.headers().firstValue("Retry-After")).isPresent();
-		assertThat(during.headers().firstValue("Content-Type")).hasValueSatisfying(
-				(type) -> assertThat(type).startsWith("application/problem+json"));
+		assertThat(during.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
 		assertThat(took).isLessThan(Duration.ofSeconds(5));
 		assertThat(sender.send(transition(), UUID.randomUUID().toString()).statusCode()).isEqualTo(503);
 
@@ -81,11 +82,13 @@ class DatabaseOutageTests {
 			.until(() -> sender.send(transition(), UUID.randomUUID().toString()).statusCode() == 202);
 		HttpResponse<String> recovered = sender.send(transition(), afterRecovery);
 		assertThat(recovered.statusCode()).isEqualTo(202);
-		// Jira's retry of the delivery that got 503 is processed normally: nothing was half-stored.
+		// Jira's retry of the delivery that got 503 is processed normally: nothing was
+		// half-stored.
 		assertThat(sender.send(transition(), lostDuringOutage).statusCode()).isEqualTo(202);
 		// And the worker picks up again: the decision follows.
 		await().atMost(Duration.ofSeconds(20))
-			.until(() -> this.jdbc.sql("SELECT count(*) FROM tollgate.audit_event WHERE type = 'DECISION' AND delivery_id = ?")
+			.until(() -> this.jdbc
+				.sql("SELECT count(*) FROM tollgate.audit_event WHERE type = 'DECISION' AND delivery_id = ?")
 				.param(afterRecovery)
 				.query(Long.class)
 				.single() == 1);

@@ -12,11 +12,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * On Kubernetes Spring Boot turns Tomcat's RemoteIpValve on by default, which believes
- * X-Forwarded-For from any private or loopback peer. With no trusted proxy configured, a client
- * must not get past the source allow-list by writing an allowed address into that header.
+ * X-Forwarded-For from any private or loopback peer. With no trusted proxy configured, a
+ * client must not get past the source allow-list by writing an allowed address into that
+ * header.
  */
-@TestPropertySource(properties = { "spring.main.cloud-platform=kubernetes",
-		"tollgate.webhook.allowed-cidrs=203.0.113.0/24" })
+@TestPropertySource(
+		properties = { "spring.main.cloud-platform=kubernetes", "tollgate.webhook.allowed-cidrs=203.0.113.0/24" })
 class ForwardedHeadersInCloudTests extends IntegrationTest {
 
 	@Test

@@ -17,9 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The webhook endpoint over real HTTP with seeded random and mutated bodies and headers:
- * nothing ever gets a 5xx, nothing unsigned gets past the signature, and what is signed is either
- * acknowledged or refused with problem+json. About 250 requests; the seed is in each case's name
- * and in every failure message.
+ * nothing ever gets a 5xx, nothing unsigned gets past the signature, and what is signed
+ * is either acknowledged or refused with problem+json. About 250 requests; the seed is in
+ * each case's name and in every failure message.
  */
 class HostileDeliveryPropertyTests extends HostileEndpointTest {
 
@@ -50,10 +50,12 @@ class HostileDeliveryPropertyTests extends HostileEndpointTest {
 		HttpResponse<String> response = sendSafely(seed, body, deliveryId, signature);
 		assertThat(response.statusCode()).as("seed %d: %s", seed, response.body()).isEqualTo(401);
 		assertProblemJson(seed, response);
-		assertThat(count("SELECT count(*) FROM tollgate.delivery WHERE delivery_id = ?", deliveryId)).as("seed %d", seed)
+		assertThat(count("SELECT count(*) FROM tollgate.delivery WHERE delivery_id = ?", deliveryId))
+			.as("seed %d", seed)
 			.isZero();
-		assertThat(count("SELECT count(*) FROM tollgate.audit_event WHERE type = 'WEBHOOK_MALFORMED' AND delivery_id = ?",
-				deliveryId))
+		assertThat(
+				count("SELECT count(*) FROM tollgate.audit_event WHERE type = 'WEBHOOK_MALFORMED' AND delivery_id = ?",
+						deliveryId))
 			.as("seed %d: parsed although unsigned", seed)
 			.isZero();
 	}
@@ -69,7 +71,8 @@ class HostileDeliveryPropertyTests extends HostileEndpointTest {
 		assertThat(status).as("seed %d: %s", seed, response.body()).isIn(200, 202, 400);
 		if (status == 400) {
 			assertProblemJson(seed, response);
-			assertThat(count("SELECT count(*) FROM tollgate.audit_event WHERE type = 'WEBHOOK_MALFORMED' AND delivery_id = ?",
+			assertThat(count(
+					"SELECT count(*) FROM tollgate.audit_event WHERE type = 'WEBHOOK_MALFORMED' AND delivery_id = ?",
 					deliveryId))
 				.as("seed %d", seed)
 				.isEqualTo(1);
@@ -81,8 +84,9 @@ class HostileDeliveryPropertyTests extends HostileEndpointTest {
 	}
 
 	/**
-	 * What an HTTP client can put in a header (visible ASCII and blanks; raw CR/LF and controls are
-	 * covered by {@link HostileInputTests} over a raw socket), and still not the right signature.
+	 * What an HTTP client can put in a header (visible ASCII and blanks; raw CR/LF and
+	 * controls are covered by {@link HostileInputTests} over a raw socket), and still not
+	 * the right signature.
 	 */
 	private static String sendable(String header, byte[] body) {
 		String printable = header.replaceAll("[^\\x20-\\x7e]", "").strip();

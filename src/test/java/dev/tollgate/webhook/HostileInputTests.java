@@ -27,8 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Specific hostile inputs through the real endpoint: each gets a clear 4xx, never a 5xx
- * and never a 2xx for something ambiguous. Bodies are signed with the real secret unless the test
- * is about the signature, so that they reach the parser; unsigned garbage gets 401 before parsing.
+ * and never a 2xx for something ambiguous. Bodies are signed with the real secret unless
+ * the test is about the signature, so that they reach the parser; unsigned garbage gets
+ * 401 before parsing.
  */
 class HostileInputTests extends HostileEndpointTest {
 
@@ -55,8 +56,8 @@ class HostileInputTests extends HostileEndpointTest {
 		};
 		// 100k levels where they fit in the 1 MB limit, else as many as fit (64k).
 		int levels = Math.min(100_000, 900_000 / (open.length() + close.length()));
-		String body = "{\"webhookEvent\":\"comment_created\",\"comment\":{\"id\":1,\"body\":" + open.repeat(levels) + "1"
-				+ close.repeat(levels) + "}}";
+		String body = "{\"webhookEvent\":\"comment_created\",\"comment\":{\"id\":1,\"body\":" + open.repeat(levels)
+				+ "1" + close.repeat(levels) + "}}";
 		assertThat(body.length()).isLessThan(1024 * 1024);
 		assertMalformed(signed(body), "JSON");
 	}
@@ -90,7 +91,8 @@ class HostileInputTests extends HostileEndpointTest {
 	@Test
 	void aHugeStringWithinTheLimitInAStoredFieldIsAcceptedOrRefusedButNever5xx() {
 		String issueId = unique();
-		// The status name appears twice in a transition: 2 x 450 kB stays under the 1 MB limit.
+		// The status name appears twice in a transition: 2 x 450 kB stays under the 1 MB
+		// limit.
 		String body = JiraPayloads.transition(issueId, unique(), "A", "B".repeat(450_000));
 		HttpResponse<String> response = signed(body);
 		assertThat(response.statusCode()).as(response.body()).isIn(202, 400);
@@ -217,7 +219,8 @@ class HostileInputTests extends HostileEndpointTest {
 
 	@Test
 	void aBareCrOrAFoldedLineOrAControlInTheDeliveryIdIs400() {
-		// Tomcat refuses a bare CR and controls itself; a folded line it unfolds into spaces, which the
+		// Tomcat refuses a bare CR and controls itself; a folded line it unfolds into
+		// spaces, which the
 		// endpoint refuses once the signature is valid.
 		byte[] body = JiraPayloads.transition(unique(), unique(), "A", "B").getBytes(StandardCharsets.UTF_8);
 		String deliveryId = UUID.randomUUID().toString();
@@ -226,7 +229,8 @@ class HostileInputTests extends HostileEndpointTest {
 				deliveryId + "\u007fx", deliveryId + "\tx", deliveryId + " x", deliveryId + "\u00ff")) {
 			RawHttp.Response response = raw(body, List.of("X-Hub-Signature: " + HmacSignature.sign(SECRET, body),
 					"X-Atlassian-Webhook-Identifier: " + injected));
-			assertThat(response.status()).as("%s: %s", injected.chars().mapToObj(Integer::toHexString).toList(), response.raw())
+			assertThat(response.status())
+				.as("%s: %s", injected.chars().mapToObj(Integer::toHexString).toList(), response.raw())
 				.isEqualTo(400);
 		}
 		assertThat(count("SELECT count(*) FROM tollgate.delivery WHERE delivery_id LIKE ?", deliveryId + "%")).isZero();
@@ -234,8 +238,10 @@ class HostileInputTests extends HostileEndpointTest {
 
 	@Test
 	void aBareLfEndsTheDeliveryIdAndSmugglesNothingIntoIt() {
-		// RFC 9112 section 2.2 lets a server read a bare LF as the end of a line, and Tomcat does: what
-		// follows is a header of its own, and the delivery id is only what came before it.
+		// RFC 9112 section 2.2 lets a server read a bare LF as the end of a line, and
+		// Tomcat does: what
+		// follows is a header of its own, and the delivery id is only what came before
+		// it.
 		byte[] body = JiraPayloads.fieldEdit(unique(), unique()).getBytes(StandardCharsets.UTF_8);
 		String deliveryId = UUID.randomUUID().toString();
 		RawHttp.Response response = raw(body, List.of("X-Hub-Signature: " + HmacSignature.sign(SECRET, body),
@@ -324,7 +330,8 @@ class HostileInputTests extends HostileEndpointTest {
 		byte[] body = JiraPayloads.transition(unique(), unique(), "A", "B").getBytes(StandardCharsets.UTF_8);
 		String first = UUID.randomUUID().toString();
 		HttpResponse<String> response = post(body, "X-Hub-Signature", HmacSignature.sign(SECRET, body),
-				"X-Atlassian-Webhook-Identifier", first, "X-Atlassian-Webhook-Identifier", UUID.randomUUID().toString());
+				"X-Atlassian-Webhook-Identifier", first, "X-Atlassian-Webhook-Identifier",
+				UUID.randomUUID().toString());
 		assertMalformed(response, "X-Atlassian-Webhook-Identifier");
 		assertThat(count("SELECT count(*) FROM tollgate.delivery WHERE delivery_id LIKE ?", first + "%")).isZero();
 	}
@@ -342,11 +349,12 @@ class HostileInputTests extends HostileEndpointTest {
 
 	@ParameterizedTest(name = "{0}")
 	@ValueSource(strings = { "text/plain", "application/xml", "application/x-www-form-urlencoded",
-			"multipart/form-data; boundary=x", "application/octet-stream", "application/json-seq", "text/json",
-			"bogus", "application/json/x" })
+			"multipart/form-data; boundary=x", "application/octet-stream", "application/json-seq", "text/json", "bogus",
+			"application/json/x" })
 	void aSignedBodyIsJudgedByItsContentNotItsLabel(String contentType) {
 		// The body is JSON or it is a 400; the Content-Type header is not consulted
-		// (the sender is authenticated already, and multipart parsing is off, so nothing reads the body first).
+		// (the sender is authenticated already, and multipart parsing is off, so nothing
+		// reads the body first).
 		byte[] json = JiraPayloads.transition(unique(), unique(), "A", "B").getBytes(StandardCharsets.UTF_8);
 		String deliveryId = UUID.randomUUID().toString();
 		HttpResponse<String> response = post(json, "Content-Type", contentType, "X-Hub-Signature",
@@ -355,7 +363,8 @@ class HostileInputTests extends HostileEndpointTest {
 		assertThat(count("SELECT count(*) FROM tollgate.delivery WHERE delivery_id = ?", deliveryId)).isEqualTo(1);
 
 		byte[] notJson = "a=1&b=2".getBytes(StandardCharsets.UTF_8);
-		assertProblem(post(notJson, "Content-Type", contentType, "X-Hub-Signature", HmacSignature.sign(SECRET, notJson)),
+		assertProblem(
+				post(notJson, "Content-Type", contentType, "X-Hub-Signature", HmacSignature.sign(SECRET, notJson)),
 				400);
 	}
 
@@ -391,8 +400,9 @@ class HostileInputTests extends HostileEndpointTest {
 		byte[] body = "{\"webhookEvent\":1,\"webhookEvent\":[[[[".getBytes(StandardCharsets.UTF_8);
 		assertProblem(post(body, "X-Hub-Signature", HmacSignature.sign("wrong", body), "X-Atlassian-Webhook-Identifier",
 				deliveryId), 401);
-		assertThat(count("SELECT count(*) FROM tollgate.audit_event WHERE type = 'WEBHOOK_MALFORMED' AND delivery_id = ?",
-				deliveryId))
+		assertThat(
+				count("SELECT count(*) FROM tollgate.audit_event WHERE type = 'WEBHOOK_MALFORMED' AND delivery_id = ?",
+						deliveryId))
 			.isZero();
 	}
 
@@ -407,9 +417,13 @@ class HostileInputTests extends HostileEndpointTest {
 				UUID.randomUUID().toString());
 	}
 
-	/** Posts {@code body} with the given header name/value pairs; JSON content type unless one is given. */
+	/**
+	 * Posts {@code body} with the given header name/value pairs; JSON content type unless
+	 * one is given.
+	 */
 	private HttpResponse<String> post(byte[] body, String... headers) {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/webhooks/jira"))
+		HttpRequest.Builder request = HttpRequest
+			.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/webhooks/jira"))
 			.timeout(Duration.ofSeconds(30))
 			.POST(HttpRequest.BodyPublishers.ofByteArray(body));
 		boolean contentType = false;
@@ -441,7 +455,8 @@ class HostileInputTests extends HostileEndpointTest {
 		if (json) {
 			head.append("Content-Type: application/json\r\n");
 		}
-		if (headers.stream().noneMatch((header) -> header.startsWith("Content-Length") || header.startsWith("Transfer"))) {
+		if (headers.stream()
+			.noneMatch((header) -> header.startsWith("Content-Length") || header.startsWith("Transfer"))) {
 			head.append("Content-Length: ").append(body.length).append("\r\n");
 		}
 		headers.forEach((header) -> head.append(header).append("\r\n"));
@@ -455,7 +470,10 @@ class HostileInputTests extends HostileEndpointTest {
 		assertThat(json.readTree(response.body()).path("status").asInt()).isEqualTo(status);
 	}
 
-	/** 400 problem+json, audited as WEBHOOK_MALFORMED, with {@code detail} naming the problem. */
+	/**
+	 * 400 problem+json, audited as WEBHOOK_MALFORMED, with {@code detail} naming the
+	 * problem.
+	 */
 	private void assertMalformed(HttpResponse<String> response, String detail) {
 		assertProblem(response, 400);
 		if (detail != null) {
@@ -463,7 +481,8 @@ class HostileInputTests extends HostileEndpointTest {
 		}
 		String deliveryId = response.request().headers().firstValue("X-Atlassian-Webhook-Identifier").orElse(null);
 		if (deliveryId != null && deliveryId.length() < 100 && !field(response, "detail").contains("Identifier")) {
-			assertThat(count("SELECT count(*) FROM tollgate.audit_event WHERE type = 'WEBHOOK_MALFORMED' AND delivery_id = ?",
+			assertThat(count(
+					"SELECT count(*) FROM tollgate.audit_event WHERE type = 'WEBHOOK_MALFORMED' AND delivery_id = ?",
 					deliveryId))
 				.isEqualTo(1);
 			assertThat(count("SELECT count(*) FROM tollgate.delivery WHERE delivery_id = ?", deliveryId)).isZero();

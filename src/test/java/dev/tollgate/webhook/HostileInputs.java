@@ -10,18 +10,24 @@ import java.util.stream.Stream;
 import dev.tollgate.support.JiraPayloads;
 
 /**
- * Seeded, reproducible generators of hostile webhook input for the property tests: random JSON
- * built from the field names the parser looks at (so random values reach its deeper branches),
- * byte- and token-level mutations of real Jira payloads, and mangled signature headers. Everything
- * is a pure function of the seed, and the seed is part of each test's display name, so a failure
- * is replayed by running that one case again.
+ * Seeded, reproducible generators of hostile webhook input for the property tests: random
+ * JSON built from the field names the parser looks at (so random values reach its deeper
+ * branches), byte- and token-level mutations of real Jira payloads, and mangled signature
+ * headers. Everything is a pure function of the seed, and the seed is part of each test's
+ * display name, so a failure is replayed by running that one case again.
  */
 final class HostileInputs {
 
-	/** Base of the seed ranges; each test adds its own offset so that the suites explore different inputs. */
+	/**
+	 * Base of the seed ranges; each test adds its own offset so that the suites explore
+	 * different inputs.
+	 */
 	static final long BASE_SEED = 0x7011_6A7EL;
 
-	/** The names the parser reads, so that random objects hit real branches rather than ignored fields. */
+	/**
+	 * The names the parser reads, so that random objects hit real branches rather than
+	 * ignored fields.
+	 */
 	private static final String[] KEYS = { "webhookEvent", "issue", "id", "key", "fields", "project", "issuetype",
 			"name", "status", "changelog", "items", "field", "fieldId", "from", "fromString", "to", "toString", "user",
 			"accountId", "comment", "body", "author", "content", "type", "text", "timestamp", "x" };
@@ -61,7 +67,8 @@ final class HostileInputs {
 	static String randomJson(SplittableRandom random, int depth) {
 		StringBuilder out = new StringBuilder();
 		if (random.nextInt(4) > 0) {
-			// Usually an object with a webhookEvent, so that most cases get past the first checks.
+			// Usually an object with a webhookEvent, so that most cases get past the
+			// first checks.
 			out.append("{\"webhookEvent\":").append(quote(EVENTS[random.nextInt(EVENTS.length)]));
 			int fields = random.nextInt(5);
 			for (int i = 0; i < fields; i++) {
@@ -116,7 +123,10 @@ final class HostileInputs {
 		};
 	}
 
-	/** Random characters, including controls, surrogates (paired or not) and non-BMP code points. */
+	/**
+	 * Random characters, including controls, surrogates (paired or not) and non-BMP code
+	 * points.
+	 */
 	static String randomText(SplittableRandom random, int length) {
 		StringBuilder text = new StringBuilder();
 		for (int i = 0; i < length; i++) {
@@ -131,7 +141,10 @@ final class HostileInputs {
 		return text.toString();
 	}
 
-	/** A JSON string literal for {@code text}, escaping what JSON requires (and nothing else). */
+	/**
+	 * A JSON string literal for {@code text}, escaping what JSON requires (and nothing
+	 * else).
+	 */
 	static String quote(String text) {
 		StringBuilder out = new StringBuilder("\"");
 		for (char c : text.toCharArray()) {
@@ -148,7 +161,10 @@ final class HostileInputs {
 		return out.append('"').toString();
 	}
 
-	/** One to four random mutations of {@code body}: bit flips, splices, cuts, token insertions, repeats. */
+	/**
+	 * One to four random mutations of {@code body}: bit flips, splices, cuts, token
+	 * insertions, repeats.
+	 */
 	static byte[] mutate(SplittableRandom random, byte[] body) {
 		byte[] current = body;
 		int rounds = 1 + random.nextInt(4);
@@ -193,7 +209,8 @@ final class HostileInputs {
 				out.write(body, at, body.length - at);
 			}
 			default -> {
-				// Invalid UTF-8: a lone continuation byte, an overlong encoding, or a truncated sequence.
+				// Invalid UTF-8: a lone continuation byte, an overlong encoding, or a
+				// truncated sequence.
 				byte[][] bad = { { (byte) 0x80 }, { (byte) 0xC0, (byte) 0xAF }, { (byte) 0xE2, (byte) 0x82 },
 						{ (byte) 0xED, (byte) 0xA0, (byte) 0x80 }, { (byte) 0xFF } };
 				byte[] token = bad[random.nextInt(bad.length)];
@@ -220,8 +237,9 @@ final class HostileInputs {
 	}
 
 	/**
-	 * A signature header that is not {@code valid} (ignoring what the verifier legitimately ignores:
-	 * surrounding blanks and the case of ASCII letters), derived from it or made up.
+	 * A signature header that is not {@code valid} (ignoring what the verifier
+	 * legitimately ignores: surrounding blanks and the case of ASCII letters), derived
+	 * from it or made up.
 	 */
 	static String wrongSignature(SplittableRandom random, String valid) {
 		while (true) {
@@ -242,8 +260,8 @@ final class HostileInputs {
 			}
 			case 1 -> header.setLength(random.nextInt(valid.length()));
 			case 2 -> header.append(hex[random.nextInt(16)]);
-			case 3 -> header.replace(0, 7, new String[] { "sha1=", "sha512=", "SHA-256=", "", "sha256:", "sha256 = " }[random
-				.nextInt(6)]);
+			case 3 -> header.replace(0, 7,
+					new String[] { "sha1=", "sha512=", "SHA-256=", "", "sha256:", "sha256 = " }[random.nextInt(6)]);
 			case 4 -> header.append(',').append(valid);
 			case 5 -> header.insert(random.nextInt(valid.length()), randomText(random, 1 + random.nextInt(3)));
 			case 6 -> {
@@ -261,9 +279,9 @@ final class HostileInputs {
 	}
 
 	/**
-	 * The oracle for the verifier: a header is the valid one if, after stripping surrounding
-	 * whitespace, it equals it up to the case of ASCII letters (hex digits and the {@code sha256=}
-	 * prefix are case-insensitive; nothing else is).
+	 * The oracle for the verifier: a header is the valid one if, after stripping
+	 * surrounding whitespace, it equals it up to the case of ASCII letters (hex digits
+	 * and the {@code sha256=} prefix are case-insensitive; nothing else is).
 	 */
 	static boolean sameSignature(String header, String valid) {
 		if (header == null) {

@@ -14,15 +14,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Properties of {@link JiraPayloadParser} over seeded random and mutated bodies: it either returns
- * a delivery that satisfies what the ingest and the evaluation rely on, or throws its own
- * {@link JiraPayloadParser.MalformedDelivery}; never anything else (no NPE, ClassCast,
- * StackOverflow, Jackson exception). The seed is in each case's name.
+ * Properties of {@link JiraPayloadParser} over seeded random and mutated bodies: it
+ * either returns a delivery that satisfies what the ingest and the evaluation rely on, or
+ * throws its own {@link JiraPayloadParser.MalformedDelivery}; never anything else (no
+ * NPE, ClassCast, StackOverflow, Jackson exception). The seed is in each case's name.
  */
 class HostileParserPropertyTests {
 
@@ -45,7 +44,8 @@ class HostileParserPropertyTests {
 	void mutatedRealPayloadsAreParsedOrRefusedCleanly(long seed) {
 		SplittableRandom random = new SplittableRandom(seed);
 		List<String> valid = HostileInputs.validBodies();
-		byte[] body = HostileInputs.mutate(random, valid.get(random.nextInt(valid.size())).getBytes(StandardCharsets.UTF_8));
+		byte[] body = HostileInputs.mutate(random,
+				valid.get(random.nextInt(valid.size())).getBytes(StandardCharsets.UTF_8));
 		parsedOrRefused(seed, body);
 	}
 
@@ -70,8 +70,7 @@ class HostileParserPropertyTests {
 		int objects = countObjects(tree);
 		StringBuilder out = new StringBuilder();
 		writeWithDuplicate(tree, random.nextInt(objects), new int[] { 0 }, random, out);
-		assertThatExceptionOfType(JiraPayloadParser.MalformedDelivery.class)
-			.as("seed %d: %s", seed, out)
+		assertThatExceptionOfType(JiraPayloadParser.MalformedDelivery.class).as("seed %d: %s", seed, out)
 			.isThrownBy(() -> parse(seed, out.toString().getBytes(StandardCharsets.UTF_8)));
 	}
 
@@ -118,13 +117,16 @@ class HostileParserPropertyTests {
 			throw ex;
 		}
 		catch (RuntimeException | StackOverflowError ex) {
-			throw new AssertionError("seed " + seed + ": unexpected " + ex + " for body: "
-					+ new String(body, StandardCharsets.UTF_8), ex);
+			throw new AssertionError(
+					"seed " + seed + ": unexpected " + ex + " for body: " + new String(body, StandardCharsets.UTF_8),
+					ex);
 		}
 	}
 
 	/** What the ingest (PostgreSQL text and jsonb columns) and the evaluation rely on. */
-	/** @param body how to name the input in a failure (its seed and text) */
+	/**
+	 * @param body how to name the input in a failure (its seed and text)
+	 */
 	static void assertInvariants(JiraPayloadParser.Parsed parsed, String body) {
 		assertThat(parsed.webhookEvent()).as(body).isNotBlank();
 		List<String> stored = new ArrayList<>(List.of(parsed.webhookEvent()));
@@ -136,13 +138,15 @@ class HostileParserPropertyTests {
 			assertThat(event.issue().key()).as(body).isNotBlank();
 			assertThat(event.issue().projectKey()).as(body).isNotBlank();
 			Map<String, JiraEvent.Type> types = Map.of("jira:issue_updated", JiraEvent.Type.TRANSITION,
-					"jira:issue_created", JiraEvent.Type.ISSUE_CREATED, "comment_created", JiraEvent.Type.APPROVAL_COMMAND);
+					"jira:issue_created", JiraEvent.Type.ISSUE_CREATED, "comment_created",
+					JiraEvent.Type.APPROVAL_COMMAND);
 			assertThat(event.type()).as(body).isEqualTo(types.get(parsed.webhookEvent()));
 			addIfPresent(stored, event.issue().id(), event.issue().key(), event.issue().projectKey(),
 					event.issue().type(), event.actorAccountId());
 			if (event.type() == JiraEvent.Type.APPROVAL_COMMAND) {
 				assertThat(event.comment().id()).as(body).isNotBlank();
-				assertThat(event.comment().text()).as(body).hasSizeLessThanOrEqualTo(JiraPayloadParser.MAX_COMMENT_TEXT);
+				assertThat(event.comment().text()).as(body)
+					.hasSizeLessThanOrEqualTo(JiraPayloadParser.MAX_COMMENT_TEXT);
 				assertThat(JiraEvent.Comment.isCommand(event.comment().text())).as(body).isTrue();
 				addIfPresent(stored, event.comment().id(), event.comment().text());
 			}
@@ -152,7 +156,8 @@ class HostileParserPropertyTests {
 						event.status().toId(), event.status().changelogId());
 			}
 		}
-		// PostgreSQL cannot store U+0000 in text or jsonb: such a delivery must be refused, not answered with a 5xx.
+		// PostgreSQL cannot store U+0000 in text or jsonb: such a delivery must be
+		// refused, not answered with a 5xx.
 		assertThat(stored).as(body).noneMatch((value) -> value.indexOf('\u0000') >= 0);
 	}
 
@@ -172,7 +177,10 @@ class HostileParserPropertyTests {
 		return count;
 	}
 
-	/** Writes {@code node} as JSON, repeating one field (with another value) in the {@code target}-th non-empty object. */
+	/**
+	 * Writes {@code node} as JSON, repeating one field (with another value) in the
+	 * {@code target}-th non-empty object.
+	 */
 	private static void writeWithDuplicate(JsonNode node, int target, int[] seen, SplittableRandom random,
 			StringBuilder out) {
 		if (node.isObject()) {

@@ -12,9 +12,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Properties of {@link HmacSignature} over seeded random bodies, secrets and headers. Each case's
- * seed is in its name; rerun one case with {@code -Dtest='HostileSignaturePropertyTests'} and
- * {@code new SplittableRandom(seed)} gives the same input again.
+ * Properties of {@link HmacSignature} over seeded random bodies, secrets and headers.
+ * Each case's seed is in its name; rerun one case with
+ * {@code -Dtest='HostileSignaturePropertyTests'} and {@code new SplittableRandom(seed)}
+ * gives the same input again.
  */
 class HostileSignaturePropertyTests {
 
@@ -84,7 +85,8 @@ class HostileSignaturePropertyTests {
 	private static List<String> secrets(SplittableRandom random, int count) {
 		List<String> secrets = new ArrayList<>();
 		for (int i = 0; i < count; i++) {
-			// A non-blank prefix: blank secrets are dropped by design, which is tested elsewhere.
+			// A non-blank prefix: blank secrets are dropped by design, which is tested
+			// elsewhere.
 			secrets.add("s" + i + HostileInputs.randomText(random, random.nextInt(40)));
 		}
 		return secrets;

@@ -8,10 +8,11 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Coverage-guided fuzzing of {@link JiraPayloadParser} with Jazzer. In a normal build this replays
- * the committed inputs in {@code src/test/resources/dev/tollgate/webhook/JiraPayloadParserFuzzTestsInputs/parse/}
- * (valid Jira payloads and edge cases, plus every finding once it is fixed); with {@code -Pfuzz}
- * Jazzer mutates them for real (see docs/development.md, "Hostile input").
+ * Coverage-guided fuzzing of {@link JiraPayloadParser} with Jazzer. In a normal build
+ * this replays the committed inputs in
+ * {@code src/test/resources/dev/tollgate/webhook/JiraPayloadParserFuzzTestsInputs/parse/}
+ * (valid Jira payloads and edge cases, plus every finding once it is fixed); with
+ * {@code -Pfuzz} Jazzer mutates them for real (see docs/development.md, "Hostile input").
  */
 class JiraPayloadParserFuzzTests {
 

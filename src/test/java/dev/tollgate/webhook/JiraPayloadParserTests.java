@@ -25,7 +25,8 @@ class JiraPayloadParserTests {
 
 	@Test
 	void statusTransition() {
-		JiraPayloadParser.Parsed parsed = parse(JiraPayloads.transition("10042", "10350", "In Progress", "Ready for Deploy"));
+		JiraPayloadParser.Parsed parsed = parse(
+				JiraPayloads.transition("10042", "10350", "In Progress", "Ready for Deploy"));
 		assertThat(parsed.webhookEvent()).isEqualTo("jira:issue_updated");
 		assertThat(parsed.issueId()).isEqualTo("10042");
 		assertThat(parsed.eventKey()).isEqualTo("changelog:10350");
@@ -157,7 +158,8 @@ class JiraPayloadParserTests {
 	@Test
 	void unknownFieldsAreTolerated() {
 		String body = JiraPayloads.transition("60", "61", "A", "B")
-			.replace("\"timestamp\"", "\"somethingNew\": {\"nested\": [1, 2]}, \"bulkOperationMetaData\": {}, \"timestamp\"");
+			.replace("\"timestamp\"",
+					"\"somethingNew\": {\"nested\": [1, 2]}, \"bulkOperationMetaData\": {}, \"timestamp\"");
 		assertThat(parse(body).event().type()).isEqualTo(JiraEvent.Type.TRANSITION);
 	}
 

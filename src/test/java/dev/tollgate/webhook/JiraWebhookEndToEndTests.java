@@ -26,7 +26,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** {@code POST /webhooks/jira}, one test per answer it can give, over real HTTP against the real database. */
+/**
+ * {@code POST /webhooks/jira}, one test per answer it can give, over real HTTP against
+ * the real database.
+ */
 class JiraWebhookEndToEndTests extends IntegrationTest {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
@@ -42,8 +45,8 @@ class JiraWebhookEndToEndTests extends IntegrationTest {
 	void statusTransitionIsQueuedAndDecided() {
 		String deliveryId = UUID.randomUUID().toString();
 		String issueId = unique();
-		HttpResponse<String> response = webhooks().send(JiraPayloads.transition(issueId, unique(), "In Progress", "Done"),
-				deliveryId);
+		HttpResponse<String> response = webhooks()
+			.send(JiraPayloads.transition(issueId, unique(), "In Progress", "Done"), deliveryId);
 		assertThat(response.statusCode()).isEqualTo(202);
 		assertThat(body(response).get("status").asString()).isEqualTo("QUEUED");
 		assertThat(body(response).get("deliveryId").asString()).isEqualTo(deliveryId);
@@ -57,7 +60,8 @@ class JiraWebhookEndToEndTests extends IntegrationTest {
 
 	@Test
 	void issueCreatedIsQueued() {
-		HttpResponse<String> response = webhooks().send(JiraPayloads.issueCreated(unique()), UUID.randomUUID().toString());
+		HttpResponse<String> response = webhooks().send(JiraPayloads.issueCreated(unique()),
+				UUID.randomUUID().toString());
 		assertThat(response.statusCode()).isEqualTo(202);
 		assertThat(body(response).get("status").asString()).isEqualTo("QUEUED");
 	}
@@ -89,7 +93,8 @@ class JiraWebhookEndToEndTests extends IntegrationTest {
 
 	@Test
 	void commentWithoutCommandAndOtherEventsAreIgnored() {
-		assertThat(body(webhooks().send(JiraPayloads.comment(unique(), unique(), "nice work"), UUID.randomUUID().toString()))
+		assertThat(body(
+				webhooks().send(JiraPayloads.comment(unique(), unique(), "nice work"), UUID.randomUUID().toString()))
 			.get("status")
 			.asString()).isEqualTo("IGNORED");
 		HttpResponse<String> other = webhooks().send(JiraPayloads.otherEvent(), UUID.randomUUID().toString());
@@ -106,7 +111,8 @@ class JiraWebhookEndToEndTests extends IntegrationTest {
 		assertThat(again.statusCode()).isEqualTo(200);
 		assertThat(body(again).get("status").asString()).isEqualTo("DUPLICATE");
 		assertThat(body(again).get("deliveryId").asString()).isEqualTo(deliveryId);
-		assertThat(count("SELECT count(*) FROM tollgate.job WHERE payload->>'deliveryId' = ?", deliveryId)).isEqualTo(1);
+		assertThat(count("SELECT count(*) FROM tollgate.job WHERE payload->>'deliveryId' = ?", deliveryId))
+			.isEqualTo(1);
 	}
 
 	@Test
@@ -159,11 +165,12 @@ class JiraWebhookEndToEndTests extends IntegrationTest {
 		HttpResponse<String> response = webhooks().send(body.getBytes(StandardCharsets.UTF_8), deliveryId,
 				HmacSignature.sign("not-our-secret", body.getBytes(StandardCharsets.UTF_8)));
 		assertThat(response.statusCode()).isEqualTo(401);
-		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-				(type) -> assertThat(type).startsWith("application/problem+json"));
+		assertThat(response.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
 		assertThat(count("SELECT count(*) FROM tollgate.delivery WHERE delivery_id = ?", deliveryId)).isZero();
-		assertThat(count("SELECT count(*) FROM tollgate.audit_event WHERE type = 'WEBHOOK_REJECTED' AND delivery_id = ?",
-				deliveryId))
+		assertThat(
+				count("SELECT count(*) FROM tollgate.audit_event WHERE type = 'WEBHOOK_REJECTED' AND delivery_id = ?",
+						deliveryId))
 			.isEqualTo(1);
 	}
 
@@ -187,8 +194,8 @@ class JiraWebhookEndToEndTests extends IntegrationTest {
 		String deliveryId = UUID.randomUUID().toString();
 		HttpResponse<String> response = webhooks().send(body, deliveryId);
 		assertThat(response.statusCode()).isEqualTo(413);
-		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-				(type) -> assertThat(type).startsWith("application/problem+json"));
+		assertThat(response.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
 		assertThat(count("SELECT count(*) FROM tollgate.delivery WHERE delivery_id = ?", deliveryId)).isZero();
 	}
 
@@ -202,9 +209,11 @@ class JiraWebhookEndToEndTests extends IntegrationTest {
 			.header("Content-Type", "application/json")
 			.header("X-Hub-Signature", "sha256=" + "0".repeat(64))
 			// No Content-Length: the limit must hold while the body streams in.
-			.POST(java.net.http.HttpRequest.BodyPublishers
-				.ofInputStream(() -> new java.io.SequenceInputStream(java.util.Collections.enumeration(
-						java.util.Collections.nCopies(chunks, chunk).stream().map(java.io.ByteArrayInputStream::new).toList()))))
+			.POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.SequenceInputStream(
+					java.util.Collections.enumeration(java.util.Collections.nCopies(chunks, chunk)
+						.stream()
+						.map(java.io.ByteArrayInputStream::new)
+						.toList()))))
 			.build();
 		assertThat(send(request).statusCode()).isEqualTo(413);
 	}
@@ -215,8 +224,9 @@ class JiraWebhookEndToEndTests extends IntegrationTest {
 		HttpResponse<String> response = webhooks().send("this is not json", deliveryId);
 		assertThat(response.statusCode()).isEqualTo(400);
 		assertThat(body(response).get("detail").asString()).contains("JSON");
-		assertThat(count("SELECT count(*) FROM tollgate.audit_event WHERE type = 'WEBHOOK_MALFORMED' AND delivery_id = ?",
-				deliveryId))
+		assertThat(
+				count("SELECT count(*) FROM tollgate.audit_event WHERE type = 'WEBHOOK_MALFORMED' AND delivery_id = ?",
+						deliveryId))
 			.isEqualTo(1);
 	}
 
@@ -247,7 +257,8 @@ class JiraWebhookEndToEndTests extends IntegrationTest {
 		}
 		assertThat(statuses).filteredOn("QUEUED"::equals).hasSize(1);
 		assertThat(statuses).filteredOn("DUPLICATE"::equals).hasSize(49);
-		assertThat(count("SELECT count(*) FROM tollgate.job WHERE payload->>'deliveryId' = ?", deliveryId)).isEqualTo(1);
+		assertThat(count("SELECT count(*) FROM tollgate.job WHERE payload->>'deliveryId' = ?", deliveryId))
+			.isEqualTo(1);
 	}
 
 	@Test
@@ -258,14 +269,16 @@ class JiraWebhookEndToEndTests extends IntegrationTest {
 			.build();
 		HttpResponse<String> response = send(scrape);
 		assertThat(response.statusCode()).isEqualTo(200);
-		assertThat(response.body()).contains("tollgate_webhooks_received_total{application=\"tollgate\",status=\"IGNORED\"}")
+		assertThat(response.body())
+			.contains("tollgate_webhooks_received_total{application=\"tollgate\",status=\"IGNORED\"}")
 			.contains("tollgate_webhook_ack_seconds_bucket")
 			.contains("tollgate_jobs_pending{")
 			.contains("tollgate_jobs_oldest_pending_age_seconds{")
 			.contains("tollgate_jobs_dead{")
 			.contains("tollgate_webhook_ingest_batch_deliveries_count")
 			.contains("http_server_requests_seconds_count")
-			// Observing each security filter per request was switched off for its cost (ADR 0007).
+			// Observing each security filter per request was switched off for its cost
+			// (ADR 0007).
 			.doesNotContain("spring_security_filterchains");
 	}
 
@@ -278,7 +291,8 @@ class JiraWebhookEndToEndTests extends IntegrationTest {
 	}
 
 	private java.net.http.HttpRequest get(String path) {
-		return java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + this.port + path)).build();
+		return java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + this.port + path))
+			.build();
 	}
 
 	private static HttpResponse<String> send(java.net.http.HttpRequest request) {

@@ -9,8 +9,9 @@ import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Sends a request byte for byte over a plain socket, for what {@link java.net.http.HttpClient}
- * refuses to send: CR/LF inside header values, folded headers, conflicting framing headers.
+ * Sends a request byte for byte over a plain socket, for what
+ * {@link java.net.http.HttpClient} refuses to send: CR/LF inside header values, folded
+ * headers, conflicting framing headers.
  */
 final class RawHttp {
 
@@ -22,7 +23,8 @@ final class RawHttp {
 	}
 
 	/**
-	 * @param head the request line and headers, each ending in CRLF, without the blank line that ends the head
+	 * @param head the request line and headers, each ending in CRLF, without the blank
+	 * line that ends the head
 	 */
 	static Response send(int port, String head, byte[] body) {
 		try (Socket socket = new Socket("127.0.0.1", port)) {
@@ -35,7 +37,8 @@ final class RawHttp {
 				out.flush();
 			}
 			catch (SocketException ex) {
-				// The server may answer and close before reading the body; the answer is what counts.
+				// The server may answer and close before reading the body; the answer is
+				// what counts.
 			}
 			String raw = readAll(socket.getInputStream());
 			if (!raw.startsWith("HTTP/1.1 ")) {
@@ -57,7 +60,8 @@ final class RawHttp {
 			}
 		}
 		catch (SocketException ex) {
-			// A reset after the response was sent (unread request body) still leaves the response.
+			// A reset after the response was sent (unread request body) still leaves the
+			// response.
 			if (response.size() == 0) {
 				throw ex;
 			}

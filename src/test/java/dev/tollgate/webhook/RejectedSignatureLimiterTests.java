@@ -80,7 +80,8 @@ class RejectedSignatureLimiterTests {
 	@Test
 	void memoryStaysBoundedUnderManySources() {
 		for (int i = 0; i < RejectedSignatureLimiter.MAX_SOURCES * 3; i++) {
-			this.limiter.rejected(Cidr.literal("10." + ((i >> 16) & 0xff) + "." + ((i >> 8) & 0xff) + "." + (i & 0xff)));
+			this.limiter
+				.rejected(Cidr.literal("10." + ((i >> 16) & 0xff) + "." + ((i >> 8) & 0xff) + "." + (i & 0xff)));
 		}
 		assertThat(this.limiter.trackedSources()).isLessThanOrEqualTo(RejectedSignatureLimiter.MAX_SOURCES);
 	}

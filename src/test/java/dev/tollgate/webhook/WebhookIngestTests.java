@@ -29,8 +29,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Group commit of deliveries: deliveries that arrive together are stored together, and the
- * guarantees of one-at-a-time storage still hold inside a batch.
+ * Group commit of deliveries: deliveries that arrive together are stored together, and
+ * the guarantees of one-at-a-time storage still hold inside a batch.
  */
 class WebhookIngestTests extends IntegrationTest {
 
@@ -80,13 +80,14 @@ class WebhookIngestTests extends IntegrationTest {
 	@Test
 	void aDeliveryTheDatabaseRefusesDoesNotCostTheOthersTheirAnswer() throws Exception {
 		String issueId = randomIssueId();
-		// PostgreSQL text cannot hold NUL, so this row fails the multi-row insert it is part of.
+		// PostgreSQL text cannot hold NUL, so this row fails the multi-row insert it is
+		// part of.
 		JiraPayloadParser.Parsed poisoned = new JiraPayloadParser.Parsed("jira:issue_updated\u0000", null, null, null);
 		int good = 40;
-		List<Future<WebhookIngest.Result>> futures = submitAll(good + 1, (i) -> () -> (i == good)
-				? this.ingest.ingest("jira", "poisoned-" + issueId, 0, poisoned)
-				: this.ingest.ingest("jira", "good-" + issueId + "-" + i, 0,
-						parse(JiraPayloads.transition(issueId, String.valueOf(i), "To Do", "Done"))));
+		List<Future<WebhookIngest.Result>> futures = submitAll(good + 1,
+				(i) -> () -> (i == good) ? this.ingest.ingest("jira", "poisoned-" + issueId, 0, poisoned)
+						: this.ingest.ingest("jira", "good-" + issueId + "-" + i, 0,
+								parse(JiraPayloads.transition(issueId, String.valueOf(i), "To Do", "Done"))));
 
 		for (int i = 0; i < good; i++) {
 			assertThat(futures.get(i).get(30, TimeUnit.SECONDS)).isEqualTo(WebhookIngest.Result.QUEUED);
@@ -112,8 +113,8 @@ class WebhookIngestTests extends IntegrationTest {
 			.single()).isEqualTo(2);
 	}
 
-	private List<WebhookIngest.Result> all(int count, java.util.function.IntFunction<Callable<WebhookIngest.Result>> task)
-			throws Exception {
+	private List<WebhookIngest.Result> all(int count,
+			java.util.function.IntFunction<Callable<WebhookIngest.Result>> task) throws Exception {
 		List<WebhookIngest.Result> results = new ArrayList<>();
 		for (Future<WebhookIngest.Result> future : submitAll(count, task)) {
 			results.add(future.get(30, TimeUnit.SECONDS));
@@ -121,7 +122,9 @@ class WebhookIngestTests extends IntegrationTest {
 		return results;
 	}
 
-	/** Starts every task at the same moment, so that they queue up for the same commits. */
+	/**
+	 * Starts every task at the same moment, so that they queue up for the same commits.
+	 */
 	private List<Future<WebhookIngest.Result>> submitAll(int count,
 			java.util.function.IntFunction<Callable<WebhookIngest.Result>> task) throws InterruptedException {
 		CountDownLatch ready = new CountDownLatch(count);

@@ -12,7 +12,10 @@ import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code tollgate.webhook.*} as it binds at start-up: CIDRs are parsed then, or the start fails. */
+/**
+ * {@code tollgate.webhook.*} as it binds at start-up: CIDRs are parsed then, or the start
+ * fails.
+ */
 class WebhookPropertiesTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()

@@ -20,8 +20,9 @@ import org.springframework.test.context.TestPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The source allow-list and the limit on bad signatures through the real endpoint. The test client
- * is 127.0.0.1, which is also the trusted proxy here, so X-Forwarded-For decides the source.
+ * The source allow-list and the limit on bad signatures through the real endpoint. The
+ * test client is 127.0.0.1, which is also the trusted proxy here, so X-Forwarded-For
+ * decides the source.
  */
 @TestPropertySource(properties = { "tollgate.webhook.allowed-cidrs=203.0.113.0/24, 2001:db8::/32",
 		"tollgate.webhook.trusted-proxies=127.0.0.1/32", "tollgate.webhook.rejected-signature-limit-per-minute=3" })
@@ -37,8 +38,8 @@ class WebhookSourceEndToEndTests extends IntegrationTest {
 		// Unsigned: a 401 would mean the signature was looked at.
 		HttpResponse<String> response = webhooks().send(new byte[] { '{', '}' }, UUID.randomUUID().toString(), null);
 		assertThat(response.statusCode()).isEqualTo(403);
-		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-				(type) -> assertThat(type).startsWith("application/problem+json"));
+		assertThat(response.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
 		assertThat(body(response).get("type").asString()).endsWith("/forbidden-source");
 		assertThat(counter(scrape(), "FORBIDDEN_SOURCE")).isGreaterThan(counter(before, "FORBIDDEN_SOURCE"));
 	}
@@ -62,11 +63,13 @@ class WebhookSourceEndToEndTests extends IntegrationTest {
 
 	@Test
 	void onlyTheRightMostUntrustedEntryCounts() {
-		// A client outside the list cannot get in by writing an allowed address in front of its own.
+		// A client outside the list cannot get in by writing an allowed address in front
+		// of its own.
 		assertThat(webhooks().forwardedFor("203.0.113.10, 198.51.100.7")
 			.send(JiraPayloads.fieldEdit(unique(), unique()), UUID.randomUUID().toString())
 			.statusCode()).isEqualTo(403);
-		// Whatever the client wrote first does not matter when the proxy's entry is allowed.
+		// Whatever the client wrote first does not matter when the proxy's entry is
+		// allowed.
 		assertThat(webhooks().forwardedFor("198.51.100.7, 203.0.113.10")
 			.send(JiraPayloads.fieldEdit(unique(), unique()), UUID.randomUUID().toString())
 			.statusCode()).isEqualTo(202);
@@ -83,10 +86,11 @@ class WebhookSourceEndToEndTests extends IntegrationTest {
 		HttpResponse<String> limited = attacker.send(JiraPayloads.fieldEdit(unique(), unique()),
 				UUID.randomUUID().toString());
 		assertThat(limited.statusCode()).isEqualTo(429);
-		assertThat(limited.headers().firstValue("Retry-After")).hasValueSatisfying(
-				(seconds) -> assertThat(Integer.parseInt(seconds)).isBetween(1, 60));
+		assertThat(limited.headers().firstValue("Retry-After"))
+			.hasValueSatisfying((seconds) -> assertThat(Integer.parseInt(seconds)).isBetween(1, 60));
 		assertThat(body(limited).get("type").asString()).endsWith("/too-many-bad-signatures");
-		// A correct signature from that source is still accepted: Jira Cloud sites share egress
+		// A correct signature from that source is still accepted: Jira Cloud sites share
+		// egress
 		// addresses, so another site's bad webhook must not block this one's deliveries.
 		assertThat(webhooks().forwardedFor("203.0.113.66")
 			.send(JiraPayloads.fieldEdit(unique(), unique()), UUID.randomUUID().toString())
@@ -108,8 +112,10 @@ class WebhookSourceEndToEndTests extends IntegrationTest {
 
 	private String scrape() {
 		try {
-			return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/actuator/prometheus"))
-				.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)).body();
+			return http
+				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/actuator/prometheus"))
+					.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+				.body();
 		}
 		catch (Exception ex) {
 			throw new IllegalStateException(ex);

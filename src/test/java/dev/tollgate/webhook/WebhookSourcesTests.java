@@ -26,7 +26,8 @@ class WebhookSourcesTests {
 
 	@Test
 	void whatTheClientWroteLeftOfTheProxysEntryIsNotBelieved() {
-		// The client sent "X-Forwarded-For: 10.9.9.9" hoping to look internal; the proxy appended the real address.
+		// The client sent "X-Forwarded-For: 10.9.9.9" hoping to look internal; the proxy
+		// appended the real address.
 		assertThat(this.sources.source("10.0.0.2", List.of("192.0.2.1", "203.0.113.5"))).isEqualTo(ip("203.0.113.5"));
 	}
 

@@ -45,21 +45,22 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.util.DefaultUriBuilderFactory;
 
 /**
- * GitHub Actions {@code workflow_dispatch}, on GitHub.com or GitHub
- * Enterprise Server ({@code https://host/api/v3}), through the {@link OutboundPolicy}.
+ * GitHub Actions {@code workflow_dispatch}, on GitHub.com or GitHub Enterprise Server
+ * ({@code https://host/api/v3}), through the {@link OutboundPolicy}.
  * <ul>
- * <li>Auth {@code TOKEN} (default): the credential is a personal access token. Auth {@code APP}:
- * the credential is the App's private key; {@link GitHubAppAuth} signs the JWT and caches the
- * installation token it buys.</li>
- * <li>The decision id travels as the input {@value #DECISION_INPUT}. {@code return_run_details}
- * asks for the run id; servers that reject the field get the dispatch again without it, and the
- * run is then looked up by the decision id in its name ({@code run-name}).</li>
- * <li>On a later attempt (the earlier one may have started a run and timed out) an existing run
- * carrying the decision id is returned instead of dispatching again.</li>
+ * <li>Auth {@code TOKEN} (default): the credential is a personal access token. Auth
+ * {@code APP}: the credential is the App's private key; {@link GitHubAppAuth} signs the
+ * JWT and caches the installation token it buys.</li>
+ * <li>The decision id travels as the input {@value #DECISION_INPUT}.
+ * {@code return_run_details} asks for the run id; servers that reject the field get the
+ * dispatch again without it, and the run is then looked up by the decision id in its name
+ * ({@code run-name}).</li>
+ * <li>On a later attempt (the earlier one may have started a run and timed out) an
+ * existing run carrying the decision id is returned instead of dispatching again.</li>
  * </ul>
- * Failures are {@link TriggerFailure}s: 400/401/404/422 and a 403 without rate-limit signs are
- * permanent; rate limits, 5xx, timeouts and connection failures are transient. No message, log
- * line or {@code toString()} carries a credential.
+ * Failures are {@link TriggerFailure}s: 400/401/404/422 and a 403 without rate-limit
+ * signs are permanent; rate limits, 5xx, timeouts and connection failures are transient.
+ * No message, log line or {@code toString()} carries a credential.
  */
 @Component
 public class GitHubActionsClient implements PipelineProvider, DisposableBean {
@@ -68,7 +69,10 @@ public class GitHubActionsClient implements PipelineProvider, DisposableBean {
 
 	static final String DEFAULT_BASE_URL = "https://api.github.com";
 
-	/** The input the decision id is sent under; the workflow declares it and puts it in its run-name. */
+	/**
+	 * The input the decision id is sent under; the workflow declares it and puts it in
+	 * its run-name.
+	 */
 	static final String DECISION_INPUT = "tollgate_decision_id";
 
 	/** GitHub's limit on workflow_dispatch inputs, the decision id included. */
@@ -84,13 +88,21 @@ public class GitHubActionsClient implements PipelineProvider, DisposableBean {
 	/** How much of GitHub's error {@code message} a failure quotes. */
 	static final int MAX_MESSAGE_CHARS = 300;
 
-	/** How far back a later attempt looks for a run an earlier attempt may have started. */
+	/**
+	 * How far back a later attempt looks for a run an earlier attempt may have started.
+	 */
 	static final Duration RETRY_LOOKBACK = Duration.ofHours(24);
 
-	/** How far back the look-up after a dispatch without run details goes (covers clock skew). */
+	/**
+	 * How far back the look-up after a dispatch without run details goes (covers clock
+	 * skew).
+	 */
 	static final Duration DISPATCH_LOOKBACK = Duration.ofMinutes(10);
 
-	/** Look-ups for the run after a dispatch without run details (GitHub creates it asynchronously). */
+	/**
+	 * Look-ups for the run after a dispatch without run details (GitHub creates it
+	 * asynchronously).
+	 */
 	static final int LOOKUPS_AFTER_DISPATCH = 3;
 
 	/** A rate limit that names no time to wait: GitHub asks for at least a minute. */
@@ -102,16 +114,17 @@ public class GitHubActionsClient implements PipelineProvider, DisposableBean {
 			+ "?event=workflow_dispatch&created={created}&per_page={perPage}&page={page}";
 
 	/**
-	 * Runs per look-up page. Far below GitHub's maximum of 100: each run carries full repository and
-	 * actor objects and its head commit's message (10–15 KB, more with long messages), and a page
-	 * over the 1 MiB response cap fails the attempt rather than let a retry dispatch blind.
+	 * Runs per look-up page. Far below GitHub's maximum of 100: each run carries full
+	 * repository and actor objects and its head commit's message (10–15 KB, more with
+	 * long messages), and a page over the 1 MiB response cap fails the attempt rather
+	 * than let a retry dispatch blind.
 	 */
 	static final int RUNS_PER_PAGE = 25;
 
 	/**
-	 * Pages a look-up reads at most (the newest 1,000 runs): newer runs of other decisions push the
-	 * one sought back, so a busy workflow needs more than the first page; bounded so a look-up stays
-	 * a few dozen requests at worst.
+	 * Pages a look-up reads at most (the newest 1,000 runs): newer runs of other
+	 * decisions push the one sought back, so a busy workflow needs more than the first
+	 * page; bounded so a look-up stays a few dozen requests at worst.
 	 */
 	static final int MAX_LOOKUP_PAGES = 40;
 
@@ -145,8 +158,8 @@ public class GitHubActionsClient implements PipelineProvider, DisposableBean {
 	}
 
 	/**
-	 * @param lookupDelay the wait before each look-up for the run after a dispatch that returned no
-	 * run details
+	 * @param lookupDelay the wait before each look-up for the run after a dispatch that
+	 * returned no run details
 	 */
 	GitHubActionsClient(OutboundPolicy policy, PipelineProperties properties, Clock clock, Duration lookupDelay) {
 		this.http = new OutboundHttp(policy, properties.connectTimeout(), properties.readTimeout(), (builder) -> {
@@ -191,8 +204,8 @@ public class GitHubActionsClient implements PipelineProvider, DisposableBean {
 		if (call.attempt() > 1) {
 			Run existing = findRun(workflow, auth, decisionId, this.clock.instant().minus(RETRY_LOOKBACK));
 			if (existing != null) {
-				log.info("A run for decision {} already exists on {}: {}; not dispatching again", decisionId,
-						workflow, existing.runUrl());
+				log.info("A run for decision {} already exists on {}: {}; not dispatching again", decisionId, workflow,
+						existing.runUrl());
 				return existing;
 			}
 		}
@@ -211,7 +224,8 @@ public class GitHubActionsClient implements PipelineProvider, DisposableBean {
 		boolean runDetails = true;
 		boolean tokenRenewed = false;
 		Instant dispatchedAt = this.clock.instant();
-		// At most three requests: one without return_run_details, one with a renewed App token.
+		// At most three requests: one without return_run_details, one with a renewed App
+		// token.
 		for (int request = 1;; request++) {
 			String token = auth.token();
 			Response response = send(HttpMethod.POST, uri, token, body(workflow.ref(), inputs, runDetails),
@@ -230,7 +244,8 @@ public class GitHubActionsClient implements PipelineProvider, DisposableBean {
 			}
 			if (runDetails && (response.status() == 400 || response.status() == 422)
 					&& response.bodyText().contains("return_run_details")) {
-				// GHES up to 3.20 does not know the field: the dispatch did not happen, send it again without it.
+				// GHES up to 3.20 does not know the field: the dispatch did not happen,
+				// send it again without it.
 				log.info("{} rejected return_run_details with {}; dispatching again without it", workflow,
 						response.status());
 				runDetails = false;
@@ -284,8 +299,8 @@ public class GitHubActionsClient implements PipelineProvider, DisposableBean {
 		inputs.put(DECISION_INPUT, decisionId);
 		if (inputs.size() > MAX_INPUTS) {
 			throw TriggerFailure.permanent("GitHub accepts at most " + MAX_INPUTS
-					+ " workflow_dispatch inputs, and the target has " + (inputs.size() - 1) + " plus "
-					+ DECISION_INPUT + ": remove " + (inputs.size() - MAX_INPUTS) + ".");
+					+ " workflow_dispatch inputs, and the target has " + (inputs.size() - 1) + " plus " + DECISION_INPUT
+					+ ": remove " + (inputs.size() - MAX_INPUTS) + ".");
 		}
 		return inputs;
 	}
@@ -302,7 +317,8 @@ public class GitHubActionsClient implements PipelineProvider, DisposableBean {
 				run = findRun(workflow, auth, decisionId, since);
 			}
 			catch (TriggerFailure ex) {
-				// This attempt's dispatch was accepted: a look-up that cannot answer only loses the link.
+				// This attempt's dispatch was accepted: a look-up that cannot answer only
+				// loses the link.
 				return null;
 			}
 			if (run != null) {
@@ -315,12 +331,15 @@ public class GitHubActionsClient implements PipelineProvider, DisposableBean {
 	}
 
 	/**
-	 * A workflow_dispatch run whose name carries the decision id, looked for newest first across up
-	 * to {@value #MAX_LOOKUP_PAGES} pages; {@code null} if none or on a permanent failure.
-	 * @throws TriggerFailure (transient) if GitHub could not answer: see PipelineHttp#refuseBlindRedispatch
+	 * A workflow_dispatch run whose name carries the decision id, looked for newest first
+	 * across up to {@value #MAX_LOOKUP_PAGES} pages; {@code null} if none or on a
+	 * permanent failure.
+	 * @throws TriggerFailure (transient) if GitHub could not answer: see
+	 * PipelineHttp#refuseBlindRedispatch
 	 */
 	private Run findRun(Workflow workflow, Auth auth, String decisionId, Instant since) {
-		// Outside the try: without a token the dispatch cannot happen either, so that failure counts.
+		// Outside the try: without a token the dispatch cannot happen either, so that
+		// failure counts.
 		String token = auth.token();
 		try {
 			String created = ">=" + DateTimeFormatter.ISO_INSTANT.format(since.truncatedTo(ChronoUnit.SECONDS));
@@ -332,10 +351,11 @@ public class GitHubActionsClient implements PipelineProvider, DisposableBean {
 					if (response.status() == 401) {
 						auth.dropToken(token);
 					}
-					// As refuseBlindRedispatch, with GitHub's own reading of a rate limit (429, or 403 with its
+					// As refuseBlindRedispatch, with GitHub's own reading of a rate limit
+					// (429, or 403 with its
 					// rate-limit signs) and of when to try again.
-					TriggerFailure failure = failure("the look-up for an earlier attempt's run", response, Call.DISPATCH,
-							token);
+					TriggerFailure failure = failure("the look-up for an earlier attempt's run", response,
+							Call.DISPATCH, token);
 					if (!failure.permanent()) {
 						throw failure;
 					}
@@ -366,7 +386,8 @@ public class GitHubActionsClient implements PipelineProvider, DisposableBean {
 		}
 		catch (RuntimeException ex) {
 			PipelineHttp.rethrowIfTransient(ex);
-			// A permanent failure: the look-up cannot work, so the caller dispatches (again).
+			// A permanent failure: the look-up cannot work, so the caller dispatches
+			// (again).
 			log.debug("Looking for the run of decision {} on {} failed: {}", decisionId, workflow,
 					ex.getClass().getSimpleName());
 			return null;
@@ -411,9 +432,11 @@ public class GitHubActionsClient implements PipelineProvider, DisposableBean {
 	// ---- HTTP ----
 
 	/**
-	 * One request; the answer with its body read (bounded). Transport failures become transient
-	 * {@link TriggerFailure}s, a refusal by the outbound policy a permanent one.
-	 * @param afterSent whether a timeout after sending leaves the outcome unknown (worth saying)
+	 * One request; the answer with its body read (bounded). Transport failures become
+	 * transient {@link TriggerFailure}s, a refusal by the outbound policy a permanent
+	 * one.
+	 * @param afterSent whether a timeout after sending leaves the outcome unknown (worth
+	 * saying)
 	 */
 	private Response send(HttpMethod method, URI uri, String bearer, byte[] body, String what, boolean afterSent) {
 		try {
@@ -423,7 +446,8 @@ public class GitHubActionsClient implements PipelineProvider, DisposableBean {
 				headers.set("X-GitHub-Api-Version", API_VERSION);
 				headers.set(HttpHeaders.USER_AGENT, USER_AGENT);
 			}, body, MediaType.APPLICATION_JSON);
-			// A body over the limit is not read at all: a page cut short could hide the run sought.
+			// A body over the limit is not read at all: a page cut short could hide the
+			// run sought.
 			return new Response(answer.status(), answer.headers(), answer.truncated() ? new byte[0] : answer.body(),
 					answer.truncated());
 		}
@@ -480,7 +504,10 @@ public class GitHubActionsClient implements PipelineProvider, DisposableBean {
 			}
 		}
 
-		/** GitHub's error {@code message}, bounded and on one line; {@code null} if there is none. */
+		/**
+		 * GitHub's error {@code message}, bounded and on one line; {@code null} if there
+		 * is none.
+		 */
 		String message() {
 			JsonNode json = json();
 			String message = (json != null) ? text(json.get("message")) : null;
@@ -507,8 +534,8 @@ public class GitHubActionsClient implements PipelineProvider, DisposableBean {
 	}
 
 	/**
-	 * The failure for a non-2xx answer: rate limits, 408 and 5xx are transient (not before the
-	 * time GitHub names); anything else is permanent.
+	 * The failure for a non-2xx answer: rate limits, 408 and 5xx are transient (not
+	 * before the time GitHub names); anything else is permanent.
 	 * @param hidden values that must not appear in the message (the token or JWT)
 	 */
 	private TriggerFailure failure(String what, Response response, Call call, String hidden) {
@@ -524,15 +551,15 @@ public class GitHubActionsClient implements PipelineProvider, DisposableBean {
 		if (status == 429 || (status == 403 && (retryAfter != null || exhausted || limitMessage))) {
 			Instant until = (retryAfter != null) ? retryAfter
 					: (exhausted && reset != null) ? reset : now.plus(RATE_LIMIT_WAIT);
-			return TriggerFailure.transientFailure("GitHub rate-limited " + what + " (" + status + "); retrying after "
-					+ until + "." + quoted, until);
+			return TriggerFailure.transientFailure(
+					"GitHub rate-limited " + what + " (" + status + "); retrying after " + until + "." + quoted, until);
 		}
 		if (OutboundHttp.transientStatus(status)) {
 			return TriggerFailure.transientFailure("GitHub failed " + what + " with " + status + "." + quoted,
 					retryAfter);
 		}
-		return TriggerFailure.permanent("GitHub refused " + what + " with " + status + ": " + reason(call, status)
-				+ "." + quoted);
+		return TriggerFailure
+			.permanent("GitHub refused " + what + " with " + status + ": " + reason(call, status) + "." + quoted);
 	}
 
 	private static String reason(Call call, int status) {
@@ -576,6 +603,7 @@ public class GitHubActionsClient implements PipelineProvider, DisposableBean {
 	private static String redact(String text, String hidden) {
 		return (hidden != null && !hidden.isEmpty()) ? text.replace(hidden, "[hidden]") : text;
 	}
+
 	private static Instant instant(String value) {
 		if (value == null) {
 			return null;
@@ -605,7 +633,10 @@ public class GitHubActionsClient implements PipelineProvider, DisposableBean {
 
 	// ---- the target ----
 
-	/** What the target names, checked: base URL (no trailing slash), owner, repo, workflow, ref. */
+	/**
+	 * What the target names, checked: base URL (no trailing slash), owner, repo,
+	 * workflow, ref.
+	 */
 	record Workflow(String base, String owner, String repo, String workflow, String ref) {
 
 		static Workflow of(Target target) {
@@ -613,8 +644,8 @@ public class GitHubActionsClient implements PipelineProvider, DisposableBean {
 			String repository = (target.repository() != null) ? target.repository().strip() : "";
 			String[] parts = repository.split("/", -1);
 			if (parts.length != 2 || !validName(parts[0]) || !validName(parts[1])) {
-				throw TriggerFailure.permanent("The GitHub target's repository must be \"owner/name\", not \""
-						+ repository + "\".");
+				throw TriggerFailure
+					.permanent("The GitHub target's repository must be \"owner/name\", not \"" + repository + "\".");
 			}
 			String workflow = (target.workflow() != null) ? target.workflow().strip() : "";
 			if (workflow.startsWith(WORKFLOWS_DIR)) {
@@ -635,7 +666,10 @@ public class GitHubActionsClient implements PipelineProvider, DisposableBean {
 			return NAME.matcher(name).matches() && !name.equals(".") && !name.equals("..");
 		}
 
-		/** The API base: https://api.github.com, or https://host/api/v3 for GitHub Enterprise Server. */
+		/**
+		 * The API base: https://api.github.com, or https://host/api/v3 for GitHub
+		 * Enterprise Server.
+		 */
 		static String base(String configured) {
 			String base = (configured != null && !configured.isBlank()) ? configured.strip() : DEFAULT_BASE_URL;
 			while (base.endsWith("/")) {
@@ -649,7 +683,8 @@ public class GitHubActionsClient implements PipelineProvider, DisposableBean {
 				throw TriggerFailure.permanent("The GitHub target's baseUrl is not a valid URL.");
 			}
 			String scheme = (uri.getScheme() != null) ? uri.getScheme().toLowerCase(Locale.ROOT) : "";
-			// No query, fragment, user info or escapes: the base is a literal prefix of URI templates.
+			// No query, fragment, user info or escapes: the base is a literal prefix of
+			// URI templates.
 			if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null || uri.getRawQuery() != null
 					|| uri.getRawFragment() != null || uri.getRawUserInfo() != null || base.contains("%")) {
 				throw TriggerFailure.permanent("The GitHub target's baseUrl must look like " + DEFAULT_BASE_URL

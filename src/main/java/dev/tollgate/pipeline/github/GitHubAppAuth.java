@@ -27,20 +27,25 @@ import dev.tollgate.pipeline.support.TriggerFailure;
 import dev.tollgate.policy.Target;
 
 /**
- * How a GitHub target authenticates: a personal access token as it is, or a GitHub App, whose
- * private key signs an RS256 JWT that buys an installation token. Installation tokens are cached
- * per server, App, installation and key until {@link #TOKEN_REFRESH_MARGIN} before they expire.
+ * How a GitHub target authenticates: a personal access token as it is, or a GitHub App,
+ * whose private key signs an RS256 JWT that buys an installation token. Installation
+ * tokens are cached per server, App, installation and key until
+ * {@link #TOKEN_REFRESH_MARGIN} before they expire.
  * <p>
- * The key is read by nimbus-jose-jwt (with Bouncy Castle underneath), so both PEM forms work: the
- * PKCS#1 {@code BEGIN RSA PRIVATE KEY} GitHub generates and PKCS#8 {@code BEGIN PRIVATE KEY}. No
- * message, log line or {@code toString()} carries the key, the JWT or a token.
+ * The key is read by nimbus-jose-jwt (with Bouncy Castle underneath), so both PEM forms
+ * work: the PKCS#1 {@code BEGIN RSA PRIVATE KEY} GitHub generates and PKCS#8
+ * {@code BEGIN PRIVATE KEY}. No message, log line or {@code toString()} carries the key,
+ * the JWT or a token.
  */
 final class GitHubAppAuth {
 
 	/** An installation token is replaced this long before it expires. */
 	static final Duration TOKEN_REFRESH_MARGIN = Duration.ofMinutes(5);
 
-	/** GitHub accepts an App JWT for at most ten minutes; nine leaves room for clock drift. */
+	/**
+	 * GitHub accepts an App JWT for at most ten minutes; nine leaves room for clock
+	 * drift.
+	 */
 	static final Duration JWT_LIFETIME = Duration.ofMinutes(9);
 
 	/** How far back {@code iat} is set, for a server clock slightly ahead of GitHub's. */
@@ -53,8 +58,8 @@ final class GitHubAppAuth {
 	private final Map<TokenKey, InstallationToken> installationTokens = new ConcurrentHashMap<>();
 
 	/**
-	 * @param exchange trades an App JWT for an installation token (the HTTP call, which the client
-	 * owns)
+	 * @param exchange trades an App JWT for an installation token (the HTTP call, which
+	 * the client owns)
 	 */
 	GitHubAppAuth(Clock clock, TokenExchange exchange) {
 		this.clock = clock;
@@ -62,16 +67,16 @@ final class GitHubAppAuth {
 	}
 
 	/**
-	 * The authentication the target asks for ({@code auth}: {@code TOKEN}, the default, or
-	 * {@code APP}).
+	 * The authentication the target asks for ({@code auth}: {@code TOKEN}, the default,
+	 * or {@code APP}).
 	 * @param base the API base the installation token is bought from
 	 */
 	Auth of(Target target, Secret credential, String base) {
 		if (credential == null || credential.reveal() == null || credential.reveal().isBlank()) {
 			throw TriggerFailure.permanent("The GitHub target has no credential.");
 		}
-		String mode = (target.auth() != null && !target.auth().isBlank()) ? target.auth().strip().toUpperCase(Locale.ROOT)
-				: "TOKEN";
+		String mode = (target.auth() != null && !target.auth().isBlank())
+				? target.auth().strip().toUpperCase(Locale.ROOT) : "TOKEN";
 		if (mode.equals("TOKEN")) {
 			return new TokenAuth(credential);
 		}
@@ -119,7 +124,9 @@ final class GitHubAppAuth {
 	record TokenKey(String base, String appId, String installationId, String keyFingerprint) {
 	}
 
-	/** @param expiresAt {@code null} if GitHub did not say (then the token is used once) */
+	/**
+	 * @param expiresAt {@code null} if GitHub did not say (then the token is used once)
+	 */
 	record InstallationToken(Secret token, Instant expiresAt) {
 	}
 
@@ -153,7 +160,10 @@ final class GitHubAppAuth {
 
 		private final Secret privateKey;
 
-		/** Whether this call fetched its token itself (then a 401 is not cured by fetching again). */
+		/**
+		 * Whether this call fetched its token itself (then a 401 is not cured by fetching
+		 * again).
+		 */
 		private boolean fetched;
 
 		AppAuth(TokenKey key, Secret privateKey) {
@@ -204,21 +214,25 @@ final class GitHubAppAuth {
 
 	}
 
-	/** An RS256 JWT for the App: {@code iat} a minute back (clock drift), {@code exp} in 9 minutes. */
+	/**
+	 * An RS256 JWT for the App: {@code iat} a minute back (clock drift), {@code exp} in 9
+	 * minutes.
+	 */
 	static String jwt(PrivateKey key, String appId, Instant now) {
 		JWTClaimsSet claims = new JWTClaimsSet.Builder().issueTime(Date.from(now.minus(JWT_BACKDATE)))
 			.expirationTime(Date.from(now.plus(JWT_LIFETIME)))
 			// The numeric app id as a number; a client id ("Iv1.…") as a string.
 			.claim("iss", issuer(appId))
 			.build();
-		SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).type(JOSEObjectType.JWT).build(), claims);
+		SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).type(JOSEObjectType.JWT).build(),
+				claims);
 		try {
 			jwt.sign(new RSASSASigner(key));
 			return jwt.serialize();
 		}
 		catch (JOSEException | IllegalArgumentException ex) {
-			throw TriggerFailure.permanent("The GitHub App private key cannot sign a JWT (" + ex.getClass().getSimpleName()
-					+ "): it must be the App's RSA private key.");
+			throw TriggerFailure.permanent("The GitHub App private key cannot sign a JWT ("
+					+ ex.getClass().getSimpleName() + "): it must be the App's RSA private key.");
 		}
 	}
 
@@ -229,7 +243,10 @@ final class GitHubAppAuth {
 		return appId;
 	}
 
-	/** The App's RSA private key from PEM: PKCS#8 ({@code BEGIN PRIVATE KEY}) or PKCS#1 ({@code BEGIN RSA PRIVATE KEY}). */
+	/**
+	 * The App's RSA private key from PEM: PKCS#8 ({@code BEGIN PRIVATE KEY}) or PKCS#1
+	 * ({@code BEGIN RSA PRIVATE KEY}).
+	 */
 	static PrivateKey privateKey(Secret pem) {
 		// An environment variable may hold the PEM with literal "\n" for line breaks.
 		String text = pem.reveal().replace("\\n", "\n").replace("\\r", "");
@@ -246,9 +263,9 @@ final class GitHubAppAuth {
 		}
 		catch (JOSEException | RuntimeException ex) {
 			// Not the parser's message: it may quote the key.
-			throw TriggerFailure.permanent(
-					"The GitHub App private key could not be read (" + ex.getClass().getSimpleName() + "): it must be "
-							+ "the RSA key GitHub generated for the App, as PEM.");
+			throw TriggerFailure
+				.permanent("The GitHub App private key could not be read (" + ex.getClass().getSimpleName()
+						+ "): it must be " + "the RSA key GitHub generated for the App, as PEM.");
 		}
 	}
 

@@ -46,25 +46,28 @@ import static dev.tollgate.pipeline.support.PipelineHttp.scalar;
 import static dev.tollgate.pipeline.support.PipelineHttp.withoutQuery;
 
 /**
- * Starts GitLab CI/CD pipelines, on gitlab.com or a self-managed
- * instance (with or without a relative root such as {@code https://acme.io/gitlab}).
+ * Starts GitLab CI/CD pipelines, on gitlab.com or a self-managed instance (with or
+ * without a relative root such as {@code https://acme.io/gitlab}).
  * <ul>
- * <li>{@code auth: TRIGGER_TOKEN} (default): {@code POST /api/v4/projects/{id}/trigger/pipeline},
- * form-encoded {@code token}, {@code ref}, {@code variables[NAME]=value};</li>
+ * <li>{@code auth: TRIGGER_TOKEN} (default): {@code POST
+ * /api/v4/projects/{id}/trigger/pipeline}, form-encoded {@code token}, {@code ref},
+ * {@code variables[NAME]=value};</li>
  * <li>{@code auth: ACCESS_TOKEN}: {@code POST /api/v4/projects/{id}/pipeline} with
  * {@code PRIVATE-TOKEN} and a JSON body of {@code ref} and {@code variables}.</li>
  * </ul>
- * The decision id always travels as {@code TOLLGATE_DECISION_ID}. Where the project refuses
- * pipeline variables (GitLab 18 default for new projects), the same values are sent once more as
- * pipeline {@code inputs}, which the CI file must declare under {@code spec:inputs}.
+ * The decision id always travels as {@code TOLLGATE_DECISION_ID}. Where the project
+ * refuses pipeline variables (GitLab 18 default for new projects), the same values are
+ * sent once more as pipeline {@code inputs}, which the CI file must declare under
+ * {@code spec:inputs}.
  * <p>
- * On a repeated attempt ("outcome unknown" after a timeout) with an access token, the recent
- * pipelines of the ref are searched for the decision id before anything is sent again; a trigger
- * token cannot read pipelines, so then the trigger is re-sent (the pipeline can spot the repeat by
- * the decision id).
+ * On a repeated attempt ("outcome unknown" after a timeout) with an access token, the
+ * recent pipelines of the ref are searched for the decision id before anything is sent
+ * again; a trigger token cannot read pipelines, so then the trigger is re-sent (the
+ * pipeline can spot the repeat by the decision id).
  * <p>
- * The project path is encoded as one path segment ({@code acme/shop} → {@code acme%2Fshop}) and the
- * URI is handed over already encoded, so it is never encoded twice.
+ * The project path is encoded as one path segment ({@code acme/shop} →
+ * {@code acme%2Fshop}) and the URI is handed over already encoded, so it is never encoded
+ * twice.
  */
 @Component
 public class GitLabPipelineClient implements PipelineProvider, DisposableBean {
@@ -75,12 +78,15 @@ public class GitLabPipelineClient implements PipelineProvider, DisposableBean {
 
 	static final String ACCESS_TOKEN = "ACCESS_TOKEN";
 
-	/** At most this many pipelines' variables are read when looking for an earlier attempt's run. */
+	/**
+	 * At most this many pipelines' variables are read when looking for an earlier
+	 * attempt's run.
+	 */
 	static final int MAX_VARIABLE_LOOKUPS = 5;
 
 	/**
-	 * Pipelines created longer ago than this are not candidates for an earlier attempt's run, and
-	 * the look-up reads no further than the first of them.
+	 * Pipelines created longer ago than this are not candidates for an earlier attempt's
+	 * run, and the look-up reads no further than the first of them.
 	 */
 	static final Duration LOOKUP_WINDOW = Duration.ofHours(6);
 
@@ -88,8 +94,9 @@ public class GitLabPipelineClient implements PipelineProvider, DisposableBean {
 	static final int PIPELINES_PER_PAGE = 100;
 
 	/**
-	 * Pages a look-up reads at most: newer pipelines (other decisions, pushes) push the one sought
-	 * back, so a busy ref needs more than the first page; bounded so a look-up stays a few requests.
+	 * Pages a look-up reads at most: newer pipelines (other decisions, pushes) push the
+	 * one sought back, so a busy ref needs more than the first page; bounded so a look-up
+	 * stays a few requests.
 	 */
 	static final int MAX_LOOKUP_PAGES = 10;
 
@@ -109,9 +116,9 @@ public class GitLabPipelineClient implements PipelineProvider, DisposableBean {
 	}
 
 	GitLabPipelineClient(OutboundPolicy policy, PipelineProperties properties, Clock clock) {
-		this.http = new OutboundHttp(policy, properties.connectTimeout(), properties.readTimeout(), (builder) -> builder
-			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
-			.defaultHeader(HttpHeaders.USER_AGENT, "Tollgate"));
+		this.http = new OutboundHttp(policy, properties.connectTimeout(), properties.readTimeout(),
+				(builder) -> builder.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
+					.defaultHeader(HttpHeaders.USER_AGENT, "Tollgate"));
 		this.clock = clock;
 	}
 
@@ -213,7 +220,10 @@ public class GitLabPipelineClient implements PipelineProvider, DisposableBean {
 		return form.toString().getBytes(StandardCharsets.UTF_8);
 	}
 
-	/** GitLab refuses pipeline variables on this project (ci_pipeline_variables_minimum_override_role). */
+	/**
+	 * GitLab refuses pipeline variables on this project
+	 * (ci_pipeline_variables_minimum_override_role).
+	 */
 	private static boolean variablesRefused(Response response) {
 		if (response.status() != 400 && response.status() != 403) {
 			return false;
@@ -256,18 +266,20 @@ public class GitLabPipelineClient implements PipelineProvider, DisposableBean {
 	}
 
 	/**
-	 * Looks for a pipeline an earlier attempt started among the ref's pipelines, newest first, up to
-	 * {@value #MAX_LOOKUP_PAGES} pages of {@value #PIPELINES_PER_PAGE}, no page beyond the first that
-	 * reaches pipelines created before {@link #LOOKUP_WINDOW}: matched by a workflow name carrying the
-	 * decision id or, for the {@value #MAX_VARIABLE_LOOKUPS} newest created within the window, by
-	 * their {@code TOLLGATE_DECISION_ID} variable (one call each, so bounded). A 429, 5xx or no
-	 * answer to the list fails the attempt transiently (no blind second dispatch); other failures
-	 * mean "not found".
+	 * Looks for a pipeline an earlier attempt started among the ref's pipelines, newest
+	 * first, up to {@value #MAX_LOOKUP_PAGES} pages of {@value #PIPELINES_PER_PAGE}, no
+	 * page beyond the first that reaches pipelines created before {@link #LOOKUP_WINDOW}:
+	 * matched by a workflow name carrying the decision id or, for the
+	 * {@value #MAX_VARIABLE_LOOKUPS} newest created within the window, by their
+	 * {@code TOLLGATE_DECISION_ID} variable (one call each, so bounded). A 429, 5xx or no
+	 * answer to the list fails the attempt transiently (no blind second dispatch); other
+	 * failures mean "not found".
 	 */
 	private Run findPipeline(Context context, String decisionId) {
 		try {
 			Instant since = this.clock.instant().minus(LOOKUP_WINDOW);
-			// No updated_after filter: the first page is read whatever the pipelines' age (as the
+			// No updated_after filter: the first page is read whatever the pipelines' age
+			// (as the
 			// 20 newest were before); the window only ends the paging, on created_at.
 			String listPath = context.projectPath() + "/pipelines?ref=" + queryEncode(context.ref())
 					+ "&order_by=id&sort=desc&per_page=" + PIPELINES_PER_PAGE + "&page=";
@@ -300,8 +312,10 @@ public class GitLabPipelineClient implements PipelineProvider, DisposableBean {
 						pastWindow = true;
 					}
 				}
-				// The newest candidates' variables are read as soon as they are seen: a lost answer
-				// usually leaves its pipeline among the newest, found without reading further pages.
+				// The newest candidates' variables are read as soon as they are seen: a
+				// lost answer
+				// usually leaves its pipeline among the newest, found without reading
+				// further pages.
 				for (JsonNode pipeline : candidates) {
 					if (variableLookups >= MAX_VARIABLE_LOOKUPS) {
 						break;
@@ -312,8 +326,10 @@ public class GitLabPipelineClient implements PipelineProvider, DisposableBean {
 						return new Run(id, scalar(pipeline.path("web_url")));
 					}
 				}
-				// Newest first by id: a short page is the last one, and once pipelines created before
-				// the window show up, the older pages cannot hold the earlier attempt's pipeline.
+				// Newest first by id: a short page is the last one, and once pipelines
+				// created before
+				// the window show up, the older pages cannot hold the earlier attempt's
+				// pipeline.
 				if (pipelines.size() < PIPELINES_PER_PAGE || pastWindow) {
 					return null;
 				}
@@ -326,11 +342,15 @@ public class GitLabPipelineClient implements PipelineProvider, DisposableBean {
 		}
 	}
 
-	/** Whether the pipeline's {@code TOLLGATE_DECISION_ID} variable is the decision id (one call). */
+	/**
+	 * Whether the pipeline's {@code TOLLGATE_DECISION_ID} variable is the decision id
+	 * (one call).
+	 */
 	private boolean carriesDecision(Context context, String id, String decisionId) {
 		Response variables = send(context, HttpMethod.GET, context.projectPath() + "/pipelines/" + id + "/variables",
 				null, null, true);
-		// A 429 or 5xx here says nothing about this pipeline; it may be the earlier attempt's.
+		// A 429 or 5xx here says nothing about this pipeline; it may be the earlier
+		// attempt's.
 		PipelineHttp.refuseBlindRedispatch("GitLab", variables.status());
 		JsonNode found = (variables.status() == 200) ? parse(variables.body()) : null;
 		if (found != null && found.isArray()) {
@@ -358,8 +378,9 @@ public class GitLabPipelineClient implements PipelineProvider, DisposableBean {
 	}
 
 	/**
-	 * One call; every HTTP status comes back as a {@link Response}. Transport failures throw a
-	 * transient {@link TriggerFailure}, a refusal by the outbound policy a permanent one.
+	 * One call; every HTTP status comes back as a {@link Response}. Transport failures
+	 * throw a transient {@link TriggerFailure}, a refusal by the outbound policy a
+	 * permanent one.
 	 * @param path below the base URL, already encoded
 	 */
 	private Response send(Context context, HttpMethod method, String path, byte[] body, MediaType contentType,
@@ -381,18 +402,20 @@ public class GitLabPipelineClient implements PipelineProvider, DisposableBean {
 			Throwable cause = ex.reason();
 			String what = cause.getClass().getSimpleName()
 					+ ((cause.getMessage() != null) ? ": " + context.scrub(bounded(cause.getMessage())) : "");
-			throw TriggerFailure.transientFailure("GitLab did not answer " + call + " (" + what
-					+ "); if the request was received, the next attempt "
-					+ (privateToken ? "looks for the pipeline before sending it again."
-							: "sends it again (a trigger token cannot look pipelines up; "
-									+ Templates.DECISION_ID + " lets the pipeline spot the repeat)."),
-					null);
+			throw TriggerFailure
+				.transientFailure(
+						"GitLab did not answer " + call + " (" + what
+								+ "); if the request was received, the next attempt "
+								+ (privateToken ? "looks for the pipeline before sending it again."
+										: "sends it again (a trigger token cannot look pipelines up; "
+												+ Templates.DECISION_ID + " lets the pipeline spot the repeat)."),
+						null);
 		}
 	}
 
 	/**
-	 * GitLab's {@code message} (a string, or an object such as {@code {"base":["Reference not
-	 * found"]}}), else {@code error}, else the start of the body; bounded.
+	 * GitLab's {@code message} (a string, or an object such as {@code {"base":["Reference
+	 * not found"]}}), else {@code error}, else the start of the body; bounded.
 	 */
 	static String message(byte[] body) {
 		JsonNode json = parse(body);
@@ -430,8 +453,8 @@ public class GitLabPipelineClient implements PipelineProvider, DisposableBean {
 	}
 
 	/**
-	 * {@code Retry-After} (seconds or HTTP-date), else GitLab's {@code RateLimit-Reset} (Unix
-	 * seconds); {@code null} if neither is usable.
+	 * {@code Retry-After} (seconds or HTTP-date), else GitLab's {@code RateLimit-Reset}
+	 * (Unix seconds); {@code null} if neither is usable.
 	 */
 	static Instant retryAfter(HttpHeaders headers, Instant now) {
 		Instant retryAfter = RetryAfter.parse(headers.getFirst(HttpHeaders.RETRY_AFTER), now);
@@ -448,17 +471,24 @@ public class GitLabPipelineClient implements PipelineProvider, DisposableBean {
 		}
 		String normalized = auth.strip().toUpperCase(Locale.ROOT);
 		if (!normalized.equals(TRIGGER_TOKEN) && !normalized.equals(ACCESS_TOKEN)) {
-			throw TriggerFailure.permanent("GitLab auth '" + bounded(auth) + "' is neither " + TRIGGER_TOKEN + " nor "
-					+ ACCESS_TOKEN + ".");
+			throw TriggerFailure.permanent(
+					"GitLab auth '" + bounded(auth) + "' is neither " + TRIGGER_TOKEN + " nor " + ACCESS_TOKEN + ".");
 		}
 		return normalized;
 	}
-	/** The base URL without a trailing slash; a relative root such as {@code /gitlab} is kept. */
+
+	/**
+	 * The base URL without a trailing slash; a relative root such as {@code /gitlab} is
+	 * kept.
+	 */
 	static String baseUrl(String baseUrl) {
 		return PipelineHttp.baseUrl(baseUrl, DEFAULT_BASE_URL, "GitLab");
 	}
 
-	/** The project id, or its full path as one encoded segment: {@code acme/shop} → {@code acme%2Fshop}. */
+	/**
+	 * The project id, or its full path as one encoded segment: {@code acme/shop} →
+	 * {@code acme%2Fshop}.
+	 */
 	static String projectSegment(String project) {
 		if (!StringUtils.hasText(project)) {
 			throw TriggerFailure.permanent("The GitLab target has no project (numeric id or full path).");
@@ -482,7 +512,10 @@ public class GitLabPipelineClient implements PipelineProvider, DisposableBean {
 			return "/api/v4/projects/" + this.project;
 		}
 
-		/** Removes the credential from text that came from elsewhere (a response, an exception). */
+		/**
+		 * Removes the credential from text that came from elsewhere (a response, an
+		 * exception).
+		 */
 		String scrub(String text) {
 			if (text == null || this.credential.isEmpty()) {
 				return text;

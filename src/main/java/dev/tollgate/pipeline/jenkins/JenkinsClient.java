@@ -46,18 +46,19 @@ import static dev.tollgate.pipeline.support.PipelineHttp.withoutQuery;
 
 /**
  * Starts Jenkins builds: {@code POST {base}/job/team/job/deploy/buildWithParameters},
- * form-encoded parameters plus {@code TOLLGATE_DECISION_ID}, Basic auth from a {@code user:apiToken}
- * credential. Jenkins answers 201 with the queue item's {@code Location}; the item is polled promptly
- * (left-queue items vanish after five minutes) until it names the build.
+ * form-encoded parameters plus {@code TOLLGATE_DECISION_ID}, Basic auth from a
+ * {@code user:apiToken} credential. Jenkins answers 201 with the queue item's
+ * {@code Location}; the item is polled promptly (left-queue items vanish after five
+ * minutes) until it names the build.
  * <p>
- * API-token requests need no CSRF crumb; should Jenkins still answer 403 about a crumb, one is
- * fetched from the crumb issuer (keeping its session cookie, to which the crumb is bound) and the
- * trigger is sent once more with it.
+ * API-token requests need no CSRF crumb; should Jenkins still answer 403 about a crumb,
+ * one is fetched from the crumb issuer (keeping its session cookie, to which the crumb is
+ * bound) and the trigger is sent once more with it.
  * <p>
- * On a repeated attempt ("outcome unknown" after a timeout) the job's recent builds (up to 1,000,
- * newest first, a page of 100 at a time) are searched for the decision id before anything is sent
- * again. An identical request still waiting in the queue is merged by Jenkins itself, so a re-send
- * then returns the same queue item.
+ * On a repeated attempt ("outcome unknown" after a timeout) the job's recent builds (up
+ * to 1,000, newest first, a page of 100 at a time) are searched for the decision id
+ * before anything is sent again. An identical request still waiting in the queue is
+ * merged by Jenkins itself, so a re-send then returns the same queue item.
  * <p>
  * Credentials only go to the configured base URL: the queue item is polled at
  * {@code {base}/queue/item/{n}/}, not at whatever host the {@code Location} names.
@@ -70,8 +71,9 @@ public class JenkinsClient implements PipelineProvider, DisposableBean {
 	static final Duration MAX_POLL_BUDGET = Duration.ofSeconds(10);
 
 	/**
-	 * The build look-up, one page: {@code allBuilds}, because Jenkins cuts {@code builds} off at the
-	 * newest 100; the range {@code {M,N}} runs from M inclusive to N exclusive, newest first.
+	 * The build look-up, one page: {@code allBuilds}, because Jenkins cuts {@code builds}
+	 * off at the newest 100; the range {@code {M,N}} runs from M inclusive to N
+	 * exclusive, newest first.
 	 */
 	static final String BUILDS_TREE = "allBuilds[number,url,timestamp,actions[parameters[name,value]]]{%d,%d}";
 
@@ -79,15 +81,16 @@ public class JenkinsClient implements PipelineProvider, DisposableBean {
 	static final int BUILDS_PER_PAGE = 100;
 
 	/**
-	 * Pages a look-up reads at most: newer builds (other decisions, other triggers) push the one
-	 * sought back, so a busy job needs more than the first page; bounded so a look-up stays a few
-	 * requests.
+	 * Pages a look-up reads at most: newer builds (other decisions, other triggers) push
+	 * the one sought back, so a busy job needs more than the first page; bounded so a
+	 * look-up stays a few requests.
 	 */
 	static final int MAX_LOOKUP_PAGES = 10;
 
 	/**
-	 * How far back a later attempt looks for a build an earlier attempt may have started (as for
-	 * GitHub): no page is read beyond the first that reaches a build started longer ago.
+	 * How far back a later attempt looks for a build an earlier attempt may have started
+	 * (as for GitHub): no page is read beyond the first that reaches a build started
+	 * longer ago.
 	 */
 	static final Duration RETRY_LOOKBACK = Duration.ofHours(24);
 
@@ -109,14 +112,16 @@ public class JenkinsClient implements PipelineProvider, DisposableBean {
 
 	@Autowired
 	JenkinsClient(OutboundPolicy policy, PipelineProperties properties) {
-		// Polling stays within one read timeout, so the attempt as a whole stays well inside the job lease.
+		// Polling stays within one read timeout, so the attempt as a whole stays well
+		// inside the job lease.
 		this(policy, properties, POLL_INTERVAL,
 				(properties.readTimeout().compareTo(MAX_POLL_BUDGET) < 0) ? properties.readTimeout() : MAX_POLL_BUDGET);
 	}
 
-	public JenkinsClient(OutboundPolicy policy, PipelineProperties properties, Duration pollInterval, Duration pollBudget) {
-		this.http = new OutboundHttp(policy, properties.connectTimeout(), properties.readTimeout(), (builder) -> builder
-			.defaultHeader(HttpHeaders.USER_AGENT, "Tollgate"));
+	public JenkinsClient(OutboundPolicy policy, PipelineProperties properties, Duration pollInterval,
+			Duration pollBudget) {
+		this.http = new OutboundHttp(policy, properties.connectTimeout(), properties.readTimeout(),
+				(builder) -> builder.defaultHeader(HttpHeaders.USER_AGENT, "Tollgate"));
 		this.pollInterval = pollInterval;
 		this.pollBudget = pollBudget;
 	}
@@ -174,7 +179,10 @@ public class JenkinsClient implements PipelineProvider, DisposableBean {
 		this.http.destroy();
 	}
 
-	/** Follows the queue item until it names its build; after a 201 the trigger has succeeded. */
+	/**
+	 * Follows the queue item until it names its build; after a 201 the trigger has
+	 * succeeded.
+	 */
 	private Run queued(Context context, Response response, String decisionId) {
 		String location = response.headers().getFirst(HttpHeaders.LOCATION);
 		Matcher item = (location != null) ? QUEUE_ITEM.matcher(pathOf(location)) : null;
@@ -193,8 +201,10 @@ public class JenkinsClient implements PipelineProvider, DisposableBean {
 				poll = null;
 			}
 			if (poll != null && poll.status() == 404) {
-				// Left the queue more than five minutes ago: the build exists, find it by the decision id.
-				// The build was queued by this attempt, so a look-up that cannot answer is not a reason
+				// Left the queue more than five minutes ago: the build exists, find it by
+				// the decision id.
+				// The build was queued by this attempt, so a look-up that cannot answer
+				// is not a reason
 				// to fail it: the queue URL identifies the run well enough.
 				Run build;
 				try {
@@ -209,8 +219,9 @@ public class JenkinsClient implements PipelineProvider, DisposableBean {
 				JsonNode state = parse(poll.body());
 				if (state != null) {
 					if (state.path("cancelled").asBoolean(false)) {
-						throw TriggerFailure.permanent("Jenkins queue item " + item.group(1) + " of job "
-								+ context.jobPath() + " was cancelled before it started a build (queue item cancelled).");
+						throw TriggerFailure
+							.permanent("Jenkins queue item " + item.group(1) + " of job " + context.jobPath()
+									+ " was cancelled before it started a build (queue item cancelled).");
 					}
 					JsonNode executable = state.path("executable");
 					String number = scalar(executable.path("number"));
@@ -220,7 +231,8 @@ public class JenkinsClient implements PipelineProvider, DisposableBean {
 				}
 			}
 			else if (poll != null && poll.status() >= 400 && poll.status() < 500) {
-				// No permission to read the queue (or similar): the build was queued all the same.
+				// No permission to read the queue (or similar): the build was queued all
+				// the same.
 				return new Run(null, queueUrl);
 			}
 			if (System.nanoTime() + this.pollInterval.toNanos() > deadline) {
@@ -237,10 +249,11 @@ public class JenkinsClient implements PipelineProvider, DisposableBean {
 	}
 
 	/**
-	 * A build of the job whose {@code TOLLGATE_DECISION_ID} parameter is the decision id, looked for
-	 * newest first across up to {@value #MAX_LOOKUP_PAGES} pages of {@value #BUILDS_PER_PAGE}, ending
-	 * at a short page or at builds started before {@link #RETRY_LOOKBACK}. A 429, 5xx or no answer
-	 * fails the attempt transiently (no blind second dispatch); other failures mean "none".
+	 * A build of the job whose {@code TOLLGATE_DECISION_ID} parameter is the decision id,
+	 * looked for newest first across up to {@value #MAX_LOOKUP_PAGES} pages of
+	 * {@value #BUILDS_PER_PAGE}, ending at a short page or at builds started before
+	 * {@link #RETRY_LOOKBACK}. A 429, 5xx or no answer fails the attempt transiently (no
+	 * blind second dispatch); other failures mean "none".
 	 */
 	private Run findBuild(Context context, String decisionId) {
 		try {
@@ -275,7 +288,8 @@ public class JenkinsClient implements PipelineProvider, DisposableBean {
 						pastWindow = true;
 					}
 				}
-				// Newest first: a short page is the last one, and builds older than the window
+				// Newest first: a short page is the last one, and builds older than the
+				// window
 				// mean the older pages cannot hold the earlier attempt's build.
 				if (!builds.isArray() || builds.size() < BUILDS_PER_PAGE || pastWindow) {
 					return null;
@@ -293,7 +307,10 @@ public class JenkinsClient implements PipelineProvider, DisposableBean {
 		return new String(response.body(), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT).contains("crumb");
 	}
 
-	/** Fetches a crumb and the session cookie it is bound to; a 403 naming the crumb made this necessary. */
+	/**
+	 * Fetches a crumb and the session cookie it is bound to; a 403 naming the crumb made
+	 * this necessary.
+	 */
 	private Crumb crumb(Context context) {
 		String call = "GET /crumbIssuer/api/json";
 		Response response = send(context, HttpMethod.GET, "/crumbIssuer/api/json", null, null);
@@ -311,7 +328,8 @@ public class JenkinsClient implements PipelineProvider, DisposableBean {
 		if (field == null) {
 			field = "Jenkins-Crumb";
 		}
-		if (value == null || !HEADER_NAME.matcher(field).matches() || value.chars().anyMatch((c) -> c < 0x21 || c > 0x7e)) {
+		if (value == null || !HEADER_NAME.matcher(field).matches()
+				|| value.chars().anyMatch((c) -> c < 0x21 || c > 0x7e)) {
 			throw TriggerFailure.permanent("Jenkins' crumb issuer (" + call + ") did not answer with a usable crumb.");
 		}
 		StringJoiner cookies = new StringJoiner("; ");
@@ -345,9 +363,9 @@ public class JenkinsClient implements PipelineProvider, DisposableBean {
 	}
 
 	/**
-	 * One call to the Jenkins base URL; every HTTP status comes back as a {@link Response}.
-	 * Transport failures throw a transient {@link TriggerFailure}, a refusal by the outbound policy
-	 * a permanent one.
+	 * One call to the Jenkins base URL; every HTTP status comes back as a
+	 * {@link Response}. Transport failures throw a transient {@link TriggerFailure}, a
+	 * refusal by the outbound policy a permanent one.
 	 * @param path below the base URL, already encoded
 	 */
 	private Response send(Context context, HttpMethod method, String path, byte[] form, Crumb crumb) {
@@ -375,9 +393,10 @@ public class JenkinsClient implements PipelineProvider, DisposableBean {
 			Throwable cause = ex.reason();
 			String what = cause.getClass().getSimpleName()
 					+ ((cause.getMessage() != null) ? ": " + context.scrub(bounded(cause.getMessage())) : "");
-			throw TriggerFailure.transientFailure("Jenkins did not answer " + call + " (" + what
-					+ "); the next attempt looks for a build with this " + Templates.DECISION_ID
-					+ " before sending it again.", null);
+			throw TriggerFailure.transientFailure(
+					"Jenkins did not answer " + call + " (" + what + "); the next attempt looks for a build with this "
+							+ Templates.DECISION_ID + " before sending it again.",
+					null);
 		}
 	}
 
@@ -386,12 +405,19 @@ public class JenkinsClient implements PipelineProvider, DisposableBean {
 		parameters.forEach((name, value) -> form.add(formEncode(name) + "=" + formEncode(value)));
 		return form.toString().getBytes(StandardCharsets.UTF_8);
 	}
-	/** The base URL without a trailing slash; a context path such as {@code /jenkins} is kept. */
+
+	/**
+	 * The base URL without a trailing slash; a context path such as {@code /jenkins} is
+	 * kept.
+	 */
 	static String baseUrl(String baseUrl) {
 		return PipelineHttp.baseUrl(baseUrl, null, "Jenkins");
 	}
 
-	/** {@code team/deploy} → {@code /job/team/job/deploy}, each name encoded as one path segment. */
+	/**
+	 * {@code team/deploy} → {@code /job/team/job/deploy}, each name encoded as one path
+	 * segment.
+	 */
 	static String jobPath(String job) {
 		if (!StringUtils.hasText(job)) {
 			throw TriggerFailure.permanent("The Jenkins target has no job.");
@@ -454,7 +480,10 @@ public class JenkinsClient implements PipelineProvider, DisposableBean {
 
 	private record Context(String base, String jobPath, String authorization, String credential) {
 
-		/** Removes the credential (and its password part) from text that came from elsewhere. */
+		/**
+		 * Removes the credential (and its password part) from text that came from
+		 * elsewhere.
+		 */
 		String scrub(String text) {
 			if (text == null) {
 				return null;

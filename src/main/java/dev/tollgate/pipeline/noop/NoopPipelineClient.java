@@ -4,7 +4,10 @@ import dev.tollgate.pipeline.PipelineProvider;
 import dev.tollgate.policy.Target;
 import org.springframework.stereotype.Component;
 
-/** Records the trigger and calls nothing: for demos and for shadowing a policy before enforcing it. */
+/**
+ * Records the trigger and calls nothing: for demos and for shadowing a policy before
+ * enforcing it.
+ */
 @Component
 class NoopPipelineClient implements PipelineProvider {
 

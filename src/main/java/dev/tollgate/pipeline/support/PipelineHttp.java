@@ -24,28 +24,35 @@ public final class PipelineHttp {
 	}
 
 	/**
-	 * A retry's look-up for an earlier attempt's run got a 429, a 5xx or no answer. Dispatching
-	 * now could start a second run for the decision, so the attempt fails transiently and the job
-	 * retries later (a permanent answer such as 403, or nothing found, still lets it dispatch).
+	 * A retry's look-up for an earlier attempt's run got a 429, a 5xx or no answer.
+	 * Dispatching now could start a second run for the decision, so the attempt fails
+	 * transiently and the job retries later (a permanent answer such as 403, or nothing
+	 * found, still lets it dispatch).
 	 */
 	public static void refuseBlindRedispatch(String system, int status) {
 		if (status == 429 || status >= 500) {
 			throw TriggerFailure.transientFailure(system + " answered " + status
-					+ " to the look-up for an earlier attempt's run; not dispatching again until it can be checked", null);
+					+ " to the look-up for an earlier attempt's run; not dispatching again until it can be checked",
+					null);
 		}
 	}
 
 	/**
-	 * A retry's look-up for an earlier attempt's run was answered 200 with a body that cannot be
-	 * read (over the size limit, not JSON, not the list): the run may be in it, so as for
-	 * {@link #refuseBlindRedispatch} the attempt fails transiently instead of dispatching blind.
+	 * A retry's look-up for an earlier attempt's run was answered 200 with a body that
+	 * cannot be read (over the size limit, not JSON, not the list): the run may be in it,
+	 * so as for {@link #refuseBlindRedispatch} the attempt fails transiently instead of
+	 * dispatching blind.
 	 */
 	public static TriggerFailure unreadableLookup(String system) {
-		return TriggerFailure.transientFailure(system + "'s answer to the look-up for an earlier attempt's run could not"
-				+ " be read; not dispatching again until it can be checked", null);
+		return TriggerFailure
+			.transientFailure(system + "'s answer to the look-up for an earlier attempt's run could not"
+					+ " be read; not dispatching again until it can be checked", null);
 	}
 
-	/** Rethrows a transient failure of a look-up (see {@link #refuseBlindRedispatch}); other failures mean "not found". */
+	/**
+	 * Rethrows a transient failure of a look-up (see {@link #refuseBlindRedispatch});
+	 * other failures mean "not found".
+	 */
 	public static void rethrowIfTransient(RuntimeException ex) {
 		if (ex instanceof TriggerFailure failure && !failure.permanent()) {
 			throw failure;
@@ -79,8 +86,10 @@ public final class PipelineHttp {
 	}
 
 	/**
-	 * The target's base URL without a trailing slash (a context path such as {@code /jenkins} is kept).
-	 * @param fallback used when the target names none; {@code null} makes a base URL required
+	 * The target's base URL without a trailing slash (a context path such as
+	 * {@code /jenkins} is kept).
+	 * @param fallback used when the target names none; {@code null} makes a base URL
+	 * required
 	 */
 	public static String baseUrl(String configured, String fallback, String product) {
 		String base = (configured != null && !configured.isBlank()) ? configured.strip() : fallback;

@@ -15,7 +15,8 @@ import org.springframework.validation.annotation.Validated;
  * @param connectTimeout per call
  * @param readTimeout per call; kept well below the job lease
  * @param breakerFailures consecutive failed attempts on one target that open its circuit
- * @param breakerOpenFor how long an open circuit defers that target's jobs before one probe
+ * @param breakerOpenFor how long an open circuit defers that target's jobs before one
+ * probe
  */
 @Validated
 @ConfigurationProperties("tollgate.pipeline")

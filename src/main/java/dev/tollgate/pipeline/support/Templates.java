@@ -7,15 +7,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Renders the {@code {{…}}} template variables (listed in docs/pipelines.md) into a target's inputs, variables or parameters.
- * Values are plain data handed to the CI system's API as such, never spliced into a URL or a shell.
- * Unknown variables cannot occur: targets are checked when they are saved.
+ * Renders the {@code {{…}}} template variables (listed in docs/pipelines.md) into a
+ * target's inputs, variables or parameters. Values are plain data handed to the CI
+ * system's API as such, never spliced into a URL or a shell. Unknown variables cannot
+ * occur: targets are checked when they are saved.
  */
 public final class Templates {
 
 	private static final Pattern VARIABLE = Pattern.compile("\\{\\{\\s*([^}]*?)\\s*}}");
 
-	/** The name every target receives the decision id under, so a pipeline can spot a repeat. */
+	/**
+	 * The name every target receives the decision id under, so a pipeline can spot a
+	 * repeat.
+	 */
 	public static final String DECISION_ID = "TOLLGATE_DECISION_ID";
 
 	private Templates() {

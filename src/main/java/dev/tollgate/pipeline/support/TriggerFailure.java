@@ -3,9 +3,9 @@ package dev.tollgate.pipeline.support;
 import java.time.Instant;
 
 /**
- * A trigger that did not start a run. {@code permanent} failures (bad credentials, unknown
- * workflow) go straight to the dead jobs; others are retried, not before {@code retryAfter} when the
- * CI system said so. Messages never contain credentials.
+ * A trigger that did not start a run. {@code permanent} failures (bad credentials,
+ * unknown workflow) go straight to the dead jobs; others are retried, not before
+ * {@code retryAfter} when the CI system said so. Messages never contain credentials.
  */
 public class TriggerFailure extends RuntimeException {
 

@@ -105,19 +105,20 @@ class GitHubActionsClientTests {
 	}
 
 	/**
-	 * The first exchange of a fresh JVM (class loading, JIT on both ends) can take longer than the
-	 * tests' 500 ms read timeout; get it out of the way with a patient client.
+	 * The first exchange of a fresh JVM (class loading, JIT on both ends) can take longer
+	 * than the tests' 500 ms read timeout; get it out of the way with a patient client.
 	 */
 	private static void warmUp() throws Exception {
-		github.stubFor(post(urlEqualTo(ACCESS_TOKENS)).willReturn(accessToken(INSTALLATION_TOKEN, START.plusSeconds(3600))));
+		github.stubFor(
+				post(urlEqualTo(ACCESS_TOKENS)).willReturn(accessToken(INSTALLATION_TOKEN, START.plusSeconds(3600))));
 		github.stubFor(post(urlEqualTo(DISPATCH)).willReturn(okJson(RUN_DETAILS)));
 		GitHubActionsClient patient = new GitHubActionsClient(OutboundPolicies.forLocalStubs(),
 				new PipelineProperties(Duration.ofSeconds(10), Duration.ofSeconds(30), 5, Duration.ofSeconds(30)),
 				Clock.systemUTC(), Duration.ZERO);
 		try {
-			patient.trigger(new TriggerCall(withAuth(target(base()), "APP", "12345", "123"),
-					new TriggerRequest(UUID.randomUUID(), "warm-up", 1L, "r", "t", "1", "OPS-1", "OPS", "Story", "a", "b",
-							"acct", false),
+			patient.trigger(new TriggerCall(
+					withAuth(target(base()), "APP", "12345", "123"), new TriggerRequest(UUID.randomUUID(), "warm-up",
+							1L, "r", "t", "1", "OPS-1", "OPS", "Story", "a", "b", "acct", false),
 					Map.of(), new Secret(pkcs8Pem()), 1));
 		}
 		finally {
@@ -304,11 +305,12 @@ class GitHubActionsClientTests {
 		Run run = this.client.trigger(call(target(base()), Map.of(), 1));
 
 		assertThat(run).isEqualTo(new Run("4712", "https://github.com/acme/shop/actions/runs/4712"));
-		github.verify(1, getRequestedFor(urlPathEqualTo(RUNS)).withQueryParam("event", equalTo("workflow_dispatch"))
-			.withQueryParam("created", equalTo(">=" + iso(START.minus(Duration.ofMinutes(10)))))
-			.withQueryParam("per_page", equalTo(String.valueOf(GitHubActionsClient.RUNS_PER_PAGE)))
-			.withQueryParam("page", equalTo("1"))
-			.withHeader("Authorization", equalTo("Bearer " + TOKEN)));
+		github.verify(1,
+				getRequestedFor(urlPathEqualTo(RUNS)).withQueryParam("event", equalTo("workflow_dispatch"))
+					.withQueryParam("created", equalTo(">=" + iso(START.minus(Duration.ofMinutes(10)))))
+					.withQueryParam("per_page", equalTo(String.valueOf(GitHubActionsClient.RUNS_PER_PAGE)))
+					.withQueryParam("page", equalTo("1"))
+					.withHeader("Authorization", equalTo("Bearer " + TOKEN)));
 	}
 
 	@Test
@@ -375,7 +377,8 @@ class GitHubActionsClientTests {
 
 	@Test
 	void unexpectedInputsArePermanent() {
-		github.stubFor(post(urlEqualTo(DISPATCH)).willReturn(error(422, "Unexpected inputs provided: [\"environment\"]")));
+		github.stubFor(
+				post(urlEqualTo(DISPATCH)).willReturn(error(422, "Unexpected inputs provided: [\"environment\"]")));
 
 		TriggerFailure failure = failureOf(call(target(base()), Map.of("environment", "prod"), 1));
 
@@ -424,9 +427,9 @@ class GitHubActionsClientTests {
 
 	@Test
 	void forbiddenWithoutRateLimitSignsIsPermanent() {
-		github.stubFor(post(urlEqualTo(DISPATCH))
-			.willReturn(error(403, "Resource not accessible by personal access token").withHeader("x-ratelimit-remaining",
-					"4999")));
+		github.stubFor(
+				post(urlEqualTo(DISPATCH)).willReturn(error(403, "Resource not accessible by personal access token")
+					.withHeader("x-ratelimit-remaining", "4999")));
 
 		TriggerFailure failure = failureOf(call(target(base()), Map.of(), 1));
 
@@ -439,10 +442,10 @@ class GitHubActionsClientTests {
 	@Test
 	void forbiddenWithTheRateLimitExhaustedWaitsForTheReset() {
 		long reset = START.plus(Duration.ofMinutes(17)).getEpochSecond();
-		github.stubFor(post(urlEqualTo(DISPATCH)).willReturn(error(403, "API rate limit exceeded for user ID 1.")
-			.withHeader("x-ratelimit-limit", "5000")
-			.withHeader("x-ratelimit-remaining", "0")
-			.withHeader("x-ratelimit-reset", Long.toString(reset))));
+		github.stubFor(post(urlEqualTo(DISPATCH))
+			.willReturn(error(403, "API rate limit exceeded for user ID 1.").withHeader("x-ratelimit-limit", "5000")
+				.withHeader("x-ratelimit-remaining", "0")
+				.withHeader("x-ratelimit-reset", Long.toString(reset))));
 
 		TriggerFailure failure = failureOf(call(target(base()), Map.of(), 1));
 
@@ -474,7 +477,8 @@ class GitHubActionsClientTests {
 
 	@Test
 	void tooManyRequestsHonoursRetryAfter() {
-		github.stubFor(post(urlEqualTo(DISPATCH)).willReturn(error(429, "Too many requests").withHeader("retry-after", "60")));
+		github.stubFor(
+				post(urlEqualTo(DISPATCH)).willReturn(error(429, "Too many requests").withHeader("retry-after", "60")));
 
 		TriggerFailure failure = failureOf(call(target(base()), Map.of(), 1));
 
@@ -500,7 +504,8 @@ class GitHubActionsClientTests {
 
 	@Test
 	void aServerErrorWithRetryAfterWaitsThatLong() {
-		github.stubFor(post(urlEqualTo(DISPATCH)).willReturn(aResponse().withStatus(503).withHeader("Retry-After", "120")));
+		github.stubFor(
+				post(urlEqualTo(DISPATCH)).willReturn(aResponse().withStatus(503).withHeader("Retry-After", "120")));
 
 		TriggerFailure failure = failureOf(call(target(base()), Map.of(), 1));
 
@@ -568,20 +573,23 @@ class GitHubActionsClientTests {
 
 		assertThat(run).isEqualTo(new Run("4713", "https://github.com/acme/shop/actions/runs/4713"));
 		github.verify(0, postRequestedFor(urlEqualTo(DISPATCH)));
-		github.verify(1, getRequestedFor(urlPathEqualTo(RUNS)).withQueryParam("event", equalTo("workflow_dispatch"))
-			.withQueryParam("created", equalTo(">=" + iso(START.minus(GitHubActionsClient.RETRY_LOOKBACK))))
-			.withQueryParam("per_page", equalTo(String.valueOf(GitHubActionsClient.RUNS_PER_PAGE)))
-			.withQueryParam("page", equalTo("1"))
-			.withHeader("Authorization", equalTo("Bearer " + TOKEN))
-			.withHeader("Accept", equalTo("application/vnd.github+json"))
-			.withHeader("X-GitHub-Api-Version", equalTo("2022-11-28"))
-			.withHeader("User-Agent", equalTo("tollgate")));
+		github.verify(1,
+				getRequestedFor(urlPathEqualTo(RUNS)).withQueryParam("event", equalTo("workflow_dispatch"))
+					.withQueryParam("created", equalTo(">=" + iso(START.minus(GitHubActionsClient.RETRY_LOOKBACK))))
+					.withQueryParam("per_page", equalTo(String.valueOf(GitHubActionsClient.RUNS_PER_PAGE)))
+					.withQueryParam("page", equalTo("1"))
+					.withHeader("Authorization", equalTo("Bearer " + TOKEN))
+					.withHeader("Accept", equalTo("application/vnd.github+json"))
+					.withHeader("X-GitHub-Api-Version", equalTo("2022-11-28"))
+					.withHeader("User-Agent", equalTo("tollgate")));
 	}
 
 	@Test
 	void aLaterAttemptFindsTheRunBehindAFullPageOfNewerRuns() {
-		// A busy workflow: by the time the lease of a crashed attempt expires, runs of other decisions
-		// fill the first page (seen in the fault-injection crash scenario as repeated dispatches).
+		// A busy workflow: by the time the lease of a crashed attempt expires, runs of
+		// other decisions
+		// fill the first page (seen in the fault-injection crash scenario as repeated
+		// dispatches).
 		String[] newer = new String[GitHubActionsClient.RUNS_PER_PAGE];
 		for (int i = 0; i < newer.length; i++) {
 			newer[i] = run(5000 + i, "deploy other-decision-" + i);
@@ -641,7 +649,8 @@ class GitHubActionsClientTests {
 	@ParameterizedTest
 	@ValueSource(ints = { 429, 500, 502, 503 })
 	void aLookupThatGetsNoAnswerFailsTheAttemptInsteadOfDispatchingBlind(int status) {
-		// The earlier attempt's run may be on the page that failed: a dispatch now could be a second run.
+		// The earlier attempt's run may be on the page that failed: a dispatch now could
+		// be a second run.
 		github.stubFor(get(urlPathEqualTo(RUNS)).willReturn(error(status, "try later")));
 		github.stubFor(post(urlEqualTo(DISPATCH)).willReturn(okJson(RUN_DETAILS)));
 
@@ -653,9 +662,9 @@ class GitHubActionsClientTests {
 	@Test
 	void aRateLimitedLookupWaitsForTheResetInsteadOfDispatchingBlind() {
 		long reset = this.clock.instant().plusSeconds(600).getEpochSecond();
-		github.stubFor(get(urlPathEqualTo(RUNS)).willReturn(error(403, "API rate limit exceeded for installation")
-			.withHeader("x-ratelimit-remaining", "0")
-			.withHeader("x-ratelimit-reset", Long.toString(reset))));
+		github.stubFor(get(urlPathEqualTo(RUNS))
+			.willReturn(error(403, "API rate limit exceeded for installation").withHeader("x-ratelimit-remaining", "0")
+				.withHeader("x-ratelimit-reset", Long.toString(reset))));
 		github.stubFor(post(urlEqualTo(DISPATCH)).willReturn(okJson(RUN_DETAILS)));
 
 		assertThatThrownBy(() -> this.client.trigger(call(target(base()), Map.of(), 2)))
@@ -669,10 +678,11 @@ class GitHubActionsClientTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "oversized", "not json", "no list" })
 	void aLookupAnswerThatCannotBeReadFailsTheAttemptInsteadOfDispatchingBlind(String answer) {
-		// Fifty runs with long commit messages can pass the read limit; the earlier run may be among them.
+		// Fifty runs with long commit messages can pass the read limit; the earlier run
+		// may be among them.
 		String body = switch (answer) {
-			case "oversized" -> runs("{\"id\": 1, \"name\": \"" + "x".repeat(GitHubActionsClient.MAX_RESPONSE_BYTES)
-					+ "\"}");
+			case "oversized" ->
+				runs("{\"id\": 1, \"name\": \"" + "x".repeat(GitHubActionsClient.MAX_RESPONSE_BYTES) + "\"}");
 			case "not json" -> "<html>unicorn</html>";
 			default -> "{\"total_count\": 1}";
 		};
@@ -736,15 +746,16 @@ class GitHubActionsClientTests {
 
 	@Test
 	void appAuthOnEnterpriseServerUsesTheApiPrefix() {
-		github.stubFor(post(urlEqualTo("/api/v3" + ACCESS_TOKENS)).willReturn(accessToken(INSTALLATION_TOKEN,
-				START.plus(Duration.ofHours(1)))));
+		github.stubFor(post(urlEqualTo("/api/v3" + ACCESS_TOKENS))
+			.willReturn(accessToken(INSTALLATION_TOKEN, START.plus(Duration.ofHours(1)))));
 		github.stubFor(post(urlEqualTo("/api/v3" + DISPATCH)).willReturn(okJson(RUN_DETAILS)));
 
-		this.client.trigger(new TriggerCall(appTarget(base() + "/api/v3"), request(), Map.of(), new Secret(pkcs8Pem()), 1));
+		this.client
+			.trigger(new TriggerCall(appTarget(base() + "/api/v3"), request(), Map.of(), new Secret(pkcs8Pem()), 1));
 
 		github.verify(1, postRequestedFor(urlEqualTo("/api/v3" + ACCESS_TOKENS)));
-		github.verify(1, postRequestedFor(urlEqualTo("/api/v3" + DISPATCH))
-			.withHeader("Authorization", equalTo("Bearer " + INSTALLATION_TOKEN)));
+		github.verify(1, postRequestedFor(urlEqualTo("/api/v3" + DISPATCH)).withHeader("Authorization",
+				equalTo("Bearer " + INSTALLATION_TOKEN)));
 	}
 
 	@Test
@@ -758,8 +769,8 @@ class GitHubActionsClientTests {
 		this.client.trigger(appCall(pem, 1));
 
 		github.verify(1, postRequestedFor(urlEqualTo(ACCESS_TOKENS)));
-		github.verify(2, postRequestedFor(urlEqualTo(DISPATCH))
-			.withHeader("Authorization", equalTo("Bearer " + INSTALLATION_TOKEN)));
+		github.verify(2, postRequestedFor(urlEqualTo(DISPATCH)).withHeader("Authorization",
+				equalTo("Bearer " + INSTALLATION_TOKEN)));
 
 		this.clock.advance(Duration.ofMinutes(2));
 		this.client.trigger(appCall(pem, 1));
@@ -793,13 +804,13 @@ class GitHubActionsClientTests {
 
 		github.verify(1, postRequestedFor(urlEqualTo(ACCESS_TOKENS)));
 		github.verify(1, postRequestedFor(urlEqualTo("/app/installations/456/access_tokens")));
-		github.verify(1, postRequestedFor(urlEqualTo(DISPATCH)).withHeader("Authorization", equalTo("Bearer ghs_other")));
+		github.verify(1,
+				postRequestedFor(urlEqualTo(DISPATCH)).withHeader("Authorization", equalTo("Bearer ghs_other")));
 	}
 
 	@Test
 	void aRefusedJwtIsPermanentAndNothingIsDispatched() {
-		github.stubFor(post(urlEqualTo(ACCESS_TOKENS)).willReturn(error(401,
-				"A JSON web token could not be decoded")));
+		github.stubFor(post(urlEqualTo(ACCESS_TOKENS)).willReturn(error(401, "A JSON web token could not be decoded")));
 
 		TriggerFailure failure = failureOf(appCall(pkcs8Pem(), 1));
 
@@ -810,7 +821,8 @@ class GitHubActionsClientTests {
 
 	@Test
 	void aRateLimitedTokenRequestIsTransient() {
-		github.stubFor(post(urlEqualTo(ACCESS_TOKENS)).willReturn(error(429, "slow down").withHeader("Retry-After", "5")));
+		github.stubFor(
+				post(urlEqualTo(ACCESS_TOKENS)).willReturn(error(429, "slow down").withHeader("Retry-After", "5")));
 
 		TriggerFailure failure = failureOf(appCall(pkcs8Pem(), 1));
 
@@ -857,7 +869,8 @@ class GitHubActionsClientTests {
 		github.verify(1, postRequestedFor(urlEqualTo(DISPATCH)));
 		github.verify(1, postRequestedFor(urlEqualTo(ACCESS_TOKENS)));
 
-		// The next attempt (after a redrive) fetches a new token instead of reusing the refused one.
+		// The next attempt (after a redrive) fetches a new token instead of reusing the
+		// refused one.
 		github.stubFor(post(urlEqualTo(DISPATCH)).willReturn(okJson(RUN_DETAILS)));
 		this.client.trigger(appCall(pem, 1));
 		github.verify(2, postRequestedFor(urlEqualTo(ACCESS_TOKENS)));
@@ -897,8 +910,8 @@ class GitHubActionsClientTests {
 
 	@Test
 	void anEncryptedKeyIsPermanent() {
-		TriggerFailure failure = failureOf(
-				appCall("-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIFHzBJBgkq\n-----END ENCRYPTED PRIVATE KEY-----\n", 1));
+		TriggerFailure failure = failureOf(appCall(
+				"-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIFHzBJBgkq\n-----END ENCRYPTED PRIVATE KEY-----\n", 1));
 
 		assertThat(failure.permanent()).isTrue();
 		assertThat(failure.getMessage()).contains("encrypted");
@@ -1051,7 +1064,8 @@ class GitHubActionsClientTests {
 	/** The PKCS#1 RSAPrivateKey is the OCTET STRING inside the JDK's PKCS#8 encoding. */
 	private static String pkcs1Pem() {
 		byte[] pkcs8 = appKey.getPrivate().getEncoded();
-		// SEQUENCE(4) INTEGER 0(3) AlgorithmIdentifier(15) OCTET STRING header (4: 04 82 hi lo).
+		// SEQUENCE(4) INTEGER 0(3) AlgorithmIdentifier(15) OCTET STRING header (4: 04 82
+		// hi lo).
 		assertThat(pkcs8[22]).isEqualTo((byte) 0x04);
 		assertThat(pkcs8[23]).isEqualTo((byte) 0x82);
 		int length = ((pkcs8[24] & 0xff) << 8) | (pkcs8[25] & 0xff);

@@ -84,21 +84,24 @@ class GitLabPipelineClientTests {
 		this.client.destroy();
 	}
 
-	// --- requests -----------------------------------------------------------------------------
+	// --- requests
+	// -----------------------------------------------------------------------------
 
 	@Test
 	void triggerTokenPostsTheFormToTheEncodedProjectPath() {
 		gitlab.stubFor(post(urlPathEqualTo(TRIGGER_PATH)).willReturn(created(257)));
 		PipelineProvider.Run run = this.client.trigger(call(triggerTarget(base(), "acme/shop"), 1));
-		assertThat(run).isEqualTo(new PipelineProvider.Run("257", "https://gitlab.example.com/acme/shop/-/pipelines/257"));
-		gitlab.verify(1, postRequestedFor(urlPathEqualTo(TRIGGER_PATH))
-			.withHeader("Content-Type", containing("application/x-www-form-urlencoded"))
-			.withoutHeader("PRIVATE-TOKEN")
-			.withFormParam("token", equalTo(TOKEN))
-			.withFormParam("ref", equalTo("main"))
-			.withFormParam("variables[JIRA_ISSUE]", equalTo("OPS-17"))
-			.withFormParam("variables[NOTE]", equalTo("a&b=c d+e"))
-			.withFormParam("variables[TOLLGATE_DECISION_ID]", equalTo(DECISION.toString())));
+		assertThat(run)
+			.isEqualTo(new PipelineProvider.Run("257", "https://gitlab.example.com/acme/shop/-/pipelines/257"));
+		gitlab.verify(1,
+				postRequestedFor(urlPathEqualTo(TRIGGER_PATH))
+					.withHeader("Content-Type", containing("application/x-www-form-urlencoded"))
+					.withoutHeader("PRIVATE-TOKEN")
+					.withFormParam("token", equalTo(TOKEN))
+					.withFormParam("ref", equalTo("main"))
+					.withFormParam("variables[JIRA_ISSUE]", equalTo("OPS-17"))
+					.withFormParam("variables[NOTE]", equalTo("a&b=c d+e"))
+					.withFormParam("variables[TOLLGATE_DECISION_ID]", equalTo(DECISION.toString())));
 		gitlab.verify(1, anyRequestedFor(anyUrl()));
 		gitlab.verify(0, anyRequestedFor(urlMatching(".*%252F.*")));
 	}
@@ -115,7 +118,8 @@ class GitLabPipelineClientTests {
 	void selfManagedBaseUrlWithRelativeRootAndNestedGroups() {
 		String path = "/gitlab/api/v4/projects/acme%2Fplatform%2Fshop/trigger/pipeline";
 		gitlab.stubFor(post(urlPathEqualTo(path)).willReturn(created(31)));
-		PipelineProvider.Run run = this.client.trigger(call(triggerTarget(base() + "/gitlab/", "acme/platform/shop"), 1));
+		PipelineProvider.Run run = this.client
+			.trigger(call(triggerTarget(base() + "/gitlab/", "acme/platform/shop"), 1));
 		assertThat(run.runId()).isEqualTo("31");
 		gitlab.verify(1, postRequestedFor(urlPathEqualTo(path)).withFormParam("variables[TOLLGATE_DECISION_ID]",
 				equalTo(DECISION.toString())));
@@ -126,15 +130,17 @@ class GitLabPipelineClientTests {
 	void accessTokenPostsJsonWithPrivateTokenToTheNumericProject() {
 		gitlab.stubFor(post(urlPathEqualTo(API_PATH)).willReturn(created(258)));
 		PipelineProvider.Run run = this.client.trigger(call(accessTarget(base(), "42"), 1));
-		assertThat(run).isEqualTo(new PipelineProvider.Run("258", "https://gitlab.example.com/acme/shop/-/pipelines/258"));
-		gitlab.verify(1, postRequestedFor(urlPathEqualTo(API_PATH)).withHeader("PRIVATE-TOKEN", equalTo(TOKEN))
-			.withHeader("Content-Type", containing("application/json"))
-			.withRequestBody(equalToJson("""
-					{"ref":"main","variables":[
-					  {"key":"JIRA_ISSUE","value":"OPS-17","variable_type":"env_var"},
-					  {"key":"NOTE","value":"a&b=c d+e","variable_type":"env_var"},
-					  {"key":"TOLLGATE_DECISION_ID","value":"%s","variable_type":"env_var"}]}
-					""".formatted(DECISION), true, false)));
+		assertThat(run)
+			.isEqualTo(new PipelineProvider.Run("258", "https://gitlab.example.com/acme/shop/-/pipelines/258"));
+		gitlab.verify(1,
+				postRequestedFor(urlPathEqualTo(API_PATH)).withHeader("PRIVATE-TOKEN", equalTo(TOKEN))
+					.withHeader("Content-Type", containing("application/json"))
+					.withRequestBody(equalToJson("""
+							{"ref":"main","variables":[
+							  {"key":"JIRA_ISSUE","value":"OPS-17","variable_type":"env_var"},
+							  {"key":"NOTE","value":"a&b=c d+e","variable_type":"env_var"},
+							  {"key":"TOLLGATE_DECISION_ID","value":"%s","variable_type":"env_var"}]}
+							""".formatted(DECISION), true, false)));
 		gitlab.verify(1, anyRequestedFor(anyUrl()));
 	}
 
@@ -152,11 +158,12 @@ class GitLabPipelineClientTests {
 		gitlab.stubFor(post(urlPathEqualTo(TRIGGER_PATH)).willReturn(created(1)));
 		Target target = target(base(), "acme/shop", null, Map.of(Templates.DECISION_ID, "forged"));
 		this.client.trigger(call(target, 1));
-		gitlab.verify(1, postRequestedFor(urlPathEqualTo(TRIGGER_PATH))
-			.withFormParam("variables[TOLLGATE_DECISION_ID]", equalTo(DECISION.toString())));
+		gitlab.verify(1, postRequestedFor(urlPathEqualTo(TRIGGER_PATH)).withFormParam("variables[TOLLGATE_DECISION_ID]",
+				equalTo(DECISION.toString())));
 	}
 
-	// --- variables refused → inputs -----------------------------------------------------------
+	// --- variables refused → inputs
+	// -----------------------------------------------------------
 
 	@Test
 	void accessTokenRetriesOnceWithInputsWhenVariablesAreNotPermitted() {
@@ -164,8 +171,8 @@ class GitLabPipelineClientTests {
 			.willReturn(aResponse().withStatus(400)
 				.withHeader("Content-Type", "application/json")
 				.withBody("{\"message\":{\"base\":[\"Insufficient permissions to set pipeline variables\"]}}")));
-		gitlab.stubFor(post(urlPathEqualTo(API_PATH)).withRequestBody(matchingJsonPath("$.inputs"))
-			.willReturn(created(259)));
+		gitlab.stubFor(
+				post(urlPathEqualTo(API_PATH)).withRequestBody(matchingJsonPath("$.inputs")).willReturn(created(259)));
 		PipelineProvider.Run run = this.client.trigger(call(accessTarget(base(), "42"), 1));
 		assertThat(run.runId()).isEqualTo("259");
 		gitlab.verify(2, postRequestedFor(urlPathEqualTo(API_PATH)));
@@ -185,9 +192,10 @@ class GitLabPipelineClientTests {
 			.willReturn(created(260)));
 		assertThat(this.client.trigger(call(triggerTarget(base(), "acme/shop"), 1)).runId()).isEqualTo("260");
 		gitlab.verify(2, postRequestedFor(urlPathEqualTo(TRIGGER_PATH)));
-		gitlab.verify(1, postRequestedFor(urlPathEqualTo(TRIGGER_PATH)).withFormParam("token", equalTo(TOKEN))
-			.withFormParam("ref", equalTo("main"))
-			.withFormParam("inputs[TOLLGATE_DECISION_ID]", equalTo(DECISION.toString())));
+		gitlab.verify(1,
+				postRequestedFor(urlPathEqualTo(TRIGGER_PATH)).withFormParam("token", equalTo(TOKEN))
+					.withFormParam("ref", equalTo("main"))
+					.withFormParam("inputs[TOLLGATE_DECISION_ID]", equalTo(DECISION.toString())));
 	}
 
 	@Test
@@ -196,15 +204,16 @@ class GitLabPipelineClientTests {
 			.willReturn(aResponse().withStatus(400)
 				.withBody("{\"message\":\"Insufficient permissions to set pipeline variables\"}")));
 		gitlab.stubFor(post(urlPathEqualTo(API_PATH)).withRequestBody(matchingJsonPath("$.inputs"))
-			.willReturn(aResponse().withStatus(400)
-				.withBody("{\"message\":{\"base\":[\"Unknown input: JIRA_ISSUE\"]}}")));
+			.willReturn(
+					aResponse().withStatus(400).withBody("{\"message\":{\"base\":[\"Unknown input: JIRA_ISSUE\"]}}")));
 		TriggerFailure failure = failure(call(accessTarget(base(), "42"), 1));
 		assertThat(failure.permanent()).isTrue();
 		assertThat(failure.getMessage()).contains("inputs", "Unknown input: JIRA_ISSUE", "spec:inputs");
 		gitlab.verify(2, postRequestedFor(urlPathEqualTo(API_PATH)));
 	}
 
-	// --- failures -----------------------------------------------------------------------------
+	// --- failures
+	// -----------------------------------------------------------------------------
 
 	@Test
 	void referenceNotFoundIsPermanentWithGitLabsMessage() {
@@ -219,9 +228,10 @@ class GitLabPipelineClientTests {
 	}
 
 	@ParameterizedTest
-	@CsvSource(delimiter = '|', value = { "401|{\"message\":\"401 Unauthorized\"}|401 Unauthorized",
-			"403|{\"message\":\"403 Forbidden\"}|403 Forbidden",
-			"404|{\"message\":\"404 Project Not Found\"}|404 Project Not Found" })
+	@CsvSource(delimiter = '|',
+			value = { "401|{\"message\":\"401 Unauthorized\"}|401 Unauthorized",
+					"403|{\"message\":\"403 Forbidden\"}|403 Forbidden",
+					"404|{\"message\":\"404 Project Not Found\"}|404 Project Not Found" })
 	void clientErrorsArePermanentWithGitLabsMessage(int status, String body, String message) {
 		gitlab.stubFor(post(urlPathEqualTo(API_PATH))
 			.willReturn(aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body)));
@@ -233,8 +243,8 @@ class GitLabPipelineClientTests {
 
 	@Test
 	void aLongMessageIsBounded() {
-		gitlab.stubFor(post(urlPathEqualTo(TRIGGER_PATH)).willReturn(aResponse().withStatus(400)
-			.withBody("{\"message\":\"" + "x".repeat(10_000) + "\"}")));
+		gitlab.stubFor(post(urlPathEqualTo(TRIGGER_PATH))
+			.willReturn(aResponse().withStatus(400).withBody("{\"message\":\"" + "x".repeat(10_000) + "\"}")));
 		TriggerFailure failure = failure(call(triggerTarget(base(), "acme/shop"), 1));
 		assertThat(failure.getMessage()).hasSizeLessThan(1_000);
 	}
@@ -265,8 +275,8 @@ class GitLabPipelineClientTests {
 	@ParameterizedTest
 	@ValueSource(ints = { 500, 502, 503, 504 })
 	void serverErrorsAreTransient(int status) {
-		gitlab.stubFor(post(urlPathEqualTo(TRIGGER_PATH)).willReturn(aResponse().withStatus(status)
-			.withBody("<html>bad gateway</html>")));
+		gitlab.stubFor(post(urlPathEqualTo(TRIGGER_PATH))
+			.willReturn(aResponse().withStatus(status).withBody("<html>bad gateway</html>")));
 		TriggerFailure failure = failure(call(triggerTarget(base(), "acme/shop"), 1));
 		assertThat(failure.permanent()).isFalse();
 		assertThat(failure.retryAfter()).isNull();
@@ -305,8 +315,8 @@ class GitLabPipelineClientTests {
 
 	@Test
 	void aCredentialEchoedByGitLabIsHiddenFromTheReason() {
-		gitlab.stubFor(post(urlPathEqualTo(TRIGGER_PATH)).willReturn(aResponse().withStatus(404)
-			.withBody("{\"message\":\"404 Trigger token " + TOKEN + " Not Found\"}")));
+		gitlab.stubFor(post(urlPathEqualTo(TRIGGER_PATH)).willReturn(
+				aResponse().withStatus(404).withBody("{\"message\":\"404 Trigger token " + TOKEN + " Not Found\"}")));
 		TriggerFailure failure = failure(call(triggerTarget(base(), "acme/shop"), 1));
 		assertThat(failure.getMessage()).contains("[hidden]").doesNotContain(TOKEN);
 	}
@@ -323,25 +333,28 @@ class GitLabPipelineClientTests {
 		gitlab.verify(0, anyRequestedFor(anyUrl()));
 	}
 
-	// --- outcome unknown ----------------------------------------------------------------------
+	// --- outcome unknown
+	// ----------------------------------------------------------------------
 
 	@Test
 	void repeatedAttemptWithAccessTokenFindsThePipelineByItsVariableAndSendsNothing() {
-		gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/42/pipelines")).willReturn(okJson("[" + pipeline(302, 0)
-				+ "," + pipeline(301, 1) + "," + pipeline(300, 2) + "]")));
+		gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/42/pipelines"))
+			.willReturn(okJson("[" + pipeline(302, 0) + "," + pipeline(301, 1) + "," + pipeline(300, 2) + "]")));
 		gitlab.stubFor(get(urlPathMatching("/api/v4/projects/42/pipelines/\\d+/variables"))
 			.willReturn(okJson(variables(UUID.randomUUID().toString()))));
 		gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/42/pipelines/301/variables"))
 			.willReturn(okJson(variables(DECISION.toString()))));
 		PipelineProvider.Run run = this.client.trigger(call(accessTarget(base(), "42"), 2));
-		assertThat(run).isEqualTo(new PipelineProvider.Run("301", "https://gitlab.example.com/acme/shop/-/pipelines/301"));
-		gitlab.verify(1, getRequestedFor(urlPathEqualTo("/api/v4/projects/42/pipelines"))
-			.withHeader("PRIVATE-TOKEN", equalTo(TOKEN))
-			.withQueryParam("ref", equalTo("main"))
-			.withQueryParam("order_by", equalTo("id"))
-			.withQueryParam("sort", equalTo("desc"))
-			.withQueryParam("per_page", equalTo("100"))
-			.withQueryParam("page", equalTo("1")));
+		assertThat(run)
+			.isEqualTo(new PipelineProvider.Run("301", "https://gitlab.example.com/acme/shop/-/pipelines/301"));
+		gitlab.verify(1,
+				getRequestedFor(urlPathEqualTo("/api/v4/projects/42/pipelines"))
+					.withHeader("PRIVATE-TOKEN", equalTo(TOKEN))
+					.withQueryParam("ref", equalTo("main"))
+					.withQueryParam("order_by", equalTo("id"))
+					.withQueryParam("sort", equalTo("desc"))
+					.withQueryParam("per_page", equalTo("100"))
+					.withQueryParam("page", equalTo("1")));
 		gitlab.verify(0, getRequestedFor(urlPathEqualTo("/api/v4/projects/42/pipelines/300/variables")));
 		gitlab.verify(0, postRequestedFor(anyUrl()));
 	}
@@ -349,8 +362,10 @@ class GitLabPipelineClientTests {
 	@ParameterizedTest
 	@ValueSource(ints = { 429, 502 })
 	void aVariablesLookUpThatGetsNoAnswerFailsTheAttemptInsteadOfCreatingASecondPipeline(int status) {
-		// The first attempt timed out because GitLab was struggling; the look-up is likely to meet the same.
-		gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/42/pipelines")).willReturn(okJson("[" + pipeline(302, 0) + "]")));
+		// The first attempt timed out because GitLab was struggling; the look-up is
+		// likely to meet the same.
+		gitlab.stubFor(
+				get(urlPathEqualTo("/api/v4/projects/42/pipelines")).willReturn(okJson("[" + pipeline(302, 0) + "]")));
 		gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/42/pipelines/302/variables"))
 			.willReturn(aResponse().withStatus(status).withBody("{\"message\":\"busy\"}")));
 		gitlab.stubFor(post(urlPathEqualTo(API_PATH)).willReturn(created(303)));
@@ -363,7 +378,8 @@ class GitLabPipelineClientTests {
 
 	@Test
 	void aPipelineListThatCannotBeReadFailsTheAttemptInsteadOfCreatingASecondPipeline() {
-		gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/42/pipelines")).willReturn(okJson("<html>maintenance</html>")));
+		gitlab.stubFor(
+				get(urlPathEqualTo("/api/v4/projects/42/pipelines")).willReturn(okJson("<html>maintenance</html>")));
 		gitlab.stubFor(post(urlPathEqualTo(API_PATH)).willReturn(created(303)));
 
 		assertThat(failure(call(accessTarget(base(), "42"), 2)).permanent()).isFalse();
@@ -372,8 +388,8 @@ class GitLabPipelineClientTests {
 
 	@Test
 	void repeatedAttemptFindsThePipelineByItsWorkflowNameWithoutReadingVariables() {
-		gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/42/pipelines")).willReturn(okJson("[" + pipeline(310, 0)
-			.replace("\"ref\"", "\"name\":\"tollgate " + DECISION + "\",\"ref\"") + "]")));
+		gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/42/pipelines")).willReturn(okJson(
+				"[" + pipeline(310, 0).replace("\"ref\"", "\"name\":\"tollgate " + DECISION + "\",\"ref\"") + "]")));
 		assertThat(this.client.trigger(call(accessTarget(base(), "42"), 2)).runId()).isEqualTo("310");
 		gitlab.verify(0, getRequestedFor(urlPathMatching(".*/variables")));
 		gitlab.verify(0, postRequestedFor(anyUrl()));
@@ -397,8 +413,10 @@ class GitLabPipelineClientTests {
 
 	@Test
 	void aLaterAttemptFindsItsPipelineBehindSeventyThreeNewerOnes() {
-		// The fault suite's crash scenario: 73 pipelines of other decisions were created between the
-		// lost answer and the retry, so the earlier attempt's pipeline is the 74th newest.
+		// The fault suite's crash scenario: 73 pipelines of other decisions were created
+		// between the
+		// lost answer and the retry, so the earlier attempt's pipeline is the 74th
+		// newest.
 		List<String> pipelines = otherDecisionsPipelines(150);
 		pipelines.set(73, named(pipeline(427, 73), "tollgate " + DECISION));
 		servePipelines(pipelines);
@@ -408,7 +426,8 @@ class GitLabPipelineClientTests {
 
 		PipelineProvider.Run run = this.client.trigger(call(accessTarget(base(), "42"), 2));
 
-		assertThat(run).isEqualTo(new PipelineProvider.Run("427", "https://gitlab.example.com/acme/shop/-/pipelines/427"));
+		assertThat(run)
+			.isEqualTo(new PipelineProvider.Run("427", "https://gitlab.example.com/acme/shop/-/pipelines/427"));
 		gitlab.verify(0, postRequestedFor(anyUrl()));
 		gitlab.verify(1, getRequestedFor(urlPathEqualTo("/api/v4/projects/42/pipelines")));
 	}
@@ -425,8 +444,8 @@ class GitLabPipelineClientTests {
 		assertThat(this.client.trigger(call(accessTarget(base(), "42"), 2)).runId()).isEqualTo("350");
 		gitlab.verify(0, postRequestedFor(anyUrl()));
 		gitlab.verify(2, getRequestedFor(urlPathEqualTo("/api/v4/projects/42/pipelines")));
-		gitlab.verify(1, getRequestedFor(urlPathEqualTo("/api/v4/projects/42/pipelines")).withQueryParam("page",
-				equalTo("2")));
+		gitlab.verify(1,
+				getRequestedFor(urlPathEqualTo("/api/v4/projects/42/pipelines")).withQueryParam("page", equalTo("2")));
 		gitlab.verify(GitLabPipelineClient.MAX_VARIABLE_LOOKUPS, getRequestedFor(urlPathMatching(".*/variables")));
 	}
 
@@ -452,7 +471,8 @@ class GitLabPipelineClientTests {
 
 	@Test
 	void theLookUpReadsNoPageBeyondPipelinesCreatedBeforeTheWindow() {
-		// A full first page whose oldest pipelines predate the window: the pages behind it are not
+		// A full first page whose oldest pipelines predate the window: the pages behind
+		// it are not
 		// read, not even for a workflow name (a retry comes well within the window).
 		List<String> pipelines = otherDecisionsPipelines(250);
 		for (int i = 90; i < pipelines.size(); i++) {
@@ -465,10 +485,10 @@ class GitLabPipelineClientTests {
 		gitlab.stubFor(post(urlPathEqualTo(API_PATH)).willReturn(created(601)));
 
 		assertThat(this.client.trigger(call(accessTarget(base(), "42"), 2)).runId()).isEqualTo("601");
-		gitlab.verify(1, getRequestedFor(urlPathEqualTo("/api/v4/projects/42/pipelines")).withQueryParam("page",
-				equalTo("1")));
-		gitlab.verify(0, getRequestedFor(urlPathEqualTo("/api/v4/projects/42/pipelines")).withQueryParam("page",
-				equalTo("2")));
+		gitlab.verify(1,
+				getRequestedFor(urlPathEqualTo("/api/v4/projects/42/pipelines")).withQueryParam("page", equalTo("1")));
+		gitlab.verify(0,
+				getRequestedFor(urlPathEqualTo("/api/v4/projects/42/pipelines")).withQueryParam("page", equalTo("2")));
 		gitlab.verify(1, postRequestedFor(urlPathEqualTo(API_PATH)));
 	}
 
@@ -483,8 +503,7 @@ class GitLabPipelineClientTests {
 
 	@Test
 	void aLookupThatCannotWorkIsIgnoredAndTheTriggerSent() {
-		gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/42/pipelines"))
-			.willReturn(aResponse().withStatus(403)));
+		gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/42/pipelines")).willReturn(aResponse().withStatus(403)));
 		gitlab.stubFor(post(urlPathEqualTo(API_PATH)).willReturn(created(292)));
 		assertThat(this.client.trigger(call(accessTarget(base(), "42"), 2)).runId()).isEqualTo("292");
 		gitlab.verify(1, postRequestedFor(urlPathEqualTo(API_PATH)));
@@ -492,10 +511,10 @@ class GitLabPipelineClientTests {
 
 	@Test
 	void aLookupThatGetsNoAnswerFailsTheAttemptInsteadOfCreatingASecondPipeline() {
-		gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/42/pipelines"))
-			.willReturn(aResponse().withStatus(503)));
+		gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/42/pipelines")).willReturn(aResponse().withStatus(503)));
 		gitlab.stubFor(post(urlPathEqualTo(API_PATH)).willReturn(created(292)));
-		org.assertj.core.api.Assertions.assertThatThrownBy(() -> this.client.trigger(call(accessTarget(base(), "42"), 2)))
+		org.assertj.core.api.Assertions
+			.assertThatThrownBy(() -> this.client.trigger(call(accessTarget(base(), "42"), 2)))
 			.isInstanceOfSatisfying(TriggerFailure.class, (failure) -> assertThat(failure.permanent()).isFalse());
 		gitlab.verify(0, postRequestedFor(urlPathEqualTo(API_PATH)));
 	}
@@ -512,11 +531,12 @@ class GitLabPipelineClientTests {
 		gitlab.stubFor(post(urlPathEqualTo(TRIGGER_PATH)).willReturn(created(294)));
 		assertThat(this.client.trigger(call(triggerTarget(base(), "acme/shop"), 3)).runId()).isEqualTo("294");
 		gitlab.verify(0, getRequestedFor(anyUrl()));
-		gitlab.verify(1, postRequestedFor(urlPathEqualTo(TRIGGER_PATH))
-			.withFormParam("variables[TOLLGATE_DECISION_ID]", equalTo(DECISION.toString())));
+		gitlab.verify(1, postRequestedFor(urlPathEqualTo(TRIGGER_PATH)).withFormParam("variables[TOLLGATE_DECISION_ID]",
+				equalTo(DECISION.toString())));
 	}
 
-	// --- helpers ------------------------------------------------------------------------------
+	// --- helpers
+	// ------------------------------------------------------------------------------
 
 	private static GitLabPipelineClient client(dev.tollgate.outbound.OutboundPolicy policy) {
 		return new GitLabPipelineClient(policy,
@@ -545,11 +565,15 @@ class GitLabPipelineClientTests {
 	}
 
 	private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder created(long id) {
-		return aResponse().withStatus(201).withHeader("Content-Type", "application/json").withBody("""
-				{"id":%d,"iid":118,"project_id":42,"sha":"91e2","ref":"main","status":"created","source":"trigger",
-				 "web_url":"https://gitlab.example.com/acme/shop/-/pipelines/%d","created_at":"2025-06-01T10:00:00.000Z",
-				 "user":{"id":1},"detailed_status":{"text":"created"}}
-				""".formatted(id, id));
+		return aResponse().withStatus(201)
+			.withHeader("Content-Type", "application/json")
+			.withBody(
+					"""
+							{"id":%d,"iid":118,"project_id":42,"sha":"91e2","ref":"main","status":"created","source":"trigger",
+							 "web_url":"https://gitlab.example.com/acme/shop/-/pipelines/%d","created_at":"2025-06-01T10:00:00.000Z",
+							 "user":{"id":1},"detailed_status":{"text":"created"}}
+							"""
+						.formatted(id, id));
 	}
 
 	private static String pipeline(long id, int minutesAgo) {
@@ -563,7 +587,9 @@ class GitLabPipelineClientTests {
 		return pipeline.replace("\"ref\"", "\"name\":\"" + name + "\",\"ref\"");
 	}
 
-	/** Pipelines of other decisions, newest first, one a minute (ids descending from 500). */
+	/**
+	 * Pipelines of other decisions, newest first, one a minute (ids descending from 500).
+	 */
 	private static List<String> otherDecisionsPipelines(int count) {
 		List<String> pipelines = new ArrayList<>();
 		for (int i = 0; i < count; i++) {
@@ -573,8 +599,8 @@ class GitLabPipelineClientTests {
 	}
 
 	/**
-	 * Answers the pipeline list the way GitLab pages it: {@code per_page} (default 20) and
-	 * {@code page} (default 1) cut the newest-first list.
+	 * Answers the pipeline list the way GitLab pages it: {@code per_page} (default 20)
+	 * and {@code page} (default 1) cut the newest-first list.
 	 */
 	private static void servePipelines(List<String> pipelines) {
 		for (int perPage : new int[] { 20, 100 }) {

@@ -73,7 +73,9 @@ class JenkinsClientTests {
 
 	private static final String FIRST_PAGE_TREE = "allBuilds[number,url,timestamp,actions[parameters[name,value]]]{0,100}";
 
-	/** The tree the look-up asked for before it paged: Jenkins' {@code builds}, newest 20. */
+	/**
+	 * The tree the look-up asked for before it paged: Jenkins' {@code builds}, newest 20.
+	 */
 	private static final String NEWEST_TWENTY_TREE = "builds[number,url,actions[parameters[name,value]]]{0,20}";
 
 	private static final UUID DECISION = UUID.fromString("0190b6f2-6c3e-7c1a-9a4e-2f5d8e1c0b7a");
@@ -101,7 +103,8 @@ class JenkinsClientTests {
 		this.client.destroy();
 	}
 
-	// --- trigger and queue polling ------------------------------------------------------------
+	// --- trigger and queue polling
+	// ------------------------------------------------------------
 
 	@Test
 	void postsParametersWithBasicAuthThenPollsTheQueueUntilTheBuildStarts() {
@@ -119,12 +122,13 @@ class JenkinsClientTests {
 			.willReturn(okJson(started(39, 35))));
 		PipelineProvider.Run run = this.client.trigger(call(target(base(), "team/deploy"), 1));
 		assertThat(run).isEqualTo(new PipelineProvider.Run("35", base() + "/job/team/job/deploy/35/"));
-		jenkins.verify(1, postRequestedFor(urlPathEqualTo(BUILD_PATH)).withHeader("Authorization", equalTo(BASIC))
-			.withHeader("Content-Type", containing("application/x-www-form-urlencoded"))
-			.withHeader("Jenkins-Crumb", absent())
-			.withFormParam("ISSUE", equalTo("OPS-17"))
-			.withFormParam("NOTE", equalTo("a&b=c d+e"))
-			.withFormParam("TOLLGATE_DECISION_ID", equalTo(DECISION.toString())));
+		jenkins.verify(1,
+				postRequestedFor(urlPathEqualTo(BUILD_PATH)).withHeader("Authorization", equalTo(BASIC))
+					.withHeader("Content-Type", containing("application/x-www-form-urlencoded"))
+					.withHeader("Jenkins-Crumb", absent())
+					.withFormParam("ISSUE", equalTo("OPS-17"))
+					.withFormParam("NOTE", equalTo("a&b=c d+e"))
+					.withFormParam("TOLLGATE_DECISION_ID", equalTo(DECISION.toString())));
 		jenkins.verify(3, getRequestedFor(urlPathEqualTo(QUEUE_PATH)).withHeader("Authorization", equalTo(BASIC)));
 		jenkins.verify(0, getRequestedFor(urlPathEqualTo(CRUMB_PATH)));
 	}
@@ -132,13 +136,13 @@ class JenkinsClientTests {
 	@Test
 	void nestedFoldersUnderAContextPathAreEncodedSegmentBySegment() {
 		String path = "/jenkins/job/platform/job/team%20a/job/deploy/buildWithParameters";
-		jenkins.stubFor(post(urlPathEqualTo(path)).willReturn(aResponse().withStatus(201)
-			.withHeader("Location", base() + "/jenkins/queue/item/7/")));
-		jenkins.stubFor(get(urlPathEqualTo("/jenkins/queue/item/7/api/json"))
-			.willReturn(okJson(started(7, 12).replace("/job/team/job/deploy/", "/jenkins/job/platform/job/team%20a/job/deploy/"))));
+		jenkins.stubFor(post(urlPathEqualTo(path))
+			.willReturn(aResponse().withStatus(201).withHeader("Location", base() + "/jenkins/queue/item/7/")));
+		jenkins.stubFor(get(urlPathEqualTo("/jenkins/queue/item/7/api/json")).willReturn(okJson(
+				started(7, 12).replace("/job/team/job/deploy/", "/jenkins/job/platform/job/team%20a/job/deploy/"))));
 		PipelineProvider.Run run = this.client.trigger(call(target(base() + "/jenkins/", "platform/team a/deploy"), 1));
-		assertThat(run).isEqualTo(
-				new PipelineProvider.Run("12", base() + "/jenkins/job/platform/job/team%20a/job/deploy/12/"));
+		assertThat(run)
+			.isEqualTo(new PipelineProvider.Run("12", base() + "/jenkins/job/platform/job/team%20a/job/deploy/12/"));
 		jenkins.verify(1, postRequestedFor(urlPathEqualTo(path)).withHeader("Authorization", equalTo(BASIC))
 			.withFormParam("TOLLGATE_DECISION_ID", equalTo(DECISION.toString())));
 		jenkins.verify(2, anyRequestedFor(anyUrl()));
@@ -146,7 +150,8 @@ class JenkinsClientTests {
 
 	@Test
 	void reservedCharactersInJobNamesAreEncodedNotInterpreted() {
-		// '?' and '#' must not start a query or fragment: each name is encoded as one path segment.
+		// '?' and '#' must not start a query or fragment: each name is encoded as one
+		// path segment.
 		String path = "/job/a%3Fb/job/c%23d/buildWithParameters";
 		jenkins.stubFor(post(urlPathEqualTo(path)).willReturn(queued(39)));
 		jenkins.stubFor(get(urlPathEqualTo(QUEUE_PATH)).willReturn(okJson(started(39, 1))));
@@ -218,7 +223,8 @@ class JenkinsClientTests {
 		jenkins.stubFor(get(urlPathEqualTo(QUEUE_PATH)).willReturn(okJson(started(39, 35))));
 		PipelineProvider.Run first = this.client.trigger(call(target(base(), "team/deploy"), 1));
 		PipelineProvider.Run second = this.client.trigger(call(target(base(), "team/deploy"), 1));
-		assertThat(second).isEqualTo(first).isEqualTo(new PipelineProvider.Run("35", base() + "/job/team/job/deploy/35/"));
+		assertThat(second).isEqualTo(first)
+			.isEqualTo(new PipelineProvider.Run("35", base() + "/job/team/job/deploy/35/"));
 		jenkins.verify(2, postRequestedFor(urlPathEqualTo(BUILD_PATH)));
 	}
 
@@ -230,29 +236,34 @@ class JenkinsClientTests {
 		jenkins.verify(1, anyRequestedFor(anyUrl()));
 	}
 
-	// --- CSRF crumb ---------------------------------------------------------------------------
+	// --- CSRF crumb
+	// ---------------------------------------------------------------------------
 
 	@Test
 	void aCrumbRefusalFetchesACrumbWithItsSessionCookieAndRetriesOnce() {
 		jenkins.stubFor(post(urlPathEqualTo(BUILD_PATH)).atPriority(5)
 			.willReturn(aResponse().withStatus(403)
 				.withHeader("Content-Type", "text/html")
-				.withBody("<html><body><h2>HTTP ERROR 403 No valid crumb was included in the request</h2></body></html>")));
+				.withBody(
+						"<html><body><h2>HTTP ERROR 403 No valid crumb was included in the request</h2></body></html>")));
 		jenkins.stubFor(post(urlPathEqualTo(BUILD_PATH)).atPriority(1)
 			.withHeader("Jenkins-Crumb", equalTo("6e78c0ffee"))
 			.willReturn(queued(39)));
-		jenkins.stubFor(get(urlPathEqualTo(CRUMB_PATH)).willReturn(okJson("""
-				{"_class":"hudson.security.csrf.DefaultCrumbIssuer","crumb":"6e78c0ffee","crumbRequestField":"Jenkins-Crumb"}
-				""").withHeader("Set-Cookie", "JSESSIONID.8d2f1c3a=node0abc123; Path=/; HttpOnly")));
+		jenkins.stubFor(get(urlPathEqualTo(CRUMB_PATH)).willReturn(
+				okJson("""
+						{"_class":"hudson.security.csrf.DefaultCrumbIssuer","crumb":"6e78c0ffee","crumbRequestField":"Jenkins-Crumb"}
+						""")
+					.withHeader("Set-Cookie", "JSESSIONID.8d2f1c3a=node0abc123; Path=/; HttpOnly")));
 		jenkins.stubFor(get(urlPathEqualTo(QUEUE_PATH)).willReturn(okJson(started(39, 35))));
 		PipelineProvider.Run run = this.client.trigger(call(target(base(), "team/deploy"), 1));
 		assertThat(run.runId()).isEqualTo("35");
 		jenkins.verify(1, getRequestedFor(urlPathEqualTo(CRUMB_PATH)).withHeader("Authorization", equalTo(BASIC)));
 		jenkins.verify(2, postRequestedFor(urlPathEqualTo(BUILD_PATH)));
-		jenkins.verify(1, postRequestedFor(urlPathEqualTo(BUILD_PATH)).withHeader("Authorization", equalTo(BASIC))
-			.withHeader("Jenkins-Crumb", equalTo("6e78c0ffee"))
-			.withHeader("Cookie", equalTo("JSESSIONID.8d2f1c3a=node0abc123"))
-			.withFormParam("TOLLGATE_DECISION_ID", equalTo(DECISION.toString())));
+		jenkins.verify(1,
+				postRequestedFor(urlPathEqualTo(BUILD_PATH)).withHeader("Authorization", equalTo(BASIC))
+					.withHeader("Jenkins-Crumb", equalTo("6e78c0ffee"))
+					.withHeader("Cookie", equalTo("JSESSIONID.8d2f1c3a=node0abc123"))
+					.withFormParam("TOLLGATE_DECISION_ID", equalTo(DECISION.toString())));
 	}
 
 	@Test
@@ -281,15 +292,16 @@ class JenkinsClientTests {
 
 	@Test
 	void aPermissionRefusalIsPermanentWithoutFetchingACrumb() {
-		jenkins.stubFor(post(urlPathEqualTo(BUILD_PATH)).willReturn(aResponse().withStatus(403)
-			.withBody("<html>tollgate-bot is missing the Job/Build permission</html>")));
+		jenkins.stubFor(post(urlPathEqualTo(BUILD_PATH)).willReturn(
+				aResponse().withStatus(403).withBody("<html>tollgate-bot is missing the Job/Build permission</html>")));
 		TriggerFailure failure = failure(call(target(base(), "team/deploy"), 1));
 		assertThat(failure.permanent()).isTrue();
 		assertThat(failure.getMessage()).contains("403", "Job/Build permission");
 		jenkins.verify(1, anyRequestedFor(anyUrl()));
 	}
 
-	// --- failures -----------------------------------------------------------------------------
+	// --- failures
+	// -----------------------------------------------------------------------------
 
 	@ParameterizedTest
 	@ValueSource(ints = { 400, 401, 404 })
@@ -380,7 +392,8 @@ class JenkinsClientTests {
 		jenkins.verify(0, anyRequestedFor(anyUrl()));
 	}
 
-	// --- outcome unknown ----------------------------------------------------------------------
+	// --- outcome unknown
+	// ----------------------------------------------------------------------
 
 	@Test
 	void repeatedAttemptFindsTheBuildByTheDecisionIdAndSendsNothing() {
@@ -414,7 +427,8 @@ class JenkinsClientTests {
 	void repeatedAttemptWhoseLookupGetsNoAnswerFailsInsteadOfStartingASecondBuild() {
 		jenkins.stubFor(get(urlPathEqualTo(JOB_API_PATH)).willReturn(aResponse().withStatus(502)));
 		jenkins.stubFor(post(urlPathEqualTo(BUILD_PATH)).willReturn(queued(39)));
-		org.assertj.core.api.Assertions.assertThatThrownBy(() -> this.client.trigger(call(target(base(), "team/deploy"), 2)))
+		org.assertj.core.api.Assertions
+			.assertThatThrownBy(() -> this.client.trigger(call(target(base(), "team/deploy"), 2)))
 			.isInstanceOfSatisfying(TriggerFailure.class, (failure) -> assertThat(failure.permanent()).isFalse());
 		jenkins.verify(0, postRequestedFor(urlPathEqualTo(BUILD_PATH)));
 	}
@@ -423,14 +437,16 @@ class JenkinsClientTests {
 	void repeatedAttemptWhoseLookupAnswerCannotBeReadFailsInsteadOfStartingASecondBuild() {
 		jenkins.stubFor(get(urlPathEqualTo(JOB_API_PATH)).willReturn(okJson("<html>Jenkins is getting ready</html>")));
 		jenkins.stubFor(post(urlPathEqualTo(BUILD_PATH)).willReturn(queued(39)));
-		org.assertj.core.api.Assertions.assertThatThrownBy(() -> this.client.trigger(call(target(base(), "team/deploy"), 2)))
+		org.assertj.core.api.Assertions
+			.assertThatThrownBy(() -> this.client.trigger(call(target(base(), "team/deploy"), 2)))
 			.isInstanceOfSatisfying(TriggerFailure.class, (failure) -> assertThat(failure.permanent()).isFalse());
 		jenkins.verify(0, postRequestedFor(urlPathEqualTo(BUILD_PATH)));
 	}
 
 	@Test
 	void aLaterAttemptFindsItsBuildBehindSeventyThreeNewerOnes() {
-		// The fault suite's crash scenario: 73 builds of other decisions started between the lost
+		// The fault suite's crash scenario: 73 builds of other decisions started between
+		// the lost
 		// answer and the retry, so the earlier attempt's build is the 74th newest.
 		List<String> builds = otherDecisionsBuilds(150);
 		builds.set(73, build(427, DECISION.toString(), 73));
@@ -477,8 +493,10 @@ class JenkinsClientTests {
 
 	@Test
 	void theLookUpReadsNoPageBeyondBuildsStartedBeforeTheLookback() {
-		// A full first page whose oldest builds started more than a day ago: nothing older can be the
-		// earlier attempt's, so no second page is read (the job's history may go back years).
+		// A full first page whose oldest builds started more than a day ago: nothing
+		// older can be the
+		// earlier attempt's, so no second page is read (the job's history may go back
+		// years).
 		List<String> builds = otherDecisionsBuilds(250);
 		for (int i = 90; i < builds.size(); i++) {
 			builds.set(i, build(500 - i, UUID.randomUUID().toString(), 60 * 25 + i));
@@ -489,8 +507,8 @@ class JenkinsClientTests {
 		jenkins.stubFor(get(urlPathEqualTo(QUEUE_PATH)).willReturn(okJson(started(39, 501))));
 
 		assertThat(this.client.trigger(call(target(base(), "team/deploy"), 2)).runId()).isEqualTo("501");
-		jenkins.verify(1, getRequestedFor(urlPathEqualTo(JOB_API_PATH)).withQueryParam("tree",
-				equalTo(FIRST_PAGE_TREE)));
+		jenkins.verify(1,
+				getRequestedFor(urlPathEqualTo(JOB_API_PATH)).withQueryParam("tree", equalTo(FIRST_PAGE_TREE)));
 		jenkins.verify(1, getRequestedFor(urlPathEqualTo(JOB_API_PATH)));
 		jenkins.verify(1, postRequestedFor(urlPathEqualTo(BUILD_PATH)));
 	}
@@ -503,7 +521,8 @@ class JenkinsClientTests {
 		jenkins.verify(0, getRequestedFor(urlPathEqualTo(JOB_API_PATH)));
 	}
 
-	// --- helpers ------------------------------------------------------------------------------
+	// --- helpers
+	// ------------------------------------------------------------------------------
 
 	private static JenkinsClient client(OutboundPolicy policy, Duration pollBudget) {
 		return new JenkinsClient(policy,
@@ -515,7 +534,10 @@ class JenkinsClientTests {
 		return failure(this.client, call);
 	}
 
-	/** The failure the call ends in; its message must never carry the credential in any form. */
+	/**
+	 * The failure the call ends in; its message must never carry the credential in any
+	 * form.
+	 */
 	private static TriggerFailure failure(JenkinsClient client, PipelineProvider.TriggerCall call) {
 		try {
 			PipelineProvider.Run run = client.trigger(call);
@@ -562,7 +584,8 @@ class JenkinsClientTests {
 				       {"_class":"hudson.model.StringParameterValue","name":"TOLLGATE_DECISION_ID","value":"%s"}]}]},
 				  {"_class":"org.jenkinsci.plugins.workflow.job.WorkflowRun","number":%d,"url":"%s/job/team/job/deploy/%d/",
 				   "actions":[{}]}]}
-				""".formatted(number, base(), number, decisionId, number - 1, base(), number - 1);
+				"""
+			.formatted(number, base(), number, decisionId, number - 1, base(), number - 1);
 	}
 
 	/** One build as the look-up's tree shows it, started {@code minutesAgo}. */
@@ -574,11 +597,15 @@ class JenkinsClientTests {
 				   {"_class":"hudson.model.ParametersAction","parameters":[
 				     {"_class":"hudson.model.StringParameterValue","name":"ISSUE","value":"OPS-17"},
 				     {"_class":"hudson.model.StringParameterValue","name":"TOLLGATE_DECISION_ID","value":"%s"}]}]}
-				""".formatted(number, base(), number,
-				Instant.now().minus(Duration.ofMinutes(minutesAgo)).toEpochMilli(), decisionId);
+				"""
+			.formatted(number, base(), number, Instant.now().minus(Duration.ofMinutes(minutesAgo)).toEpochMilli(),
+					decisionId);
 	}
 
-	/** Builds of other decisions, newest first, one a minute (numbers descending from 500). */
+	/**
+	 * Builds of other decisions, newest first, one a minute (numbers descending from
+	 * 500).
+	 */
 	private static List<String> otherDecisionsBuilds(int count) {
 		List<String> builds = new ArrayList<>();
 		for (int i = 0; i < count; i++) {
@@ -593,9 +620,9 @@ class JenkinsClientTests {
 	}
 
 	/**
-	 * Answers the job API the way Jenkins does: {@code builds} holds at most the newest 100, cut by
-	 * the range; {@code allBuilds} holds them all, cut by the range ({@code {M,N}}: M inclusive, N
-	 * exclusive).
+	 * Answers the job API the way Jenkins does: {@code builds} holds at most the newest
+	 * 100, cut by the range; {@code allBuilds} holds them all, cut by the range
+	 * ({@code {M,N}}: M inclusive, N exclusive).
 	 */
 	private static void serveBuilds(List<String> builds) {
 		jenkins.stubFor(get(urlPathEqualTo(JOB_API_PATH)).withQueryParam("tree", equalTo(NEWEST_TWENTY_TREE))
@@ -604,7 +631,8 @@ class JenkinsClientTests {
 			int to = from + JenkinsClient.BUILDS_PER_PAGE;
 			jenkins.stubFor(get(urlPathEqualTo(JOB_API_PATH))
 				.withQueryParam("tree",
-						equalTo("allBuilds[number,url,timestamp,actions[parameters[name,value]]]{" + from + "," + to + "}"))
+						equalTo("allBuilds[number,url,timestamp,actions[parameters[name,value]]]{" + from + "," + to
+								+ "}"))
 				.willReturn(okJson(job("allBuilds", builds.subList(from, Math.min(to, builds.size()))))));
 		}
 	}
