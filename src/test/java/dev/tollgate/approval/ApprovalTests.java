@@ -215,9 +215,7 @@ class ApprovalTests extends IntegrationTest {
 		Issue issue = transition();
 		decision(issue);
 		long id = request(issue).get("id").asLong();
-		this.jdbc.sql("UPDATE tollgate.approval_request SET expires_at = now() - interval '1 minute' WHERE id = ?")
-			.param(id)
-			.update();
+		deadlinePassed(id);
 		// The row as the untyped queue wrote it, a map with the request id, due now.
 		this.jdbc.sql("""
 				INSERT INTO tollgate.job (kind, dedup_key, payload)
@@ -236,9 +234,7 @@ class ApprovalTests extends IntegrationTest {
 		long id = request(issue).get("id").asLong();
 		// The deadline has passed, and its expiry job has not run yet (polled late, or a
 		// crashed worker's lease).
-		this.jdbc.sql("UPDATE tollgate.approval_request SET expires_at = now() - interval '1 minute' WHERE id = ?")
-			.param(id)
-			.update();
+		deadlinePassed(id);
 		comment(issue, approver(1), "/approve");
 		await().atMost(Duration.ofSeconds(15)).until(() -> events(issue, "APPROVAL_VOTED").size() == 1);
 		assertThat(events(issue, "APPROVAL_VOTED").get(0).get("reason").asString()).contains("closed (EXPIRED)");
@@ -424,6 +420,13 @@ class ApprovalTests extends IntegrationTest {
 			.filter((request) -> request.get("issueKey").asString().equals(issue.key()))
 			.findFirst()
 			.orElseThrow();
+	}
+
+	/** Moves a request's deadline into the past, as if its time had run out. */
+	private void deadlinePassed(long requestId) {
+		this.jdbc.sql("UPDATE tollgate.approval_request SET expires_at = now() - interval '1 minute' WHERE id = ?")
+			.param(requestId)
+			.update();
 	}
 
 	private void awaitVotes(Issue issue, int count) {

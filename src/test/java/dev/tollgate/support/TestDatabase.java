@@ -99,7 +99,7 @@ public final class TestDatabase {
 		Runtime.getRuntime()
 			.addShutdownHook(new Thread(
 					() -> execute(adminUrl, user, password, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")));
-		return new Connection(adminUrl.substring(0, adminUrl.lastIndexOf('/') + 1) + name, user, password);
+		return new Connection(adminUrl, user, password).database(name);
 	}
 
 	private static boolean reachable(String url, String user, String password) {
