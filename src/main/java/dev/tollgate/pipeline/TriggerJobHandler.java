@@ -136,7 +136,7 @@ class TriggerJobHandler implements JobHandler<TriggerRequest> {
 			.runUrl(run.runUrl())
 			.details(details(run))
 			.build());
-		this.runs.started(target, request, run);
+		this.runs.started(target, this.clients.get(target.kind()).runScope(target), request, run);
 		if (request.comment()) {
 			CommentRequest.Builder comment = CommentRequest.on(request.issueKey(), eventId)
 				.strong("ALLOWED")

@@ -21,6 +21,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.tollgate.pipeline.support.CallbackFields;
 import dev.tollgate.pipeline.support.Secret;
 import dev.tollgate.pipeline.support.PipelineHttp;
 import dev.tollgate.pipeline.support.TriggerFailure;
@@ -193,6 +194,11 @@ public class GitHubActionsClient implements PipelineProvider, DisposableBean {
 		if (target.repository() != null && !REPOSITORY.matcher(target.repository()).matches()) {
 			problems.add("repository", "must be owner/name");
 		}
+	}
+
+	@Override
+	public String runScope(Target target) {
+		return CallbackFields.scope(target.repository());
 	}
 
 	@Override

@@ -17,6 +17,7 @@ import java.util.StringJoiner;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.tollgate.pipeline.support.CallbackFields;
 import dev.tollgate.pipeline.support.Templates;
 import dev.tollgate.pipeline.support.PipelineHttp;
 import dev.tollgate.pipeline.support.TriggerFailure;
@@ -138,6 +139,11 @@ public class GitLabPipelineClient implements PipelineProvider, DisposableBean {
 		problems.require(target.project(), "project");
 		problems.require(target.ref(), "ref");
 		problems.require(target.credentialRef(), "credentialRef");
+	}
+
+	@Override
+	public String runScope(Target target) {
+		return CallbackFields.scope(target.project());
 	}
 
 	@Override

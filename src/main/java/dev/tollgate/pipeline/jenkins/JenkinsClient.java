@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.tollgate.pipeline.support.CallbackFields;
 import dev.tollgate.pipeline.support.Secret;
 import dev.tollgate.pipeline.support.Templates;
 import dev.tollgate.pipeline.support.PipelineHttp;
@@ -142,6 +143,11 @@ public class JenkinsClient implements PipelineProvider, DisposableBean {
 		problems.require(target.job(), "job");
 		problems.require(target.baseUrl(), "baseUrl");
 		problems.require(target.credentialRef(), "credentialRef");
+	}
+
+	@Override
+	public String runScope(Target target) {
+		return CallbackFields.scope(target.job());
 	}
 
 	@Override
