@@ -16,6 +16,7 @@ import dev.tollgate.audit.AuditEventType;
 import dev.tollgate.audit.AuditLog;
 import dev.tollgate.jira.CommentRequest;
 import dev.tollgate.job.JobQueue;
+import dev.tollgate.pipeline.support.CallbackFields;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
@@ -97,7 +98,11 @@ class PipelineCallbacks {
 			return park(report, triggerJob) ? Outcome.PARKED : Outcome.UNMATCHED;
 		}
 		Map<String, Object> row = run.get();
-		String runUrl = (report.runUrl() != null) ? report.runUrl() : (String) row.get("run_url");
+		// A link in a Jira comment is only one to where the target's runs are shown.
+		String linkProblem = (report.runUrl() != null)
+				? CallbackFields.linkProblem(report.runUrl(), (String) row.get("web_root")) : null;
+		String reported = (linkProblem == null) ? report.runUrl() : null;
+		String runUrl = (reported != null) ? reported : (String) row.get("run_url");
 		int updated = this.jdbc.sql("""
 				UPDATE tollgate.pipeline_run SET state = 'COMPLETED', result = :result, completed_at = now(),
 				    run_id = COALESCE(run_id, :runId), run_url = COALESCE(:runUrl, run_url)
@@ -129,9 +134,7 @@ class PipelineCallbacks {
 			.target(target)
 			.runUrl(runUrl)
 			.decisionId((UUID) row.get("decision_id"))
-			.details((report.duration() != null)
-					? Map.of("result", report.result(), "durationSeconds", report.duration().toSeconds())
-					: Map.of("result", report.result()))
+			.details(details(report, linkProblem))
 			.build());
 		if (issueKey != null) {
 			CommentRequest comment = CommentRequest.on(issueKey, eventId)
@@ -268,6 +271,18 @@ class PipelineCallbacks {
 			.listOfRows()
 			.stream()
 			.findFirst();
+	}
+
+	private static Map<String, Object> details(Report report, String linkProblem) {
+		Map<String, Object> details = new java.util.LinkedHashMap<>();
+		details.put("result", report.result());
+		if (report.duration() != null) {
+			details.put("durationSeconds", report.duration().toSeconds());
+		}
+		if (linkProblem != null) {
+			details.put("runUrlDropped", "The reported run URL was left out of the comment: " + linkProblem + ".");
+		}
+		return details;
 	}
 
 	private static List<String> strings(Array array) throws SQLException {

@@ -34,6 +34,15 @@ public interface PipelineProvider extends TargetKindRules {
 	}
 
 	/**
+	 * Where the target's runs are shown on the web ({@code https://github.com/}, a GitLab
+	 * or Jenkins base URL, with a trailing slash): a run URL a callback reports is linked
+	 * from Jira only under it. {@code null} when the system sends no callbacks.
+	 */
+	default String webRoot(Target target) {
+		return null;
+	}
+
+	/**
 	 * Reads this CI system's status callbacks: authenticates the raw body (secrets
 	 * compared in constant time) before parsing it, and says what it reports. A bean of
 	 * the provider's package, found by {@link #kind()}; a body that is not valid JSON

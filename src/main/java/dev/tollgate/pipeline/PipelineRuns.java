@@ -23,14 +23,14 @@ class PipelineRuns {
 	 * ({@link PipelineProvider#runScope}); joins the caller's transaction. A decision has
 	 * at most one run.
 	 */
-	void started(Target target, String runScope, TriggerRequest request, PipelineProvider.Run run) {
+	void started(Target target, String runScope, String webRoot, TriggerRequest request, PipelineProvider.Run run) {
 		this.jdbc
 			.sql("""
 					INSERT INTO tollgate.pipeline_run (decision_id, provider, target, run_id, run_url, delivery_id, issue_id,
 					    issue_key, project_key, issue_type, actor_account_id, from_status, to_status, rule_id, rule_name,
-					    run_scope)
+					    run_scope, web_root)
 					VALUES (:decisionId, :provider, :target, :runId, :runUrl, :deliveryId, :issueId, :issueKey, :projectKey,
-					    :issueType, :actor, :fromStatus, :toStatus, :ruleId, :ruleName, :runScope)
+					    :issueType, :actor, :fromStatus, :toStatus, :ruleId, :ruleName, :runScope, :webRoot)
 					ON CONFLICT (decision_id) DO NOTHING
 					""")
 			.param("decisionId", request.decisionId())
@@ -49,6 +49,7 @@ class PipelineRuns {
 			.param("ruleId", request.ruleId())
 			.param("ruleName", request.ruleName())
 			.param("runScope", runScope, java.sql.Types.VARCHAR)
+			.param("webRoot", webRoot, java.sql.Types.VARCHAR)
 			.update();
 	}
 

@@ -116,6 +116,39 @@ class CallbackTests extends IntegrationTest {
 	}
 
 	@Test
+	void aRunUrlThatIsNotALinkToTheCiSystemIsLeftOutOfTheCommentAndTheReasonAudited() {
+		for (String url : List.of("javascript:alert(document.cookie)", "data:text/html,hi",
+				"https://evil.example/acme/shop/actions/runs/1", "http://github.com/acme/shop/actions/runs/1",
+				"https://github.com@evil.example/x")) {
+			Run run = run("GITHUB_ACTIONS", true);
+			this.jdbc.sql("UPDATE tollgate.pipeline_run SET web_root = 'https://github.com/' WHERE decision_id = ?")
+				.param(run.decisionId())
+				.update();
+			String body = github("completed", run.runId(), "success", "deploy")
+				.replace("https://github.com/acme/shop/actions/runs/" + run.runId(), url);
+			HttpResponse<String> response = post("/webhooks/github", body, Map.of("X-GitHub-Event", "workflow_run",
+					"X-Hub-Signature-256", HmacSignature.sign("gh-new-secret", bytes(body))));
+			assertThat(response.statusCode()).as(url).isEqualTo(200);
+			JsonNode event = completed(run).get(0);
+			assertThat(event.path("runUrl").isMissingNode() || event.path("runUrl").isNull()).as(url).isTrue();
+			assertThat(event.get("details").get("runUrlDropped").asString()).as(url).contains("left out");
+			assertThat(this.jdbc.sql("SELECT payload::text FROM tollgate.job WHERE dedup_key = ?")
+				.param("comment:" + event.get("id").asLong())
+				.query(String.class)
+				.single()).as(url).doesNotContain(url).contains("PIPELINE SUCCEEDED");
+		}
+		Run fine = run("GITHUB_ACTIONS", true);
+		this.jdbc.sql("UPDATE tollgate.pipeline_run SET web_root = 'https://github.com/' WHERE decision_id = ?")
+			.param(fine.decisionId())
+			.update();
+		String body = github("completed", fine.runId(), "success", "deploy");
+		post("/webhooks/github", body, Map.of("X-GitHub-Event", "workflow_run", "X-Hub-Signature-256",
+				HmacSignature.sign("gh-new-secret", bytes(body))));
+		assertThat(completed(fine).get(0).get("runUrl").asString())
+			.isEqualTo("https://github.com/acme/shop/actions/runs/" + fine.runId());
+	}
+
+	@Test
 	void gitHubSignaturesAreChecked() {
 		Run run = run("GITHUB_ACTIONS", true);
 		String body = github("completed", run.runId(), "success", "deploy");

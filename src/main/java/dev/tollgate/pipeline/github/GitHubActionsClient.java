@@ -197,6 +197,13 @@ public class GitHubActionsClient implements PipelineProvider, DisposableBean {
 	}
 
 	@Override
+	public String webRoot(Target target) {
+		String base = (target.baseUrl() != null && !target.baseUrl().isBlank()) ? target.baseUrl() : DEFAULT_BASE_URL;
+		String origin = CallbackFields.origin(base.strip());
+		return "https://api.github.com/".equals(origin) ? "https://github.com/" : origin;
+	}
+
+	@Override
 	public String runScope(Target target) {
 		return CallbackFields.scope(target.repository());
 	}

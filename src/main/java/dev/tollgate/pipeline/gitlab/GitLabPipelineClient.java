@@ -142,6 +142,16 @@ public class GitLabPipelineClient implements PipelineProvider, DisposableBean {
 	}
 
 	@Override
+	public String webRoot(Target target) {
+		try {
+			return CallbackFields.root(baseUrl(target.baseUrl()));
+		}
+		catch (RuntimeException ex) {
+			return null;
+		}
+	}
+
+	@Override
 	public String runScope(Target target) {
 		return CallbackFields.scope(target.project());
 	}

@@ -146,6 +146,16 @@ public class JenkinsClient implements PipelineProvider, DisposableBean {
 	}
 
 	@Override
+	public String webRoot(Target target) {
+		try {
+			return CallbackFields.root(baseUrl(target.baseUrl()));
+		}
+		catch (RuntimeException ex) {
+			return null;
+		}
+	}
+
+	@Override
 	public String runScope(Target target) {
 		return CallbackFields.scope(target.job());
 	}

@@ -1,5 +1,7 @@
 package dev.tollgate.pipeline.support;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -82,6 +84,79 @@ public final class CallbackFields {
 			stripped = stripped.substring(0, stripped.length() - 1);
 		}
 		return stripped.isEmpty() ? null : stripped.toLowerCase(Locale.ROOT);
+	}
+
+	/**
+	 * Why a run URL reported by a callback may not be linked from a Jira comment, or
+	 * {@code null} when it may: it must be an absolute https URL (http only where the web
+	 * root itself is http, as the outbound policy allowed when the target was saved),
+	 * without user info, on the web root's host and port and under its path.
+	 * @param webRoot where the target's runs are shown ({@code null} for a run recorded
+	 * before it was: then only https is required)
+	 */
+	public static String linkProblem(String url, String webRoot) {
+		URI uri;
+		try {
+			uri = new URI(url);
+		}
+		catch (URISyntaxException ex) {
+			return "not a URL";
+		}
+		String scheme = (uri.getScheme() != null) ? uri.getScheme().toLowerCase(Locale.ROOT) : "";
+		if (!uri.isAbsolute() || uri.getRawAuthority() == null || uri.getHost() == null) {
+			return "not an absolute web URL";
+		}
+		if (uri.getRawUserInfo() != null) {
+			return "carries user info";
+		}
+		if (webRoot == null) {
+			return scheme.equals("https") ? null : "not https";
+		}
+		URI root = URI.create(webRoot);
+		if (!scheme.equals("https") && !(scheme.equals("http") && "http".equalsIgnoreCase(root.getScheme()))) {
+			return "scheme " + scheme + " is not allowed";
+		}
+		String path = (uri.getRawPath() != null) ? uri.getRawPath() : "";
+		String rootPath = (root.getRawPath() != null && !root.getRawPath().isEmpty()) ? root.getRawPath() : "/";
+		boolean sameOrigin = uri.getHost().equalsIgnoreCase(root.getHost()) && port(uri) == port(root);
+		if (!sameOrigin || !(path + "/").startsWith(rootPath.endsWith("/") ? rootPath : rootPath + "/")
+				|| path.contains("/../") || path.endsWith("/..")) {
+			return "not under " + webRoot;
+		}
+		return null;
+	}
+
+	private static int port(URI uri) {
+		if (uri.getPort() != -1) {
+			return uri.getPort();
+		}
+		return "http".equalsIgnoreCase(uri.getScheme()) ? 80 : 443;
+	}
+
+	/** {@code https://host:port/} of a base URL, or {@code null} if it is not one. */
+	public static String origin(String baseUrl) {
+		try {
+			URI uri = new URI(baseUrl);
+			if (uri.getScheme() == null || uri.getHost() == null) {
+				return null;
+			}
+			return uri.getScheme().toLowerCase(Locale.ROOT) + "://" + uri.getRawAuthority() + "/";
+		}
+		catch (URISyntaxException ex) {
+			return null;
+		}
+	}
+
+	/** A base URL as a web root: with one trailing slash. */
+	public static String root(String baseUrl) {
+		if (baseUrl == null) {
+			return null;
+		}
+		String root = baseUrl.strip();
+		while (root.endsWith("/")) {
+			root = root.substring(0, root.length() - 1);
+		}
+		return root + "/";
 	}
 
 	public static Duration between(String start, String end) {
