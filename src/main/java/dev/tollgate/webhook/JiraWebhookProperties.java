@@ -11,10 +11,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * delivery is accepted if it is signed with any of them. Deliberately without
  * {@code toString} content.
  *
- * @param maxDeliveryAge {@code tollgate.jira.max-delivery-age}: a transition whose
- * {@code timestamp} is older is answered {@code IGNORED} and audited, not decided (a
- * replayed old delivery). Jira retries for about 30 minutes and may be down for longer,
- * hence a day by default.
+ * @param maxDeliveryAge a transition whose {@code timestamp} is older is answered
+ * {@code IGNORED} and audited, not decided (a replayed old delivery). Jira retries for
+ * about 30 minutes and may be down for longer, hence a day by default.
  */
 @ConfigurationProperties("tollgate.jira")
 record JiraWebhookProperties(@DefaultValue List<String> webhookSecrets, @DefaultValue("24h") Duration maxDeliveryAge) {
