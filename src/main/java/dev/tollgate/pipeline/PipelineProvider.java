@@ -24,6 +24,16 @@ public interface PipelineProvider extends TargetKindRules {
 	Run trigger(TriggerCall call);
 
 	/**
+	 * The run this decision already started, if the CI system can tell ({@code null}
+	 * otherwise, also when this kind of target or credential cannot list runs): what a
+	 * retried trigger looks for before starting another. Throws {@link TriggerFailure}
+	 * like {@link #trigger}.
+	 */
+	default Run findRun(TriggerCall call) {
+		return null;
+	}
+
+	/**
 	 * Where the target's runs live as this CI system names it in its status callbacks
 	 * (GitHub repository full name, GitLab project, Jenkins job), lower-case; recorded
 	 * with each started run so that a callback is matched only to a run of its own home.

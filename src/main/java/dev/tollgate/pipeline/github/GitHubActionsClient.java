@@ -226,6 +226,14 @@ public class GitHubActionsClient implements PipelineProvider, DisposableBean {
 	}
 
 	@Override
+	public Run findRun(TriggerCall call) {
+		Workflow workflow = Workflow.of(call.target());
+		Auth auth = this.appAuth.of(call.target(), call.credential(), workflow.base());
+		return findRun(workflow, auth, String.valueOf(call.request().decisionId()),
+				this.clock.instant().minus(RETRY_LOOKBACK));
+	}
+
+	@Override
 	public void destroy() throws Exception {
 		this.http.destroy();
 	}

@@ -175,7 +175,7 @@ public class GitLabPipelineClient implements PipelineProvider, DisposableBean {
 		Context context = new Context(base, project, target.ref(), call.credential().reveal());
 		if (ACCESS_TOKEN.equals(auth)) {
 			if (call.attempt() > 1) {
-				Run earlier = findPipeline(context, decisionId);
+				Run earlier = findRun(call);
 				if (earlier != null) {
 					return earlier;
 				}
@@ -183,6 +183,18 @@ public class GitLabPipelineClient implements PipelineProvider, DisposableBean {
 			return createWithAccessToken(context, values);
 		}
 		return createWithTriggerToken(context, values);
+	}
+
+	/** Only an access token can list pipelines; a trigger token cannot. */
+	@Override
+	public Run findRun(TriggerCall call) {
+		Target target = call.target();
+		if (!ACCESS_TOKEN.equals(auth(target.auth())) || call.credential() == null) {
+			return null;
+		}
+		Context context = new Context(baseUrl(target.baseUrl()), projectSegment(target.project()), target.ref(),
+				call.credential().reveal());
+		return findPipeline(context, call.request().decisionId().toString());
 	}
 
 	@Override

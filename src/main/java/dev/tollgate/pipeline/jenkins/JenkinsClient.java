@@ -169,7 +169,7 @@ public class JenkinsClient implements PipelineProvider, DisposableBean {
 		Context context = new Context(base, jobPath, basicAuth(credential), credential);
 		String decisionId = call.request().decisionId().toString();
 		if (call.attempt() > 1) {
-			Run earlier = findBuild(context, decisionId);
+			Run earlier = findRun(call);
 			if (earlier != null) {
 				return earlier;
 			}
@@ -188,6 +188,15 @@ public class JenkinsClient implements PipelineProvider, DisposableBean {
 			return queued(context, response, decisionId);
 		}
 		throw failure(context, "POST " + path, response);
+	}
+
+	@Override
+	public Run findRun(TriggerCall call) {
+		Target target = call.target();
+		String credential = credentialOf(call.credential());
+		Context context = new Context(baseUrl(target.baseUrl()), jobPath(target.job()), basicAuth(credential),
+				credential);
+		return findBuild(context, call.request().decisionId().toString());
 	}
 
 	@Override
