@@ -84,6 +84,10 @@ public class ApiTokens {
 
 	@Transactional
 	public Created create(String name, List<String> scopes, String accountId, Instant expiresAt, String createdBy) {
+		if (reserved(name)) {
+			throw new PolicyProblems.Rejected(List.of(new PolicyProblems.FieldProblem("name",
+					"'" + BOOTSTRAP_NAME + "' is reserved for the bootstrap token (in any case or spacing).")));
+		}
 		Set<String> normalised = new LinkedHashSet<>();
 		scopes.forEach(
 				(scope) -> normalised.add(TokenPrincipal.Scope.parse(scope).name().toLowerCase(java.util.Locale.ROOT)));
@@ -119,6 +123,15 @@ public class ApiTokens {
 									"expiresAt", String.valueOf(expiresAt))))
 					.build());
 		return new Created(id, token);
+	}
+
+	/**
+	 * The bootstrap token's name, and anything that reads as it once case and whitespace
+	 * are ignored: an audit reader must never mistake an API token for the bootstrap
+	 * token.
+	 */
+	static boolean reserved(String name) {
+		return name != null && name.replaceAll("[\\s\\p{Z}\\p{Cf}]", "").equalsIgnoreCase(BOOTSTRAP_NAME);
 	}
 
 	public List<TokenView> list() {

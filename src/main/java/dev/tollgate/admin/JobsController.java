@@ -36,7 +36,7 @@ class JobsController {
 
 	@PostMapping("/jobs/{id}/retry")
 	ResponseEntity<Void> retry(@PathVariable long id, @AuthenticationPrincipal TokenPrincipal caller) {
-		if (!this.jobs.retry(id, caller.name())) {
+		if (!this.jobs.retry(id, caller.auditName())) {
 			throw new PolicyProblems.Conflict(
 					"Job " + id + " is not dead (or does not exist); only dead jobs are retried.");
 		}

@@ -74,7 +74,7 @@ class PolicyAsCodeController {
 	@PutMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
 	ApplyResult apply(@Valid @RequestBody PolicyDocument document, @RequestParam(defaultValue = "false") boolean dryRun,
 			@AuthenticationPrincipal TokenPrincipal caller) {
-		return new ApplyResult(dryRun, this.policy.apply(document, dryRun, caller.name()));
+		return new ApplyResult(dryRun, this.policy.apply(document, dryRun, caller.auditName()));
 	}
 
 	@PutMapping(consumes = YAML)
@@ -97,7 +97,7 @@ class PolicyAsCodeController {
 				.sorted(Comparator.comparing(PolicyProblems.FieldProblem::field))
 				.toList());
 		}
-		return new ApplyResult(dryRun, this.policy.apply(document, dryRun, caller.name()));
+		return new ApplyResult(dryRun, this.policy.apply(document, dryRun, caller.auditName()));
 	}
 
 	/**

@@ -44,7 +44,7 @@ class PolicyResourcesController {
 	@PostMapping("/roles")
 	ResponseEntity<RoleView> createRole(@Valid @RequestBody RoleView role,
 			@AuthenticationPrincipal TokenPrincipal caller) {
-		return created("/api/v1/roles/" + role.name(), this.policy.createRole(role, caller.name()));
+		return created("/api/v1/roles/" + role.name(), this.policy.createRole(role, caller.auditName()));
 	}
 
 	@GetMapping("/roles/{name}")
@@ -56,14 +56,14 @@ class PolicyResourcesController {
 	ResponseEntity<RoleView> updateRole(@PathVariable String name, @Valid @RequestBody RoleView role,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
 			@AuthenticationPrincipal TokenPrincipal caller) {
-		return ok(this.policy.updateRole(name, role, ETags.expected(ifMatch), caller.name()));
+		return ok(this.policy.updateRole(name, role, ETags.expected(ifMatch), caller.auditName()));
 	}
 
 	@DeleteMapping("/roles/{name}")
 	ResponseEntity<Void> deleteRole(@PathVariable String name,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
 			@AuthenticationPrincipal TokenPrincipal caller) {
-		this.policy.deleteRole(name, ETags.expected(ifMatch), caller.name());
+		this.policy.deleteRole(name, ETags.expected(ifMatch), caller.auditName());
 		return ResponseEntity.noContent().build();
 	}
 
@@ -75,13 +75,13 @@ class PolicyResourcesController {
 	@PostMapping("/role-bindings")
 	ResponseEntity<RoleBinding> createBinding(@Valid @RequestBody BindingSpec binding,
 			@AuthenticationPrincipal TokenPrincipal caller) {
-		RoleBinding created = this.policy.createBinding(binding, caller.name());
+		RoleBinding created = this.policy.createBinding(binding, caller.auditName());
 		return ResponseEntity.created(URI.create("/api/v1/role-bindings/" + created.id())).body(created);
 	}
 
 	@DeleteMapping("/role-bindings/{id}")
 	ResponseEntity<Void> deleteBinding(@PathVariable long id, @AuthenticationPrincipal TokenPrincipal caller) {
-		this.policy.deleteBinding(id, caller.name());
+		this.policy.deleteBinding(id, caller.auditName());
 		return ResponseEntity.noContent().build();
 	}
 
@@ -93,7 +93,7 @@ class PolicyResourcesController {
 	@PostMapping("/targets")
 	ResponseEntity<Target> createTarget(@Valid @RequestBody Target target,
 			@AuthenticationPrincipal TokenPrincipal caller) {
-		return created("/api/v1/targets/" + target.name(), this.policy.createTarget(target, caller.name()));
+		return created("/api/v1/targets/" + target.name(), this.policy.createTarget(target, caller.auditName()));
 	}
 
 	@GetMapping("/targets/{name}")
@@ -105,14 +105,14 @@ class PolicyResourcesController {
 	ResponseEntity<Target> updateTarget(@PathVariable String name, @Valid @RequestBody Target target,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
 			@AuthenticationPrincipal TokenPrincipal caller) {
-		return ok(this.policy.updateTarget(name, target, ETags.expected(ifMatch), caller.name()));
+		return ok(this.policy.updateTarget(name, target, ETags.expected(ifMatch), caller.auditName()));
 	}
 
 	@DeleteMapping("/targets/{name}")
 	ResponseEntity<Void> deleteTarget(@PathVariable String name,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
 			@AuthenticationPrincipal TokenPrincipal caller) {
-		this.policy.deleteTarget(name, ETags.expected(ifMatch), caller.name());
+		this.policy.deleteTarget(name, ETags.expected(ifMatch), caller.auditName());
 		return ResponseEntity.noContent().build();
 	}
 
@@ -123,7 +123,7 @@ class PolicyResourcesController {
 
 	@PostMapping("/rules")
 	ResponseEntity<Rule> createRule(@Valid @RequestBody RuleSpec rule, @AuthenticationPrincipal TokenPrincipal caller) {
-		PolicyStore.Versioned<Rule> created = this.policy.createRule(rule, caller.name());
+		PolicyStore.Versioned<Rule> created = this.policy.createRule(rule, caller.auditName());
 		return created("/api/v1/rules/" + created.value().id(), created);
 	}
 
@@ -136,14 +136,14 @@ class PolicyResourcesController {
 	ResponseEntity<Rule> updateRule(@PathVariable long id, @Valid @RequestBody RuleSpec rule,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
 			@AuthenticationPrincipal TokenPrincipal caller) {
-		return ok(this.policy.updateRule(id, rule, ETags.expected(ifMatch), caller.name()));
+		return ok(this.policy.updateRule(id, rule, ETags.expected(ifMatch), caller.auditName()));
 	}
 
 	@DeleteMapping("/rules/{id}")
 	ResponseEntity<Void> deleteRule(@PathVariable long id,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
 			@AuthenticationPrincipal TokenPrincipal caller) {
-		this.policy.deleteRule(id, ETags.expected(ifMatch), caller.name());
+		this.policy.deleteRule(id, ETags.expected(ifMatch), caller.auditName());
 		return ResponseEntity.noContent().build();
 	}
 

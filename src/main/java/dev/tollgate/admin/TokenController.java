@@ -52,7 +52,7 @@ class TokenController {
 					List.of(new PolicyProblems.FieldProblem("expiresAt", "must be in the future")));
 		}
 		ApiTokens.Created created = this.tokens.create(request.name(), request.scopes(), request.accountId(),
-				request.expiresAt(), caller.name());
+				request.expiresAt(), caller.auditName());
 		return ResponseEntity.created(URI.create("/api/v1/tokens/" + created.id())).body(created);
 	}
 
@@ -63,7 +63,7 @@ class TokenController {
 
 	@DeleteMapping("/{id}")
 	ResponseEntity<Void> delete(@PathVariable long id, @AuthenticationPrincipal TokenPrincipal caller) {
-		this.tokens.delete(id, caller.name());
+		this.tokens.delete(id, caller.auditName());
 		return ResponseEntity.noContent().build();
 	}
 

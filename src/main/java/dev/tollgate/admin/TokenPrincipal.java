@@ -10,6 +10,15 @@ import java.util.Set;
  */
 public record TokenPrincipal(Long id, String name, Set<Scope> scopes, String accountId) {
 
+	/**
+	 * How audit events name the caller: the bootstrap token as {@code bootstrap}, an API
+	 * token by its name and id ({@code ci-admin (token 12)}), so that two tokens, or a
+	 * token and the bootstrap token, can never be told apart only by a name.
+	 */
+	public String auditName() {
+		return (this.id == null) ? this.name : this.name + " (token " + this.id + ")";
+	}
+
 	public enum Scope {
 
 		ADMIN, AUDITOR, APPROVER;

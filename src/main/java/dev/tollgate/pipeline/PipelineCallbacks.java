@@ -1,6 +1,9 @@
 package dev.tollgate.pipeline;
 
+import java.sql.Array;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -13,7 +16,7 @@ import dev.tollgate.audit.AuditEventType;
 import dev.tollgate.audit.AuditLog;
 import dev.tollgate.jira.CommentRequest;
 import dev.tollgate.job.JobQueue;
-import dev.tollgate.policy.Target;
+import dev.tollgate.pipeline.support.CallbackFields;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
@@ -38,12 +41,23 @@ class PipelineCallbacks {
 	 * A terminal report.
 	 *
 	 * @param runId the CI system's id of the run, if known
+	 * @param scopes the run's home as the CI system named it (repository, project, job)
 	 * @param decisionId found in the run's name or variables, if present
 	 * @param result the CI system's word for it (success, failure, cancelled …)
 	 * @param duration {@code null} when not reported
 	 */
-	record Report(String provider, String runId, UUID decisionId, String result, boolean succeeded, String runUrl,
-			Duration duration) {
+	record Report(String provider, String runId, List<String> scopes, UUID decisionId, String result, boolean succeeded,
+			String runUrl, Duration duration) {
+
+		Report {
+			scopes = (scopes != null) ? List.copyOf(scopes) : List.of();
+		}
+
+		Report(String provider, StatusCallback.Finished finished) {
+			this(provider, finished.runId(), finished.scopes(), finished.decisionId(), finished.result(),
+					finished.succeeded(), finished.runUrl(), finished.duration());
+		}
+
 	}
 
 	private final JdbcClient jdbc;
@@ -72,6 +86,11 @@ class PipelineCallbacks {
 
 	@Transactional(timeout = 5)
 	Outcome completed(Report report) {
+		if (report.scopes().isEmpty()) {
+			// a report that does not say where its run lives cannot be told from
+			// another's
+			return Outcome.UNMATCHED;
+		}
 		Optional<String> triggerJob = (report.decisionId() != null) ? lockTriggerJob(report.decisionId())
 				: Optional.empty();
 		Optional<Map<String, Object>> run = find(report);
@@ -79,7 +98,11 @@ class PipelineCallbacks {
 			return park(report, triggerJob) ? Outcome.PARKED : Outcome.UNMATCHED;
 		}
 		Map<String, Object> row = run.get();
-		String runUrl = (report.runUrl() != null) ? report.runUrl() : (String) row.get("run_url");
+		// A link in a Jira comment is only one to where the target's runs are shown.
+		String linkProblem = (report.runUrl() != null)
+				? CallbackFields.linkProblem(report.runUrl(), (String) row.get("web_root")) : null;
+		String reported = (linkProblem == null) ? report.runUrl() : null;
+		String runUrl = (reported != null) ? reported : (String) row.get("run_url");
 		int updated = this.jdbc.sql("""
 				UPDATE tollgate.pipeline_run SET state = 'COMPLETED', result = :result, completed_at = now(),
 				    run_id = COALESCE(run_id, :runId), run_url = COALESCE(:runUrl, run_url)
@@ -111,9 +134,7 @@ class PipelineCallbacks {
 			.target(target)
 			.runUrl(runUrl)
 			.decisionId((UUID) row.get("decision_id"))
-			.details((report.duration() != null)
-					? Map.of("result", report.result(), "durationSeconds", report.duration().toSeconds())
-					: Map.of("result", report.result()))
+			.details(details(report, linkProblem))
 			.build());
 		if (issueKey != null) {
 			CommentRequest comment = CommentRequest.on(issueKey, eventId)
@@ -142,8 +163,10 @@ class PipelineCallbacks {
 		}
 		this.jdbc
 			.sql("""
-					INSERT INTO tollgate.pipeline_report (provider, decision_id, run_id, run_url, result, succeeded, duration_seconds)
-					VALUES (:provider, :decisionId, :runId, :runUrl, :result, :succeeded, :duration)
+					INSERT INTO tollgate.pipeline_report (provider, decision_id, run_id, run_url, result, succeeded, duration_seconds,
+					    run_scopes)
+					VALUES (:provider, :decisionId, :runId, :runUrl, :result, :succeeded, :duration,
+					    string_to_array(:scopes, ' '))
 					""")
 			.param("provider", report.provider())
 			.param("decisionId", report.decisionId())
@@ -151,6 +174,7 @@ class PipelineCallbacks {
 			.param("runUrl", report.runUrl())
 			.param("result", report.result())
 			.param("succeeded", report.succeeded())
+			.param("scopes", report.scopes())
 			.param("duration", (report.duration() != null) ? report.duration().toSeconds() : null,
 					java.sql.Types.BIGINT)
 			.update();
@@ -200,13 +224,13 @@ class PipelineCallbacks {
 				WHERE id = (SELECT id FROM tollgate.pipeline_report
 				            WHERE provider = :provider AND decision_id = :decisionId AND applied_at IS NULL
 				            ORDER BY id LIMIT 1 FOR UPDATE)
-				RETURNING provider, run_id, decision_id, result, succeeded, run_url, duration_seconds
+				RETURNING provider, run_id, run_scopes, decision_id, result, succeeded, run_url, duration_seconds
 				""")
 			.param("provider", provider)
 			.param("decisionId", decisionId)
 			.query((rs, n) -> new Report(rs.getString("provider"), rs.getString("run_id"),
-					rs.getObject("decision_id", UUID.class), rs.getString("result"), rs.getBoolean("succeeded"),
-					rs.getString("run_url"),
+					strings(rs.getArray("run_scopes")), rs.getObject("decision_id", UUID.class), rs.getString("result"),
+					rs.getBoolean("succeeded"), rs.getString("run_url"),
 					(rs.getObject("duration_seconds") != null) ? Duration.ofSeconds(rs.getLong("duration_seconds"))
 							: null))
 			.optional()
@@ -214,39 +238,55 @@ class PipelineCallbacks {
 	}
 
 	/**
-	 * The decision id is the most precise key (every trigger carries it); then the CI
-	 * system's run id — except for Jenkins, whose build numbers repeat across jobs, so
-	 * its build URL is used.
+	 * A report belongs to the run whose CI identity it carries: the run's home
+	 * (repository, project or job, recorded when the run was started) and the run id
+	 * there. Within that home the decision id the run carries finds a run whose id
+	 * Tollgate did not learn at dispatch, and is checked on top of a run id it did learn.
+	 * A report from another home matches nothing, whatever decision id it names.
 	 */
 	private Optional<Map<String, Object>> find(Report report) {
 		if (report.decisionId() != null) {
 			Optional<Map<String, Object>> byDecision = first(
-					"SELECT * FROM tollgate.pipeline_run WHERE provider = :provider AND decision_id = :key",
-					report.provider(), report.decisionId());
+					"SELECT * FROM tollgate.pipeline_run WHERE provider = :provider AND decision_id = :key"
+							+ " AND run_scope IN (:scopes) AND (run_id IS NULL OR :runId IS NULL OR run_id = :runId)",
+					report, report.decisionId());
 			if (byDecision.isPresent()) {
 				return byDecision;
 			}
 		}
-		if (Target.Kind.JENKINS.name().equals(report.provider())) {
-			return (report.runUrl() != null)
-					? first("SELECT * FROM tollgate.pipeline_run WHERE provider = :provider AND run_url = :key",
-							report.provider(), report.runUrl())
-					: Optional.empty();
-		}
 		return (report.runId() != null)
-				? first("SELECT * FROM tollgate.pipeline_run WHERE provider = :provider AND run_id = :key",
-						report.provider(), report.runId())
+				? first("SELECT * FROM tollgate.pipeline_run WHERE provider = :provider AND run_id = :key"
+						+ " AND run_scope IN (:scopes)", report, report.runId())
+					.filter((row) -> report.decisionId() == null || report.decisionId().equals(row.get("decision_id")))
 				: Optional.empty();
 	}
 
-	private Optional<Map<String, Object>> first(String sql, String provider, Object key) {
+	private Optional<Map<String, Object>> first(String sql, Report report, Object key) {
 		return this.jdbc.sql(sql + " ORDER BY id LIMIT 1")
-			.param("provider", provider)
+			.param("provider", report.provider())
 			.param("key", key)
+			.param("scopes", report.scopes())
+			.param("runId", report.runId(), java.sql.Types.VARCHAR)
 			.query()
 			.listOfRows()
 			.stream()
 			.findFirst();
+	}
+
+	private static Map<String, Object> details(Report report, String linkProblem) {
+		Map<String, Object> details = new java.util.LinkedHashMap<>();
+		details.put("result", report.result());
+		if (report.duration() != null) {
+			details.put("durationSeconds", report.duration().toSeconds());
+		}
+		if (linkProblem != null) {
+			details.put("runUrlDropped", "The reported run URL was left out of the comment: " + linkProblem + ".");
+		}
+		return details;
+	}
+
+	private static List<String> strings(Array array) throws SQLException {
+		return (array != null) ? List.of((String[]) array.getArray()) : List.of();
 	}
 
 	static String human(Duration duration) {

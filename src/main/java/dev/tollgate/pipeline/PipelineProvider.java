@@ -3,6 +3,7 @@ package dev.tollgate.pipeline;
 import dev.tollgate.pipeline.support.Secret;
 import dev.tollgate.pipeline.support.TriggerFailure;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 import dev.tollgate.policy.Target;
 import dev.tollgate.policy.TargetKindRules;
@@ -11,7 +12,8 @@ import dev.tollgate.policy.TargetKindRules;
  * One kind of CI system: checks a target of its kind when it is saved (as
  * {@link TargetKindRules}, so the policy store finds it without depending on this module)
  * and starts its pipeline. The rest of this module reaches a CI system only through this
- * interface.
+ * interface and its {@link Callbacks}: adding a CI system is one package with both, as
+ * beans.
  */
 public interface PipelineProvider extends TargetKindRules {
 
@@ -20,6 +22,52 @@ public interface PipelineProvider extends TargetKindRules {
 	 * any other exception counts as transient.
 	 */
 	Run trigger(TriggerCall call);
+
+	/**
+	 * The run this decision already started, if the CI system can tell ({@code null}
+	 * otherwise, also when this kind of target or credential cannot list runs): what a
+	 * retried trigger looks for before starting another. Throws {@link TriggerFailure}
+	 * like {@link #trigger}.
+	 */
+	default Run findRun(TriggerCall call) {
+		return null;
+	}
+
+	/**
+	 * Where the target's runs live as this CI system names it in its status callbacks
+	 * (GitHub repository full name, GitLab project, Jenkins job), lower-case; recorded
+	 * with each started run so that a callback is matched only to a run of its own home.
+	 * {@code null} when the system sends no callbacks.
+	 */
+	default String runScope(Target target) {
+		return null;
+	}
+
+	/**
+	 * Where the target's runs are shown on the web ({@code https://github.com/}, a GitLab
+	 * or Jenkins base URL, with a trailing slash): a run URL a callback reports is linked
+	 * from Jira only under it. {@code null} when the system sends no callbacks.
+	 */
+	default String webRoot(Target target) {
+		return null;
+	}
+
+	/**
+	 * Reads this CI system's status callbacks: authenticates the raw body (secrets
+	 * compared in constant time) before parsing it, and says what it reports. A bean of
+	 * the provider's package, found by {@link #kind()}; a body that is not valid JSON
+	 * throws {@link IllegalArgumentException}.
+	 */
+	interface Callbacks {
+
+		Target.Kind kind();
+
+		/**
+		 * @param header the request's header of that name, or {@code null}
+		 */
+		StatusCallback read(UnaryOperator<String> header, byte[] body);
+
+	}
 
 	/**
 	 * @param values the target's inputs/variables/parameters, rendered; the client adds

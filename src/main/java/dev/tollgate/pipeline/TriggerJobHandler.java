@@ -136,7 +136,8 @@ class TriggerJobHandler implements JobHandler<TriggerRequest> {
 			.runUrl(run.runUrl())
 			.details(details(run))
 			.build());
-		this.runs.started(target, request, run);
+		PipelineProvider client = this.clients.get(target.kind());
+		this.runs.started(target, client.runScope(target), client.webRoot(target), request, run);
 		if (request.comment()) {
 			CommentRequest.Builder comment = CommentRequest.on(request.issueKey(), eventId)
 				.strong("ALLOWED")

@@ -60,7 +60,8 @@ final class JiraPayloadParser {
 		JsonNode issueNode = root.path("issue");
 		String issueId = text(issueNode.path("id"));
 		return switch (webhookEvent) {
-			case "jira:issue_updated" -> issueUpdated(root, webhookEvent, issueId, deliveryId, receivedAt);
+			case "jira:issue_updated" ->
+				issueUpdated(root, webhookEvent, issueId, deliveryId, receivedAt).sent(root.path("timestamp"));
 			case "jira:issue_created" -> {
 				JiraEvent.Issue issue = issue(issueNode);
 				JiraEvent.StatusChange status = new JiraEvent.StatusChange(null, null,
@@ -213,7 +214,28 @@ final class JiraPayloadParser {
 	 * @param issueId and {@code eventKey} identify the change itself, for deduplication
 	 * @param event {@code null} when the delivery is ignored
 	 */
-	record Parsed(String webhookEvent, String issueId, String eventKey, JiraEvent event) {
+	record Parsed(String webhookEvent, String issueId, String eventKey, JiraEvent event, Instant sentAt) {
+
+		Parsed(String webhookEvent, String issueId, String eventKey, JiraEvent event) {
+			this(webhookEvent, issueId, eventKey, event, null);
+		}
+
+		/**
+		 * The same with Jira's {@code timestamp} (epoch milliseconds) of the change, when
+		 * it is one Instant can hold.
+		 */
+		Parsed sent(JsonNode timestamp) {
+			if (!timestamp.isIntegralNumber() || !timestamp.canConvertToLong()) {
+				return this;
+			}
+			try {
+				return new Parsed(this.webhookEvent, this.issueId, this.eventKey, this.event,
+						Instant.ofEpochMilli(timestamp.asLong()));
+			}
+			catch (java.time.DateTimeException ex) {
+				return this;
+			}
+		}
 
 		static Parsed relevant(String webhookEvent, String issueId, String eventKey, JiraEvent event) {
 			return new Parsed(webhookEvent, issueId, eventKey, event);

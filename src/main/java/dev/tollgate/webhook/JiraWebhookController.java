@@ -3,6 +3,7 @@ package dev.tollgate.webhook;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
@@ -71,12 +72,15 @@ class JiraWebhookController {
 
 	private final RejectedSignatureLimiter limiter;
 
+	private final Duration maxDeliveryAge;
+
 	JiraWebhookController(JiraWebhookProperties secrets, WebhookProperties properties, JsonMapper json,
 			WebhookIngest ingest, AuditLog audit, RejectedSignatureAudit rejections, WebhookMetrics metrics,
 			WebhookSources sources, RejectedSignatureLimiter limiter) {
 		this.sources = sources;
 		this.limiter = limiter;
 		this.signature = HmacSignature.of(secrets.webhookSecrets());
+		this.maxDeliveryAge = secrets.maxDeliveryAge();
 		this.maxBodyBytes = properties.maxBodySize().toBytes();
 		this.parser = new JiraPayloadParser(json);
 		this.ingest = ingest;
@@ -168,11 +172,45 @@ class JiraWebhookController {
 		catch (JiraPayloadParser.MalformedDelivery ex) {
 			return malformed(deliveryId, ex.getMessage(), start);
 		}
-		WebhookIngest.Result result = this.ingest.ingest(SOURCE, deliveryId, retryCount, parsed);
+		if (parsed.event() != null && parsed.sentAt() != null
+				&& parsed.sentAt().isBefore(receivedAt.minus(this.maxDeliveryAge))) {
+			return stale(deliveryId, parsed, start);
+		}
+		WebhookIngest.Result result = this.ingest.ingest(SOURCE, deliveryId, retryCount, parsed, sha256(body));
 		log.debug("Delivery {} ({}) {}", deliveryId, parsed.webhookEvent(), result);
 		HttpStatus status = (result == WebhookIngest.Result.DUPLICATE) ? HttpStatus.OK : HttpStatus.ACCEPTED;
 		return answer(WebhookMetrics.Status.valueOf(result.name()), start,
 				ResponseEntity.status(status).body(Map.of("deliveryId", deliveryId, "status", result.name())));
+	}
+
+	/**
+	 * A signed change older than {@code tollgate.jira.max-delivery-age}: a replay of an
+	 * old delivery, or one Jira gave up on long ago. Deciding it now could act on a state
+	 * the issue left long since, so it is only audited.
+	 */
+	private ResponseEntity<Object> stale(String deliveryId, JiraPayloadParser.Parsed parsed, long start) {
+		JiraEvent event = parsed.event();
+		this.audit.append(AuditEvent
+			.of(AuditEventType.WEBHOOK_REJECTED,
+					"A signed Jira delivery of " + parsed.sentAt() + " is older than " + this.maxDeliveryAge
+							+ " (tollgate.jira.max-delivery-age): ignored, not decided.")
+			.outcome("STALE")
+			.deliveryId(deliveryId)
+			.issue(event.issue().id(), event.issue().key(), event.issue().projectKey(), event.issue().type())
+			.actor(event.actorAccountId())
+			.details(Map.of("sentAt", parsed.sentAt().toString()))
+			.build());
+		return answer(WebhookMetrics.Status.IGNORED, start, ResponseEntity.status(HttpStatus.ACCEPTED)
+			.body(Map.of("deliveryId", deliveryId, "status", WebhookIngest.Result.IGNORED.name())));
+	}
+
+	private static String sha256(byte[] body) {
+		try {
+			return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(body));
+		}
+		catch (java.security.NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	/**

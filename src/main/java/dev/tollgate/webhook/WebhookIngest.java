@@ -103,7 +103,17 @@ class WebhookIngest implements SmartLifecycle {
 	 * stored (503)
 	 */
 	Result ingest(String source, String deliveryId, int retryCount, JiraPayloadParser.Parsed parsed) {
-		Pending pending = new Pending(source, Objects.requireNonNull(deliveryId), retryCount, parsed,
+		return ingest(source, deliveryId, retryCount, parsed, null);
+	}
+
+	/**
+	 * @param bodySha256 the hash of the raw signed body: a body stored before is a
+	 * {@link Result#DUPLICATE} whatever delivery id comes with it (a unique key beside
+	 * the delivery id and the changelog id)
+	 */
+	Result ingest(String source, String deliveryId, int retryCount, JiraPayloadParser.Parsed parsed,
+			String bodySha256) {
+		Pending pending = new Pending(source, Objects.requireNonNull(deliveryId), retryCount, parsed, bodySha256,
 				new CompletableFuture<>());
 		return store(pending);
 	}
@@ -263,6 +273,7 @@ class WebhookIngest implements SmartLifecycle {
 		String[] eventKeys = new String[size];
 		String[] webhookEvents = new String[size];
 		String[] statuses = new String[size];
+		String[] bodyHashes = new String[size];
 		Integer[] retryCounts = new Integer[size];
 		for (int i = 0; i < size; i++) {
 			Pending pending = batch.get(i);
@@ -274,16 +285,20 @@ class WebhookIngest implements SmartLifecycle {
 			webhookEvents[i] = parsed.webhookEvent();
 			statuses[i] = (parsed.event() != null) ? Result.QUEUED.name() : Result.IGNORED.name();
 			retryCounts[i] = pending.retryCount();
+			bodyHashes[i] = pending.bodySha256();
 		}
 		Map<String, Long> ids = new HashMap<>();
 		this.jdbc
 			.sql("""
-					INSERT INTO tollgate.delivery (source, delivery_id, issue_id, event_key, webhook_event, status, retry_count)
-					SELECT u.source, u.delivery_id, u.issue_id, u.event_key, u.webhook_event, u.status, u.retry_count
+					INSERT INTO tollgate.delivery (source, delivery_id, issue_id, event_key, webhook_event, status, retry_count,
+					    body_sha256)
+					SELECT u.source, u.delivery_id, u.issue_id, u.event_key, u.webhook_event, u.status, u.retry_count,
+					    u.body_sha256
 					FROM unnest(CAST(:sources AS text[]), CAST(:deliveryIds AS text[]), CAST(:issueIds AS text[]),
 					            CAST(:eventKeys AS text[]), CAST(:webhookEvents AS text[]), CAST(:statuses AS text[]),
-					            CAST(:retryCounts AS int[]))
-					     WITH ORDINALITY AS u(source, delivery_id, issue_id, event_key, webhook_event, status, retry_count, n)
+					            CAST(:retryCounts AS int[]), CAST(:bodyHashes AS text[]))
+					     WITH ORDINALITY AS u(source, delivery_id, issue_id, event_key, webhook_event, status, retry_count,
+					                          body_sha256, n)
 					ORDER BY u.n
 					ON CONFLICT DO NOTHING
 					RETURNING id, source, delivery_id, issue_id, event_key
@@ -295,6 +310,7 @@ class WebhookIngest implements SmartLifecycle {
 			.param("webhookEvents", array(webhookEvents))
 			.param("statuses", array(statuses))
 			.param("retryCounts", array(retryCounts))
+			.param("bodyHashes", array(bodyHashes))
 			.query((rs,
 					row) -> ids.put(key(rs.getString("source"), rs.getString("delivery_id"), rs.getString("issue_id"),
 							rs.getString("event_key")), rs.getLong("id")))
@@ -379,7 +395,7 @@ class WebhookIngest implements SmartLifecycle {
 	}
 
 	private record Pending(String source, String deliveryId, int retryCount, JiraPayloadParser.Parsed parsed,
-			CompletableFuture<Result> result) {
+			String bodySha256, CompletableFuture<Result> result) {
 
 		String key() {
 			return WebhookIngest.key(this.source, this.deliveryId, this.parsed.issueId(), this.parsed.eventKey());

@@ -147,6 +147,31 @@ class AdminApiTests extends IntegrationTest {
 	}
 
 	@Test
+	void theBootstrapNameIsReservedAndAuditEventsNameTokensByIdAndName() {
+		for (String name : List.of("bootstrap", "BootStrap", " bootstrap ", "boot strap", "BOOT\\tSTRAP")) {
+			HttpResponse<String> refused = api().post("/api/v1/tokens",
+					"{\"name\":\"" + name + "\",\"scopes\":[\"admin\"]}");
+			assertThat(refused.statusCode()).as(name).isEqualTo(422);
+			assertThat(fields(refused)).as(name).containsExactly("name");
+		}
+		HttpResponse<String> created = api().post("/api/v1/tokens",
+				"{\"name\":\"ops-" + this.suffix + "\",\"scopes\":[\"admin\"]}");
+		assertThat(created.statusCode()).isEqualTo(201);
+		long id = body(created).get("id").asLong();
+		String role = "audited-" + this.suffix;
+		assertThat(api(body(created).get("token").asString()).post("/api/v1/roles", "{\"name\":\"" + role + "\"}")
+			.statusCode()).isEqualTo(201);
+		JsonNode event = body(api().get("/api/v1/audit?type=POLICY_CHANGED&limit=200")).get("items")
+			.valueStream()
+			.filter((item) -> item.get("reason").asString().contains("'" + role + "'"))
+			.findFirst()
+			.orElseThrow();
+		assertThat(event.get("reason").asString()).contains("ops-" + this.suffix + " (token " + id + ")");
+		assertThat(event.get("details").get("changedBy").asString())
+			.isEqualTo("ops-" + this.suffix + " (token " + id + ")");
+	}
+
+	@Test
 	void approverTokenNeedsAnAccountId() {
 		HttpResponse<String> response = api().post("/api/v1/tokens",
 				"{\"name\":\"ap-" + this.suffix + "\",\"scopes\":[\"approver\"]}");

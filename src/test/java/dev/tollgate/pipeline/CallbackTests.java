@@ -72,6 +72,83 @@ class CallbackTests extends IntegrationTest {
 	}
 
 	@Test
+	void aCallbackFromAnotherRepositoryProjectOrJobMatchesNothingWhateverDecisionIdItNames() {
+		Run gh = run("GITHUB_ACTIONS", true);
+		String forged = github("completed", "555" + ThreadLocalRandom.current().nextInt(1_000_000), "success",
+				"Deploy " + gh.decisionId())
+			.replace("\"full_name\":\"acme/shop\"", "\"full_name\":\"mallory/fork\"");
+		HttpResponse<String> unmatched = post("/webhooks/github", forged, Map.of("X-GitHub-Event", "workflow_run",
+				"X-Hub-Signature-256", HmacSignature.sign("gh-new-secret", bytes(forged))));
+		assertThat(body(unmatched).get("status").asString()).isEqualTo("UNMATCHED");
+		String sameRunIdElsewhere = github("completed", gh.runId(), "success", "deploy")
+			.replace("\"full_name\":\"acme/shop\"", "\"full_name\":\"mallory/fork\"");
+		assertThat(body(post("/webhooks/github", sameRunIdElsewhere,
+				Map.of("X-GitHub-Event", "workflow_run", "X-Hub-Signature-256",
+						HmacSignature.sign("gh-new-secret", bytes(sameRunIdElsewhere)))))
+			.get("status")
+			.asString()).isEqualTo("UNMATCHED");
+		String otherRunSameRepo = github("completed", "556" + ThreadLocalRandom.current().nextInt(1_000_000), "success",
+				"Deploy " + gh.decisionId());
+		assertThat(body(post("/webhooks/github", otherRunSameRepo,
+				Map.of("X-GitHub-Event", "workflow_run", "X-Hub-Signature-256",
+						HmacSignature.sign("gh-new-secret", bytes(otherRunSameRepo)))))
+			.get("status")
+			.asString()).isEqualTo("UNMATCHED");
+		assertThat(completed(gh)).isEmpty();
+		String real = github("completed", gh.runId(), "failure", "deploy");
+		HttpResponse<String> applied = post("/webhooks/github", real, Map.of("X-GitHub-Event", "workflow_run",
+				"X-Hub-Signature-256", HmacSignature.sign("gh-new-secret", bytes(real))));
+		assertThat(applied.statusCode()).isEqualTo(200);
+		assertThat(completed(gh).get(0).get("outcome").asString()).isEqualTo("FAILED");
+
+		Run gl = run("GITLAB", false);
+		String otherProject = gitlab("success", "424243", gl.decisionId()).replace("\"id\":42,", "\"id\":43,");
+		assertThat(body(post("/webhooks/gitlab", otherProject, Map.of("X-Gitlab-Token", "gl-token"))).get("status")
+			.asString()).isEqualTo("UNMATCHED");
+		assertThat(completed(gl)).isEmpty();
+
+		Run jk = run("JENKINS", false);
+		String otherJob = jenkins("COMPLETED", "SUCCESS", jk.decisionId()).replace("team/deploy", "team/other")
+			.replace("job/team/job/deploy", "job/team/job/other");
+		assertThat(body(post("/webhooks/jenkins", otherJob, Map.of("X-Tollgate-Token", "jenkins-secret"))).get("status")
+			.asString()).isEqualTo("UNMATCHED");
+		assertThat(completed(jk)).isEmpty();
+	}
+
+	@Test
+	void aRunUrlThatIsNotALinkToTheCiSystemIsLeftOutOfTheCommentAndTheReasonAudited() {
+		for (String url : List.of("javascript:alert(document.cookie)", "data:text/html,hi",
+				"https://evil.example/acme/shop/actions/runs/1", "http://github.com/acme/shop/actions/runs/1",
+				"https://github.com@evil.example/x")) {
+			Run run = run("GITHUB_ACTIONS", true);
+			this.jdbc.sql("UPDATE tollgate.pipeline_run SET web_root = 'https://github.com/' WHERE decision_id = ?")
+				.param(run.decisionId())
+				.update();
+			String body = github("completed", run.runId(), "success", "deploy")
+				.replace("https://github.com/acme/shop/actions/runs/" + run.runId(), url);
+			HttpResponse<String> response = post("/webhooks/github", body, Map.of("X-GitHub-Event", "workflow_run",
+					"X-Hub-Signature-256", HmacSignature.sign("gh-new-secret", bytes(body))));
+			assertThat(response.statusCode()).as(url).isEqualTo(200);
+			JsonNode event = completed(run).get(0);
+			assertThat(event.path("runUrl").isMissingNode() || event.path("runUrl").isNull()).as(url).isTrue();
+			assertThat(event.get("details").get("runUrlDropped").asString()).as(url).contains("left out");
+			assertThat(this.jdbc.sql("SELECT payload::text FROM tollgate.job WHERE dedup_key = ?")
+				.param("comment:" + event.get("id").asLong())
+				.query(String.class)
+				.single()).as(url).doesNotContain(url).contains("PIPELINE SUCCEEDED");
+		}
+		Run fine = run("GITHUB_ACTIONS", true);
+		this.jdbc.sql("UPDATE tollgate.pipeline_run SET web_root = 'https://github.com/' WHERE decision_id = ?")
+			.param(fine.decisionId())
+			.update();
+		String body = github("completed", fine.runId(), "success", "deploy");
+		post("/webhooks/github", body, Map.of("X-GitHub-Event", "workflow_run", "X-Hub-Signature-256",
+				HmacSignature.sign("gh-new-secret", bytes(body))));
+		assertThat(completed(fine).get(0).get("runUrl").asString())
+			.isEqualTo("https://github.com/acme/shop/actions/runs/" + fine.runId());
+	}
+
+	@Test
 	void gitHubSignaturesAreChecked() {
 		Run run = run("GITHUB_ACTIONS", true);
 		String body = github("completed", run.runId(), "success", "deploy");
@@ -164,8 +241,9 @@ class CallbackTests extends IntegrationTest {
 		this.tx.executeWithoutResult((status) -> {
 			this.jdbc
 				.sql("""
-						INSERT INTO tollgate.pipeline_run (decision_id, provider, target, run_id, issue_key, issue_id, project_key)
-						VALUES (?, 'GITHUB_ACTIONS', 'deploy-prod', '31337', ?, '1', 'CB')
+						INSERT INTO tollgate.pipeline_run (decision_id, provider, target, run_id, issue_key, issue_id, project_key,
+						    run_scope)
+						VALUES (?, 'GITHUB_ACTIONS', 'deploy-prod', '31337', ?, '1', 'CB', 'acme/shop')
 						""")
 				.params(decisionId, issueKey)
 				.update();
@@ -200,8 +278,9 @@ class CallbackTests extends IntegrationTest {
 					.update();
 				this.jdbc
 					.sql("""
-							INSERT INTO tollgate.pipeline_run (decision_id, provider, target, run_id, issue_key, issue_id, project_key)
-							VALUES (?, 'GITHUB_ACTIONS', 'deploy-prod', '31338', ?, '1', 'CB')
+							INSERT INTO tollgate.pipeline_run (decision_id, provider, target, run_id, issue_key, issue_id, project_key,
+							    run_scope)
+							VALUES (?, 'GITHUB_ACTIONS', 'deploy-prod', '31338', ?, '1', 'CB', 'acme/shop')
 							""")
 					.params(decisionId, issueKey)
 					.update();
@@ -210,8 +289,9 @@ class CallbackTests extends IntegrationTest {
 				await(commit);
 			}));
 			assertThat(recorded.await(10, TimeUnit.SECONDS)).isTrue();
-			Future<PipelineCallbacks.Outcome> result = threads.submit(() -> this.callbacks.completed(
-					new PipelineCallbacks.Report("GITHUB_ACTIONS", "31338", decisionId, "success", true, null, null)));
+			Future<PipelineCallbacks.Outcome> result = threads
+				.submit(() -> this.callbacks.completed(new PipelineCallbacks.Report("GITHUB_ACTIONS", "31338",
+						List.of("acme/shop"), decisionId, "success", true, null, null)));
 			// The result either finishes on its own (and is lost) or waits for the
 			// completion's lock.
 			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -263,6 +343,12 @@ class CallbackTests extends IntegrationTest {
 	record Run(UUID decisionId, String runId, String issueKey) {
 	}
 
+	/**
+	 * Where each provider's runs of target deploy-prod live, as the trigger records it.
+	 */
+	private static final Map<String, String> SCOPES = Map.of("GITHUB_ACTIONS", "acme/shop", "GITLAB", "42", "JENKINS",
+			"team/deploy");
+
 	/** A started run as the trigger job records it. */
 	private Run run(String provider, boolean withRunId) {
 		UUID decisionId = UUID.randomUUID();
@@ -271,9 +357,9 @@ class CallbackTests extends IntegrationTest {
 		String issueKey = "CB-" + ThreadLocalRandom.current().nextInt(1_000_000);
 		this.jdbc.sql("""
 				INSERT INTO tollgate.pipeline_run (decision_id, provider, target, run_id, run_url, issue_key, issue_id,
-				    project_key, rule_id, rule_name)
-				VALUES (?, ?, 'deploy-prod', ?, ?, ?, '1', 'CB', 1, 'prod deploy')
-				""").params(decisionId, provider, runId, null, issueKey).update();
+				    project_key, rule_id, rule_name, run_scope)
+				VALUES (?, ?, 'deploy-prod', ?, ?, ?, '1', 'CB', 1, 'prod deploy', ?)
+				""").params(decisionId, provider, runId, null, issueKey, SCOPES.get(provider)).update();
 		return new Run(decisionId, runId, issueKey);
 	}
 

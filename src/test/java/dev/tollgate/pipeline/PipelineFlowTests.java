@@ -152,7 +152,8 @@ class PipelineFlowTests extends IntegrationTest {
 		String callback = """
 				{"action":"completed","workflow_run":{"id":4711,"name":"deploy","display_title":"deploy","conclusion":"success",
 				 "status":"completed","html_url":"https://github.com/acme/shop/actions/runs/4711",
-				 "run_started_at":"2026-11-26T10:00:00Z","updated_at":"2026-11-26T10:02:00Z"}}""";
+				 "run_started_at":"2026-11-26T10:00:00Z","updated_at":"2026-11-26T10:02:00Z"},
+				 "repository":{"full_name":"acme/shop"}}""";
 		HttpResponse<String> reported = postCallback("/webhooks/github", callback,
 				Map.of("X-GitHub-Event", "workflow_run", "X-Hub-Signature-256",
 						HmacSignature.sign("gh-new-secret", callback.getBytes(StandardCharsets.UTF_8))));

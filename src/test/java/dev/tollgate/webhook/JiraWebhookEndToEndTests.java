@@ -130,6 +130,38 @@ class JiraWebhookEndToEndTests extends IntegrationTest {
 	}
 
 	@Test
+	void aSignedBodySeenBeforeIsADuplicateWhateverItsDeliveryId() {
+		String issueId = unique();
+		String changelogId = unique();
+		// without a changelog id only the body itself can tell a replay
+		String body = JiraPayloads.transition(issueId, changelogId, "In Progress", "Done")
+			.replace("\"id\": \"" + changelogId + "\",", "");
+		assertThat(body).doesNotContain(changelogId);
+		HttpResponse<String> first = webhooks().send(body, UUID.randomUUID().toString());
+		assertThat(body(first).get("status").asString()).isEqualTo("QUEUED");
+		HttpResponse<String> replay = webhooks().send(body, UUID.randomUUID().toString());
+		assertThat(replay.statusCode()).isEqualTo(200);
+		assertThat(body(replay).get("status").asString()).isEqualTo("DUPLICATE");
+		assertThat(count("SELECT count(*) FROM tollgate.job WHERE payload->'issue'->>'id' = ?", issueId)).isEqualTo(1);
+	}
+
+	@Test
+	void aTransitionOlderThanTheMaximumDeliveryAgeIsIgnoredAndAuditedNotDecided() {
+		String issueId = unique();
+		String twoDaysAgo = Long.toString(System.currentTimeMillis() - java.time.Duration.ofDays(2).toMillis());
+		String body = JiraPayloads.transition(issueId, unique(), "In Progress", "Done")
+			.replaceFirst("\"timestamp\": \\d+", "\"timestamp\": " + twoDaysAgo);
+		String deliveryId = UUID.randomUUID().toString();
+		HttpResponse<String> response = webhooks().send(body, deliveryId);
+		assertThat(response.statusCode()).isEqualTo(202);
+		assertThat(body(response).get("status").asString()).isEqualTo("IGNORED");
+		assertThat(count("SELECT count(*) FROM tollgate.job WHERE payload->'issue'->>'id' = ?", issueId)).isZero();
+		assertThat(count("SELECT count(*) FROM tollgate.audit_event WHERE delivery_id = ? AND outcome = 'STALE'",
+				deliveryId))
+			.isEqualTo(1);
+	}
+
+	@Test
 	void withoutDeliveryIdTheChangeIsStillQueuedOnce() {
 		String body = JiraPayloads.transition(unique(), unique(), "In Progress", "Done");
 		HttpResponse<String> first = webhooks().send(body, null);

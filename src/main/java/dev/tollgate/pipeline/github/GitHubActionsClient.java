@@ -21,6 +21,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.tollgate.pipeline.support.CallbackFields;
 import dev.tollgate.pipeline.support.Secret;
 import dev.tollgate.pipeline.support.PipelineHttp;
 import dev.tollgate.pipeline.support.TriggerFailure;
@@ -196,6 +197,18 @@ public class GitHubActionsClient implements PipelineProvider, DisposableBean {
 	}
 
 	@Override
+	public String webRoot(Target target) {
+		String base = (target.baseUrl() != null && !target.baseUrl().isBlank()) ? target.baseUrl() : DEFAULT_BASE_URL;
+		String origin = CallbackFields.origin(base.strip());
+		return "https://api.github.com/".equals(origin) ? "https://github.com/" : origin;
+	}
+
+	@Override
+	public String runScope(Target target) {
+		return CallbackFields.scope(target.repository());
+	}
+
+	@Override
 	public Run trigger(TriggerCall call) {
 		Workflow workflow = Workflow.of(call.target());
 		String decisionId = String.valueOf(call.request().decisionId());
@@ -210,6 +223,14 @@ public class GitHubActionsClient implements PipelineProvider, DisposableBean {
 			}
 		}
 		return dispatch(workflow, auth, inputs, decisionId);
+	}
+
+	@Override
+	public Run findRun(TriggerCall call) {
+		Workflow workflow = Workflow.of(call.target());
+		Auth auth = this.appAuth.of(call.target(), call.credential(), workflow.base());
+		return findRun(workflow, auth, String.valueOf(call.request().decisionId()),
+				this.clock.instant().minus(RETRY_LOOKBACK));
 	}
 
 	@Override

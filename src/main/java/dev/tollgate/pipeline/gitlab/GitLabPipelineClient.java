@@ -17,6 +17,7 @@ import java.util.StringJoiner;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.tollgate.pipeline.support.CallbackFields;
 import dev.tollgate.pipeline.support.Templates;
 import dev.tollgate.pipeline.support.PipelineHttp;
 import dev.tollgate.pipeline.support.TriggerFailure;
@@ -141,6 +142,21 @@ public class GitLabPipelineClient implements PipelineProvider, DisposableBean {
 	}
 
 	@Override
+	public String webRoot(Target target) {
+		try {
+			return CallbackFields.root(baseUrl(target.baseUrl()));
+		}
+		catch (RuntimeException ex) {
+			return null;
+		}
+	}
+
+	@Override
+	public String runScope(Target target) {
+		return CallbackFields.scope(target.project());
+	}
+
+	@Override
 	public Run trigger(TriggerCall call) {
 		Target target = call.target();
 		String auth = auth(target.auth());
@@ -159,7 +175,7 @@ public class GitLabPipelineClient implements PipelineProvider, DisposableBean {
 		Context context = new Context(base, project, target.ref(), call.credential().reveal());
 		if (ACCESS_TOKEN.equals(auth)) {
 			if (call.attempt() > 1) {
-				Run earlier = findPipeline(context, decisionId);
+				Run earlier = findRun(call);
 				if (earlier != null) {
 					return earlier;
 				}
@@ -167,6 +183,18 @@ public class GitLabPipelineClient implements PipelineProvider, DisposableBean {
 			return createWithAccessToken(context, values);
 		}
 		return createWithTriggerToken(context, values);
+	}
+
+	/** Only an access token can list pipelines; a trigger token cannot. */
+	@Override
+	public Run findRun(TriggerCall call) {
+		Target target = call.target();
+		if (!ACCESS_TOKEN.equals(auth(target.auth())) || call.credential() == null) {
+			return null;
+		}
+		Context context = new Context(baseUrl(target.baseUrl()), projectSegment(target.project()), target.ref(),
+				call.credential().reveal());
+		return findPipeline(context, call.request().decisionId().toString());
 	}
 
 	@Override

@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.tollgate.pipeline.support.CallbackFields;
 import dev.tollgate.pipeline.support.Secret;
 import dev.tollgate.pipeline.support.Templates;
 import dev.tollgate.pipeline.support.PipelineHttp;
@@ -145,6 +146,21 @@ public class JenkinsClient implements PipelineProvider, DisposableBean {
 	}
 
 	@Override
+	public String webRoot(Target target) {
+		try {
+			return CallbackFields.root(baseUrl(target.baseUrl()));
+		}
+		catch (RuntimeException ex) {
+			return null;
+		}
+	}
+
+	@Override
+	public String runScope(Target target) {
+		return CallbackFields.scope(target.job());
+	}
+
+	@Override
 	public Run trigger(TriggerCall call) {
 		Target target = call.target();
 		String base = baseUrl(target.baseUrl());
@@ -153,7 +169,7 @@ public class JenkinsClient implements PipelineProvider, DisposableBean {
 		Context context = new Context(base, jobPath, basicAuth(credential), credential);
 		String decisionId = call.request().decisionId().toString();
 		if (call.attempt() > 1) {
-			Run earlier = findBuild(context, decisionId);
+			Run earlier = findRun(call);
 			if (earlier != null) {
 				return earlier;
 			}
@@ -172,6 +188,15 @@ public class JenkinsClient implements PipelineProvider, DisposableBean {
 			return queued(context, response, decisionId);
 		}
 		throw failure(context, "POST " + path, response);
+	}
+
+	@Override
+	public Run findRun(TriggerCall call) {
+		Target target = call.target();
+		String credential = credentialOf(call.credential());
+		Context context = new Context(baseUrl(target.baseUrl()), jobPath(target.job()), basicAuth(credential),
+				credential);
+		return findBuild(context, call.request().decisionId().toString());
 	}
 
 	@Override

@@ -1,0 +1,51 @@
+package dev.tollgate.pipeline;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * What a CI system's status callback said, as its provider read it: not authentic, not a
+ * final state, or a run that finished.
+ */
+public sealed interface StatusCallback {
+
+	/** The secret, token or signature did not match. */
+	record Rejected() implements StatusCallback {
+	}
+
+	/** Authentic but not a final state of a run (or not an event Tollgate acts on). */
+	record Ignored() implements StatusCallback {
+	}
+
+	/**
+	 * A run that finished.
+	 *
+	 * @param runId the CI system's id of the run (GitHub run id, GitLab pipeline id,
+	 * Jenkins build number), if known
+	 * @param scopes the names of the run's home as the CI system gave them (GitHub
+	 * repository full name; GitLab project id and path; Jenkins job), lower-case: a run
+	 * is matched only where one of them is the home recorded when it was started
+	 * @param decisionId the decision id the run carries, if present: checked on top of
+	 * the run's identity, never enough on its own
+	 * @param result the CI system's word for it (success, failure, cancelled …)
+	 * @param duration {@code null} when not reported
+	 */
+	record Finished(String runId, List<String> scopes, UUID decisionId, String result, boolean succeeded, String runUrl,
+			Duration duration) implements StatusCallback {
+
+		public Finished {
+			scopes = List.copyOf(scopes);
+		}
+
+	}
+
+	static StatusCallback rejected() {
+		return new Rejected();
+	}
+
+	static StatusCallback ignored() {
+		return new Ignored();
+	}
+
+}

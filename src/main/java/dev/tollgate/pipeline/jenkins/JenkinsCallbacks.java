@@ -1,0 +1,110 @@
+package dev.tollgate.pipeline.jenkins;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.UnaryOperator;
+
+import tools.jackson.databind.JsonNode;
+
+import dev.tollgate.pipeline.PipelineProvider;
+import dev.tollgate.pipeline.StatusCallback;
+import dev.tollgate.pipeline.support.CallbackFields;
+import dev.tollgate.policy.Target;
+import dev.tollgate.signature.HmacSignature;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.stereotype.Component;
+
+/**
+ * Jenkins has no signed notifications of its own; a pipeline {@code post} step sends
+ * {@code {"decisionId","job","number","url","phase","result","duration"}} signed with
+ * {@code X-Tollgate-Signature: sha256=<hmac>} or carrying {@code X-Tollgate-Token}
+ * (docs/pipelines.md). A build is named by its job (from its build URL, else the
+ * {@code job} field) and its number, since numbers repeat across jobs.
+ */
+@Component
+class JenkinsCallbacks implements PipelineProvider.Callbacks {
+
+	private final HmacSignature hmac;
+
+	private final List<byte[]> tokens;
+
+	JenkinsCallbacks(Secrets secrets) {
+		this.hmac = HmacSignature.of(secrets.webhookSecrets());
+		this.tokens = CallbackFields.bytes(secrets.webhookSecrets());
+	}
+
+	@Override
+	public Target.Kind kind() {
+		return Target.Kind.JENKINS;
+	}
+
+	@Override
+	public StatusCallback read(UnaryOperator<String> header, byte[] body) {
+		if (!(this.hmac.matches(header.apply("X-Tollgate-Signature"), body)
+				|| CallbackFields.matchesAny(header.apply("X-Tollgate-Token"), this.tokens))) {
+			return StatusCallback.rejected();
+		}
+		JsonNode root = CallbackFields.parse(body);
+		String phase = root.path("phase").asString("").toUpperCase(Locale.ROOT);
+		String result = root.path("result").asString("");
+		if (!(phase.equals("COMPLETED") || phase.equals("FINALIZED")) || result.isBlank()) {
+			return StatusCallback.ignored();
+		}
+		String url = CallbackFields.text(root.path("url"));
+		List<String> scopes = new ArrayList<>(1);
+		String fromUrl = jobOfBuildUrl(url);
+		String job = (fromUrl != null) ? fromUrl : CallbackFields.scope(CallbackFields.text(root.path("job")));
+		if (job != null) {
+			scopes.add(job);
+		}
+		Duration duration = root.path("duration").isNumber() ? Duration.ofMillis(root.path("duration").asLong()) : null;
+		return new StatusCallback.Finished(CallbackFields.text(root.path("number")), scopes,
+				CallbackFields.decisionId(root.path("decisionId").asString("")), result.toLowerCase(Locale.ROOT),
+				"SUCCESS".equalsIgnoreCase(result), url, duration);
+	}
+
+	/**
+	 * {@code https://ci/job/team/job/deploy/35/} → {@code team/deploy}: the name after
+	 * each {@code job} segment.
+	 */
+	static String jobOfBuildUrl(String url) {
+		if (url == null) {
+			return null;
+		}
+		String path;
+		try {
+			path = URI.create(url).getPath();
+		}
+		catch (IllegalArgumentException ex) {
+			return null;
+		}
+		if (path == null) {
+			return null;
+		}
+		String[] segments = path.split("/");
+		StringBuilder job = new StringBuilder();
+		for (int i = 0; i + 1 < segments.length; i++) {
+			if (segments[i].equals("job") && !segments[i + 1].isEmpty()) {
+				job.append((job.length() > 0) ? "/" : "").append(segments[i + 1]);
+				i++;
+			}
+		}
+		return CallbackFields.scope(job.toString());
+	}
+
+	/** {@code tollgate.jenkins.webhook-secrets}: HMAC secrets, or tokens sent as-is. */
+	@ConfigurationProperties("tollgate.jenkins")
+	record Secrets(@DefaultValue List<String> webhookSecrets) {
+
+		@Override
+		public String toString() {
+			return "Jenkins[webhookSecrets=<hidden>]";
+		}
+
+	}
+
+}
