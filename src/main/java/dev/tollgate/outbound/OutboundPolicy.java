@@ -62,6 +62,17 @@ public class OutboundPolicy {
 	private static final Pattern IPV4_LITERAL = Pattern
 		.compile("^(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}$");
 
+	/**
+	 * A last label that URL parsers read as a number ({@code 2130706433}, {@code 0},
+	 * {@code 0x7f000001}, {@code 0177}): such a host is an IPv4 address to them, whatever
+	 * its form.
+	 */
+	private static final Pattern NUMERIC_LABEL = Pattern.compile("^(0x[0-9a-f]*|\\d+)$");
+
+	/** The one unambiguous form: four decimal parts, no leading zeros. */
+	private static final Pattern DOTTED_QUAD = Pattern
+		.compile("^(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}$");
+
 	private static final byte[] NAT64_PREFIX = { 0, 0x64, (byte) 0xff, (byte) 0x9b, 0, 0, 0, 0, 0, 0, 0, 0 };
 
 	private final boolean allowHttp;
@@ -117,6 +128,16 @@ public class OutboundPolicy {
 	private static void checkHostName(String host) {
 		if (METADATA_HOSTS.contains(host)) {
 			throw new OutboundRefused(host, "it is a cloud metadata host");
+		}
+		if (host.indexOf(':') < 0 && NUMERIC_LABEL.matcher(host.substring(host.lastIndexOf('.') + 1)).matches()
+				&& !DOTTED_QUAD.matcher(host).matches()) {
+			// Integer, hex, octal and short forms name an address that parsers disagree
+			// on
+			// (Java reads 0177.0.0.1 as 177.0.0.1, curl as 127.0.0.1), so the address
+			// check
+			// could pass one and the connection reach another: only dotted quads are
+			// taken.
+			throw new OutboundRefused(host, "a numeric host must be a dotted-quad IPv4 address without leading zeros");
 		}
 	}
 

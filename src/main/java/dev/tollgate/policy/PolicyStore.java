@@ -53,9 +53,15 @@ public class PolicyStore {
 
 	private final OutboundPolicy outbound;
 
+	/**
+	 * Whether a credential reference can ever resolve, from the module that resolves it.
+	 */
+	private final List<CredentialRefCheck> credentialChecks;
+
 	PolicyStore(PolicyTables tables, JdbcClient jdbc, AuditLog audit, PolicySnapshots snapshots,
-			OutboundPolicy outbound, List<TargetKindRules> kindRules) {
+			OutboundPolicy outbound, List<TargetKindRules> kindRules, List<CredentialRefCheck> credentialChecks) {
 		this.outbound = outbound;
+		this.credentialChecks = List.copyOf(credentialChecks);
 		this.kindRules = new EnumMap<>(Target.Kind.class);
 		kindRules.forEach((rules) -> this.kindRules.put(rules.kind(), rules));
 		this.tables = tables;
@@ -422,6 +428,14 @@ public class PolicyStore {
 			return problems;
 		}
 		rules.check(target, new TargetKindRules.Problems(prefix, problems));
+		if (target.kind() != Target.Kind.NOOP && target.credentialRef() != null) {
+			for (CredentialRefCheck check : this.credentialChecks) {
+				String problem = check.problem(target.credentialRef());
+				if (problem != null) {
+					problems.add(new FieldProblem(prefix + "credentialRef", problem));
+				}
+			}
+		}
 		if (target.baseUrl() != null && !target.baseUrl().isBlank()) {
 			try {
 				URI uri = URI.create(target.baseUrl());

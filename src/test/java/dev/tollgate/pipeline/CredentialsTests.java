@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.tollgate.support.MutableClock;
@@ -24,7 +25,13 @@ class CredentialsTests {
 
 	private final MutableClock clock = new MutableClock(Instant.parse("2026-11-26T10:00:00Z"));
 
-	private final Credentials credentials = new Credentials(Map.of("GITHUB_TOKEN", " ghp_value ")::get, this.clock);
+	private Credentials credentials;
+
+	@BeforeEach
+	void credentials() {
+		this.credentials = new Credentials(Map.of("GITHUB_TOKEN", " ghp_value ")::get, this.clock,
+				List.of(this.dir, Path.of("/run/secrets")));
+	}
 
 	@Test
 	void environmentReference() {
@@ -64,6 +71,23 @@ class CredentialsTests {
 				.isThrownBy(() -> this.credentials.resolve(reference))
 				.satisfies((f) -> assertThat(f.permanent()).isTrue());
 		}
+	}
+
+	@Test
+	void aLinkRePointedAfterTheSaveIsRefusedAtUse() throws Exception {
+		Path outside = Files.createTempDirectory("outside");
+		Files.writeString(outside.resolve("key"), "private");
+		Files.writeString(this.dir.resolve("token"), "fine");
+		Path link = Files.createSymbolicLink(this.dir.resolve("link"), this.dir.resolve("token"));
+		String reference = "file:" + link;
+		assertThat(this.credentials.problem(reference)).isNull();
+		assertThat(this.credentials.resolve(reference).reveal()).isEqualTo("fine");
+		Files.delete(link);
+		Files.createSymbolicLink(link, outside.resolve("key"));
+		this.clock.advance(Duration.ofSeconds(61));
+		assertThatExceptionOfType(TriggerFailure.class).isThrownBy(() -> this.credentials.resolve(reference))
+			.satisfies((f) -> assertThat(f.permanent()).isTrue())
+			.withMessageNotContaining("private");
 	}
 
 	@Test

@@ -194,6 +194,21 @@ public class GitHubActionsClient implements PipelineProvider, DisposableBean {
 		if (target.repository() != null && !REPOSITORY.matcher(target.repository()).matches()) {
 			problems.add("repository", "must be owner/name");
 		}
+		if (target.workflow() != null && !target.workflow().isBlank()) {
+			// The same rule the trigger applies, said on save rather than by a dead job.
+			String workflow = target.workflow().strip();
+			if (workflow.startsWith(WORKFLOWS_DIR)) {
+				workflow = workflow.substring(WORKFLOWS_DIR.length());
+			}
+			if (!validWorkflow(workflow)) {
+				problems.add("workflow", "must be a workflow file name (deploy.yml) or id, not a path");
+			}
+		}
+	}
+
+	private static boolean validWorkflow(String workflow) {
+		return !workflow.isEmpty() && !workflow.equals(".") && !workflow.equals("..") && !workflow.contains("/")
+				&& !workflow.contains("\\");
 	}
 
 	@Override
@@ -672,7 +687,7 @@ public class GitHubActionsClient implements PipelineProvider, DisposableBean {
 			if (workflow.startsWith(WORKFLOWS_DIR)) {
 				workflow = workflow.substring(WORKFLOWS_DIR.length());
 			}
-			if (workflow.isEmpty() || workflow.equals(".") || workflow.equals("..") || workflow.contains("/")) {
+			if (!validWorkflow(workflow)) {
 				throw TriggerFailure.permanent("The GitHub target's workflow must be a workflow file name "
 						+ "(deploy.yml) or id, not \"" + target.workflow() + "\".");
 			}

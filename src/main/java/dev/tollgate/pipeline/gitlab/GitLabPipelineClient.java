@@ -137,6 +137,14 @@ public class GitLabPipelineClient implements PipelineProvider, DisposableBean {
 	public void check(Target target, Problems problems) {
 		problems.allowed(target.auth(), "auth", "TRIGGER_TOKEN", "ACCESS_TOKEN");
 		problems.require(target.project(), "project");
+		if (StringUtils.hasText(target.project())) {
+			try {
+				projectSegment(target.project());
+			}
+			catch (TriggerFailure ex) {
+				problems.add("project", "must be a numeric id or a path like group/project, without . or .. parts");
+			}
+		}
 		problems.require(target.ref(), "ref");
 		problems.require(target.credentialRef(), "credentialRef");
 	}

@@ -143,6 +143,15 @@ public class JenkinsClient implements PipelineProvider, DisposableBean {
 		problems.require(target.job(), "job");
 		problems.require(target.baseUrl(), "baseUrl");
 		problems.require(target.credentialRef(), "credentialRef");
+		if (StringUtils.hasText(target.job())) {
+			// The same rule the trigger applies, said on save rather than by a dead job.
+			try {
+				jobPath(target.job());
+			}
+			catch (TriggerFailure ex) {
+				problems.add("job", "must be a job name or a folder path like team/deploy, without . or .. parts");
+			}
+		}
 	}
 
 	@Override
@@ -456,7 +465,7 @@ public class JenkinsClient implements PipelineProvider, DisposableBean {
 		}
 		StringBuilder path = new StringBuilder();
 		for (String name : trimmed.split("/", -1)) {
-			if (name.isBlank() || name.equals(".") || name.equals("..")) {
+			if (name.isBlank() || name.equals(".") || name.equals("..") || name.contains("\\")) {
 				throw TriggerFailure.permanent(
 						"The Jenkins job '" + bounded(job) + "' is not a job name or a folder path like team/deploy.");
 			}
