@@ -60,6 +60,8 @@ class CallbackController {
 
 	private final PipelineCallbacks callbacks;
 
+	private static final Duration MAX_DURATION = Duration.ofDays(366);
+
 	private final JsonMapper json;
 
 	CallbackController(CallbackProperties.GitHub github, CallbackProperties.GitLab gitlab,
@@ -125,8 +127,7 @@ class CallbackController {
 		if (decisionId == null) {
 			decisionId = decisionId(pipeline.path("name").asString(""));
 		}
-		Duration duration = pipeline.path("duration").isNumber()
-				? Duration.ofSeconds(pipeline.path("duration").asLong()) : null;
+		Duration duration = duration(pipeline.path("duration"), "object_attributes.duration", 1);
 		return apply(new PipelineCallbacks.Report(Target.Kind.GITLAB.name(), id, decisionId, status,
 				"success".equals(status), url, duration));
 	}
@@ -154,7 +155,7 @@ class CallbackController {
 		if (!(phase.equals("COMPLETED") || phase.equals("FINALIZED")) || result.isBlank()) {
 			return ignored(Target.Kind.JENKINS);
 		}
-		Duration duration = root.path("duration").isNumber() ? Duration.ofMillis(root.path("duration").asLong()) : null;
+		Duration duration = duration(root.path("duration"), "duration", 1000);
 		return apply(new PipelineCallbacks.Report(Target.Kind.JENKINS.name(), text(root.path("number")),
 				decisionId(root.path("decisionId").asString("")), result.toLowerCase(Locale.ROOT),
 				"SUCCESS".equalsIgnoreCase(result), text(root.path("url")), duration));
@@ -204,6 +205,23 @@ class CallbackController {
 		catch (JacksonException ex) {
 			throw new IllegalArgumentException("The callback body is not valid JSON.");
 		}
+	}
+
+	/**
+	 * A reported run time, or {@code null} when absent. Bounded, because a signed but
+	 * absurd value ({@code 1e308}) must be a 400 naming the field, not an overflow later.
+	 */
+	private static Duration duration(JsonNode value, String field, long perSecond) {
+		if (value.isMissingNode() || value.isNull()) {
+			return null;
+		}
+		double amount = value.isNumber() ? value.asDouble() : Double.NaN;
+		if (!(amount >= 0 && amount <= MAX_DURATION.toSeconds() * (double) perSecond)) {
+			throw new IllegalArgumentException("The callback's " + field + " must be a number of "
+					+ ((perSecond == 1) ? "seconds" : "milliseconds") + " between 0 and " + MAX_DURATION.toDays()
+					+ " days.");
+		}
+		return (perSecond == 1) ? Duration.ofSeconds((long) amount) : Duration.ofMillis((long) amount);
 	}
 
 	@org.springframework.web.bind.annotation.ExceptionHandler(IllegalArgumentException.class)
