@@ -1,5 +1,6 @@
 package dev.tollgate.admin;
 
+import java.time.Instant;
 import java.util.List;
 
 import dev.tollgate.policy.PolicyProblems;
@@ -11,6 +12,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -51,14 +53,44 @@ class AdminProblems {
 
 	@ExceptionHandler(HttpMessageNotReadableException.class)
 	ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException ex) {
-		return problem(Problems.of(ProblemType.UNREADABLE_REQUEST,
-				"The request body is not valid JSON (or YAML) of the expected shape."));
+		return problem(BodyProblems.of(ex, "JSON"));
 	}
 
 	@ExceptionHandler(MethodArgumentTypeMismatchException.class)
 	ResponseEntity<ProblemDetail> mismatch(MethodArgumentTypeMismatchException ex) {
 		return problem(Problems.of(ProblemType.INVALID_REQUEST, "A parameter has the wrong type.",
-				List.of(new FieldError(ex.getName(), "has the wrong type"))));
+				List.of(new FieldError(ex.getName(), accepts(ex.getRequiredType())))));
+	}
+
+	/** What a query parameter of this type accepts, with an example a person can copy. */
+	private static String accepts(Class<?> type) {
+		if (type == null) {
+			return "has the wrong type";
+		}
+		if (type.isEnum()) {
+			return "must be one of " + BodyProblems.enumValues(type);
+		}
+		if (type == Instant.class) {
+			return "must be an ISO-8601 instant such as 2026-01-31T09:30:00Z";
+		}
+		if (type == boolean.class || type == Boolean.class) {
+			return "must be true or false";
+		}
+		if (type.isPrimitive() || Number.class.isAssignableFrom(type)) {
+			return "must be a whole number";
+		}
+		return "has the wrong type";
+	}
+
+	@ExceptionHandler(InvalidField.class)
+	ResponseEntity<ProblemDetail> invalidField(InvalidField ex) {
+		return problem(Problems.of(ProblemType.INVALID_REQUEST, "The request has invalid fields.",
+				List.of(new FieldError(ex.field(), ex.getMessage()))));
+	}
+
+	@ExceptionHandler(ErrorResponseException.class)
+	ResponseEntity<ProblemDetail> described(ErrorResponseException ex) {
+		return problem(ex.getBody());
 	}
 
 	@ExceptionHandler(IllegalArgumentException.class)

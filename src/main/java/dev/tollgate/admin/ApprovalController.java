@@ -45,9 +45,9 @@ class ApprovalController {
 	}
 
 	@GetMapping
-	List<ApprovalRequest> list(@RequestParam(required = false) String status,
+	Listing<ApprovalRequest> list(@RequestParam(required = false) String status,
 			@RequestParam(defaultValue = "100") int limit) {
-		return this.approvals.list(status, limit);
+		return Listing.of(this.approvals.list(status, limit));
 	}
 
 	@PostMapping("/{id}/approve")

@@ -47,8 +47,8 @@ class AuditController {
 			@RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant until,
 			@RequestParam(defaultValue = "" + AuditQuery.DEFAULT_LIMIT) @Min(1) @Max(AuditQuery.MAX_LIMIT) int limit,
 			@RequestParam(required = false) String cursor) {
-		return this.audit.find(new AuditQuery.Filter(deliveryId, issueKey, projectKey, type, outcome, since, until),
-				limit, cursor);
+		return this.audit.find(new AuditQuery.Filter(deliveryId, issueKey, projectKey, type, outcome,
+				InvalidField.instant("since", since), InvalidField.instant("until", until)), limit, cursor);
 	}
 
 	/**
@@ -78,8 +78,10 @@ class AuditController {
 		response.setHeader(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"tollgate-audit-"
 				+ FILE_TIME.format(Instant.now()) + "." + exportFormat.extension() + "\"");
 		response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
-		this.audit.export(new AuditQuery.Filter(deliveryId, issueKey, projectKey, type, outcome, since, until), afterId,
-				oldestFirst, exportFormat, response.getOutputStream());
+		this.audit.export(
+				new AuditQuery.Filter(deliveryId, issueKey, projectKey, type, outcome,
+						InvalidField.instant("since", since), InvalidField.instant("until", until)),
+				afterId, oldestFirst, exportFormat, response.getOutputStream());
 	}
 
 	/**

@@ -1,7 +1,5 @@
 package dev.tollgate.admin;
 
-import java.util.List;
-
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
@@ -28,10 +26,10 @@ class JobsController {
 	}
 
 	@GetMapping("/jobs")
-	List<JobAdmin.JobView> jobs(@RequestParam(required = false) JobAdmin.Status status,
+	Listing<JobAdmin.JobView> jobs(@RequestParam(required = false) JobAdmin.Status status,
 			@RequestParam(required = false) String kind,
 			@RequestParam(defaultValue = "100") @Min(1) @Max(1000) int limit) {
-		return this.jobs.list(status, kind, limit);
+		return Listing.of(this.jobs.list(status, kind, limit));
 	}
 
 	@PostMapping("/jobs/{id}/retry")

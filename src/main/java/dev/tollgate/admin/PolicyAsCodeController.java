@@ -24,7 +24,10 @@ import dev.tollgate.policy.PolicySnapshot;
 import dev.tollgate.policy.PolicySnapshots;
 import dev.tollgate.policy.PolicyStore;
 import dev.tollgate.policy.Transition;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -45,6 +48,9 @@ class PolicyAsCodeController {
 	static final String YAML = "application/yaml";
 
 	private static final YAMLMapper yaml = YAMLMapper.builder().build();
+
+	/** Policy documents in YAML are read as strictly as JSON ones (StrictRequestJson). */
+	private static final YAMLMapper strictYaml = StrictRequestJson.strict(YAMLMapper.builder()).build();
 
 	private final PolicyStore policy;
 
@@ -82,10 +88,11 @@ class PolicyAsCodeController {
 			@AuthenticationPrincipal TokenPrincipal caller) {
 		PolicyDocument document;
 		try {
-			document = yaml.readValue(body, PolicyDocument.class);
+			document = strictYaml.readValue(body, PolicyDocument.class);
 		}
 		catch (JacksonException ex) {
-			throw new IllegalArgumentException("The body is not a valid YAML policy document.");
+			ProblemDetail problem = BodyProblems.of(ex, "YAML");
+			throw new ErrorResponseException(HttpStatusCode.valueOf(problem.getStatus()), problem, null);
 		}
 		if (document == null) {
 			throw new IllegalArgumentException("The body is empty.");

@@ -1,7 +1,6 @@
 package dev.tollgate.admin;
 
 import java.net.URI;
-import java.util.List;
 
 import jakarta.validation.Valid;
 
@@ -37,8 +36,8 @@ class PolicyResourcesController {
 	}
 
 	@GetMapping("/roles")
-	List<RoleView> roles() {
-		return this.policy.roles();
+	Listing<RoleView> roles() {
+		return Listing.of(this.policy.roles());
 	}
 
 	@PostMapping("/roles")
@@ -68,8 +67,8 @@ class PolicyResourcesController {
 	}
 
 	@GetMapping("/role-bindings")
-	List<RoleBinding> bindings() {
-		return this.policy.bindings();
+	Listing<RoleBinding> bindings() {
+		return Listing.of(this.policy.bindings());
 	}
 
 	@PostMapping("/role-bindings")
@@ -79,6 +78,11 @@ class PolicyResourcesController {
 		return ResponseEntity.created(URI.create("/api/v1/role-bindings/" + created.id())).body(created);
 	}
 
+	@GetMapping("/role-bindings/{id}")
+	RoleBinding binding(@PathVariable long id) {
+		return this.policy.binding(id);
+	}
+
 	@DeleteMapping("/role-bindings/{id}")
 	ResponseEntity<Void> deleteBinding(@PathVariable long id, @AuthenticationPrincipal TokenPrincipal caller) {
 		this.policy.deleteBinding(id, caller.auditName());
@@ -86,8 +90,8 @@ class PolicyResourcesController {
 	}
 
 	@GetMapping("/targets")
-	List<Target> targets() {
-		return this.policy.targets();
+	Listing<Target> targets() {
+		return Listing.of(this.policy.targets());
 	}
 
 	@PostMapping("/targets")
@@ -117,8 +121,8 @@ class PolicyResourcesController {
 	}
 
 	@GetMapping("/rules")
-	List<Rule> rules() {
-		return this.policy.rules();
+	Listing<Rule> rules() {
+		return Listing.of(this.policy.rules());
 	}
 
 	@PostMapping("/rules")
@@ -127,23 +131,24 @@ class PolicyResourcesController {
 		return created("/api/v1/rules/" + created.value().id(), created);
 	}
 
+	// {id} is a rule's id or its name: names are what people type (docs/policy.md).
 	@GetMapping("/rules/{id}")
-	ResponseEntity<Rule> rule(@PathVariable long id) {
-		return ok(this.policy.rule(id));
+	ResponseEntity<Rule> rule(@PathVariable String id) {
+		return ok(this.policy.rule(this.policy.ruleId(id)));
 	}
 
 	@PutMapping("/rules/{id}")
-	ResponseEntity<Rule> updateRule(@PathVariable long id, @Valid @RequestBody RuleSpec rule,
+	ResponseEntity<Rule> updateRule(@PathVariable String id, @Valid @RequestBody RuleSpec rule,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
 			@AuthenticationPrincipal TokenPrincipal caller) {
-		return ok(this.policy.updateRule(id, rule, ETags.expected(ifMatch), caller.auditName()));
+		return ok(this.policy.updateRule(this.policy.ruleId(id), rule, ETags.expected(ifMatch), caller.auditName()));
 	}
 
 	@DeleteMapping("/rules/{id}")
-	ResponseEntity<Void> deleteRule(@PathVariable long id,
+	ResponseEntity<Void> deleteRule(@PathVariable String id,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
 			@AuthenticationPrincipal TokenPrincipal caller) {
-		this.policy.deleteRule(id, ETags.expected(ifMatch), caller.auditName());
+		this.policy.deleteRule(this.policy.ruleId(id), ETags.expected(ifMatch), caller.auditName());
 		return ResponseEntity.noContent().build();
 	}
 

@@ -47,6 +47,7 @@ class TokenController {
 			throw new PolicyProblems.Rejected(List.of(new PolicyProblems.FieldProblem("accountId",
 					"is required for an approver token: it is the Jira account that votes")));
 		}
+		InvalidField.instant("expiresAt", request.expiresAt());
 		if (request.expiresAt() != null && !request.expiresAt().isAfter(Instant.now())) {
 			throw new PolicyProblems.Rejected(
 					List.of(new PolicyProblems.FieldProblem("expiresAt", "must be in the future")));
@@ -57,8 +58,8 @@ class TokenController {
 	}
 
 	@GetMapping
-	List<ApiTokens.TokenView> list() {
-		return this.tokens.list();
+	Listing<ApiTokens.TokenView> list() {
+		return Listing.of(this.tokens.list());
 	}
 
 	@DeleteMapping("/{id}")

@@ -7,6 +7,8 @@ import jakarta.validation.constraints.Size;
 /**
  * A role binding to create (the API answers with {@link RoleBinding}, which adds the id).
  */
+// The id the API answers with may come back in a read-modify-write; it is not an input.
+@com.fasterxml.jackson.annotation.JsonIgnoreProperties({ "id" })
 public record BindingSpec(@NotBlank String role, @NotNull RoleBinding.SubjectType subjectType,
 		@NotBlank @Size(max = 255) String subject, @Size(max = 50) String projectKey) {
 

@@ -216,6 +216,30 @@ public class PolicyStore {
 		return versioned(findRule(id));
 	}
 
+	/**
+	 * The id of the rule a path names: digits are an id, anything else a rule name
+	 * (compared case-insensitively, as names are unique that way).
+	 */
+	@Transactional(readOnly = true)
+	public long ruleId(String idOrName) {
+		if (!idOrName.isEmpty() && idOrName.length() <= 18 && idOrName.chars().allMatch(Character::isDigit)) {
+			return Long.parseLong(idOrName);
+		}
+		return rules().stream()
+			.filter((rule) -> rule.name().equalsIgnoreCase(idOrName))
+			.findFirst()
+			.map(Rule::id)
+			.orElseThrow(() -> new PolicyProblems.NotFound("No rule with id or name '" + idOrName + "'."));
+	}
+
+	@Transactional(readOnly = true)
+	public RoleBinding binding(long id) {
+		return bindings().stream()
+			.filter((binding) -> binding.id() == id)
+			.findFirst()
+			.orElseThrow(() -> new PolicyProblems.NotFound("No role binding with id " + id + "."));
+	}
+
 	@Transactional
 	public Versioned<Rule> createRule(RuleSpec spec, String changedBy) {
 		Rule rule = spec.toRule(0);

@@ -16,6 +16,8 @@ import jakarta.validation.constraints.Size;
  * ({@code enabled} and {@code comment} true, {@code revertOnDeny} false, mode
  * {@code ENFORCE}).
  */
+// The id the API answers with may come back in a read-modify-write; it is not an input.
+@com.fasterxml.jackson.annotation.JsonIgnoreProperties({ "id" })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RuleSpec(@NotBlank @Size(max = 200) String name, @NotBlank @Size(max = 50) String projectKey,
 		@Size(max = 50) List<@NotBlank @Size(max = 200) String> issueTypes,

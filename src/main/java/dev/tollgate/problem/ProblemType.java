@@ -58,6 +58,12 @@ public enum ProblemType {
 	 */
 	TOO_MANY_BAD_SIGNATURES(HttpStatus.TOO_MANY_REQUESTS, "too-many-bad-signatures"),
 
+	/**
+	 * Something failed that should not have; {@code correlationId} finds the one log line
+	 * with the trace. The body never carries exception text.
+	 */
+	INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error"),
+
 	/** The database could not take the request; answered with {@code Retry-After}. */
 	UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "unavailable");
 

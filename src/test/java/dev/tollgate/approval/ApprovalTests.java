@@ -416,7 +416,8 @@ class ApprovalTests extends IntegrationTest {
 	}
 
 	private JsonNode request(Issue issue) {
-		return body(api().get("/api/v1/approvals?limit=500")).valueStream()
+		return body(api().get("/api/v1/approvals?limit=500")).get("items")
+			.valueStream()
 			.filter((request) -> request.get("issueKey").asString().equals(issue.key()))
 			.findFirst()
 			.orElseThrow();

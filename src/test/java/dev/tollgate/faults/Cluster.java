@@ -227,7 +227,7 @@ final class Cluster implements AutoCloseable {
 	List<JsonNode> jobs(String status) {
 		JsonNode list = admin("GET", "/api/v1/jobs?status=" + status + "&limit=1000", null, 200);
 		List<JsonNode> jobs = new ArrayList<>();
-		list.values().forEach(jobs::add);
+		list.get("items").values().forEach(jobs::add);
 		return jobs;
 	}
 

@@ -178,7 +178,8 @@ class PipelineFlowTests extends IntegrationTest {
 		String issueKey = transition("acc-deployer", "Deploy");
 		await().atMost(Duration.ofSeconds(20)).until(() -> events(issueKey, "TRIGGER_FAILED").size() == 1);
 		assertThat(events(issueKey, "TRIGGER_FAILED").get(0).get("reason").asString()).contains("404");
-		JsonNode dead = body(api().get("/api/v1/jobs?status=DEAD&kind=TRIGGER&limit=1000")).valueStream()
+		JsonNode dead = body(api().get("/api/v1/jobs?status=DEAD&kind=TRIGGER&limit=1000")).get("items")
+			.valueStream()
 			.filter((j) -> j.get("lastError").asString().contains("404"))
 			.reduce((first, second) -> second)
 			.orElseThrow();

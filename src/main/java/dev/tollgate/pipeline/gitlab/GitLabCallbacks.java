@@ -72,8 +72,7 @@ class GitLabCallbacks implements PipelineProvider.Callbacks {
 				scopes.add(scope);
 			}
 		}
-		Duration duration = pipeline.path("duration").isNumber()
-				? Duration.ofSeconds(pipeline.path("duration").asLong()) : null;
+		Duration duration = CallbackFields.duration(pipeline.path("duration"), "object_attributes.duration", 1);
 		return new StatusCallback.Finished(id, scopes, decisionId, status, "success".equals(status), url, duration);
 	}
 

@@ -61,7 +61,7 @@ class JenkinsCallbacks implements PipelineProvider.Callbacks {
 		if (job != null) {
 			scopes.add(job);
 		}
-		Duration duration = root.path("duration").isNumber() ? Duration.ofMillis(root.path("duration").asLong()) : null;
+		Duration duration = CallbackFields.duration(root.path("duration"), "duration", 1000);
 		return new StatusCallback.Finished(CallbackFields.text(root.path("number")), scopes,
 				CallbackFields.decisionId(root.path("decisionId").asString("")), result.toLowerCase(Locale.ROOT),
 				"SUCCESS".equalsIgnoreCase(result), url, duration);

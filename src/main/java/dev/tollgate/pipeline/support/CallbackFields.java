@@ -23,6 +23,8 @@ public final class CallbackFields {
 	private static final Pattern UUID_PATTERN = Pattern
 		.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
+	private static final Duration MAX_DURATION = Duration.ofDays(366);
+
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private CallbackFields() {
@@ -65,6 +67,23 @@ public final class CallbackFields {
 	public static UUID decisionId(String text) {
 		Matcher matcher = UUID_PATTERN.matcher(text);
 		return matcher.find() ? UUID.fromString(matcher.group()) : null;
+	}
+
+	/**
+	 * A reported run time, or {@code null} when absent. Bounded, because a signed but
+	 * absurd value ({@code 1e308}) must be a 400 naming the field, not an overflow later.
+	 */
+	public static Duration duration(JsonNode value, String field, long perSecond) {
+		if (value.isMissingNode() || value.isNull()) {
+			return null;
+		}
+		double amount = value.isNumber() ? value.asDouble() : Double.NaN;
+		if (!(amount >= 0 && amount <= MAX_DURATION.toSeconds() * (double) perSecond)) {
+			throw new IllegalArgumentException("The callback's " + field + " must be a number of "
+					+ ((perSecond == 1) ? "seconds" : "milliseconds") + " between 0 and " + MAX_DURATION.toDays()
+					+ " days.");
+		}
+		return (perSecond == 1) ? Duration.ofSeconds((long) amount) : Duration.ofMillis((long) amount);
 	}
 
 	public static String text(JsonNode node) {
