@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Tollgate benchmark harness (issue 9).
+# Tollgate benchmark harness.
 #
 #   bench/run.sh
 #
@@ -8,7 +8,8 @@
 #   ceiling    a bare HMAC+parse endpoint on Tollgate's own jars, under the same load as (a)/(b)
 #   Tollgate   on a fresh database with the image's JVM flags as in a 512 MiB container, a
 #              benchmark policy whose target is a GitHub Actions stub, then
-#     (a) ingest, closed loop at 16 and 64 connections
+#     (a) ingest, closed loop at 16 and 64 connections with wrk (deliveries prepared and signed
+#         beforehand), and transitions no rule matches at 64 connections
 #     (b) ack latency, open loop at OPEN_RATE (coordinated-omission corrected)
 #     (c) end to end: webhook-to-trigger latency at E2E_RATE, then a ramp over E2E_RAMP where the
 #         job queue must stay bounded
@@ -45,6 +46,13 @@
 #   TOLLGATE_JAVA_OPTS extra JVM options for Tollgate (e.g. -XX:StartFlightRecording=filename=...)
 #   TOLLGATE_JAVA      the java that runs Tollgate and the ceiling in the main run (default: the
 #                      image's Java 25, JAVA25_HOME's, when there is one; else java)
+#   PG_CLUSTER=own     own: a throwaway PostgreSQL cluster of the harness (initdb + pg_ctl, as the
+#                      postgres user when run as root) with pg_stat_statements, whose CPU is measured;
+#                      shared: the server on PGHOST:PGPORT (no statement counts, no PostgreSQL CPU).
+#                      own falls back to shared when initdb is not found.
+#   WRK_THREADS=2      wrk threads for the closed-loop scenarios
+#   WRK_PREPARED_PER_S=30000  deliveries prepared per second of a wrk scenario (a thread that runs out
+#                      sends to /__bench_exhausted, which shows as non-2xx and "exhausted": true)
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -61,6 +69,9 @@ E2E_STEP_DURATION="${E2E_STEP_DURATION:-60}"
 CEILING="${CEILING:-1}"
 STARTUP_VARIANTS="${STARTUP_VARIANTS-fatjar-17 extracted-17 extracted-cds-17 extracted-25 aot-25}"
 DRAIN_TIMEOUT="${DRAIN_TIMEOUT:-120}"
+PG_CLUSTER="${PG_CLUSTER:-own}"
+WRK_THREADS="${WRK_THREADS:-2}"
+WRK_PREPARED_PER_S="${WRK_PREPARED_PER_S:-30000}"
 if [[ "$SMOKE" == 1 ]]; then
   CEILING=0; E2E_RAMP=""; STARTUP_VARIANTS=""; WARMUP_MAX="$WARMUP"
 fi
@@ -133,8 +144,12 @@ drop_db() {
 cleanup() {
   local rc=$? pid db
   for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
-  for db in "${DBS[@]}"; do drop_db "$db"; done
-  [[ ${#DBS[@]} -gt 0 ]] && log "dropped database(s) ${DBS[*]}"
+  if [[ -n "${PG_OWN_PID:-}" ]]; then
+    stop_own_cluster
+  else
+    for db in "${DBS[@]}"; do drop_db "$db"; done
+    [[ ${#DBS[@]} -gt 0 ]] && log "dropped database(s) ${DBS[*]}"
+  fi
   exit "$rc"
 }
 trap cleanup EXIT
@@ -143,6 +158,76 @@ trap 'exit 130' INT TERM
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # utime + stime of a process, in clock ticks
+# CPU of a PostgreSQL server in clock ticks: the postmaster's own and that of its exited children
+# (backends that ended, reaped by it), plus every live child's (backends, walwriter, checkpointer).
+pg_ticks() {
+  [[ -n "${PG_OWN_PID:-}" ]] || { echo null; return; }
+  python3 - "$PG_OWN_PID" <<'PY'
+import os, sys
+root, total = int(sys.argv[1]), 0
+for p in os.listdir('/proc'):
+    if not p.isdigit():
+        continue
+    try:
+        s = open(f'/proc/{p}/stat').read()
+    except OSError:
+        continue
+    f = s[s.rindex(')') + 2:].split()  # f[1] ppid, f[11] utime, f[12] stime, f[13] cutime, f[14] cstime
+    if int(p) == root:
+        total += int(f[11]) + int(f[12]) + int(f[13]) + int(f[14])
+    elif int(f[1]) == root:
+        total += int(f[11]) + int(f[12])
+print(total)
+PY
+}
+# CPU of the harness's reaped children (cutime + cstime of this shell): the load generator (wrk or
+# java, reaped through timeout) once it has exited, plus the few psql/jq/curl runs in between.
+children_ticks() { python3 -c 'import sys; s=open(f"/proc/{sys.argv[1]}/stat").read(); f=s[s.rindex(")")+2:].split(); print(int(f[13])+int(f[14]))' "$$"; }
+
+# --- PostgreSQL: the harness's own throwaway cluster, or the shared server ---------------------------
+# Its own cluster so that pg_stat_statements can be preloaded (statements per webhook) and its CPU
+# is PostgreSQL's for Tollgate alone. Durability as the shared server's defaults: fsync and
+# synchronous_commit on. Tollgate connects as its own role, so its statements are told apart from
+# the harness's queries.
+APP_PGUSER="$PGUSER"
+PG_OWN_PID=""
+stop_own_cluster() {
+  kill -INT "$PG_OWN_PID" 2>/dev/null || true   # fast shutdown
+  for _ in $(seq 1 60); do kill -0 "$PG_OWN_PID" 2>/dev/null || break; sleep 0.5; done
+  kill -0 "$PG_OWN_PID" 2>/dev/null && { log "own PostgreSQL did not stop within 30 s, sending SIGKILL"; kill -9 "$PG_OWN_PID" 2>/dev/null || true; }
+  rm -rf "$PG_OWN_DIR"
+  log "stopped the harness's PostgreSQL cluster and removed $PG_OWN_DIR"
+}
+start_own_cluster() {
+  local bindir as=() port
+  bindir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)"
+  [[ -x "$bindir/initdb" ]] || bindir="$(dirname "$(command -v initdb 2>/dev/null || echo /nonexistent/initdb)")"
+  if [[ ! -x "$bindir/initdb" ]]; then log "initdb not found: using the shared server $PGHOST:$PGPORT"; PG_CLUSTER=shared; return 0; fi
+  PG_OWN_DIR="$(mktemp -d /tmp/tollgate-bench-pg.XXXXXX)"
+  if [[ "$(id -u)" == 0 ]]; then as=(runuser -u postgres --); chown postgres "$PG_OWN_DIR"; fi
+  port="$(free_port)"
+  "${as[@]}" "$bindir/initdb" -D "$PG_OWN_DIR/data" -U postgres -A trust -E UTF8 --no-sync >"$WORK/initdb.log" 2>&1 \
+    || { cat "$WORK/initdb.log" >&2; exit 1; }
+  "${as[@]}" "$bindir/pg_ctl" -D "$PG_OWN_DIR/data" -l "$PG_OWN_DIR/postgres.log" -w -t 60 \
+    -o "-p $port -k $PG_OWN_DIR -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all" \
+    start >"$WORK/pg_ctl.log" 2>&1 || { cat "$WORK/pg_ctl.log" "$PG_OWN_DIR/postgres.log" >&2; exit 1; }
+  PG_OWN_PID="$(head -n1 "$PG_OWN_DIR/data/postmaster.pid")"
+  export PGHOST=127.0.0.1 PGPORT="$port" PGUSER=postgres
+  unset PGPASSWORD
+  APP_PGUSER=tollgate_bench_app
+  psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE ROLE $APP_PGUSER LOGIN SUPERUSER" -c "CREATE EXTENSION pg_stat_statements" >/dev/null
+  log "own PostgreSQL cluster (pid $PG_OWN_PID) on 127.0.0.1:$port, data in $PG_OWN_DIR"
+}
+[[ "$PG_CLUSTER" == own ]] && start_own_cluster
+
+# wrk (Debian's package) drives the closed-loop scenarios.
+WRK="$(command -v wrk || true)"
+if [[ -z "$WRK" && "$(id -u)" == 0 ]] && command -v apt-get >/dev/null; then
+  log "installing wrk (apt-get install wrk)"
+  timeout 300 apt-get install -y -q wrk >"$WORK/apt.log" 2>&1 || { cat "$WORK/apt.log" >&2; }
+  WRK="$(command -v wrk || true)"
+fi
+[[ -n "$WRK" ]] || { log "wrk is missing: apt-get install wrk"; exit 1; }
 
 # --- build -----------------------------------------------------------------------------------
 [[ "${BUILD_ISOLATED:-0}" == 1 ]] && APP_ROOT="$BENCH_DIR/target/app-build" || APP_ROOT="$ROOT"
@@ -185,7 +270,7 @@ launch_tollgate() {
   LAUNCH_NS="$(date +%s%N)"
   SERVER_PORT="$port" \
   SPRING_DATASOURCE_URL="jdbc:postgresql://$PGHOST:$PGPORT/$db" \
-  SPRING_DATASOURCE_USERNAME="$PGUSER" \
+  SPRING_DATASOURCE_USERNAME="$APP_PGUSER" \
   SPRING_DATASOURCE_PASSWORD="${PGPASSWORD:-}" \
   TOLLGATE_JIRA_WEBHOOK_SECRETS="$SECRET" \
   TOLLGATE_ADMIN_BOOTSTRAP_TOKEN="$ADMIN_TOKEN" \
@@ -266,12 +351,50 @@ for variant in $STARTUP_VARIANTS; do
 done
 
 # --- load -------------------------------------------------------------------------------------
+# CPU seconds of the process under test (CPU_PID: Tollgate or the ceiling), PostgreSQL and the
+# load generator during one scenario, added to its JSON as cpu_s.
+cpu_begin() { CPU0_APP="$(cpu_ticks "$CPU_PID")"; CPU0_PG="$(pg_ticks)"; CPU0_GEN="$(children_ticks)"; }
+cpu_end() {  # json-file
+  local app pg gen
+  app="$(cpu_ticks "$CPU_PID")"; pg="$(pg_ticks)"; gen="$(children_ticks)"
+  jq --argjson app "$(( app - CPU0_APP ))" --argjson gen "$(( gen - CPU0_GEN ))" --arg pg "$pg" --arg pg0 "$CPU0_PG" \
+     --argjson hz "$CLK_TCK" --arg who "$CPU_WHO" \
+    '. + {cpu_s: {($who): ($app / $hz), postgresql: (if $pg == "null" then null else (($pg | tonumber) - ($pg0 | tonumber)) / $hz end),
+                  generator: ($gen / $hz)}}' "$1" >"$1.tmp" && mv "$1.tmp" "$1"
+}
 load() {  # dir url label, then load-generator options
   local dir="$1" url="$2" label="$3"; shift 3
   log "$label: $*"
+  cpu_begin
   timeout $(( DURATION + WARMUP + E2E_STEP_DURATION + 90 )) java -Xmx512m -jar "$BENCH_JAR" --url "$url" \
     --secret "$SECRET" --actor "$ACTOR" --label "$label" --out "$dir/$label.json" "$@" >/dev/null
-  jq -c '{scenario, acked_per_s, errors, non_2xx, latency_ms}' "$dir/$label.json" >&2
+  cpu_end "$dir/$label.json"
+  jq -c '{scenario, acked_per_s, errors, non_2xx, latency_ms, cpu_s}' "$dir/$label.json" >&2
+}
+
+# Closed loop with wrk (bench/wrk/deliveries.lua): unique, signed deliveries prepared beforehand by
+# PrepareDeliveries, so the generator costs a fraction of what the Java one does (issue 23: the Java
+# generator, not the endpoint, was the ceiling's limit on two cores).
+PREPARED=0
+prepare() {  # name [--unmatched]: WRK_PREPARED_PER_S x DURATION deliveries in $WORK/wrk/name.{lua,tsv}
+  local name="$1"; shift
+  PREPARED=$(( PREPARED + 1 ))
+  mkdir -p "$WORK/wrk"
+  java -Xmx256m -cp "$BENCH_JAR" dev.tollgate.bench.PrepareDeliveries "$SECRET" "$ACTOR" \
+    "$(( WRK_PREPARED_PER_S * DURATION ))" "$TS-$name" "$(( 900000000000000000 + PREPARED * 100000000 ))" \
+    "$WORK/wrk/$name.lua" "$WORK/wrk/$name.tsv" "$@" >"$WORK/wrk/$name.log" 2>&1 \
+    || { cat "$WORK/wrk/$name.log" >&2; log "preparing $name failed"; exit 1; }
+}
+wrk_load() {  # dir url label connections prepared-name
+  local dir="$1" url="$2" label="$3" conns="$4" name="$5"
+  log "$label: wrk -t $WRK_THREADS -c $conns -d ${DURATION}s ($name)"
+  cpu_begin
+  WRK_OUT="$dir/$label.json" WRK_LABEL="$label" WRK_CONNECTIONS="$conns" \
+    timeout $(( DURATION + 60 )) "$WRK" -t "$WRK_THREADS" -c "$conns" -d "${DURATION}s" --timeout 30s \
+    -s "$BENCH_DIR/wrk/deliveries.lua" "$url" -- "$WORK/wrk/$name.lua" "$WORK/wrk/$name.tsv" "$WRK_THREADS" \
+    >"$dir/$label.wrk.txt" 2>&1 || { cat "$dir/$label.wrk.txt" >&2; exit 1; }
+  cpu_end "$dir/$label.json"
+  jq -c '{scenario, acked_per_s, errors, non_2xx, exhausted, latency_ms, cpu_s}' "$dir/$label.json" >&2
 }
 
 # warm_up dir url label pid: WARMUP s of closed-loop load, then 10 s more at a time while the JIT
@@ -312,11 +435,14 @@ if [[ "$CEILING" == 1 ]]; then
   wait_ready "$CEILING_PID" "http://127.0.0.1:$CPORT/ready" 90 "$WORK/ceiling.log"
   CEILING_READY_MS="$READY_MS"
   CURL="http://127.0.0.1:$CPORT/webhooks/jira"
+  CPU_PID="$CEILING_PID"; CPU_WHO=ceiling
   warm_up "$WORK/ceiling" "$CURL" ceiling-warmup "$CEILING_PID"
   CEILING_WARMED_S="$WARMED_S"
+  # The ceiling does not deduplicate: one set of prepared deliveries serves both scenarios.
+  prepare ceiling
   C0="$(cpu_ticks "$CEILING_PID")"
-  load "$WORK/ceiling" "$CURL" ceiling-16 --mode closed --connections 16 --duration "$DURATION"
-  load "$WORK/ceiling" "$CURL" ceiling-64 --mode closed --connections 64 --duration "$DURATION"
+  wrk_load "$WORK/ceiling" "$CURL" ceiling-16 16 ceiling
+  wrk_load "$WORK/ceiling" "$CURL" ceiling-64 64 ceiling
   CEILING_CPU_TICKS=$(( $(cpu_ticks "$CEILING_PID") - C0 ))
   load "$WORK/ceiling" "$CURL" "ceiling-open-${OPEN_RATE}" --mode open --rate "$OPEN_RATE" --duration "$DURATION"
   CEILING_RSS_KB="$(awk '/^VmHWM/ {print $2}' "/proc/$CEILING_PID/status")"
@@ -386,20 +512,68 @@ drain() {  # label: waits up to DRAIN_TIMEOUT s for an empty job queue; sets DRA
 }
 
 # --- (a), (b) ------------------------------------------------------------------------------------
+# Statements and write transactions of Tollgate's role in its database during a scenario, from
+# pg_stat_statements and the transaction id counter (only transactions that write take an id, and
+# only those flush WAL at commit; the harness's psql reads take none), added to the scenario's JSON
+# as db, per 2xx. Own cluster only.
+stmt_begin() {
+  [[ -n "$PG_OWN_PID" ]] || return 0
+  psql -X -q -At -d postgres -c "SELECT pg_stat_statements_reset()" >/dev/null
+  XID0="$(psql_retry -c 'SELECT pg_current_xact_id()')"
+}
+stmt_end() {  # json-file
+  local f="$1" xid1
+  if [[ -z "$PG_OWN_PID" ]]; then jq '. + {db: null}' "$f" >"$f.tmp" && mv "$f.tmp" "$f"; return 0; fi
+  xid1="$(psql_retry -c 'SELECT pg_current_xact_id()')"
+  psql -X -q -At -d postgres >"$WORK/statements.json" <<SQL
+WITH s AS (SELECT calls, upper(btrim(query)) AS q, query FROM pg_stat_statements
+           WHERE userid = (SELECT oid FROM pg_roles WHERE rolname = '$APP_PGUSER')
+             AND dbid = (SELECT oid FROM pg_database WHERE datname = '$DB'))
+SELECT json_build_object(
+  'statements', coalesce((SELECT sum(calls) FROM s WHERE q NOT IN ('BEGIN', 'COMMIT', 'ROLLBACK')), 0),
+  'top', (SELECT json_agg(t) FROM (SELECT calls, left(regexp_replace(query, '\s+', ' ', 'g'), 140) AS query
+                                 FROM s ORDER BY calls DESC LIMIT 15) t))
+SQL
+  jq --slurpfile st "$WORK/statements.json" --argjson w "$(( xid1 - XID0 - 1 ))" '
+    def r2: (. * 100 | round) / 100;
+    . + {db: {statements: $st[0].statements, write_transactions: $w,
+              statements_per_2xx: (if .acked_2xx > 0 then ($st[0].statements / .acked_2xx | r2) else null end),
+              write_commits_per_2xx: (if .acked_2xx > 0 then ($w / .acked_2xx | r2) else null end),
+              top_statements: $st[0].top}}' "$f" >"$f.tmp" && mv "$f.tmp" "$f"
+  jq -c '{scenario, db: (.db | del(.top_statements))}' "$f" >&2
+}
+
 URL="$BASE/webhooks/jira"
+CPU_PID="$TOLLGATE_PID"; CPU_WHO=tollgate
 warm_up "$WORK" "$URL" warmup "$TOLLGATE_PID"
 TOLLGATE_WARMED_S="$WARMED_S"
+prepare a-ingest-16
+prepare a-ingest-64
+prepare a-unmatched-64 --unmatched
 T0="$(cpu_ticks "$TOLLGATE_PID")"
-load "$WORK/load" "$URL" a-ingest-16 --mode closed --connections 16 --duration "$DURATION"
-load "$WORK/load" "$URL" a-ingest-64 --mode closed --connections 64 --duration "$DURATION"
+stmt_begin
+wrk_load "$WORK/load" "$URL" a-ingest-16 16 a-ingest-16
+stmt_end "$WORK/load/a-ingest-16.json"
+stmt_begin
+wrk_load "$WORK/load" "$URL" a-ingest-64 64 a-ingest-64
+stmt_end "$WORK/load/a-ingest-64.json"
 CLOSED_CPU_TICKS=$(( $(cpu_ticks "$TOLLGATE_PID") - T0 ))
 load "$WORK/load" "$URL" "b-open-${OPEN_RATE}" --mode open --rate "$OPEN_RATE" --duration "$DURATION"
+# Transitions no rule matches (to "In Review"): the cheapest path, one delivery and one IGNORED decision.
+drain "before the unmatched transitions"
+stmt_begin
+wrk_load "$WORK/load" "$URL" a-unmatched-64 64 a-unmatched-64
+stmt_end "$WORK/load/a-unmatched-64.json"
 
 # --- (c) end to end ------------------------------------------------------------------------------
 drain "before (c)"
 E2E_BACKLOG="$DRAINED_DEPTH"
+stmt_begin
 load "$WORK/load" "$URL" "c-e2e-${E2E_RATE}" --mode open --rate "$E2E_RATE" --duration "$DURATION" \
   --sends "$WORK/e2e/c-e2e-${E2E_RATE}.sends"
+# Statements and commits per webhook end to end: until the pipeline is done with these webhooks.
+drain "after (c) at ${E2E_RATE}/s"
+stmt_end "$WORK/load/c-e2e-${E2E_RATE}.json"
 
 # Ramp: each step at a fixed rate while the queue depth is sampled every second. A step keeps up
 # when every request got a 2xx at the offered rate and the queue stayed bounded: by the end of the
@@ -478,7 +652,8 @@ read -r QUEUED NO_DECISION MULTI_DECISION ALLOWED NOT_ALLOWED TRIG_OK TRIG_FAILE
 ACKED_TOTAL="$(jq -s 'map(.status_counts["202"] // 0) | add' "$WORK"/warmup*.json "$WORK"/load/*.json)"
 # Requests whose response did not come within the generator's timeout: sent, so possibly stored, but
 # the client cannot know (Jira would retry and get DUPLICATE). Failed connects never reached Tollgate.
-UNKNOWN_OUTCOME="$(jq -s 'map(.error_counts["HttpTimeoutException"] // 0) | add' "$WORK"/warmup*.json "$WORK"/load/*.json)"
+# wrk: requests built but not answered when it stopped (in flight at the end) are of unknown outcome too.
+UNKNOWN_OUTCOME="$(jq -s 'map((.error_counts["HttpTimeoutException"] // 0) + (.error_counts["unknown_outcome"] // 0)) | add' "$WORK"/warmup*.json "$WORK"/load/*.json)"
 # Nothing lost: every 202 is a stored delivery; nothing invented: the rest are requests of unknown outcome.
 STORED_AS_ACKED=false
 if (( QUEUED >= ACKED_TOTAL && QUEUED <= ACKED_TOTAL + UNKNOWN_OUTCOME )); then STORED_AS_ACKED=true; fi
@@ -552,7 +727,7 @@ JOB_ENV="$(env | grep -E '^TOLLGATE_JOBS_[A-Z_]+=[A-Za-z0-9.]*$' | sort | tr '\n
 CMD="${JOB_ENV}${SMOKE_TAG}${APP_JAR_GIVEN:+APP_JAR=$APP_JAR_GIVEN }${SKIP_BUILD:+SKIP_BUILD=$SKIP_BUILD }${BUILD_ISOLATED:+BUILD_ISOLATED=$BUILD_ISOLATED }DURATION=$DURATION WARMUP=$WARMUP JIT_QUIET=$JIT_QUIET WARMUP_MAX=$WARMUP_MAX OPEN_RATE=$OPEN_RATE E2E_RATE=$E2E_RATE E2E_RAMP=\"$E2E_RAMP\" E2E_STEP_DURATION=$E2E_STEP_DURATION CEILING=$CEILING STARTUP_VARIANTS=\"$STARTUP_VARIANTS\" DRAIN_TIMEOUT=$DRAIN_TIMEOUT bench/run.sh"
 jq -n \
   --arg ts "$TS" --arg java "$JAVA_VERSION" --arg nproc "$(nproc)" --arg kernel "$(uname -sr)" --arg loadavg "$LOADAVG" --arg loadBefore "$LOAD_BEFORE" --arg appJvm "${APP_JVM[*]}" \
-  --arg pg "$(psql -X -At -d postgres -c 'SHOW server_version')" --arg cmd "$CMD" --arg smoke "$SMOKE" \
+  --arg pg "$(psql -X -At -d postgres -c 'SHOW server_version')" --arg cmd "$CMD" --arg smoke "$SMOKE" --arg pgCluster "$PG_CLUSTER" \
   --argjson readyMs "$READY_MS" --argjson drainS "$DRAIN_S_FINAL" --arg pass "$PASS" --arg verdict "$VERDICT" \
   --argjson queued "$QUEUED" --argjson acked "$ACKED_TOTAL" --argjson unknownOutcome "$UNKNOWN_OUTCOME" --argjson noDecision "$NO_DECISION" \
   --argjson multiDecision "$MULTI_DECISION" --argjson allowed "$ALLOWED" --argjson notAllowed "$NOT_ALLOWED" \
@@ -567,7 +742,7 @@ jq -n \
   --argjson closedTicks "$CLOSED_CPU_TICKS" --argjson allTicks "$(( T_END - T0 ))" --argjson hz "$CLK_TCK" \
   --slurpfile warmup "$WORK/warmup.json" --slurpfile stub "$WORK/stub.json" \
   --slurpfile a16 "$WORK/load/a-ingest-16.json" --slurpfile a64 "$WORK/load/a-ingest-64.json" \
-  --slurpfile b "$WORK/load/b-open-${OPEN_RATE}.json" \
+  --slurpfile b "$WORK/load/b-open-${OPEN_RATE}.json" --slurpfile aun "$WORK/load/a-unmatched-64.json" \
   --slurpfile e2eLoad "$WORK/load/c-e2e-${E2E_RATE}.json" --slurpfile e2eJoin "$WORK/e2e/c-e2e-${E2E_RATE}.join.json" \
   --slurpfile ramp "$WORK/parts/ramp.json" --slurpfile ceiling "$WORK/parts/ceiling.json" \
   --slurpfile startup "$WORK/parts/startup.json" \
@@ -585,19 +760,21 @@ jq -n \
   ($ceiling[0] // null) as $ceil
   | ($ceil | if . then (.scenarios | map(select(.connections == 64)) | first | .acked_per_s) else null end) as $c64
   | ($a16[0].acked_2xx + $a64[0].acked_2xx) as $closedAcked
-  | ([$a16[0], $a64[0], $b[0], $e2eLoad[0]] + ($ramp[0] | map({acked_2xx})) | map(.acked_2xx) | add) as $allAcked
+  | ([$a16[0], $a64[0], $b[0], $aun[0], $e2eLoad[0]] + ($ramp[0] | map({acked_2xx})) | map(.acked_2xx) | add) as $allAcked
   | ([$ramp[0][] | select(.kept_up) | .rate_per_s] | max) as $sustained
   | {timestamp: $ts, smoke: ($smoke == "1"),
     machine: {nproc: ($nproc|tonumber), java: $java, kernel: $kernel, postgresql: $pg,
-              tollgate_jvm: $appJvm, load_generator: "same machine",
+              tollgate_jvm: $appJvm, load_generator: "same machine (wrk for closed loop, Java for open loop)",
+              postgresql_cluster: $pgCluster,
               loadavg_before_run: $loadBefore, loadavg_after_run: $loadavg,
               warmup_s: {tollgate: $warmedS, ceiling: $ceilingWarmedS, until_jit_at_most_percent: $jitQuiet}},
     command: $cmd,
     startup_ready_ms: $readyMs,
     ceiling: $ceil,
     warmup: $warmup[0],
-    scenarios: ([$a16[0], $a64[0], $b[0]] | map(vs_ceiling)),
+    scenarios: ([$a16[0], $a64[0], $b[0], $aun[0]] | map(vs_ceiling)),
     end_to_end: {
+      db: $e2eLoad[0].db,
       latency: {rate_per_s: $e2eRate, backlog_at_start: ($e2eBacklog | tonumber? // null), load: $e2eLoad[0],
                 webhook_to_trigger_ms: $e2eJoin[0].webhook_to_trigger_ms, join: ($e2eJoin[0] | del(.webhook_to_trigger_ms))},
       ramp: {steps: $ramp[0],
@@ -651,7 +828,31 @@ jq -r '
   "",
   "Exactness (d): **\(.exactness.verdict)**: \(.exactness.acked_202) acked 202 (and \(.exactness.unknown_outcome) timed out at the client, outcome unknown to it), \(.exactness.queued_deliveries) QUEUED deliveries, \(.exactness.queued_without_decision) without a DECISION, \(.exactness.queued_with_several_decisions) with more than one, \(.exactness.decisions_allowed) ALLOWED decisions vs \(.exactness.triggers_succeeded) triggers (\(.exactness.triggers_failed) failed) vs \(.exactness.ci_dispatches_received) dispatches at the stub CI (\(.exactness.ci_distinct_decision_ids) distinct decision ids, \(.exactness.ci_decision_ids_twice) twice), \(.exactness.decision_ids_twice) decision ids twice, \(.exactness.dead_jobs) dead jobs, \(.exactness.unfinished_jobs) unfinished jobs after \(.exactness.drain_seconds) s of draining.",
   "",
-  "Command: `\(.command)`"
+  "Command: `\(.command)`",
+  "",
+  "**CPU seconds per scenario** (from /proc: the process under test, the PostgreSQL cluster with its backends\(if .machine.postgresql_cluster == "own" then "" else " (not measured: shared server)" end), the load generator) and, with the harness'"'"'s own cluster, Tollgate'"'"'s statements and write transactions per 2xx (pg_stat_statements, transaction ids):\n",
+  "| scenario | acked/s | app s | PostgreSQL s | generator s | statements / 2xx | write commits / 2xx |",
+  "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+  ((.ceiling.scenarios // [])[] | select(.cpu_s) | "| \(.scenario) | \(.acked_per_s) | \(.cpu_s.ceiling | fmt) | \(.cpu_s.postgresql | fmt) | \(.cpu_s.generator | fmt) | | |"),
+  (.scenarios[], .end_to_end.latency.load | "| \(.scenario) | \(.acked_per_s) | \(.cpu_s.tollgate | fmt) | \(.cpu_s.postgresql | fmt) | \(.cpu_s.generator | fmt) | \(.db.statements_per_2xx | fmt) | \(.db.write_commits_per_2xx | fmt) |"),
+  "",
+  "**Goals** (ratios to the ceiling of the same run):\n",
+  "| goal | target | measured | ratio to ceiling | met |",
+  "| --- | --- | ---: | ---: | --- |",
+  (def sc(n): [.scenarios[] | select(.scenario == n)] | first;
+   def yn(c): if c == null then "–" elif c then "yes" else "**no**" end;
+   sc("a-ingest-64") as $a64 | sc("a-ingest-16") as $a16 | sc("a-unmatched-64") as $un
+   | .end_to_end as $e | .resources as $r
+   | ([$r.startup[] | select(.variant == "fatjar-17")] | first) as $f17
+   | "| durable acks/s, 64 connections | ≥ 6,000 and ≥ 0.35 × ceiling | \($a64.acked_per_s) | \($a64.vs_ceiling.acked_ratio | fmt) | \(yn(if $a64.vs_ceiling.acked_ratio then ($a64.acked_per_s >= 6000 and $a64.vs_ceiling.acked_ratio >= 0.35) else ($a64.acked_per_s >= 6000) end)) |",
+     "| ack p99, 16 connections | ≤ 25 ms | \($a16.latency_ms.p99) ms | \($a16.vs_ceiling.p99_ratio | fmt) × | \(yn($a16.latency_ms.p99 <= 25)) |",
+     "| unmatched transitions/s, 64 connections | ≥ 8,000 | \($un.acked_per_s) | \($un.vs_ceiling.acked_ratio | fmt) | \(yn($un.acked_per_s >= 8000)) |",
+     "| end to end sustained | ≥ 1,500/s | \($e.ramp.highest_sustained_rate_per_s | fmt)/s | \($e.ramp.vs_ceiling_ratio | fmt) | \(yn(if $e.ramp.steps | length > 0 then (($e.ramp.highest_sustained_rate_per_s // 0) >= 1500) else null end)) |",
+     "| webhook-to-trigger p99 at \($e.latency.rate_per_s)/s | ≤ 250 ms at 500/s | \($e.latency.webhook_to_trigger_ms.p99 | fmt) ms | | \(yn(if $e.latency.rate_per_s == 500 then ($e.latency.webhook_to_trigger_ms.p99 <= 250) else null end)) |",
+     "| lost / duplicated | 0 / 0 | \(.exactness.verdict) | | \(yn(.exactness.pass)) |",
+     "| peak RSS | ≤ 450 MB | \($r.peak_rss_mb) MB | | \(yn($r.peak_rss_mb <= 450)) |",
+     "| statements / write commits per allowed webhook, end to end | ≤ 6 / ≤ 2 | \($e.db.statements_per_2xx | fmt) / \($e.db.write_commits_per_2xx | fmt) | | \(yn(if $e.db then ($e.db.statements_per_2xx <= 6 and $e.db.write_commits_per_2xx <= 2) else null end)) |",
+     "| ready, java -jar on Java 17 | ≤ 6 s | \($f17.ready_ms // null | fmt) ms | | \(yn(if $f17.ready_ms then ($f17.ready_ms <= 6000) else null end)) |")
 ' "$JSON_OUT" >"$MD_OUT"
 
 cat "$MD_OUT"

@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * checks that the run exits 0 (the exactness check passed) and that the results JSON has
  * its fields. No figure is asserted: timings on a CI machine mean nothing.
  * <p>
- * Needs what the harness needs: bash, curl, jq, python3, psql and a PostgreSQL on
+ * Needs what the harness needs: bash, curl, jq, python3, psql, wrk (the harness installs
+ * Debian's package when it runs as root and it is missing) and a PostgreSQL on
  * {@code PGHOST:PGPORT} (default 127.0.0.1:5432, user postgres) that may create
  * databases. Without them the test is skipped. The bench jars are built with
  * {@code ./mvnw -f bench/pom.xml}; output goes to {@code target/bench-smoke}, never to
@@ -91,10 +92,24 @@ class BenchSmokeLaunchTests {
 			assertThat(json.path("exactness").path("pass").asBoolean()).isTrue();
 			assertThat(json.path("exactness").path("ci_decision_ids_twice").asLong(-1)).isZero();
 			assertThat(json.path("startup_ready_ms").asLong()).isPositive();
-			assertThat(json.path("scenarios").size()).isEqualTo(3);
+			// 16 and 64 connections, the open loop, and transitions no rule matches.
+			assertThat(json.path("scenarios").size()).isEqualTo(4);
 			for (JsonNode scenario : json.path("scenarios")) {
 				assertThat(scenario.path("acked_2xx").asLong()).as(scenario.toString()).isPositive();
 				assertThat(scenario.path("latency_ms").has("p99")).isTrue();
+				assertThat(scenario.path("cpu_s").path("tollgate").isNumber()).as(scenario.toString()).isTrue();
+				assertThat(scenario.path("cpu_s").path("generator").isNumber()).as(scenario.toString()).isTrue();
+			}
+			// The closed loop is wrk's, from deliveries prepared beforehand; none ran
+			// out.
+			JsonNode closed = json.path("scenarios").get(1);
+			assertThat(closed.path("generator").asString()).isEqualTo("wrk");
+			assertThat(closed.path("exhausted").asBoolean(true)).isFalse();
+			if ("own".equals(json.path("machine").path("postgresql_cluster").asString())) {
+				// The harness's own cluster: statements per webhook from
+				// pg_stat_statements.
+				assertThat(json.path("end_to_end").path("db").path("statements_per_2xx").asDouble()).isPositive();
+				assertThat(closed.path("cpu_s").path("postgresql").asDouble()).isPositive();
 			}
 			JsonNode e2e = json.path("end_to_end").path("latency");
 			assertThat(e2e.path("join").path("triggered").asLong()).isPositive();

@@ -14,7 +14,7 @@ final class JiraTransition {
 
 	private static final String TEMPLATE = """
 			{
-			  "timestamp": 1767225600123,
+			  "timestamp": @TIMESTAMP@,
 			  "webhookEvent": "jira:issue_updated",
 			  "issue_event_type_name": "issue_generic",
 			  "user": {
@@ -75,14 +75,14 @@ final class JiraTransition {
 	private static final char[] KINDS;
 
 	static {
-		// Split at @ACTOR@ / @ISSUE@ / @CHANGELOG@ once.
+		// Split at @ACTOR@ / @ISSUE@ / @CHANGELOG@ / @TIMESTAMP@ once.
 		java.util.List<String> parts = new java.util.ArrayList<>();
 		StringBuilder kinds = new StringBuilder();
 		String rest = TEMPLATE;
 		while (true) {
 			int at = -1;
 			String token = null;
-			for (String t : new String[] { "@ACTOR@", "@ISSUE@", "@CHANGELOG@" }) {
+			for (String t : new String[] { "@ACTOR@", "@ISSUE@", "@CHANGELOG@", "@TIMESTAMP@" }) {
 				int i = rest.indexOf(t);
 				if (i >= 0 && (at < 0 || i < at)) {
 					at = i;
@@ -104,13 +104,33 @@ final class JiraTransition {
 	private JiraTransition() {
 	}
 
+	/** The template's literal parts, one more than {@link #kinds()}. */
+	static String[] parts() {
+		return PARTS.clone();
+	}
+
+	/** What goes between part i and i+1: A actor, I issue id, C changelog id, T timestamp. */
+	static String kinds() {
+		return new String(KINDS);
+	}
+
 	static byte[] body(String issueId, String changelogId, String actor) {
+		return body(issueId, changelogId, actor, System.currentTimeMillis());
+	}
+
+	/**
+	 * The body with Jira's {@code timestamp} (ms since the epoch) set: a receiver that refuses
+	 * old deliveries sees a fresh one.
+	 */
+	static byte[] body(String issueId, String changelogId, String actor, long timestampMillis) {
+		String timestamp = Long.toString(timestampMillis);
 		StringBuilder sb = new StringBuilder(4400);
 		for (int i = 0; i < KINDS.length; i++) {
 			sb.append(PARTS[i]);
 			sb.append(switch (KINDS[i]) {
 				case 'A' -> actor;
 				case 'I' -> issueId;
+				case 'T' -> timestamp;
 				default -> changelogId;
 			});
 		}
