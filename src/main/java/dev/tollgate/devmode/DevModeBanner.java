@@ -38,8 +38,8 @@ class DevModeBanner {
 		boolean demoSecret = DEMO_SECRET.equals(this.environment.getProperty("tollgate.jira.webhook-secrets"));
 		StringBuilder text = new StringBuilder("\n\n  Tollgate is ready (dev mode: demo data, not for production)\n\n");
 		text.append("  Service     ").append(base).append('\n');
-		if (new ClassPathResource("static/console/index.html").exists()) {
-			text.append("  Console     ").append(base).append("/console\n");
+		if (new ClassPathResource("templates/console/approvals.html").exists()) {
+			text.append("  Console     ").append(base).append("/console   (sign in with the admin token)\n");
 		}
 		text.append("  API docs    ").append(base).append("/swagger-ui.html\n");
 		text.append("  Admin token ")
