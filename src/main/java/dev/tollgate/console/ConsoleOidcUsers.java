@@ -7,19 +7,17 @@ import org.springframework.security.oauth2.client.oidc.userinfo.OidcUserRequest;
 import org.springframework.security.oauth2.client.oidc.userinfo.OidcUserService;
 import org.springframework.security.oauth2.client.userinfo.OAuth2UserService;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
-import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.oidc.user.DefaultOidcUser;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 
 /**
  * Turns the provider's answer into a console user: scopes from the group claim through
  * the scope mapping, the Jira account id from its claim. Someone none of whose groups is
- * mapped is refused here, before any session holds them.
+ * mapped comes out with no scope, which the sign-in's success handler refuses (an
+ * exception thrown here would be masked by the application's other authentication
+ * manager).
  */
 final class ConsoleOidcUsers implements OAuth2UserService<OidcUserRequest, OidcUser> {
-
-	/** The error code the sign-in page turns into "you have no scope here". */
-	static final String UNMAPPED = "tollgate_no_scope";
 
 	private final OidcUserService delegate = new OidcUserService();
 
@@ -36,10 +34,6 @@ final class ConsoleOidcUsers implements OAuth2UserService<OidcUserRequest, OidcU
 	public OidcUser loadUser(OidcUserRequest request) throws OAuth2AuthenticationException {
 		OidcUser user = this.delegate.loadUser(request);
 		Set<String> scopes = this.mapping.scopesFor(user.getClaims().get(this.properties.scopeClaim()));
-		if (scopes.isEmpty()) {
-			throw new OAuth2AuthenticationException(
-					new OAuth2Error(UNMAPPED, "None of your groups is mapped to a Tollgate scope.", null));
-		}
 		Object account = user.getClaims().get(this.properties.accountIdClaim());
 		String accountId = (account instanceof String value && !value.isBlank() && value.length() <= 128)
 				? value.strip() : null;

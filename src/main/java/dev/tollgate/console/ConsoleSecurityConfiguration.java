@@ -18,10 +18,10 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.env.Profiles;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.client.web.DefaultOAuth2AuthorizationRequestResolver;
 import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestCustomizers;
-import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandlerImpl;
@@ -40,6 +40,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ConsoleProperties.class)
 class ConsoleSecurityConfiguration {
+
+	private static final org.apache.commons.logging.Log log = org.apache.commons.logging.LogFactory
+		.getLog(ConsoleSecurityConfiguration.class);
 
 	static final String SIGN_IN = "/console/sign-in";
 
@@ -112,14 +115,32 @@ class ConsoleSecurityConfiguration {
 				.authorizationEndpoint((endpoint) -> endpoint.authorizationRequestResolver(resolver))
 				.redirectionEndpoint((endpoint) -> endpoint.baseUri("/console/login/oauth2/code/*"))
 				.userInfoEndpoint((userInfo) -> userInfo.oidcUserService(new ConsoleOidcUsers(properties.oidc())))
-				.defaultSuccessUrl("/console/approvals", true)
-				.failureHandler((request, response,
-						ex) -> response.sendRedirect(request.getContextPath() + SIGN_IN
-								+ ((ex instanceof OAuth2AuthenticationException oauth
-										&& ConsoleOidcUsers.UNMAPPED.equals(oauth.getError().getErrorCode()))
-												? "?error=unmapped" : "?error=oidc"))));
+				.successHandler(ConsoleSecurityConfiguration::signedIn)
+				.failureHandler((request, response, ex) -> {
+					log.info("Console sign-in with the identity provider failed: " + ex.getMessage());
+					response.sendRedirect(request.getContextPath() + SIGN_IN + "?error=oidc");
+				}));
 		}
 		return http.build();
+	}
+
+	/**
+	 * A provider's user none of whose groups maps to a scope is signed out again at once
+	 * and told why; everyone else lands on the approvals.
+	 */
+	private static void signedIn(HttpServletRequest request, HttpServletResponse response,
+			Authentication authentication) throws IOException {
+		ConsoleUser user = ConsoleUser.of(authentication);
+		if (user == null || user.scopes().isEmpty()) {
+			SecurityContextHolder.clearContext();
+			HttpSession session = request.getSession(false);
+			if (session != null) {
+				session.invalidate();
+			}
+			response.sendRedirect(request.getContextPath() + SIGN_IN + "?error=unmapped");
+			return;
+		}
+		response.sendRedirect(request.getContextPath() + "/console/approvals");
 	}
 
 	/**
