@@ -27,8 +27,11 @@ class DevModeBanner {
 
 	private final Environment environment;
 
-	DevModeBanner(Environment environment) {
+	private final DemoApprovers approvers;
+
+	DevModeBanner(Environment environment, DemoApprovers approvers) {
 		this.environment = environment;
+		this.approvers = approvers;
 	}
 
 	@EventListener(ApplicationReadyEvent.class)
@@ -40,6 +43,14 @@ class DevModeBanner {
 		text.append("  Service     ").append(base).append('\n');
 		if (new ClassPathResource("templates/console/approvals.html").exists()) {
 			text.append("  Console     ").append(base).append("/console   (sign in with the admin token)\n");
+			if (demoToken) {
+				this.approvers.issue()
+					.forEach((account, token) -> text.append("  Approver    ")
+						.append(token)
+						.append("   (votes as ")
+						.append(account)
+						.append(", demo value, new at each start)\n"));
+			}
 		}
 		text.append("  API docs    ").append(base).append("/swagger-ui.html\n");
 		text.append("  Admin token ")
