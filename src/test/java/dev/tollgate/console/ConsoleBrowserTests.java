@@ -204,6 +204,41 @@ class ConsoleBrowserTests extends IntegrationTest {
 	}
 
 	@Test
+	void everyControlOnEveryPageHasAnAccessibleNameAndTheExplainFormAnswersInPlace() {
+		String issue = transition();
+		signIn(ADMIN_TOKEN);
+		for (String path : List.of("/console/approvals", "/console/audit", "/console/jobs", "/console/policy")) {
+			browser.get(url(path));
+			wait(By.cssSelector("main h1"));
+			assertEveryControlNamed(path);
+		}
+		browser.get(url("/console/approvals"));
+		wait(By.cssSelector("tr[data-issue='" + issue + "']")).findElement(By.linkText(issue)).click();
+		wait(By.id("history"));
+		assertEveryControlNamed("an approval request");
+		browser.get(url("/console/policy"));
+		browser.findElement(By.id("x-project")).sendKeys(fixture.project());
+		browser.findElement(By.id("x-to")).sendKeys("Production");
+		browser.findElement(By.id("x-actor")).sendKeys(fixture.requester());
+		String before = browser.getCurrentUrl();
+		browser.findElement(By.id("explain")).click();
+		assertThat(wait(By.id("explain-outcome")).getText()).isEqualTo("PENDING_APPROVAL");
+		// htmx swapped the answer in; the page itself stayed.
+		assertThat(browser.getCurrentUrl()).isEqualTo(before);
+		assertThat(browser.findElement(By.id("explanation")).getText()).contains("rm-");
+	}
+
+	private static void assertEveryControlNamed(String page) {
+		List<WebElement> controls = browser
+			.findElements(By.cssSelector("a, button, input:not([type='hidden']), select, textarea"));
+		assertThat(controls).isNotEmpty();
+		assertThat(controls).as("controls without an accessible name on " + page)
+			.allSatisfy((control) -> assertThat(control.getAccessibleName())
+				.as(control.getTagName() + " " + control.getAttribute("id") + " " + control.getAttribute("name"))
+				.isNotBlank());
+	}
+
+	@Test
 	void signingOutEndsTheSession() {
 		signIn(ADMIN_TOKEN);
 		browser.get(url("/console/policy"));
