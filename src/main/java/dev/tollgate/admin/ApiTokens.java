@@ -60,8 +60,11 @@ public class ApiTokens {
 	public record Created(long id, String token) {
 	}
 
-	/** The caller a raw bearer token stands for, if it is valid and not expired. */
-	Optional<TokenPrincipal> authenticate(String raw) {
+	/**
+	 * The caller a raw bearer token stands for, if it is valid and not expired. Also the
+	 * console's token sign-in.
+	 */
+	public Optional<TokenPrincipal> authenticate(String raw) {
 		if (raw == null || raw.isBlank() || raw.length() > 200) {
 			return Optional.empty();
 		}
@@ -80,6 +83,22 @@ public class ApiTokens {
 						.collect(Collectors.toUnmodifiableSet()),
 					rs.getString("account_id")))
 			.optional();
+	}
+
+	/**
+	 * Whether the token a console session was signed in with still counts: not deleted,
+	 * not expired; the bootstrap token ({@code id} {@code null}) while one is configured.
+	 * A session never outlives its token.
+	 */
+	public boolean active(Long id) {
+		if (id == null) {
+			return this.bootstrapHash != null;
+		}
+		return this.jdbc.sql(
+				"SELECT count(*) FROM tollgate.api_token WHERE id = :id AND (expires_at IS NULL OR expires_at > now())")
+			.param("id", id)
+			.query(Long.class)
+			.single() > 0;
 	}
 
 	@Transactional

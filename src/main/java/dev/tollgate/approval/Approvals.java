@@ -196,6 +196,12 @@ public class Approvals {
 		return this.repository.list(status, limit).stream().map(this::view).toList();
 	}
 
+	/** One request with its votes, whatever its status. */
+	@Transactional(readOnly = true)
+	public Optional<ApprovalRequest> get(long id) {
+		return this.repository.find(id).map(this::view);
+	}
+
 	private ApprovalRequest view(Stored r) {
 		return new ApprovalRequest(r.id(), r.decisionId(), r.status().name(), r.ruleId(), r.ruleName(), r.target(),
 				r.required(), r.approverRoles(), r.separationOfDuties(), r.requester(), r.issueKey(), r.projectKey(),

@@ -4,7 +4,8 @@ import dev.tollgate.job.JobType;
 
 /**
  * The payload of a {@code VOTE} job: one person's answer to an approval request, from a
- * Jira comment ({@code /approve}, {@code /deny <reason>}) or from the admin API.
+ * Jira comment ({@code /approve}, {@code /deny <reason>}) from the admin API or from the
+ * console.
  *
  * @param requestId the request voted on; {@code null} from Jira (the issue's open
  * request)
@@ -17,7 +18,7 @@ public record VoteRequest(Long requestId, String issueId, String issueKey, Strin
 
 	public enum Source {
 
-		JIRA, API
+		JIRA, API, CONSOLE
 
 	}
 

@@ -27,8 +27,11 @@ class DevModeBanner {
 
 	private final Environment environment;
 
-	DevModeBanner(Environment environment) {
+	private final DemoApprovers approvers;
+
+	DevModeBanner(Environment environment, DemoApprovers approvers) {
 		this.environment = environment;
+		this.approvers = approvers;
 	}
 
 	@EventListener(ApplicationReadyEvent.class)
@@ -38,8 +41,16 @@ class DevModeBanner {
 		boolean demoSecret = DEMO_SECRET.equals(this.environment.getProperty("tollgate.jira.webhook-secrets"));
 		StringBuilder text = new StringBuilder("\n\n  Tollgate is ready (dev mode: demo data, not for production)\n\n");
 		text.append("  Service     ").append(base).append('\n');
-		if (new ClassPathResource("static/console/index.html").exists()) {
-			text.append("  Console     ").append(base).append("/console\n");
+		if (new ClassPathResource("templates/console/approvals.html").exists()) {
+			text.append("  Console     ").append(base).append("/console   (sign in with the admin token)\n");
+			if (demoToken) {
+				this.approvers.issue()
+					.forEach((account, token) -> text.append("  Approver    ")
+						.append(token)
+						.append("   (votes as ")
+						.append(account)
+						.append(", demo value, new at each start)\n"));
+			}
 		}
 		text.append("  API docs    ").append(base).append("/swagger-ui.html\n");
 		text.append("  Admin token ")
