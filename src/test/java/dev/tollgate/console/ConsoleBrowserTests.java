@@ -47,6 +47,18 @@ import static org.awaitility.Awaitility.await;
  */
 class ConsoleBrowserTests extends IntegrationTest {
 
+	private static final com.github.tomakehurst.wiremock.WireMockServer jira = ConsoleJira.start("Production");
+
+	@org.springframework.test.context.DynamicPropertySource
+	static void jira(org.springframework.test.context.DynamicPropertyRegistry registry) {
+		dev.tollgate.support.JiraStub.register(registry, jira);
+	}
+
+	@AfterAll
+	static void stopJira() {
+		jira.stop();
+	}
+
 	private static final Path CHROMIUM = Path.of(System.getProperty("tollgate.chromium", "/usr/bin/chromium"));
 
 	private static final Path CHROMEDRIVER = Path
@@ -296,7 +308,8 @@ class ConsoleBrowserTests extends IntegrationTest {
 					UUID.randomUUID().toString())
 			.statusCode()).isEqualTo(202);
 		await().atMost(Duration.ofSeconds(20))
-			.until(() -> body(api().get("/api/v1/approvals?status=PENDING&limit=500")).valueStream()
+			.until(() -> body(api().get("/api/v1/approvals?status=PENDING&limit=500")).get("items")
+				.valueStream()
 				.anyMatch((request) -> key.equals(request.get("issueKey").asString())));
 		return key;
 	}

@@ -35,6 +35,18 @@ import static org.awaitility.Awaitility.await;
 		"tollgate.console.oidc.scope-mapping=admin=platform-admins,auditor=auditors,approver=release-approvers" })
 class ConsoleOidcTests extends IntegrationTest {
 
+	private static final com.github.tomakehurst.wiremock.WireMockServer jira = ConsoleJira.start("Production");
+
+	@org.springframework.test.context.DynamicPropertySource
+	static void jira(org.springframework.test.context.DynamicPropertyRegistry registry) {
+		dev.tollgate.support.JiraStub.register(registry, jira);
+	}
+
+	@AfterAll
+	static void stopJira() {
+		jira.stop();
+	}
+
 	private static final MockOAuth2Server idp = start();
 
 	private static MockOAuth2Server start() {
@@ -143,7 +155,8 @@ class ConsoleOidcTests extends IntegrationTest {
 	}
 
 	private tools.jackson.databind.JsonNode request(String key) {
-		return body(api().get("/api/v1/approvals?limit=500")).valueStream()
+		return body(api().get("/api/v1/approvals?limit=500")).get("items")
+			.valueStream()
 			.filter((r) -> key.equals(r.get("issueKey").asString()))
 			.findFirst()
 			.orElse(null);

@@ -83,6 +83,7 @@ class PipelineFlowTests extends IntegrationTest {
 	@DynamicPropertySource
 	static void stubs(DynamicPropertyRegistry registry) {
 		JiraStub.register(registry, jira);
+		registry.add("tollgate.credentials.file-roots", secrets::toString);
 	}
 
 	/** Every comment any test here made Tollgate post is valid ADF. */
