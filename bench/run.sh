@@ -373,7 +373,7 @@ load() {  # dir url label, then load-generator options
 }
 
 # Closed loop with wrk (bench/wrk/deliveries.lua): unique, signed deliveries prepared beforehand by
-# PrepareDeliveries, so the generator costs a fraction of what the Java one does (issue 23: the Java
+# PrepareDeliveries, so the generator costs a fraction of what the Java one does (ADR 0028: the Java
 # generator, not the endpoint, was the ceiling's limit on two cores).
 PREPARED=0
 prepare() {  # name [--unmatched]: WRK_PREPARED_PER_S x DURATION deliveries in $WORK/wrk/name.{lua,tsv}
