@@ -96,14 +96,9 @@ final class ApprovalGate {
 				&& !ballot.issueStatus().get().strip().equalsIgnoreCase(request.gatedStatus().strip())) {
 			return Verdict.of(Outcome.ISSUE_MOVED);
 		}
-		boolean eligible = ballot.voterRoles()
-			.stream()
-			.anyMatch((role) -> request.approverRoles().stream().anyMatch(role::equalsIgnoreCase));
-		if (!eligible) {
-			return Verdict.of(Outcome.NOT_ELIGIBLE);
-		}
-		if (request.separationOfDuties() && ballot.voter().equals(request.requester())) {
-			return Verdict.of(Outcome.SELF_APPROVAL);
+		Outcome refused = eligibility(request, ballot.voter(), Optional.of(ballot.voterRoles()));
+		if (refused != null) {
+			return Verdict.of(refused);
 		}
 		if (votes.stream().anyMatch((vote) -> vote.voter().equals(ballot.voter()))) {
 			return Verdict.of(Outcome.DUPLICATE);
@@ -116,6 +111,25 @@ final class ApprovalGate {
 		approvers.add(ballot.voter());
 		int missing = Math.max(0, request.required() - approvers.size());
 		return new Verdict((missing == 0) ? Outcome.GRANTED : Outcome.RECORDED, List.copyOf(approvers), missing);
+	}
+
+	/**
+	 * Whether this voter may vote on the request at all: {@link Outcome#NOT_ELIGIBLE},
+	 * {@link Outcome#SELF_APPROVAL}, or {@code null} when they may. Also decides before a
+	 * vote is queued, from what is known without Jira.
+	 * @param voterRoles the voter's roles; empty when they are not known yet (roles from
+	 * Jira groups or project roles), in which case only separation of duties is judged
+	 */
+	static Outcome eligibility(Request request, String voter, Optional<Set<String>> voterRoles) {
+		if (voterRoles.isPresent() && voterRoles.get()
+			.stream()
+			.noneMatch((role) -> request.approverRoles().stream().anyMatch(role::equalsIgnoreCase))) {
+			return Outcome.NOT_ELIGIBLE;
+		}
+		if (request.separationOfDuties() && voter.equals(request.requester())) {
+			return Outcome.SELF_APPROVAL;
+		}
+		return null;
 	}
 
 	/**

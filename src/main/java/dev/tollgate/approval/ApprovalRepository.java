@@ -154,6 +154,17 @@ class ApprovalRepository {
 			.update() > 0;
 	}
 
+	/**
+	 * Notes that a vote by {@code voter} on the request was refused; false if one was
+	 * already: a refusal is explained once per voter and request.
+	 */
+	boolean firstRefusal(long requestId, String voter) {
+		return this.jdbc.sql("""
+				INSERT INTO tollgate.approval_refusal (request_id, voter) VALUES (:request, :voter)
+				ON CONFLICT (request_id, voter) DO NOTHING
+				""").param("request", requestId).param("voter", voter).update() > 0;
+	}
+
 	/** Closes a request that is still pending. */
 	void close(long id, ApprovalStatus status, String reason) {
 		this.jdbc.sql("""

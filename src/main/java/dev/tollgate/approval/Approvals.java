@@ -12,6 +12,10 @@ import dev.tollgate.audit.AuditEventType;
 import dev.tollgate.audit.AuditLog;
 import dev.tollgate.jira.CommentRequest;
 import dev.tollgate.job.JobQueue;
+import dev.tollgate.policy.ActorRoles;
+import dev.tollgate.policy.PolicySnapshot;
+import dev.tollgate.policy.PolicySnapshots;
+import dev.tollgate.policy.RoleBinding;
 import dev.tollgate.policy.Rule;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
@@ -35,7 +39,11 @@ public class Approvals {
 
 	private final ApplicationEventPublisher events;
 
-	Approvals(ApprovalRepository repository, AuditLog audit, JobQueue jobs, ApplicationEventPublisher events) {
+	private final PolicySnapshots snapshots;
+
+	Approvals(ApprovalRepository repository, AuditLog audit, JobQueue jobs, ApplicationEventPublisher events,
+			PolicySnapshots snapshots) {
+		this.snapshots = snapshots;
 		this.repository = repository;
 		this.audit = audit;
 		this.jobs = jobs;
@@ -101,8 +109,63 @@ public class Approvals {
 		/** This voter's vote is already counted: a repeat is a no-op. */
 		ALREADY_VOTED,
 		/** Granted, denied, expired or cancelled. */
-		CLOSED
+		CLOSED,
+		/**
+		 * The voter cannot count: separation of duties, or no approver role (known
+		 * without Jira).
+		 */
+		REFUSED
 
+	}
+
+	/**
+	 * What a vote would meet, with the reason when it is {@link VoteState#REFUSED}.
+	 */
+	public record VoteCheck(VoteState state, String reason) {
+	}
+
+	/**
+	 * Checks a vote before it is queued: its state ({@link #voteState}) and, for an open
+	 * request, the voter's eligibility as far as it is known without Jira (their
+	 * user-bound roles when no group or project-role binding could apply, and separation
+	 * of duties always). The vote job judges again with the full roles.
+	 */
+	@Transactional(readOnly = true)
+	public VoteCheck check(long id, String voter) {
+		VoteState state = voteState(id, voter);
+		Optional<Stored> found = (state == VoteState.OPEN) ? find(id) : Optional.empty();
+		if (found.isEmpty()) {
+			return new VoteCheck(state, null);
+		}
+		Stored request = found.get();
+		PolicySnapshot snapshot = this.snapshots.current();
+		Set<String> local = ActorRoles.resolve(snapshot, request.projectKey(), voter, Set.of(), Set.of());
+		// Only a group or project-role binding of one of the approver roles could make
+		// Jira's answer matter.
+		boolean jiraMayAddRoles = snapshot.bindings()
+			.stream()
+			.anyMatch((binding) -> binding.subjectType() != RoleBinding.SubjectType.USER
+					&& binding.appliesTo(request.projectKey())
+					&& request.approverRoles().stream().anyMatch(binding.role()::equalsIgnoreCase));
+		boolean eligibleLocally = ApprovalGate.eligibility(request.gate(), voter,
+				Optional.of(local)) != ApprovalGate.Outcome.NOT_ELIGIBLE;
+		Optional<Set<String>> roles = (jiraMayAddRoles && !eligibleLocally) ? Optional.empty() : Optional.of(local);
+		ApprovalGate.Outcome refused = ApprovalGate.eligibility(request.gate(), voter, roles);
+		if (refused == null) {
+			return new VoteCheck(VoteState.OPEN, null);
+		}
+		return new VoteCheck(VoteState.REFUSED,
+				(refused == ApprovalGate.Outcome.SELF_APPROVAL) ? ApprovalComments.selfApproval(voter)
+						: ApprovalComments.notAnApprover(voter, request.approverRoles()));
+	}
+
+	/**
+	 * A vote refused before it was queued ({@link #check}): audited and explained on the
+	 * issue, once per voter and request like every refusal.
+	 */
+	@Transactional
+	public void refused(VoteRequest vote, String why) {
+		find(vote.requestId()).ifPresent((request) -> refuse(request, vote, why));
 	}
 
 	/**
@@ -186,8 +249,15 @@ public class Approvals {
 				ApprovalComments.expired(request));
 	}
 
-	/** A vote that does not count, explained on the issue. */
+	/**
+	 * A vote that does not count, audited and explained on the issue the first time this
+	 * voter is refused on this request; a repeat is not (30 refused votes are one
+	 * comment, not 30).
+	 */
 	void refuse(Stored request, VoteRequest vote, String why) {
+		if (!this.repository.firstRefusal(request.id(), vote.voter())) {
+			return;
+		}
 		audit(request, AuditEventType.APPROVAL_VOTED, "REJECTED", ApprovalComments.notCounted(vote.voter(), why));
 	}
 

@@ -16,7 +16,11 @@ public record RoleBinding(long id, String role, SubjectType subjectType, String 
 
 	}
 
-	boolean appliesTo(String transitionProjectKey) {
+	/**
+	 * Whether this binding counts in {@code transitionProjectKey} (a global one counts
+	 * everywhere).
+	 */
+	public boolean appliesTo(String transitionProjectKey) {
 		return this.projectKey == null || this.projectKey.equalsIgnoreCase(transitionProjectKey);
 	}
 

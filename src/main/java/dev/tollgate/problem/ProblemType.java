@@ -64,6 +64,18 @@ public enum ProblemType {
 	 */
 	INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error"),
 
+	/**
+	 * A vote that cannot count, said at once: the requester under separation of duties,
+	 * or a voter without an approver role; {@code detail} says which.
+	 */
+	VOTE_NOT_COUNTED(HttpStatus.FORBIDDEN, "vote-not-counted"),
+
+	/**
+	 * More votes from one token in a minute than allowed; answered with
+	 * {@code Retry-After}.
+	 */
+	TOO_MANY_VOTES(HttpStatus.TOO_MANY_REQUESTS, "too-many-votes"),
+
 	/** The database could not take the request; answered with {@code Retry-After}. */
 	UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "unavailable");
 
