@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.StringJoiner;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -193,7 +194,7 @@ public class JenkinsClient implements PipelineProvider, DisposableBean {
 			Crumb crumb = crumb(context);
 			response = send(context, HttpMethod.POST, path, form, crumb);
 		}
-		if (response.status() >= 200 && response.status() <= 299) {
+		if ((response.status() >= 200 && response.status() <= 299) || seeOtherQueueItem(context, response)) {
 			return queued(context, response, decisionId);
 		}
 		throw failure(context, "POST " + path, response);
@@ -488,6 +489,32 @@ public class JenkinsClient implements PipelineProvider, DisposableBean {
 			throw TriggerFailure.permanent("The Jenkins target has no credential.");
 		}
 		return credential.reveal();
+	}
+
+	/**
+	 * Jenkins (since about 2.309) answers 303 See Other, pointing at the item already
+	 * waiting, when it merges the request into an identical queued one: the build will
+	 * run, so this is a success. Only a queue item under the target's own base URL
+	 * counts; every other redirect stays a failure.
+	 */
+	private static boolean seeOtherQueueItem(Context context, Response response) {
+		String location = response.headers().getFirst(HttpHeaders.LOCATION);
+		if (response.status() != 303 || location == null) {
+			return false;
+		}
+		try {
+			URI base = URI.create(context.base() + "/");
+			URI target = base.resolve(location.strip()).normalize();
+			String basePath = base.getRawPath();
+			return target.getRawQuery() == null && target.getRawFragment() == null
+					&& Objects.equals(base.getScheme(), target.getScheme())
+					&& Objects.equals(base.getRawAuthority(), target.getRawAuthority()) && target.getRawPath() != null
+					&& target.getRawPath().startsWith(basePath)
+					&& QUEUE_ITEM.matcher(target.getRawPath().substring(basePath.length() - 1)).matches();
+		}
+		catch (IllegalArgumentException ex) {
+			return false;
+		}
 	}
 
 	private static String pathOf(String location) {

@@ -228,6 +228,52 @@ class JenkinsClientTests {
 		jenkins.verify(2, postRequestedFor(urlPathEqualTo(BUILD_PATH)));
 	}
 
+	/**
+	 * Jenkins (since about 2.309) answers 303 See Other with the waiting item's
+	 * {@code Location} when it merges the request into an identical one already queued.
+	 */
+	@Test
+	void aMergedRequestAnsweredWith303SeeOtherIsQueuedAndItsBuildFollowed() {
+		jenkins.stubFor(post(urlPathEqualTo(BUILD_PATH))
+			.willReturn(aResponse().withStatus(303).withHeader("Location", base() + "/queue/item/39/")));
+		jenkins.stubFor(get(urlPathEqualTo(QUEUE_PATH)).willReturn(okJson(started(39, 35))));
+		assertThat(this.client.trigger(call(target(base(), "team/deploy"), 1)))
+			.isEqualTo(new PipelineProvider.Run("35", base() + "/job/team/job/deploy/35/"));
+		jenkins.verify(1, postRequestedFor(urlPathEqualTo(BUILD_PATH)));
+		jenkins.verify(1, getRequestedFor(urlPathEqualTo(QUEUE_PATH)).withHeader("Authorization", equalTo(BASIC)));
+	}
+
+	@Test
+	void a303ToAQueueItemUnderAnotherBaseUrlIsRefused() {
+		jenkins.stubFor(post(urlPathEqualTo(BUILD_PATH)).willReturn(aResponse().withStatus(303)
+			.withHeader("Location", "http://jenkins.internal.invalid:8080/queue/item/39/")));
+		TriggerFailure failure = failure(call(target(base(), "team/deploy"), 1));
+		assertThat(failure.permanent()).isTrue();
+		assertThat(failure.getMessage()).contains("303").contains("redirected");
+		jenkins.verify(1, anyRequestedFor(anyUrl()));
+	}
+
+	@ParameterizedTest
+	@ValueSource(ints = { 301, 302, 307 })
+	void otherRedirectsAreRefusedEvenToAQueueItem(int status) {
+		jenkins.stubFor(post(urlPathEqualTo(BUILD_PATH))
+			.willReturn(aResponse().withStatus(status).withHeader("Location", base() + "/queue/item/39/")));
+		jenkins.stubFor(get(urlPathEqualTo(QUEUE_PATH)).willReturn(okJson(started(39, 35))));
+		TriggerFailure failure = failure(call(target(base(), "team/deploy"), 1));
+		assertThat(failure.permanent()).isTrue();
+		assertThat(failure.getMessage()).contains(String.valueOf(status)).contains("redirected");
+		jenkins.verify(0, getRequestedFor(urlPathEqualTo(QUEUE_PATH)));
+	}
+
+	@Test
+	void a303ToSomethingOtherThanAQueueItemIsRefused() {
+		jenkins.stubFor(post(urlPathEqualTo(BUILD_PATH))
+			.willReturn(aResponse().withStatus(303).withHeader("Location", base() + "/login?from=%2Fjob%2Fteam")));
+		TriggerFailure failure = failure(call(target(base(), "team/deploy"), 1));
+		assertThat(failure.permanent()).isTrue();
+		jenkins.verify(1, anyRequestedFor(anyUrl()));
+	}
+
 	@Test
 	void aSuccessWithoutLocationStillSucceeds() {
 		jenkins.stubFor(post(urlPathEqualTo(BUILD_PATH)).willReturn(aResponse().withStatus(201)));
