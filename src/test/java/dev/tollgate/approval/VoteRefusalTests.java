@@ -169,7 +169,7 @@ class VoteRefusalTests extends IntegrationTest {
 	}
 
 	private long requestId(String key) {
-		return body(api().get("/api/v1/approvals?limit=500")).valueStream()
+		return body(api().get("/api/v1/approvals?limit=500")).get("items").valueStream()
 			.filter((request) -> request.get("issueKey").asString().equals(key))
 			.findFirst()
 			.orElseThrow()
