@@ -47,6 +47,18 @@ import static org.awaitility.Awaitility.await;
  */
 class ConsoleBrowserTests extends IntegrationTest {
 
+	private static final com.github.tomakehurst.wiremock.WireMockServer jira = ConsoleJira.start("Production");
+
+	@org.springframework.test.context.DynamicPropertySource
+	static void jira(org.springframework.test.context.DynamicPropertyRegistry registry) {
+		dev.tollgate.support.JiraStub.register(registry, jira);
+	}
+
+	@AfterAll
+	static void stopJira() {
+		jira.stop();
+	}
+
 	private static final Path CHROMIUM = Path.of(System.getProperty("tollgate.chromium", "/usr/bin/chromium"));
 
 	private static final Path CHROMEDRIVER = Path

@@ -35,6 +35,18 @@ import static org.awaitility.Awaitility.await;
 		"tollgate.console.oidc.scope-mapping=admin=platform-admins,auditor=auditors,approver=release-approvers" })
 class ConsoleOidcTests extends IntegrationTest {
 
+	private static final com.github.tomakehurst.wiremock.WireMockServer jira = ConsoleJira.start("Production");
+
+	@org.springframework.test.context.DynamicPropertySource
+	static void jira(org.springframework.test.context.DynamicPropertyRegistry registry) {
+		dev.tollgate.support.JiraStub.register(registry, jira);
+	}
+
+	@AfterAll
+	static void stopJira() {
+		jira.stop();
+	}
+
 	private static final MockOAuth2Server idp = start();
 
 	private static MockOAuth2Server start() {
