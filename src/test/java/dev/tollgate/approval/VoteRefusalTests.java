@@ -140,7 +140,8 @@ class VoteRefusalTests extends IntegrationTest {
 		assertThat(refused(issue)).hasSize(1);
 		assertThat(refused(issue).get(0).get("reason").asString()).contains("separation of duties");
 		assertThat(refusalComments(issue)).isEqualTo(1);
-		assertThat(body(api().get("/api/v1/approvals?limit=500")).valueStream()
+		assertThat(body(api().get("/api/v1/approvals?limit=500")).get("items")
+			.valueStream()
 			.filter((request) -> request.get("id").asLong() == id)
 			.findFirst()
 			.orElseThrow()
@@ -169,7 +170,8 @@ class VoteRefusalTests extends IntegrationTest {
 	}
 
 	private long requestId(String key) {
-		return body(api().get("/api/v1/approvals?limit=500")).get("items").valueStream()
+		return body(api().get("/api/v1/approvals?limit=500")).get("items")
+			.valueStream()
 			.filter((request) -> request.get("issueKey").asString().equals(key))
 			.findFirst()
 			.orElseThrow()
