@@ -158,7 +158,7 @@ public class JiraClient implements DisposableBean {
 	 * Adds a comment ({@code body} is the request JSON: an ADF {@code body} and optional
 	 * {@code visibility}) and returns its id.
 	 * @throws JiraRejected if Jira refuses it for good (400, 403, 404 — the issue is gone
-	 * or not visible —, 413)
+	 * or not visible —, 413, 422)
 	 * @throws JiraUnavailable if it may work later (429, 5xx, timeouts, 401)
 	 */
 	public String addComment(String issueKey, Object body) {
@@ -256,7 +256,7 @@ public class JiraClient implements DisposableBean {
 		String call = method.name() + " " + path;
 		Answer answer = call(call, method, path, uriVariables, JSON.writeValueAsBytes(body));
 		int status = answer.status();
-		if (status == 400 || status == 403 || status == 404 || status == 413) {
+		if (status == 400 || status == 403 || status == 404 || status == 413 || status == 422) {
 			throw new JiraRejected(call, status, errorMessage(answer.body()));
 		}
 		if (status == 204) {

@@ -323,6 +323,26 @@ class JiraFeedbackTests extends IntegrationTest {
 	}
 
 	@Test
+	void aConfigurationProblemJiraReportsWith422IsTriedOnceAndTheFailedRevertAudited() {
+		String key = issueKey();
+		stubComment(key, aResponse().withStatus(201).withBody("{\"id\":\"10508\"}"));
+		jira.stubFor(get(urlPathEqualTo("/rest/api/3/issue/" + key + "/transitions")).willReturn(okJson("""
+				{"transitions":[{"id":"31","name":"Back to work","to":{"id":"2","name":"In Progress"}}]}""")));
+		// Jira Cloud's answer when a transition's screen requires a field nobody sent.
+		jira.stubFor(
+				post(urlPathEqualTo("/rest/api/3/issue/" + key + "/transitions")).willReturn(aResponse().withStatus(422)
+					.withHeader("Content-Type", "application/json")
+					.withBody("{\"errorMessages\":[],\"errors\":{\"resolution\":\"Resolution is required.\"}}")));
+		String delivery = send(key, "acc-dev", "In Progress", "Guarded");
+
+		await().atMost(Duration.ofSeconds(15)).until(() -> !events(delivery, "REVERT_FAILED").isEmpty());
+		assertThat(events(delivery, "REVERT_FAILED").get(0).get("reason").asString()).contains("422")
+			.contains("Resolution is required");
+		assertThat(jira.findAll(postRequestedFor(urlPathEqualTo("/rest/api/3/issue/" + key + "/transitions"))))
+			.hasSize(1);
+	}
+
+	@Test
 	void withoutATransitionBackTheFailedRevertIsReported() {
 		String key = issueKey();
 		stubComment(key, aResponse().withStatus(201).withBody("{\"id\":\"10505\"}"));
