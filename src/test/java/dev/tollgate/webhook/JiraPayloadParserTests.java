@@ -58,6 +58,40 @@ class JiraPayloadParserTests {
 		assertThat(event.actorAccountId()).isEqualTo("a-1");
 	}
 
+	/**
+	 * A real capture names the item {@code "Status"}; its {@code fieldId} is what
+	 * identifies the workflow status, while a custom field may carry the same display
+	 * name.
+	 */
+	@Test
+	void theStatusItemIsRecognisedByItsFieldIdWhateverItsDisplayName() {
+		String body = """
+				{"webhookEvent":"jira:issue_updated","user":{"accountId":"a-1"},
+				 "issue":{"id":"8","key":"PAY-8","fields":{"project":{"key":"PAY"},"issuetype":{"name":"Story"}}},
+				 "changelog":{"id":100,"items":[
+				   {"field":"Status","fieldtype":"custom","fieldId":"customfield_10050","from":null,
+				    "fromString":"Green","to":null,"toString":"Red"},
+				   {"field":"Status","fieldtype":"jira","fieldId":"status","from":"1","fromString":"To Do",
+				    "to":"3","toString":"In Progress"}]}}
+				""";
+		JiraEvent event = parse(body).event();
+		assertThat(event.type()).isEqualTo(JiraEvent.Type.TRANSITION);
+		assertThat(event.status().from()).isEqualTo("To Do");
+		assertThat(event.status().to()).isEqualTo("In Progress");
+	}
+
+	@Test
+	void aCustomFieldNamedStatusIsNotATransition() {
+		String body = """
+				{"webhookEvent":"jira:issue_updated","user":{"accountId":"a-1"},
+				 "issue":{"id":"9","key":"PAY-9","fields":{"project":{"key":"PAY"},"issuetype":{"name":"Story"}}},
+				 "changelog":{"id":101,"items":[
+				   {"field":"Status","fieldtype":"custom","fieldId":"customfield_10050","from":null,
+				    "fromString":"Green","to":null,"toString":"Red"}]}}
+				""";
+		assertThat(parse(body).event()).isNull();
+	}
+
 	@Test
 	void changelogIdAsNumberOrStringGivesTheSameKey() {
 		String asString = JiraPayloads.transition("5", "777", "A", "B");
