@@ -3,9 +3,12 @@ package dev.tollgate.webhook;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -123,11 +126,9 @@ class JiraWebhookController {
 			String signatureHeader = (signatureHeaders.size() == 1) ? signatureHeaders.get(0) : null;
 			if (!this.signature.matches(signatureHeader, body)) {
 				// The limit applies to bad signatures only. Jira Cloud sites share egress
-				// addresses,
-				// so refusing a limited source outright would let anyone's misconfigured
-				// (or hostile)
-				// webhook block a victim's genuine deliveries: those are still checked
-				// and accepted.
+				// addresses, so refusing a limited source outright would let anyone's
+				// misconfigured (or hostile) webhook block a victim's genuine deliveries:
+				// those are still checked and accepted.
 				long retryAfter = this.limiter.retryAfterSeconds(source);
 				if (retryAfter > 0) {
 					ProblemDetail problem = Problems.of(ProblemType.TOO_MANY_BAD_SIGNATURES,
@@ -206,9 +207,9 @@ class JiraWebhookController {
 
 	private static String sha256(byte[] body) {
 		try {
-			return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(body));
+			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
 		}
-		catch (java.security.NoSuchAlgorithmException ex) {
+		catch (NoSuchAlgorithmException ex) {
 			throw new IllegalStateException(ex);
 		}
 	}

@@ -102,10 +102,6 @@ class WebhookIngest implements SmartLifecycle {
 	 * @throws DataAccessException or {@link TransactionException} if it could not be
 	 * stored (503)
 	 */
-	Result ingest(String source, String deliveryId, int retryCount, JiraPayloadParser.Parsed parsed) {
-		return ingest(source, deliveryId, retryCount, parsed, null);
-	}
-
 	/**
 	 * @param bodySha256 the hash of the raw signed body: a body stored before is a
 	 * {@link Result#DUPLICATE} whatever delivery id comes with it (a unique key beside

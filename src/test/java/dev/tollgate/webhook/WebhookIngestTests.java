@@ -56,7 +56,8 @@ class WebhookIngestTests extends IntegrationTest {
 		JiraPayloadParser.Parsed parsed = parse(JiraPayloads.transition(issueId, "1", "To Do", "Done"));
 		String deliveryId = "concurrent-" + issueId;
 
-		List<WebhookIngest.Result> results = all(24, (i) -> () -> this.ingest.ingest("jira", deliveryId, 0, parsed));
+		List<WebhookIngest.Result> results = all(24,
+				(i) -> () -> this.ingest.ingest("jira", deliveryId, 0, parsed, null));
 
 		assertThat(results).containsOnlyOnce(WebhookIngest.Result.QUEUED);
 		assertThat(results).filteredOn((r) -> r == WebhookIngest.Result.DUPLICATE).hasSize(23);
@@ -70,7 +71,7 @@ class WebhookIngestTests extends IntegrationTest {
 		JiraPayloadParser.Parsed parsed = parse(JiraPayloads.transition(issueId, "7", "To Do", "Done"));
 
 		List<WebhookIngest.Result> results = all(16,
-				(i) -> () -> this.ingest.ingest("jira", "replayed-" + issueId + "-" + i, 0, parsed));
+				(i) -> () -> this.ingest.ingest("jira", "replayed-" + issueId + "-" + i, 0, parsed, null));
 
 		assertThat(results).containsOnlyOnce(WebhookIngest.Result.QUEUED);
 		assertThat(deliveries(issueId)).isEqualTo(1);
@@ -85,9 +86,9 @@ class WebhookIngestTests extends IntegrationTest {
 		JiraPayloadParser.Parsed poisoned = new JiraPayloadParser.Parsed("jira:issue_updated\u0000", null, null, null);
 		int good = 40;
 		List<Future<WebhookIngest.Result>> futures = submitAll(good + 1,
-				(i) -> () -> (i == good) ? this.ingest.ingest("jira", "poisoned-" + issueId, 0, poisoned)
+				(i) -> () -> (i == good) ? this.ingest.ingest("jira", "poisoned-" + issueId, 0, poisoned, null)
 						: this.ingest.ingest("jira", "good-" + issueId + "-" + i, 0,
-								parse(JiraPayloads.transition(issueId, String.valueOf(i), "To Do", "Done"))));
+								parse(JiraPayloads.transition(issueId, String.valueOf(i), "To Do", "Done")), null));
 
 		for (int i = 0; i < good; i++) {
 			assertThat(futures.get(i).get(30, TimeUnit.SECONDS)).isEqualTo(WebhookIngest.Result.QUEUED);
@@ -104,8 +105,8 @@ class WebhookIngestTests extends IntegrationTest {
 		JiraPayloadParser.Parsed parsed = parse(JiraPayloads.transition(issueId, "3", "To Do", "Done"));
 		String deliveryId = "retried-" + issueId;
 
-		assertThat(this.ingest.ingest("jira", deliveryId, 0, parsed)).isEqualTo(WebhookIngest.Result.QUEUED);
-		assertThat(this.ingest.ingest("jira", deliveryId, 2, parsed)).isEqualTo(WebhookIngest.Result.DUPLICATE);
+		assertThat(this.ingest.ingest("jira", deliveryId, 0, parsed, null)).isEqualTo(WebhookIngest.Result.QUEUED);
+		assertThat(this.ingest.ingest("jira", deliveryId, 2, parsed, null)).isEqualTo(WebhookIngest.Result.DUPLICATE);
 
 		assertThat(this.jdbc.sql("SELECT retry_count FROM tollgate.delivery WHERE delivery_id = ?")
 			.param(deliveryId)
