@@ -1,11 +1,13 @@
 package dev.tollgate.console;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import dev.tollgate.approval.ApprovalRequest;
+import dev.tollgate.approval.ApprovalStatus;
 import dev.tollgate.approval.Approvals;
 import dev.tollgate.approval.VoteRequest;
 import dev.tollgate.audit.AuditQuery;
@@ -30,7 +32,10 @@ class ApprovalsPage {
 
 	static final int MAX_REASON = 1000;
 
-	private static final Set<String> STATUSES = Set.of("PENDING", "GRANTED", "DENIED", "EXPIRED", "CANCELLED", "ALL");
+	/** The filter's choices: every status of a request, and all of them. */
+	private static final List<String> STATUSES = Stream
+		.concat(Arrays.stream(ApprovalStatus.values()).map(Enum::name), Stream.of("ALL"))
+		.toList();
 
 	private final Approvals approvals;
 
@@ -54,13 +59,12 @@ class ApprovalsPage {
 			Model model) {
 		String wanted = status.strip().toUpperCase(Locale.ROOT);
 		if (!STATUSES.contains(wanted)) {
-			throw new ConsolePage.BadInput(
-					"'status' must be one of PENDING, GRANTED, DENIED, EXPIRED, CANCELLED or ALL.");
+			throw new ConsolePage.BadInput("'status' must be one of " + String.join(", ", STATUSES) + ".");
 		}
 		int shown = Math.max(1, Math.min(limit, 500));
 		List<ApprovalRequest> requests = this.approvals.list(wanted.equals("ALL") ? null : wanted, shown + 1);
 		model.addAttribute("status", wanted);
-		model.addAttribute("statuses", List.of("PENDING", "GRANTED", "DENIED", "EXPIRED", "CANCELLED", "ALL"));
+		model.addAttribute("statuses", STATUSES);
 		model.addAttribute("requests", requests.stream().limit(shown).toList());
 		model.addAttribute("more", (requests.size() > shown) ? shown * 2 : null);
 		return "console/approvals";
