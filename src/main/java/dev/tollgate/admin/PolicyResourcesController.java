@@ -152,11 +152,11 @@ class PolicyResourcesController {
 		return ResponseEntity.noContent().build();
 	}
 
-	private static <T> ResponseEntity<T> ok(PolicyStore.Versioned<T> versioned) {
+	static <T> ResponseEntity<T> ok(PolicyStore.Versioned<T> versioned) {
 		return ResponseEntity.ok().eTag(ETags.of(versioned.version())).body(versioned.value());
 	}
 
-	private static <T> ResponseEntity<T> created(String location, PolicyStore.Versioned<T> versioned) {
+	static <T> ResponseEntity<T> created(String location, PolicyStore.Versioned<T> versioned) {
 		return ResponseEntity.created(URI.create(location)).eTag(ETags.of(versioned.version())).body(versioned.value());
 	}
 

@@ -4,7 +4,7 @@
  * ({@link dev.tollgate.admin.SecurityConfiguration}), policy resources and
  * policy-as-code, audit, jobs and approvals.
  */
-@ApplicationModule(allowedDependencies = { "approval", "audit", "job", "policy", "problem" })
+@ApplicationModule(allowedDependencies = { "approval", "audit", "gate", "job", "policy", "problem" })
 package dev.tollgate.admin;
 
 import org.springframework.modulith.ApplicationModule;

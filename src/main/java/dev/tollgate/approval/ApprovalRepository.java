@@ -86,6 +86,25 @@ class ApprovalRepository {
 				""").param("issueId", issueId).query(ApprovalRepository::map).optional();
 	}
 
+	/** The newest request opened for this decision. */
+	Optional<Approvals.Stored> forDecision(java.util.UUID decisionId) {
+		return this.jdbc.sql("SELECT * FROM tollgate.approval_request WHERE decision_id = :id ORDER BY id DESC LIMIT 1")
+			.param("id", decisionId)
+			.query(ApprovalRepository::map)
+			.optional();
+	}
+
+	/**
+	 * The request's status, read under a share lock: waits for a transaction closing it
+	 * to commit, and holds back one that has not started to.
+	 */
+	Optional<ApprovalStatus> lockedStatus(long id) {
+		return this.jdbc.sql("SELECT status FROM tollgate.approval_request WHERE id = :id FOR SHARE")
+			.param("id", id)
+			.query((rs, row) -> ApprovalStatus.valueOf(rs.getString(1)))
+			.optional();
+	}
+
 	Optional<Approvals.Stored> find(long id) {
 		return this.jdbc.sql("SELECT * FROM tollgate.approval_request WHERE id = :id")
 			.param("id", id)

@@ -90,6 +90,21 @@ public class Approvals {
 		return this.repository.pendingFor(issueId);
 	}
 
+	/** The newest approval request of this decision, with its votes. */
+	@Transactional(readOnly = true)
+	public Optional<ApprovalRequest> forDecision(UUID decisionId) {
+		return this.repository.forDecision(decisionId).map(this::view);
+	}
+
+	/**
+	 * The request's status, read so that a close not yet committed is waited for: joins
+	 * the caller's transaction, whose writes a closing transaction's
+	 * {@link ApprovalClosed} listeners then see.
+	 */
+	public Optional<ApprovalStatus> lockedStatus(long id) {
+		return this.repository.lockedStatus(id);
+	}
+
 	public boolean exists(long id) {
 		return find(id).isPresent();
 	}
@@ -295,6 +310,18 @@ public class Approvals {
 			.decisionId(request.decisionId())
 			.details(Map.of("approvalRequestId", request.id()))
 			.build());
+		ApprovalStatus closedAs = switch (type) {
+			case APPROVAL_GRANTED -> ApprovalStatus.GRANTED;
+			case APPROVAL_DENIED -> ApprovalStatus.DENIED;
+			case APPROVAL_EXPIRED -> ApprovalStatus.EXPIRED;
+			case APPROVAL_CANCELLED -> ApprovalStatus.CANCELLED;
+			default -> null;
+		};
+		if (closedAs != null) {
+			// Synchronous, in this transaction: whoever waits on the request learns of it
+			// exactly when the close commits.
+			this.events.publishEvent(new ApprovalClosed(request.id(), request.decisionId(), closedAs));
+		}
 		if (note.comment() != null && request.comment()) {
 			CommentRequest.Builder builder = CommentRequest.on(request.issueKey(), eventId);
 			note.comment().accept(builder);

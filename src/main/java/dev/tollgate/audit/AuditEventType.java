@@ -19,6 +19,11 @@ public enum AuditEventType {
 	 * Extension: retention deleted the oldest sealed events (docs/audit.md); details name
 	 * the checkpoint.
 	 */
-	AUDIT_PURGED
+	AUDIT_PURGED,
+	/**
+	 * A CI system asked a gate whether a deployment may proceed, and the gate's answer
+	 * (docs/gates.md).
+	 */
+	GATE_REQUESTED, GATE_APPROVED, GATE_REJECTED
 
 }

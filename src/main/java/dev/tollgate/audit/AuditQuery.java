@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -56,6 +57,43 @@ public class AuditQuery {
 		this.readOnly = new TransactionTemplate(transactions);
 		this.readOnly.setReadOnly(true);
 		this.json = json;
+	}
+
+	/**
+	 * A decision as the audit log recorded it: what a gate asks to know whether a run is
+	 * cleared.
+	 */
+	public record DecisionRecord(long eventId, UUID decisionId, String outcome, boolean dryRun, String target,
+			String issueKey, String toStatus) {
+	}
+
+	/** The decision recorded under this id. */
+	public Optional<DecisionRecord> decision(UUID decisionId) {
+		return this.jdbc
+			.query("SELECT id, decision_id, outcome, dry_run, target, issue_key, to_status FROM tollgate.audit_event"
+					+ " WHERE decision_id = ? AND type = 'DECISION' ORDER BY id DESC LIMIT 1", AuditQuery::decisionRow,
+					decisionId)
+			.stream()
+			.findFirst();
+	}
+
+	/**
+	 * The last decision on a move of this issue into this status (the status compared
+	 * case-insensitively), whatever its outcome; transitions no rule matched are not
+	 * decisions.
+	 */
+	public Optional<DecisionRecord> lastDecisionInto(String issueKey, String toStatus) {
+		return this.jdbc
+			.query("SELECT id, decision_id, outcome, dry_run, target, issue_key, to_status FROM tollgate.audit_event"
+					+ " WHERE issue_key = ? AND type = 'DECISION' AND lower(to_status) = lower(?)"
+					+ " AND outcome <> 'IGNORED' ORDER BY id DESC LIMIT 1", AuditQuery::decisionRow, issueKey, toStatus)
+			.stream()
+			.findFirst();
+	}
+
+	private static DecisionRecord decisionRow(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+		return new DecisionRecord(rs.getLong("id"), rs.getObject("decision_id", UUID.class), rs.getString("outcome"),
+				rs.getBoolean("dry_run"), rs.getString("target"), rs.getString("issue_key"), rs.getString("to_status"));
 	}
 
 	/** Every filter is optional. */

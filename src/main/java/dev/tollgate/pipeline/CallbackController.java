@@ -39,10 +39,13 @@ class CallbackController {
 
 	private final PipelineCallbacks callbacks;
 
-	CallbackController(List<PipelineProvider.Callbacks> providers, PipelineCallbacks callbacks) {
+	private final DeploymentGates gates;
+
+	CallbackController(List<PipelineProvider.Callbacks> providers, PipelineCallbacks callbacks, DeploymentGates gates) {
 		this.providers = providers.stream()
 			.collect(Collectors.toUnmodifiableMap(PipelineProvider.Callbacks::kind, Function.identity()));
 		this.callbacks = callbacks;
+		this.gates = gates;
 	}
 
 	@PostMapping("/webhooks/github")
@@ -80,6 +83,9 @@ class CallbackController {
 		if (callback instanceof StatusCallback.Finished finished) {
 			return apply(new PipelineCallbacks.Report(kind.name(), finished));
 		}
+		if (callback instanceof StatusCallback.Waiting waiting) {
+			return gate(waiting.ask());
+		}
 		return (callback instanceof StatusCallback.Ignored) ? ignored(kind) : unauthorized(kind);
 	}
 
@@ -98,6 +104,28 @@ class CallbackController {
 		this.callbacks.count(report.provider(), outcome);
 		HttpStatus status = (outcome == PipelineCallbacks.Outcome.COMPLETED) ? HttpStatus.OK : HttpStatus.ACCEPTED;
 		return ResponseEntity.status(status).body(Map.of("status", outcome.name()));
+	}
+
+	/**
+	 * Recorded and answered 202 at once; the review is a durable job. A question Tollgate
+	 * may not answer (a URL outside the target) is 422, and audited by the gate.
+	 */
+	private ResponseEntity<Object> gate(GateAsk ask) {
+		DeploymentGates.Intake intake;
+		try {
+			intake = this.gates.asked(ask);
+		}
+		catch (DataAccessException | TransactionException ex) {
+			return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+				.header(HttpHeaders.RETRY_AFTER, "5")
+				.body(Problems.of(ProblemType.UNAVAILABLE, "The request could not be stored right now; retry later."));
+		}
+		if (intake == DeploymentGates.Intake.REFUSED) {
+			return ResponseEntity.unprocessableContent()
+				.body(Problems.of(ProblemType.GATE_REFUSED,
+						"The URL to answer lies outside the gate's target; the request is refused and audited."));
+		}
+		return ResponseEntity.accepted().body(Map.of("status", intake.name()));
 	}
 
 	private ResponseEntity<Object> ignored(Target.Kind provider) {

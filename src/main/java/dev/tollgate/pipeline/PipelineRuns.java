@@ -53,4 +53,47 @@ class PipelineRuns {
 			.update();
 	}
 
+	/**
+	 * The run Tollgate started in this home: by the CI system's run id, or by a decision
+	 * id the run carries when its run id was not learned at dispatch (never a run whose
+	 * recorded id is another run's).
+	 */
+	java.util.Optional<GateAnswers.StartedRun> find(Target.Kind provider, String runScope, String runId,
+			java.util.Collection<java.util.UUID> decisionIds) {
+		if (runScope == null) {
+			return java.util.Optional.empty();
+		}
+		java.util.Optional<GateAnswers.StartedRun> byRunId = (runId == null) ? java.util.Optional.empty()
+				: this.jdbc.sql("""
+						SELECT decision_id, target, run_id, run_url FROM tollgate.pipeline_run
+						WHERE provider = :provider AND run_scope = :scope AND run_id = :runId
+						ORDER BY id DESC LIMIT 1
+						""")
+					.param("provider", provider.name())
+					.param("scope", runScope)
+					.param("runId", runId)
+					.query(PipelineRuns::startedRow)
+					.optional();
+		if (byRunId.isPresent() || decisionIds.isEmpty()) {
+			return byRunId;
+		}
+		return this.jdbc.sql("""
+				SELECT decision_id, target, run_id, run_url FROM tollgate.pipeline_run
+				WHERE provider = :provider AND run_scope = :scope AND decision_id = ANY(:ids)
+				    AND (run_id IS NULL OR CAST(:runId AS text) IS NULL OR run_id = :runId)
+				ORDER BY id DESC LIMIT 1
+				""")
+			.param("provider", provider.name())
+			.param("scope", runScope)
+			.param("ids", decisionIds.toArray(new java.util.UUID[0]))
+			.param("runId", runId, java.sql.Types.VARCHAR)
+			.query(PipelineRuns::startedRow)
+			.optional();
+	}
+
+	private static GateAnswers.StartedRun startedRow(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+		return new GateAnswers.StartedRun(rs.getObject("decision_id", java.util.UUID.class), rs.getString("target"),
+				rs.getString("run_id"), rs.getString("run_url"));
+	}
+
 }

@@ -6,7 +6,7 @@ import java.util.UUID;
 
 /**
  * What a CI system's status callback said, as its provider read it: not authentic, not a
- * final state, or a run that finished.
+ * final state, a run that finished, or a deployment that waits for a gate.
  */
 public sealed interface StatusCallback {
 
@@ -38,6 +38,13 @@ public sealed interface StatusCallback {
 			scopes = List.copyOf(scopes);
 		}
 
+	}
+
+	/**
+	 * A deployment waiting for a gate's answer: a GitHub deployment protection rule, a
+	 * GitLab deployment blocked for approval, a Jenkins input step.
+	 */
+	record Waiting(GateAsk ask) implements StatusCallback {
 	}
 
 	static StatusCallback rejected() {

@@ -12,15 +12,17 @@ import java.util.Set;
  *
  * @param rules in id order
  * @param targets by name
+ * @param gates in name order
  */
 public record PolicySnapshot(long version, Set<String> roles, List<RoleBinding> bindings, Map<String, Target> targets,
-		List<Rule> rules) {
+		List<Rule> rules, List<Gate> gates) {
 
 	public PolicySnapshot {
 		roles = Set.copyOf(roles);
 		bindings = List.copyOf(bindings);
 		targets = Map.copyOf(targets);
 		rules = rules.stream().sorted(Comparator.comparingLong(Rule::id)).toList();
+		gates = List.copyOf(gates);
 	}
 
 	/** The target a rule names, compared case-insensitively like every policy name. */
@@ -34,7 +36,7 @@ public record PolicySnapshot(long version, Set<String> roles, List<RoleBinding> 
 	}
 
 	public static PolicySnapshot empty() {
-		return new PolicySnapshot(0, Set.of(), List.of(), Map.of(), List.of());
+		return new PolicySnapshot(0, Set.of(), List.of(), Map.of(), List.of(), List.of());
 	}
 
 }

@@ -39,7 +39,8 @@ public class PolicySnapshots {
 		this.jdbc = jdbc;
 		this.readOnly = new TransactionTemplate(transactions);
 		this.readOnly.setReadOnly(true);
-		// One snapshot of the database for all four tables, and its own transaction even
+		// One snapshot of the database for all the policy tables, and its own transaction
+		// even
 		// when called
 		// from another transaction's after-commit callback.
 		this.readOnly.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
@@ -71,7 +72,8 @@ public class PolicySnapshots {
 						.stream()
 						.map(PolicyTables.Stored::value)
 						.collect(Collectors.toMap(Target::name, Function.identity())),
-					this.tables.rules().stream().map(PolicyTables.Stored::value).toList());
+					this.tables.rules().stream().map(PolicyTables.Stored::value).toList(),
+					this.tables.gates().stream().map(PolicyTables.Stored::value).toList());
 		});
 		this.current = snapshot;
 		return snapshot;

@@ -183,6 +183,10 @@ public class PolicyStore {
 					List.of(new FieldProblem("name", "cannot be changed (it is '" + storedName + "')")));
 		}
 		checkTarget(target, "");
+		String cannotGate = this.kindRules.get(target.kind()).cannotGate(target);
+		if (cannotGate != null && gates().stream().anyMatch((gate) -> gate.target().equalsIgnoreCase(storedName))) {
+			throw new PolicyProblems.Rejected(List.of(new FieldProblem("kind", cannotGate + ", and gates use it")));
+		}
 		Stored<Target> updated = this.tables.updateTarget(current, target);
 		changed(changedBy, "target", storedName, PolicyChange.Action.UPDATE, current.value(), updated.value());
 		return versioned(updated);
@@ -199,6 +203,13 @@ public class PolicyStore {
 			.toList();
 		if (!usedBy.isEmpty()) {
 			throw new PolicyProblems.Conflict("Target '" + storedName + "' is still used by rules " + usedBy + ".");
+		}
+		List<String> gatedBy = gates().stream()
+			.filter((gate) -> gate.target().equalsIgnoreCase(storedName))
+			.map(Gate::name)
+			.toList();
+		if (!gatedBy.isEmpty()) {
+			throw new PolicyProblems.Conflict("Target '" + storedName + "' is still used by gates " + gatedBy + ".");
 		}
 		this.tables.deleteTarget(current);
 		changed(changedBy, "target", storedName, PolicyChange.Action.DELETE, current.value(), null);
@@ -268,12 +279,55 @@ public class PolicyStore {
 		changed(changedBy, "rule", current.value().name(), PolicyChange.Action.DELETE, current.value(), null);
 	}
 
+	// Gates
+
+	@Transactional(readOnly = true)
+	public List<Gate> gates() {
+		return values(this.tables.gates());
+	}
+
+	@Transactional(readOnly = true)
+	public Versioned<Gate> gate(String name) {
+		return versioned(findGate(name));
+	}
+
+	@Transactional
+	public Versioned<Gate> createGate(Gate gate, String changedBy) {
+		checkGate(gate, "", byName(targets(), Target::name));
+		Stored<Gate> created = this.tables.insertGate(gate);
+		changed(changedBy, "gate", gate.name(), PolicyChange.Action.CREATE, null, created.value());
+		return versioned(created);
+	}
+
+	@Transactional
+	public Versioned<Gate> updateGate(String name, Gate gate, Integer expectedVersion, String changedBy) {
+		Stored<Gate> current = findGate(name);
+		checkVersion(current.version(), expectedVersion, "gate '" + name + "'");
+		String storedName = current.value().name();
+		if (!storedName.equalsIgnoreCase(gate.name())) {
+			throw new PolicyProblems.Rejected(
+					List.of(new FieldProblem("name", "cannot be changed (it is '" + storedName + "')")));
+		}
+		checkGate(gate, "", byName(targets(), Target::name));
+		Stored<Gate> updated = this.tables.updateGate(current, gate);
+		changed(changedBy, "gate", storedName, PolicyChange.Action.UPDATE, current.value(), updated.value());
+		return versioned(updated);
+	}
+
+	@Transactional
+	public void deleteGate(String name, Integer expectedVersion, String changedBy) {
+		Stored<Gate> current = findGate(name);
+		checkVersion(current.version(), expectedVersion, "gate '" + name + "'");
+		this.tables.deleteGate(current);
+		changed(changedBy, "gate", current.value().name(), PolicyChange.Action.DELETE, current.value(), null);
+	}
+
 	// Policy as code
 
 	@Transactional(readOnly = true)
 	public PolicyDocument export() {
 		return new PolicyDocument(roles(), bindings().stream().map(BindingSpec::of).toList(), targets(),
-				rules().stream().map(RuleSpec::of).toList());
+				rules().stream().map(RuleSpec::of).toList(), gates());
 	}
 
 	/**
@@ -334,6 +388,7 @@ public class PolicyStore {
 				updateRule(existing.id(), spec, null, changedBy);
 			}
 		}
+		applyGates(document, changedBy);
 		Set<String> wantedTargets = document.targets().stream().map((t) -> lower(t.name())).collect(Collectors.toSet());
 		for (Target target : currentTargets.values()) {
 			if (!wantedTargets.contains(lower(target.name()))) {
@@ -347,6 +402,25 @@ public class PolicyStore {
 			}
 		}
 		return diff;
+	}
+
+	private void applyGates(PolicyDocument document, String changedBy) {
+		Map<String, Gate> current = byName(gates(), Gate::name);
+		Set<String> wanted = document.gates().stream().map((g) -> lower(g.name())).collect(Collectors.toSet());
+		for (Gate gate : current.values()) {
+			if (!wanted.contains(lower(gate.name()))) {
+				deleteGate(gate.name(), null, changedBy);
+			}
+		}
+		for (Gate gate : document.gates()) {
+			Gate existing = current.get(lower(gate.name()));
+			if (existing == null) {
+				createGate(gate, changedBy);
+			}
+			else if (!existing.equals(gate)) {
+				updateGate(existing.name(), gate, null, changedBy);
+			}
+		}
 	}
 
 	private List<PolicyChange> diff(PolicyDocument document) {
@@ -383,6 +457,12 @@ public class PolicyStore {
 			.stream()
 			.filter((r) -> document.rules().stream().noneMatch((w) -> w.name().equalsIgnoreCase(r.name())))
 			.forEach((r) -> changes.add(new PolicyChange("rule", r.name(), PolicyChange.Action.DELETE)));
+		Map<String, Gate> currentGates = byName(gates(), Gate::name);
+		document.gates().forEach((g) -> compare(changes, "gate", g.name(), currentGates.get(lower(g.name())), g));
+		currentGates.values()
+			.stream()
+			.filter((g) -> document.gates().stream().noneMatch((w) -> w.name().equalsIgnoreCase(g.name())))
+			.forEach((g) -> changes.add(new PolicyChange("gate", g.name(), PolicyChange.Action.DELETE)));
 		return changes;
 	}
 
@@ -402,6 +482,11 @@ public class PolicyStore {
 		duplicates(document.roles().stream().map(RoleView::name).toList(), "roles", problems);
 		duplicates(document.targets().stream().map(Target::name).toList(), "targets", problems);
 		duplicates(document.rules().stream().map(RuleSpec::name).toList(), "rules", problems);
+		duplicates(document.gates().stream().map(Gate::name).toList(), "gates", problems);
+		Map<String, Target> documentTargets = byName(document.targets(), Target::name);
+		for (int i = 0; i < document.gates().size(); i++) {
+			problems.addAll(gateProblems(document.gates().get(i), "gates[" + i + "].", documentTargets));
+		}
 		for (int i = 0; i < document.bindings().size(); i++) {
 			if (!roleNames.contains(lower(document.bindings().get(i).role()))) {
 				problems.add(new FieldProblem("bindings[" + i + "].role",
@@ -442,6 +527,51 @@ public class PolicyStore {
 		if (!problems.isEmpty()) {
 			throw new PolicyProblems.Rejected(problems);
 		}
+	}
+
+	private void checkGate(Gate gate, String prefix, Map<String, Target> targetsByName) {
+		List<FieldProblem> problems = gateProblems(gate, prefix, targetsByName);
+		if (!problems.isEmpty()) {
+			throw new PolicyProblems.Rejected(problems);
+		}
+	}
+
+	/**
+	 * A gate names a target its CI system can be asked through, a pattern that compiles
+	 * and a wait GitHub would honour.
+	 */
+	private List<FieldProblem> gateProblems(Gate gate, String prefix, Map<String, Target> targetsByName) {
+		List<FieldProblem> problems = new ArrayList<>();
+		if (lower(gate.name()).equals(Gate.RESERVED_NAME)) {
+			problems.add(new FieldProblem(prefix + "name",
+					"'" + Gate.RESERVED_NAME + "' is reserved: /api/v1/gates/reviews lists the reviews"));
+		}
+		Target target = targetsByName.get(lower(gate.target()));
+		if (target == null) {
+			problems.add(new FieldProblem(prefix + "target", "no target named '" + gate.target() + "' exists"));
+		}
+		else {
+			TargetKindRules rules = this.kindRules.get(target.kind());
+			String why = (rules != null) ? rules.cannotGate(target) : "no CI provider for " + target.kind();
+			if (why != null) {
+				problems.add(new FieldProblem(prefix + "target", why));
+			}
+		}
+		try {
+			gate.issueKeys();
+		}
+		catch (java.util.regex.PatternSyntaxException ex) {
+			problems.add(new FieldProblem(prefix + "issueKeyPattern", "is not a valid regular expression"));
+		}
+		if (gate.waitFor().isNegative() || gate.waitFor().compareTo(Gate.MAX_WAIT) > 0) {
+			problems.add(new FieldProblem(prefix + "waitFor",
+					"must be a duration from PT0S to " + Gate.MAX_WAIT.toDays() + " days"));
+		}
+		if (gate.linkedIssues() && gate.issueStatuses().isEmpty()) {
+			problems.add(new FieldProblem(prefix + "issueStatuses",
+					"must name at least one status when linkedIssues is true"));
+		}
+		return problems;
 	}
 
 	private List<FieldProblem> targetProblems(Target target, String prefix) {
@@ -549,6 +679,10 @@ public class PolicyStore {
 	private Stored<Target> findTarget(String name) {
 		return this.tables.target(name)
 			.orElseThrow(() -> new PolicyProblems.NotFound("No target named '" + name + "'."));
+	}
+
+	private Stored<Gate> findGate(String name) {
+		return this.tables.gate(name).orElseThrow(() -> new PolicyProblems.NotFound("No gate named '" + name + "'."));
 	}
 
 	private Stored<Rule> findRule(long id) {

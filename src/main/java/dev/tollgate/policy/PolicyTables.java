@@ -223,6 +223,48 @@ class PolicyTables {
 		return new Stored<>(rs.getLong("id"), target.stored(), rs.getInt("version"));
 	}
 
+	// Gates: each stored as its JSON document
+
+	List<Stored<Gate>> gates() {
+		return this.jdbc.sql("SELECT id, spec, version FROM tollgate.gate ORDER BY name").query(this::gateRow).list();
+	}
+
+	Optional<Stored<Gate>> gate(String name) {
+		return this.jdbc.sql("SELECT id, spec, version FROM tollgate.gate WHERE lower(name) = lower(:name)")
+			.param("name", name)
+			.query(this::gateRow)
+			.optional();
+	}
+
+	Stored<Gate> insertGate(Gate gate) {
+		return unique("A gate named '" + gate.name() + "' already exists.",
+				() -> this.jdbc.sql("""
+						INSERT INTO tollgate.gate (name, spec) VALUES (:name, CAST(:spec AS jsonb))
+						RETURNING id, spec, version
+						""")
+					.param("name", gate.name())
+					.param("spec", this.json.writeValueAsString(gate))
+					.query(this::gateRow)
+					.single());
+	}
+
+	Stored<Gate> updateGate(Stored<Gate> current, Gate gate) {
+		return updateIfUnchanged(this.jdbc.sql("""
+				UPDATE tollgate.gate SET spec = CAST(:spec AS jsonb), version = version + 1, updated_at = now()
+				WHERE id = :id AND version = :version
+				RETURNING id, spec, version
+				""").param("spec", this.json.writeValueAsString(gate)), current, this::gateRow);
+	}
+
+	void deleteGate(Stored<Gate> current) {
+		delete("gate", current);
+	}
+
+	private Stored<Gate> gateRow(ResultSet rs, int row) throws SQLException {
+		return new Stored<>(rs.getLong("id"), this.json.readValue(rs.getString("spec"), Gate.class),
+				rs.getInt("version"));
+	}
+
 	// Rules
 
 	List<Stored<Rule>> rules() {
@@ -316,7 +358,7 @@ class PolicyTables {
 	 * case).
 	 */
 	private <T> Optional<T> named(String table, String name, RowMapper<T> row) {
-		// The table name is one of three constants, never input.
+		// The table name is one of four constants, never input.
 		return this.jdbc.sql("SELECT * FROM tollgate." + table + " WHERE lower(name) = lower(:name)")
 			.param("name", name)
 			.query(row)
@@ -337,7 +379,7 @@ class PolicyTables {
 	}
 
 	private void delete(String table, Stored<?> current) {
-		// The table name is one of three constants, never input.
+		// The table name is one of four constants, never input.
 		int deleted = this.jdbc.sql("DELETE FROM tollgate." + table + " WHERE id = :id AND version = :version")
 			.param("id", current.id())
 			.param("version", current.version())

@@ -22,6 +22,14 @@ public interface TargetKindRules {
 	/** Adds a problem for each of this kind's own fields that is wrong. */
 	void check(Target target, Problems problems);
 
+	/**
+	 * Why a gate cannot be answered through this target ({@code null} when it can): only
+	 * CI systems that ask before a deployment, with a credential that may answer.
+	 */
+	default String cannotGate(Target target) {
+		return "a " + target.kind() + " target cannot gate: its CI system does not ask before a deployment";
+	}
+
 	/** The problems found, with each field named by its path in the document. */
 	final class Problems {
 

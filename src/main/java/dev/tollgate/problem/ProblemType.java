@@ -77,7 +77,13 @@ public enum ProblemType {
 	TOO_MANY_VOTES(HttpStatus.TOO_MANY_REQUESTS, "too-many-votes"),
 
 	/** The database could not take the request; answered with {@code Retry-After}. */
-	UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "unavailable");
+	UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "unavailable"),
+
+	/**
+	 * A CI system asked a gate to be answered at a URL outside the gate's target (a
+	 * callback URL or build URL on another host): refused and audited.
+	 */
+	GATE_REFUSED(HttpStatus.UNPROCESSABLE_CONTENT, "gate-refused");
 
 	private static final String BASE = "https://tollgate.dev/problems/";
 

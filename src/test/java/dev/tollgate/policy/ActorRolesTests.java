@@ -169,7 +169,7 @@ class ActorRolesTests {
 	}
 
 	private static PolicySnapshot policy(RoleBinding... bindings) {
-		return new PolicySnapshot(1, Set.of(), List.of(bindings), Map.of(), List.of());
+		return new PolicySnapshot(1, Set.of(), List.of(bindings), Map.of(), List.of(), List.of());
 	}
 
 }

@@ -413,7 +413,7 @@ class DecisionEngineTests {
 			built.add(rule.build());
 		}
 		return new PolicySnapshot(1, Set.of(RELEASE_MANAGER, "sre", "approver"), bindings,
-				Map.of(DEPLOY, Target.noop(DEPLOY), BUILD, Target.noop(BUILD)), built);
+				Map.of(DEPLOY, Target.noop(DEPLOY), BUILD, Target.noop(BUILD)), built, List.of());
 	}
 
 	/**

@@ -1,0 +1,150 @@
+package dev.tollgate.pipeline;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import dev.tollgate.pipeline.support.Secret;
+import dev.tollgate.pipeline.support.TriggerFailure;
+import dev.tollgate.policy.Gate;
+import dev.tollgate.policy.Target;
+import org.springframework.stereotype.Service;
+
+/**
+ * How the gate module reaches a CI system: the provider of the target's kind, with the
+ * target's credential resolved at use (never stored, never logged).
+ */
+@Service
+public class GateAnswers {
+
+	private final Map<Target.Kind, DeploymentGates.Answers> providers;
+
+	private final Map<Target.Kind, PipelineProvider> pipelines;
+
+	private final Credentials credentials;
+
+	private final PipelineRuns runs;
+
+	GateAnswers(List<DeploymentGates.Answers> providers, List<PipelineProvider> pipelines, Credentials credentials,
+			PipelineRuns runs) {
+		this.runs = runs;
+		this.providers = providers.stream()
+			.collect(Collectors.toUnmodifiableMap(DeploymentGates.Answers::kind, Function.identity()));
+		this.pipelines = pipelines.stream()
+			.collect(Collectors.toUnmodifiableMap(PipelineProvider::kind, Function.identity()));
+		this.credentials = credentials;
+	}
+
+	/** See {@link DeploymentGates.Answers#refusal}. */
+	public String refusal(Target target, GateAsk ask) {
+		DeploymentGates.Answers provider = this.providers.get(target.kind());
+		return (provider != null) ? provider.refusal(target, ask) : "a " + target.kind() + " target cannot gate";
+	}
+
+	/** A run Tollgate started, as recorded when it was started. */
+	public record StartedRun(java.util.UUID decisionId, String target, String runId, String runUrl) {
+	}
+
+	/**
+	 * The run Tollgate started that asks: found by its run id in its home, or by a
+	 * decision id it carries (see {@link PipelineRuns}).
+	 */
+	@org.springframework.transaction.annotation.Transactional(readOnly = true)
+	public java.util.Optional<StartedRun> startedRun(GateAsk ask, java.util.Collection<java.util.UUID> decisionIds) {
+		return this.runs.find(ask.provider(), ask.scope(), ask.runId(), decisionIds);
+	}
+
+	/** Whether a provider can answer a gate on this kind of target. */
+	public boolean answers(Target.Kind kind) {
+		return this.providers.containsKey(kind);
+	}
+
+	/** See {@link DeploymentGates.Answers#moreTexts}. */
+	public List<String> moreTexts(Target target, GateAsk ask) {
+		return call(() -> provider(target).moreTexts(target, ask, credential(target)));
+	}
+
+	/** Tells the CI system; throws {@link Unanswered} if it could not be told. */
+	public void answer(Target target, Gate gate, GateAsk ask, boolean approved, String comment) {
+		call(() -> {
+			provider(target).answer(target, gate, ask, approved, comment, credential(target));
+			return null;
+		});
+	}
+
+	public void note(Target target, GateAsk ask, String comment) {
+		call(() -> {
+			provider(target).note(target, ask, comment, credential(target));
+			return null;
+		});
+	}
+
+	public List<GateAsk> waiting(Target target, Gate gate) {
+		return call(() -> provider(target).waiting(target, gate, credential(target)));
+	}
+
+	private static <T> T call(java.util.function.Supplier<T> call) {
+		try {
+			return call.get();
+		}
+		catch (TriggerFailure ex) {
+			throw new Unanswered(ex.getMessage(), ex.permanent(), ex.retryAfter());
+		}
+		catch (RuntimeException ex) {
+			throw new Unanswered("The CI system could not be reached: " + ex.getClass().getSimpleName(), false, null);
+		}
+	}
+
+	/**
+	 * The CI system could not be asked or told.
+	 *
+	 * @param permanent trying again cannot help
+	 * @param retryAfter when the CI system asked to be tried again, or {@code null}
+	 */
+	public static final class Unanswered extends RuntimeException {
+
+		private final boolean permanent;
+
+		private final transient java.time.Instant retryAfter;
+
+		Unanswered(String message, boolean permanent, java.time.Instant retryAfter) {
+			super(message);
+			this.permanent = permanent;
+			this.retryAfter = retryAfter;
+		}
+
+		public boolean permanent() {
+			return this.permanent;
+		}
+
+		public java.time.Instant retryAfter() {
+			return this.retryAfter;
+		}
+
+	}
+
+	/** Whether the target's kind reports waiting deployments only when asked. */
+	public boolean polls(Target target) {
+		return target.kind() == Target.Kind.GITLAB && this.providers.containsKey(Target.Kind.GITLAB);
+	}
+
+	/** Where the target's runs live, as {@link GateAsk#scope()} names it. */
+	public String scope(Target target) {
+		PipelineProvider pipeline = this.pipelines.get(target.kind());
+		return (pipeline != null) ? pipeline.runScope(target) : null;
+	}
+
+	private DeploymentGates.Answers provider(Target target) {
+		DeploymentGates.Answers provider = this.providers.get(target.kind());
+		if (provider == null) {
+			throw TriggerFailure.permanent("No gate provider for " + target.kind() + " targets is installed.");
+		}
+		return provider;
+	}
+
+	private Secret credential(Target target) {
+		return this.credentials.resolve(target.credentialRef());
+	}
+
+}
