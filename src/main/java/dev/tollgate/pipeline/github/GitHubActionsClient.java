@@ -206,6 +206,13 @@ public class GitHubActionsClient implements PipelineProvider, DisposableBean {
 		}
 	}
 
+	@Override
+	public String cannotGate(Target target) {
+		return "APP".equals(target.auth()) ? null
+				: "a GitHub target can gate only with \"auth\": \"APP\": GitHub asks deployment protection rules "
+						+ "of a GitHub App and takes their answer only from it";
+	}
+
 	private static boolean validWorkflow(String workflow) {
 		return !workflow.isEmpty() && !workflow.equals(".") && !workflow.equals("..") && !workflow.contains("/")
 				&& !workflow.contains("\\");
@@ -512,7 +519,28 @@ public class GitHubActionsClient implements PipelineProvider, DisposableBean {
 		return TriggerFailure.transientFailure("GitHub: " + what + " failed: " + reason + unknown + ".", null);
 	}
 
-	private URI expand(String template, Object... variables) {
+	/**
+	 * One authenticated request a gate makes (GitHubGates), with the target's App
+	 * installation token renewed once if GitHub refuses a cached one.
+	 * @return the answer's JSON object, {@code null} when it has none (204)
+	 * @throws TriggerFailure for any answer but 2xx, classified as for a dispatch
+	 */
+	JsonNode gateCall(HttpMethod method, URI uri, Target target, Secret credential, Object body, String what) {
+		Auth auth = this.appAuth.of(target, credential, Workflow.base(target.baseUrl()));
+		byte[] bytes = (body != null) ? JSON.writeValueAsBytes(body) : null;
+		String token = auth.token();
+		Response response = send(method, uri, token, bytes, what, false);
+		if (response.status() == 401 && auth.app() && auth.dropToken(token)) {
+			token = auth.token();
+			response = send(method, uri, token, bytes, what, false);
+		}
+		if (!response.successful()) {
+			throw failure(what, response, Call.GATE, token);
+		}
+		return response.json();
+	}
+
+	URI expand(String template, Object... variables) {
 		return this.uris.expand(template, variables);
 	}
 
@@ -565,7 +593,7 @@ public class GitHubActionsClient implements PipelineProvider, DisposableBean {
 
 	private enum Call {
 
-		DISPATCH, ACCESS_TOKEN
+		DISPATCH, ACCESS_TOKEN, GATE
 
 	}
 
@@ -599,6 +627,15 @@ public class GitHubActionsClient implements PipelineProvider, DisposableBean {
 	}
 
 	private static String reason(Call call, int status) {
+		if (call == Call.GATE) {
+			return switch (status) {
+				case 401 -> "bad credentials; the App's installation token was not accepted";
+				case 403 -> "the App lacks permission (Actions: read, Deployments: read and write)";
+				case 404 -> "run or repository not found, or the App is not installed on it";
+				case 422 -> "GitHub does not wait for this review (answered already, or the run moved on)";
+				default -> "the request was not accepted";
+			};
+		}
 		if (call == Call.ACCESS_TOKEN) {
 			switch (status) {
 				case 401:

@@ -18,7 +18,8 @@ import org.springframework.stereotype.Component;
 /**
  * GitHub {@code workflow_run} events, signed with {@code X-Hub-Signature-256}. A run is
  * named by its repository's full name and its run id; the decision id in its name or
- * title is only checked on top.
+ * title is only checked on top. {@code deployment_protection_rule} events, signed the
+ * same way, are read by {@link GitHubGates}.
  */
 @Component
 class GitHubCallbacks implements PipelineProvider.Callbacks {
@@ -40,6 +41,9 @@ class GitHubCallbacks implements PipelineProvider.Callbacks {
 			return StatusCallback.rejected();
 		}
 		JsonNode root = CallbackFields.parse(body);
+		if ("deployment_protection_rule".equals(header.apply("X-GitHub-Event"))) {
+			return GitHubGates.read(root, header.apply("X-GitHub-Delivery"));
+		}
 		JsonNode run = root.path("workflow_run");
 		if (!"workflow_run".equals(header.apply("X-GitHub-Event"))
 				|| !"completed".equals(root.path("action").asString(""))) {
