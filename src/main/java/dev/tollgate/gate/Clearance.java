@@ -85,12 +85,22 @@ class Clearance {
 
 	Verdict of(Gate gate, Target target, GateAsk ask) {
 		List<String> texts = new ArrayList<>(ask.texts());
+		String unread = "";
 		Optional<GateAnswers.StartedRun> started = this.answers.startedRun(ask, decisionIds(ask, texts));
 		if (started.isEmpty() && ask.runId() != null) {
 			// The run's own title may carry the decision id (GitHub's run-name), and its
 			// branch, commit and pull requests an issue key: only the CI system's API
 			// tells.
-			texts.addAll(this.answers.moreTexts(target, ask));
+			try {
+				texts.addAll(this.answers.moreTexts(target, ask));
+			}
+			catch (GateAnswers.Unanswered ex) {
+				if (!ex.permanent()) {
+					throw ex;
+				}
+				// Judged on what the request itself says; the reason tells why no more.
+				unread = " The run could not be read: " + ex.getMessage();
+			}
 			started = this.answers.startedRun(ask, decisionIds(ask, texts));
 		}
 		if (started.isPresent()) {
@@ -98,7 +108,7 @@ class Clearance {
 		}
 		if (!gate.linkedIssues()) {
 			return Verdict.reject("Tollgate did not start this run, and gate '" + gate.name()
-					+ "' clears only runs Tollgate started (linkedIssues is off).", null, null);
+					+ "' clears only runs Tollgate started (linkedIssues is off)." + unread, null, null);
 		}
 		Set<String> keys = issueKeys(gate, ask, texts);
 		if (keys.isEmpty()) {
