@@ -16,6 +16,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 
 import dev.tollgate.policy.ActorRoles;
 import dev.tollgate.policy.Decision;
+import dev.tollgate.policy.Gate;
 import dev.tollgate.policy.DecisionEngine;
 import dev.tollgate.policy.PolicyChange;
 import dev.tollgate.policy.PolicyDocument;
@@ -114,7 +115,20 @@ class PolicyAsCodeController {
 	record ExplainRequest(@NotBlank @Size(max = 50) String projectKey, @Size(max = 200) String issueType,
 			@Size(max = 200) String fromStatus, @NotBlank @Size(max = 200) String toStatus,
 			@Size(max = 200) String actorAccountId, @Size(max = 200) List<@NotNull @Size(max = 255) String> actorGroups,
-			@Size(max = 200) List<@NotNull @Size(max = 255) String> actorProjectRoles) {
+			@Size(max = 200) List<@NotNull @Size(max = 255) String> actorProjectRoles,
+			@Size(max = 200) String environment) {
+	}
+
+	/**
+	 * What a gate on the request's environment would answer a deployment after this
+	 * transition: a run Tollgate starts for it, and a run started elsewhere that names
+	 * the issue.
+	 *
+	 * @param tollgateRun {@code APPROVED}, {@code WAITS} (for the approval) or
+	 * {@code REJECTED}
+	 * @param linkedRun the same for a run that names the issue
+	 */
+	record GateAnswer(String name, String target, boolean dryRun, String tollgateRun, String linkedRun, String reason) {
 	}
 
 	record MatchedRule(Long id, String name, Decision.Outcome outcome, boolean dryRun, String reason) {
@@ -125,7 +139,7 @@ class PolicyAsCodeController {
 	 * PENDING_APPROVAL, ALLOWED), or IGNORED when none matches
 	 */
 	record ExplainResult(Decision.Outcome outcome, String reason, List<MatchedRule> matchedRules,
-			List<String> actorRoles, long policyVersion) {
+			List<String> actorRoles, long policyVersion, List<GateAnswer> gates) {
 	}
 
 	@PostMapping("/explain")
@@ -143,9 +157,48 @@ class PolicyAsCodeController {
 			.filter((d) -> d.rule() != null)
 			.map((d) -> new MatchedRule(d.rule().id(), d.rule().name(), d.outcome(), d.dryRun(), d.reason()))
 			.toList();
+		List<GateAnswer> gates = (request.environment() == null) ? null
+				: snapshot.gates()
+					.stream()
+					.filter((gate) -> gate.enabled() && gate.guards(request.environment()))
+					.map((gate) -> gateAnswer(gate, decisions, request.toStatus()))
+					.toList();
 		return new ExplainResult(headline.outcome(),
 				String.join(" ", decisions.stream().map(Decision::reason).toList()), matched,
-				List.copyOf(new TreeSet<>(roles)), snapshot.version());
+				List.copyOf(new TreeSet<>(roles)), snapshot.version(), gates);
+	}
+
+	/**
+	 * A run Tollgate starts is cleared by the decision of a rule on the gate's target; a
+	 * run that names the issue, by any decision of the move, if the gate accepts linked
+	 * issues in the status moved into.
+	 */
+	private static GateAnswer gateAnswer(Gate gate, List<Decision> decisions, String toStatus) {
+		String own = decisions.stream()
+			.filter((d) -> d.rule() != null && !d.dryRun() && gate.target().equalsIgnoreCase(d.rule().target()))
+			.map(PolicyAsCodeController::gateWord)
+			.min(Comparator.comparingInt(GATE_WORDS::indexOf))
+			.orElse("REJECTED");
+		String linked = (!gate.linkedIssues() || !gate.clearsStatus(toStatus)) ? "REJECTED"
+				: decisions.stream()
+					.filter((d) -> d.rule() != null && !d.dryRun())
+					.map(PolicyAsCodeController::gateWord)
+					.min(Comparator.comparingInt(GATE_WORDS::indexOf))
+					.orElse("REJECTED");
+		String reason = "A run Tollgate starts for this transition: " + own + "; a run naming the issue: " + linked
+				+ (gate.linkedIssues() ? "" : " (the gate does not accept linked issues)") + ".";
+		return new GateAnswer(gate.name(), gate.target(), gate.dryRun(), own, linked, reason);
+	}
+
+	/** A gate's answers, the most restrictive first. */
+	private static final List<String> GATE_WORDS = List.of("REJECTED", "WAITS", "APPROVED");
+
+	private static String gateWord(Decision decision) {
+		return switch (decision.outcome()) {
+			case ALLOWED -> "APPROVED";
+			case PENDING_APPROVAL -> "WAITS";
+			default -> "REJECTED";
+		};
 	}
 
 	private static int severity(Decision decision) {

@@ -136,6 +136,10 @@ class GitHubGateTests extends IntegrationTest {
 		assertThat(approved.get("decisionId").asString())
 			.isEqualTo(events(issueKey, "DECISION").get(0).get("decisionId").asString());
 		assertThat(reviewCalls(runId).get(0).getHeader("Authorization")).isEqualTo("Bearer ghs_installation_token");
+		String metrics = api().get("/actuator/prometheus").body();
+		assertThat(metrics).containsPattern(
+				"tollgate_gate_reviews_total\\{[^}]*outcome=\"APPROVED\"[^}]*provider=\"GITHUB_ACTIONS\"[^}]*} [1-9]");
+		assertThat(metrics).contains("tollgate_gate_reviews_waiting{provider=\"GITHUB_ACTIONS\"}");
 	}
 
 	@Test

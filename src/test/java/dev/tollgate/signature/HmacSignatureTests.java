@@ -31,6 +31,17 @@ class HmacSignatureTests {
 		}
 	}
 
+	/** GitHub's documented example for X-Hub-Signature-256, which gates verify too. */
+	@Test
+	void gitHubsDocumentedExampleVerifies() {
+		HmacSignature verifier = HmacSignature.of(List.of("It's a Secret to Everybody"));
+		byte[] payload = "Hello, World!".getBytes(StandardCharsets.UTF_8);
+		String documented = "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
+		assertThat(verifier.matches(documented, payload)).isTrue();
+		assertThat(HmacSignature.sign("It's a Secret to Everybody", payload)).isEqualTo(documented);
+		assertThat(verifier.matches(documented, "Hello, World?".getBytes(StandardCharsets.UTF_8))).isFalse();
+	}
+
 	@Test
 	void signIsTheDocumentedFormat() {
 		assertThat(HmacSignature.sign("It's a Secret to Everybody", "Hello World!".getBytes(StandardCharsets.UTF_8)))
