@@ -91,7 +91,7 @@ class ConsoleSecurityConfiguration {
 				.requestMatchers(HttpMethod.POST, "/console/jobs/*/retry")
 				.hasAuthority(ADMIN)
 				.requestMatchers("/console/audit", "/console/audit/**", "/console/jobs", "/console/jobs/**",
-						"/console/policy", "/console/policy/**")
+						"/console/policy", "/console/policy/**", "/console/gates", "/console/gates/**")
 				.hasAnyAuthority(ADMIN, AUDITOR)
 				.requestMatchers("/console", "/console/", "/console/approvals", "/console/approvals/**")
 				.hasAnyAuthority(ADMIN, AUDITOR, APPROVER)

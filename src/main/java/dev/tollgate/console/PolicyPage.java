@@ -45,6 +45,7 @@ class PolicyPage {
 		model.addAttribute("bindings", this.policy.bindings());
 		model.addAttribute("targets", this.policy.targets());
 		model.addAttribute("rules", this.policy.rules());
+		model.addAttribute("gates", this.policy.gates());
 		model.addAttribute("form", new Explain("", "", "", "", "", "", ""));
 		return "console/policy";
 	}

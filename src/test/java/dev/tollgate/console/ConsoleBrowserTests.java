@@ -222,10 +222,32 @@ class ConsoleBrowserTests extends IntegrationTest {
 	}
 
 	@Test
+	void theGatesPageShowsTheDeploymentsWaitingAndWhatTheyWaitFor() {
+		String subject = "acme/shop#" + UUID.randomUUID();
+		long id = this.jdbc.sql("""
+				INSERT INTO tollgate.gate_review (gate, provider, target, subject, environment, ask, wait_until, reason,
+				    issue_key)
+				VALUES ('prod', 'GITHUB_ACTIONS', 'deploy-prod', :subject, 'production', '{}'::jsonb,
+				    now() + interval '1 hour', 'waiting for approval request 7 (2 approval(s) required).', 'OPS-17')
+				RETURNING id
+				""").param("subject", subject).query(Long.class).single();
+		signIn(ADMIN_TOKEN);
+		browser.get(url("/console/gates"));
+		WebElement row = wait(By.cssSelector("tr[data-review='" + id + "']"));
+		assertThat(row.getText()).contains(subject).contains("production").contains("waiting for approval request 7");
+		browser.findElement(By.id("status")).sendKeys("Approved");
+		browser.findElement(By.cssSelector("form.filters button")).click();
+		wait(By.cssSelector("main h1"));
+		assertThat(browser.findElements(By.cssSelector("tr[data-review='" + id + "']"))).isEmpty();
+		assertThat(browser.findElement(By.id("status")).getAttribute("value")).isEqualTo("APPROVED");
+	}
+
+	@Test
 	void everyControlOnEveryPageHasAnAccessibleNameAndTheExplainFormAnswersInPlace() {
 		String issue = transition();
 		signIn(ADMIN_TOKEN);
-		for (String path : List.of("/console/approvals", "/console/audit", "/console/jobs", "/console/policy")) {
+		for (String path : List.of("/console/approvals", "/console/audit", "/console/jobs", "/console/policy",
+				"/console/gates")) {
 			browser.get(url(path));
 			wait(By.cssSelector("main h1"));
 			assertEveryControlNamed(path);

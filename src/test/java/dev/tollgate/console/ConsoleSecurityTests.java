@@ -28,7 +28,7 @@ class ConsoleSecurityTests extends IntegrationTest {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "/console", "/console/approvals", "/console/approvals/1", "/console/approvals/1/history",
-			"/console/audit", "/console/audit/verification", "/console/jobs", "/console/policy" })
+			"/console/audit", "/console/audit/verification", "/console/jobs", "/console/policy", "/console/gates" })
 	void everyPageWithoutASessionRedirectsToSignIn(String path) {
 		HttpResponse<String> response = new ConsoleSession(this.port).get(path);
 		assertThat(response.statusCode()).isEqualTo(302);
@@ -83,6 +83,7 @@ class ConsoleSecurityTests extends IntegrationTest {
 		assertThat(approver.get("/console/approvals").statusCode()).isEqualTo(200);
 		assertThat(approver.get("/console/audit").statusCode()).isEqualTo(403);
 		assertThat(approver.get("/console/jobs").statusCode()).isEqualTo(403);
+		assertThat(approver.get("/console/gates").statusCode()).isEqualTo(403);
 		assertThat(approver.get("/console/approvals").body()).doesNotContain("href=\"/console/audit\"");
 	}
 
