@@ -18,9 +18,12 @@ import dev.tollgate.policy.PolicyStore;
 import dev.tollgate.policy.RoleView;
 import dev.tollgate.policy.Target;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -34,13 +37,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * policy, stops the server with the context, and on a second start finds its data again
  * without seeding a second time.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class DevModeLaunchTests {
 
 	@TempDir
 	Path directory;
 
 	@Test
-	void startsItsOwnDatabaseSeedsTheDemoOnceAndKeepsTheDataAcrossRestarts() throws Exception {
+	void startsItsOwnDatabaseSeedsTheDemoOnceAndKeepsTheDataAcrossRestarts(CapturedOutput output) throws Exception {
 		assumeTrue(System.getenv("SPRING_DATASOURCE_URL") == null,
 				"SPRING_DATASOURCE_URL is set: dev mode would use it");
 		// Run as root, the server runs as nobody, who must be able to reach its data
@@ -68,6 +72,7 @@ class DevModeLaunchTests {
 			assertThat(demoScript(first)).contains("audit: ALLOWED - demo-alice holds role developer")
 				.contains("audit: DENIED - demo-mallory lacks role developer")
 				.contains("audit: PENDING_APPROVAL - demo-alice holds role developer");
+			approveAsThePrintedApprovers(first, output.getOut());
 			seeded = seeds(first);
 			assertThat(seeded).as("policy changes audited as made by dev mode").isPositive();
 		}
@@ -96,6 +101,45 @@ class DevModeLaunchTests {
 		assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
 		assertThat(process.exitValue()).as(output).isZero();
 		return output;
+	}
+
+	/**
+	 * What a newcomer does next: the banner names the console and two approver tokens;
+	 * voting with both on the demo's gated transition starts its pipeline.
+	 */
+	private static void approveAsThePrintedApprovers(ConfigurableApplicationContext context, String banner)
+			throws Exception {
+		String base = "http://localhost:" + context.getEnvironment().getProperty("local.server.port");
+		assertThat(banner).contains("Console     " + base + "/console").contains("Admin token dev-admin");
+		java.util.regex.Matcher printed = java.util.regex.Pattern.compile("Approver {4}(\\S+) {3}\\(votes as (\\S+),")
+			.matcher(banner);
+		java.util.List<String> tokens = new java.util.ArrayList<>();
+		while (printed.find()) {
+			tokens.add(printed.group(1));
+		}
+		assertThat(tokens).as(banner).hasSize(2);
+		JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+		long request = jdbc.queryForObject(
+				"SELECT id FROM tollgate.approval_request WHERE issue_key = 'DEMO-3' AND status = 'PENDING'",
+				Long.class);
+		for (String token : tokens) {
+			HttpResponse<String> vote = HttpClient.newHttpClient()
+				.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/approvals/" + request + "/approve"))
+					.header("Authorization", "Bearer " + token)
+					.header("Content-Type", "application/json")
+					.POST(HttpRequest.BodyPublishers.ofString("{}"))
+					.build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(vote.statusCode()).as(vote.body()).isEqualTo(202);
+		}
+		org.awaitility.Awaitility.await()
+			.atMost(java.time.Duration.ofSeconds(30))
+			.until(() -> jdbc.queryForObject(
+					"SELECT count(*) FROM tollgate.audit_event WHERE issue_key = 'DEMO-3' AND type = 'TRIGGER_SUCCEEDED'",
+					Long.class) > 0);
+		long triggered = jdbc.queryForObject(
+				"SELECT count(*) FROM tollgate.audit_event WHERE issue_key = 'DEMO-3' AND type = 'TRIGGER_SUCCEEDED'",
+				Long.class);
+		assertThat(triggered).as("the granted demo transition started its pipeline").isEqualTo(1);
 	}
 
 	private static long seeds(ConfigurableApplicationContext context) {
