@@ -2,15 +2,10 @@ package dev.tollgate.gate;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
-import dev.tollgate.audit.AuditEvent;
 import dev.tollgate.audit.AuditEventType;
-import dev.tollgate.audit.AuditLog;
-import dev.tollgate.jira.CommentRequest;
 import dev.tollgate.job.JobQueue;
 import dev.tollgate.pipeline.DeploymentGates;
 import dev.tollgate.pipeline.GateAnswers;
@@ -19,8 +14,6 @@ import dev.tollgate.policy.Gate;
 import dev.tollgate.policy.PolicySnapshot;
 import dev.tollgate.policy.PolicySnapshots;
 import dev.tollgate.policy.Target;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -33,8 +26,6 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 class GateIntake implements DeploymentGates {
 
-	private static final Logger log = LoggerFactory.getLogger(GateIntake.class);
-
 	private final PolicySnapshots snapshots;
 
 	private final GateAnswers answers;
@@ -43,19 +34,19 @@ class GateIntake implements DeploymentGates {
 
 	private final JobQueue jobs;
 
-	private final AuditLog audit;
+	private final GateEvents events;
 
 	private final GateMetrics metrics;
 
 	private final Clock clock;
 
-	GateIntake(PolicySnapshots snapshots, GateAnswers answers, GateReviews reviews, JobQueue jobs, AuditLog audit,
+	GateIntake(PolicySnapshots snapshots, GateAnswers answers, GateReviews reviews, JobQueue jobs, GateEvents events,
 			GateMetrics metrics) {
 		this.snapshots = snapshots;
 		this.answers = answers;
 		this.reviews = reviews;
 		this.jobs = jobs;
-		this.audit = audit;
+		this.events = events;
 		this.metrics = metrics;
 		this.clock = Clock.systemUTC();
 	}
@@ -112,51 +103,9 @@ class GateIntake implements DeploymentGates {
 			.toList();
 	}
 
-	/**
-	 * An audit event of a review, mirrored to the linked issue when the gate wants
-	 * comments and the issue is known.
-	 */
-	void record(AuditEventType type, String outcome, Guard guard, GateAsk ask, Long reviewId, String reason) {
-		recordEvent(this.audit, this.jobs, type, outcome, guard.gate(), guard.target().name(), ask.provider().name(),
-				ask.environment(), ask.runUrl(), ask.issueKey(), ask.decisionId(), reviewId, reason);
-	}
-
-	static void recordEvent(AuditLog audit, JobQueue jobs, AuditEventType type, String outcome, Gate gate,
-			String target, String provider, String environment, String runUrl, String issueKey,
-			java.util.UUID decisionId, Long reviewId, String reason) {
-		Map<String, Object> details = new LinkedHashMap<>();
-		details.put("gate", gate.name());
-		details.put("provider", provider);
-		details.put("environment", environment);
-		if (reviewId != null) {
-			details.put("reviewId", reviewId);
-		}
-		String projectKey = (issueKey != null && issueKey.contains("-"))
-				? issueKey.substring(0, issueKey.lastIndexOf('-')) : null;
-		long eventId = audit.append(AuditEvent.of(type, reason)
-			.outcome(outcome)
-			.issue(null, issueKey, projectKey, null)
-			.target(target)
-			.runUrl(runUrl)
-			.decisionId(decisionId)
-			.dryRun(gate.dryRun())
-			.details(details)
-			.build());
-		if (gate.comment() && issueKey != null) {
-			String headline = switch (type) {
-				case GATE_APPROVED -> "DEPLOYMENT APPROVED";
-				case GATE_REJECTED -> "DEPLOYMENT REJECTED";
-				default -> "DEPLOYMENT WAITING";
-			};
-			CommentRequest.Builder comment = CommentRequest.on(issueKey, eventId)
-				.strong(headline + (gate.dryRun() ? " (dry run)" : ""))
-				.text(" at gate " + gate.name() + " (" + provider + ", environment " + environment + "): " + reason);
-			// No link to the run: its URL came from the CI system's request; the audit
-			// event keeps it.
-			CommentRequest built = comment.build();
-			jobs.enqueueOrdered(CommentRequest.JOB, built.dedupKey(), built, built.orderingKey());
-		}
-		log.debug("Gate {} {}: {}", gate.name(), type, reason);
+	private void record(AuditEventType type, String outcome, Guard guard, GateAsk ask, Long reviewId, String reason) {
+		this.events.record(type, outcome, guard.gate(), guard.target().name(), ask, ask.issueKey(), ask.decisionId(),
+				reviewId, reason);
 	}
 
 }

@@ -7,7 +7,6 @@ import java.util.Optional;
 import dev.tollgate.approval.ApprovalStatus;
 import dev.tollgate.approval.Approvals;
 import dev.tollgate.audit.AuditEventType;
-import dev.tollgate.audit.AuditLog;
 import dev.tollgate.jira.JiraUnavailable;
 import dev.tollgate.job.Job;
 import dev.tollgate.job.JobHandler;
@@ -49,7 +48,7 @@ class GateReviewJobHandler implements JobHandler<GateReviewJob> {
 
 	private final Approvals approvals;
 
-	private final AuditLog audit;
+	private final GateEvents events;
 
 	private final JobQueue jobs;
 
@@ -60,14 +59,14 @@ class GateReviewJobHandler implements JobHandler<GateReviewJob> {
 	private final Clock clock = Clock.systemUTC();
 
 	GateReviewJobHandler(GateReviews reviews, Clearance clearance, GateAnswers answers, PolicySnapshots snapshots,
-			Approvals approvals, AuditLog audit, JobQueue jobs, GateMetrics metrics,
+			Approvals approvals, GateEvents events, JobQueue jobs, GateMetrics metrics,
 			PlatformTransactionManager transactions) {
 		this.reviews = reviews;
 		this.clearance = clearance;
 		this.answers = answers;
 		this.snapshots = snapshots;
 		this.approvals = approvals;
-		this.audit = audit;
+		this.events = events;
 		this.jobs = jobs;
 		this.metrics = metrics;
 		this.transaction = new TransactionTemplate(transactions);
@@ -157,9 +156,8 @@ class GateReviewJobHandler implements JobHandler<GateReviewJob> {
 		GateAsk ask = review.ask();
 		return JobOutcome.done(() -> {
 			this.reviews.noted(id);
-			GateIntake.recordEvent(this.audit, this.jobs, AuditEventType.GATE_REQUESTED, "WAITING", gate, target.name(),
-					ask.provider().name(), ask.environment(), ask.runUrl(), verdict.issueKey(), verdict.decisionId(),
-					id, verdict.reason());
+			this.events.record(AuditEventType.GATE_REQUESTED, "WAITING", gate, target.name(), ask, verdict.issueKey(),
+					verdict.decisionId(), id, verdict.reason());
 		});
 	}
 
@@ -177,9 +175,8 @@ class GateReviewJobHandler implements JobHandler<GateReviewJob> {
 					: AuditEventType.GATE_REJECTED;
 			Gate recorded = (gate != null) ? gate : new Gate(review.review().gate(), target.name(), ask.environment(),
 					null, null, null, null, false, null, null);
-			GateIntake.recordEvent(this.audit, this.jobs, type, status.name(), recorded, target.name(),
-					ask.provider().name(), ask.environment(), ask.runUrl(), verdict.issueKey(), verdict.decisionId(),
-					review.id(), reason);
+			this.events.record(type, status.name(), recorded, target.name(), ask, verdict.issueKey(),
+					verdict.decisionId(), review.id(), reason);
 			this.metrics.counted(ask.provider().name(), status.name());
 		});
 	}

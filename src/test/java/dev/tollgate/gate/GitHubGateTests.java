@@ -139,7 +139,7 @@ class GitHubGateTests extends IntegrationTest {
 		String metrics = api().get("/actuator/prometheus").body();
 		assertThat(metrics).containsPattern(
 				"tollgate_gate_reviews_total\\{[^}]*outcome=\"APPROVED\"[^}]*provider=\"GITHUB_ACTIONS\"[^}]*} [1-9]");
-		assertThat(metrics).contains("tollgate_gate_reviews_waiting{provider=\"GITHUB_ACTIONS\"}");
+		assertThat(metrics).containsPattern("tollgate_gate_reviews_waiting\\{[^}]*provider=\"GITHUB_ACTIONS\"[^}]*} ");
 	}
 
 	@Test
@@ -168,6 +168,10 @@ class GitHubGateTests extends IntegrationTest {
 		protectionRule(runId, "production", "feature/" + issueKey + "-checkout", UUID.randomUUID().toString());
 		assertThat(awaitReview(runId, "approved").get("comment").asString()).contains(issueKey);
 		assertThat(events(issueKey, "GATE_APPROVED")).hasSize(1);
+		await().atMost(Duration.ofSeconds(15))
+			.until(() -> jira.findAll(postRequestedFor(urlPathEqualTo("/rest/api/3/issue/" + issueKey + "/comment")))
+				.stream()
+				.anyMatch((r) -> r.getBodyAsString().contains("DEPLOYMENT APPROVED")));
 
 		String other = runId();
 		run(other, "feature/" + issueKey + "-checkout", "Deploy by hand", "wip");
@@ -177,14 +181,8 @@ class GitHubGateTests extends IntegrationTest {
 
 	@Test
 	void aRunWhoseIssueAwaitsApprovalWaitsWithANoteAndIsApprovedWhenTheSecondApproverVotes() {
-		rule("Ready", "\"approval\":{\"required\":2,\"approverRoles\":[\"approver-" + this.suffix + "\"]}");
-		gate("prod", "production", "\"linkedIssues\":true,\"issueStatuses\":[\"Ready\"]");
-		Issue issue = transitionOf("Ready");
-		awaitEvent(issue.key(), "APPROVAL_REQUESTED");
-		JiraStub.issueIn(jira, issue.key(), "Ready");
-		String runId = runId();
-		run(runId, "release/" + issue.key(), "Release", "release");
-		protectionRule(runId, "production", "release/" + issue.key(), UUID.randomUUID().toString());
+		Issue issue = awaitingApproval(2, "");
+		String runId = handStartedRunNaming("release/" + issue.key());
 		await().atMost(Duration.ofSeconds(20)).until(() -> reviewCalls(runId).size() == 1);
 		JsonNode note = json(reviewCalls(runId).get(0));
 		assertThat(note.has("state")).as("a status note carries no state").isFalse();
@@ -202,14 +200,8 @@ class GitHubGateTests extends IntegrationTest {
 
 	@Test
 	void aDeniedApprovalRejectsTheWaitingDeployment() {
-		rule("Ready", "\"approval\":{\"required\":1,\"approverRoles\":[\"approver-" + this.suffix + "\"]}");
-		gate("prod", "production", "\"linkedIssues\":true,\"issueStatuses\":[\"Ready\"]");
-		Issue issue = transitionOf("Ready");
-		awaitEvent(issue.key(), "APPROVAL_REQUESTED");
-		JiraStub.issueIn(jira, issue.key(), "Ready");
-		String runId = runId();
-		run(runId, issue.key(), "Release", "release");
-		protectionRule(runId, "production", issue.key(), UUID.randomUUID().toString());
+		Issue issue = awaitingApproval(1, "");
+		String runId = handStartedRunNaming(issue.key());
 		await().atMost(Duration.ofSeconds(20)).until(() -> reviewCalls(runId).size() == 1);
 		vote(issue, "acc-approver-1", "/deny not this week");
 		assertThat(awaitReview(runId, "rejected").get("comment").asString()).contains("was denied");
@@ -217,14 +209,8 @@ class GitHubGateTests extends IntegrationTest {
 
 	@Test
 	void aDeploymentWaitingLongerThanWaitForIsRejected() {
-		rule("Ready", "\"approval\":{\"required\":1,\"approverRoles\":[\"approver-" + this.suffix + "\"]}");
-		gate("prod", "production", "\"linkedIssues\":true,\"issueStatuses\":[\"Ready\"],\"waitFor\":\"PT2S\"");
-		Issue issue = transitionOf("Ready");
-		awaitEvent(issue.key(), "APPROVAL_REQUESTED");
-		JiraStub.issueIn(jira, issue.key(), "Ready");
-		String runId = runId();
-		run(runId, issue.key(), "Release", "release");
-		protectionRule(runId, "production", issue.key(), UUID.randomUUID().toString());
+		Issue issue = awaitingApproval(1, ",\"waitFor\":\"PT2S\"");
+		String runId = handStartedRunNaming(issue.key());
 		assertThat(awaitReview(runId, "rejected").get("comment").asString()).contains("Waited PT2S");
 	}
 
@@ -313,6 +299,27 @@ class GitHubGateTests extends IntegrationTest {
 	}
 
 	// ---- helpers ----
+
+	/**
+	 * An issue moved into "Ready" by a rule that needs {@code required} approvals, and a
+	 * gate that accepts linked issues in "Ready".
+	 */
+	private Issue awaitingApproval(int required, String gateExtra) {
+		rule("Ready",
+				"\"approval\":{\"required\":" + required + ",\"approverRoles\":[\"approver-" + this.suffix + "\"]}");
+		gate("prod", "production", "\"linkedIssues\":true,\"issueStatuses\":[\"Ready\"]" + gateExtra);
+		Issue issue = transitionOf("Ready");
+		awaitEvent(issue.key(), "APPROVAL_REQUESTED");
+		return issue;
+	}
+
+	/** A run started by hand on {@code branch}, asking the gate of "production". */
+	private String handStartedRunNaming(String branch) {
+		String runId = runId();
+		run(runId, branch, "Release", "release");
+		protectionRule(runId, "production", branch, UUID.randomUUID().toString());
+		return runId;
+	}
 
 	record Issue(String id, String key) {
 	}
