@@ -164,6 +164,25 @@ class JiraIdentityTests {
 	}
 
 	@Test
+	void aDeniedRoleLookupIsNeverCachedAsNoRoles() {
+		// The later stubs win over stubOpsRoles' list of roles.
+		stubOpsRoles();
+		jira.stubFor(get("/rest/api/3/project/OPS").willReturn(okJson("{\"id\":\"10000\",\"key\":\"OPS\"}")));
+		jira.stubFor(get(ROLES).inScenario("permission")
+			.whenScenarioStateIs(Scenario.STARTED)
+			.willReturn(aResponse().withStatus(404))
+			.willSetStateTo("granted"));
+		jira.stubFor(get(ROLES).inScenario("permission")
+			.whenScenarioStateIs("granted")
+			.willReturn(okJson("{\"Developers\":\"https://acme.atlassian.net/rest/api/3/project/10000/role/10002\"}")));
+		stubGroups("acc-ada", "ops");
+		assertThatThrownBy(() -> this.identity.projectRolesOf("OPS", "acc-ada")).isInstanceOf(JiraUnavailable.class)
+			.hasMessageContaining("Administer Projects");
+		assertThat(this.identity.projectRolesOf("OPS", "acc-ada")).containsExactly("Developers");
+		jira.verify(2, getRequestedFor(urlEqualTo(ROLES)));
+	}
+
+	@Test
 	void rateLimitReachesTheCallerWithRetryAfter() {
 		jira.stubFor(
 				get(urlPathEqualTo(GROUPS)).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "7")));

@@ -124,6 +124,29 @@ class JiraClientTests {
 	}
 
 	@Test
+	void roleLookupsDeniedForAProjectThatExistsNameTheMissingPermission() {
+		// Atlassian documents 404 (and 401) on the role endpoints for an account without
+		// Administer Projects: the project itself exists.
+		jira.stubFor(get("/rest/api/3/project/OPS").willReturn(okJson("{\"id\":\"10000\",\"key\":\"OPS\"}")));
+		jira.stubFor(get("/rest/api/3/project/OPS/role").willReturn(aResponse().withStatus(404)
+			.withBody("{\"errorMessages\":[\"No project could be found with key 'OPS'.\"],\"errors\":{}}")));
+		jira.stubFor(get("/rest/api/3/project/OPS/role/10002").willReturn(aResponse().withStatus(401)));
+		assertThatThrownBy(() -> this.client.projectRoles("OPS")).isInstanceOf(JiraUnavailable.class)
+			.hasMessageContaining("Administer Projects")
+			.hasMessageContaining("OPS");
+		assertThatThrownBy(() -> this.client.roleActors("OPS", 10002)).isInstanceOf(JiraUnavailable.class)
+			.hasMessageContaining("Administer Projects");
+	}
+
+	@Test
+	void a401OnRolesOfAnInvisibleProjectIsStillNotNoRoles() {
+		jira.stubFor(get("/rest/api/3/project/OPS/role").willReturn(aResponse().withStatus(401)));
+		assertThatThrownBy(() -> this.client.projectRoles("OPS")).isInstanceOf(JiraUnavailable.class)
+			.hasMessageContaining("401")
+			.hasMessageNotContaining("Administer Projects");
+	}
+
+	@Test
 	void aRoleUrlWithoutIdIsAnUnusableAnswer() {
 		jira.stubFor(get("/rest/api/3/project/OPS/role")
 			.willReturn(okJson("{\"Developers\":\"https://acme.atlassian.net/rest/api/3/project/10000/role/\"}")));
