@@ -127,13 +127,17 @@ public class JiraClient implements DisposableBean {
 	}
 
 	/**
-	 * The names of the groups a user is a direct member of; empty if Jira does not know
-	 * the account.
+	 * The groups a user is a direct member of, each by its name and, where Jira gives
+	 * one, its {@code groupId}: Atlassian is moving from names to ids, and an id still
+	 * matches after the group is renamed. Empty if Jira does not know the account.
 	 * @throws JiraUnavailable if Jira gives no usable answer
 	 */
 	public List<String> groupsOf(String accountId) {
 		return get("/rest/api/3/user/groups?accountId={accountId}", GROUPS, accountId)
-			.map((groups) -> groups.stream().map(Group::name).filter(Objects::nonNull).toList())
+			.map((groups) -> groups.stream()
+				.flatMap((group) -> java.util.stream.Stream.of(group.name(), group.groupId()))
+				.filter(Objects::nonNull)
+				.toList())
 			.orElse(List.of());
 	}
 
@@ -382,7 +386,7 @@ public class JiraClient implements DisposableBean {
 		}
 	}
 
-	private record Group(@Nullable String name) {
+	private record Group(@Nullable String name, @Nullable String groupId) {
 	}
 
 	private record Created(String id) {
@@ -404,13 +408,16 @@ public class JiraClient implements DisposableBean {
 				.map(ActorUser::accountId)
 				.filter(Objects::nonNull)
 				.collect(Collectors.toSet());
-			Set<String> groupNames = all.stream()
+			// By name and by groupId: the actor's groups carry both, so either matches,
+			// and the id still does after a rename.
+			Set<String> groups = all.stream()
 				.map(Actor::actorGroup)
 				.filter(Objects::nonNull)
-				.map((group) -> (group.name() != null) ? group.name() : group.displayName())
+				.flatMap((group) -> java.util.stream.Stream
+					.of((group.name() != null) ? group.name() : group.displayName(), group.groupId()))
 				.filter(Objects::nonNull)
 				.collect(Collectors.toSet());
-			return new ProjectRoleActors(accountIds, groupNames);
+			return new ProjectRoleActors(accountIds, groups);
 		}
 
 	}
@@ -421,7 +428,7 @@ public class JiraClient implements DisposableBean {
 	private record ActorUser(@Nullable String accountId) {
 	}
 
-	private record ActorGroup(@Nullable String name, @Nullable String displayName) {
+	private record ActorGroup(@Nullable String name, @Nullable String displayName, @Nullable String groupId) {
 	}
 
 }

@@ -86,6 +86,17 @@ class JiraIdentityTests {
 	}
 
 	@Test
+	void aRoleGroupActorMatchesByGroupIdWhenTheNamesDiffer() {
+		// The role's actor still carries the group's old name (Jira Cloud deprecates
+		// names for groupId); the actor's membership has the new one and the same id.
+		stubOpsRoles();
+		jira.stubFor(get(urlPathEqualTo(GROUPS)).withQueryParam("accountId", equalTo("acc-cy"))
+			.willReturn(okJson("[{\"name\":\"release-engineering\",\"groupId\":\"9f2a-3\"}]")));
+		assertThat(this.identity.projectRolesOf("OPS", "acc-cy")).containsExactly("Release Managers");
+		assertThat(this.identity.groupsOf("acc-cy")).containsExactlyInAnyOrder("release-engineering", "9f2a-3");
+	}
+
+	@Test
 	void anActorCanHoldSeveralRoles() {
 		stubOpsRoles();
 		stubGroups("acc-ada", "release-team");

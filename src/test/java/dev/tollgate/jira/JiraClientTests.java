@@ -68,14 +68,15 @@ class JiraClientTests {
 	}
 
 	@Test
-	void groupsOfReturnsTheGroupNames() {
+	void groupsOfReturnsTheGroupNamesAndIds() {
 		jira.stubFor(get(urlPathEqualTo(GROUPS_PATH)).withQueryParam("accountId", equalTo(ACCOUNT))
 			.willReturn(
 					okJson("""
 							[{"name":"ops-deployers","groupId":"6e1c-1","self":"https://acme.atlassian.net/rest/api/3/group?groupId=6e1c-1"},
 							 {"name":"jira-software-users","groupId":"77aa-2","self":"https://acme.atlassian.net/x"}]
 							""")));
-		assertThat(this.client.groupsOf(ACCOUNT)).containsExactly("ops-deployers", "jira-software-users");
+		assertThat(this.client.groupsOf(ACCOUNT)).containsExactly("ops-deployers", "6e1c-1", "jira-software-users",
+				"77aa-2");
 	}
 
 	@Test
@@ -167,7 +168,8 @@ class JiraClientTests {
 				""")));
 		ProjectRoleActors actors = this.client.roleActors("OPS", 10002);
 		assertThat(actors.accountIds()).containsExactlyInAnyOrder("acc-ada", "acc-bob");
-		assertThat(actors.groupNames()).containsExactly("ops");
+		// The group by name and by groupId, either of which the actor's groups match.
+		assertThat(actors.groups()).containsExactlyInAnyOrder("ops", "6e1c-1");
 	}
 
 	@Test
