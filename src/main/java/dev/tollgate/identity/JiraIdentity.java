@@ -41,8 +41,8 @@ public class JiraIdentity {
 	}
 
 	/**
-	 * The names of the Jira groups the actor is a member of; empty for an account Jira
-	 * does not know.
+	 * The Jira groups the actor is a member of, by name and by {@code groupId}; empty for
+	 * an account Jira does not know.
 	 * @throws JiraUnavailable if Jira gives no usable answer (retry later; never treat as
 	 * "no groups")
 	 */
@@ -71,7 +71,7 @@ public class JiraIdentity {
 	private List<Role> loadRoles(String projectKey) {
 		return this.jira.projectRoles(projectKey).entrySet().stream().map((entry) -> {
 			ProjectRoleActors actors = this.jira.roleActors(projectKey, entry.getValue());
-			return new Role(entry.getKey(), actors.accountIds(), lowerCase(actors.groupNames()));
+			return new Role(entry.getKey(), actors.accountIds(), lowerCase(actors.groups()));
 		}).toList();
 	}
 
@@ -80,7 +80,7 @@ public class JiraIdentity {
 		return names.stream().map((name) -> name.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
 	}
 
-	/** One project role and who holds it; group names lower-cased. */
+	/** One project role and who holds it; group names and ids lower-cased. */
 	private record Role(String name, Set<String> accountIds, Set<String> groups) {
 	}
 

@@ -41,7 +41,9 @@ import org.springframework.util.StringUtils;
  * Look-ups answer empty when Jira says 404. Everything else that is not a success throws
  * {@link JiraUnavailable}: 429, 5xx, timeouts, connection failures, and also 401/403,
  * because a misconfigured token must make the caller retry and fail visibly, never decide
- * "no roles".
+ * "no roles". Project-role look-ups are the exception to the 404 rule: Jira answers them
+ * 401 or 404 also when the account lacks <em>Administer Projects</em>, so the project
+ * itself is asked about before a 404 is taken to mean "no such project".
  */
 @Component
 public class JiraClient implements DisposableBean {
@@ -89,7 +91,10 @@ public class JiraClient implements DisposableBean {
 
 	private final @Nullable OutboundHttp http;
 
-	JiraClient(JiraProperties properties, OutboundPolicy policy) {
+	private final ProjectRoleAccess roleAccess;
+
+	JiraClient(JiraProperties properties, OutboundPolicy policy, ProjectRoleAccess roleAccess) {
+		this.roleAccess = roleAccess;
 		URI baseUrl = properties.baseUrl();
 		if (baseUrl == null) {
 			log.warn(
@@ -122,24 +127,29 @@ public class JiraClient implements DisposableBean {
 	}
 
 	/**
-	 * The names of the groups a user is a direct member of; empty if Jira does not know
-	 * the account.
+	 * The groups a user is a direct member of, each by its name and, where Jira gives
+	 * one, its {@code groupId}: Atlassian is moving from names to ids, and an id still
+	 * matches after the group is renamed. Empty if Jira does not know the account.
 	 * @throws JiraUnavailable if Jira gives no usable answer
 	 */
 	public List<String> groupsOf(String accountId) {
 		return get("/rest/api/3/user/groups?accountId={accountId}", GROUPS, accountId)
-			.map((groups) -> groups.stream().map(Group::name).filter(Objects::nonNull).toList())
+			.map((groups) -> groups.stream()
+				.flatMap((group) -> java.util.stream.Stream.of(group.name(), group.groupId()))
+				.filter(Objects::nonNull)
+				.toList())
 			.orElse(List.of());
 	}
 
 	/**
 	 * The project's roles, name to id; empty if the project does not exist or is not
 	 * visible.
-	 * @throws JiraUnavailable if Jira gives no usable answer
+	 * @throws JiraUnavailable if Jira gives no usable answer, also when it denies the
+	 * look-up to Tollgate's account (the message names the missing permission)
 	 */
 	public Map<String, Long> projectRoles(String projectKey) {
 		String path = "/rest/api/3/project/{projectKey}/role";
-		Map<String, String> urls = get(path, ROLE_URLS, projectKey).orElse(Map.of());
+		Map<String, String> urls = roleLookup(path, ROLE_URLS, projectKey, projectKey).orElse(Map.of());
 		Map<String, Long> ids = new LinkedHashMap<>();
 		urls.forEach((name, url) -> ids.put(name, roleId(path, url)));
 		return Collections.unmodifiableMap(ids);
@@ -147,11 +157,45 @@ public class JiraClient implements DisposableBean {
 
 	/**
 	 * The user and group actors of one project role; none if the project or role is gone.
-	 * @throws JiraUnavailable if Jira gives no usable answer
+	 * @throws JiraUnavailable if Jira gives no usable answer, also when it denies the
+	 * look-up to Tollgate's account
 	 */
 	public ProjectRoleActors roleActors(String projectKey, long roleId) {
-		return get("/rest/api/3/project/{projectKey}/role/{roleId}", ROLE, projectKey, roleId).map(Role::toActors)
+		return roleLookup("/rest/api/3/project/{projectKey}/role/{roleId}", ROLE, projectKey, projectKey, roleId)
+			.map(Role::toActors)
 			.orElse(ProjectRoleActors.NONE);
+	}
+
+	/**
+	 * A read of a project-role endpoint. Atlassian documents 401 and 404 on these for an
+	 * account without Administer Projects, and 404 for a missing project too: taking the
+	 * 404 for "no roles" would deny every transition gated on a project role, silently,
+	 * for the whole cache TTL. So the project itself (Browse Projects suffices) decides:
+	 * it exists, so the look-up was denied; it is gone, so there are no roles.
+	 */
+	private <T> Optional<T> roleLookup(String path, TypeReference<T> type, String projectKey, Object... uriVariables) {
+		String call = "GET " + path;
+		Answer answer = call(call, HttpMethod.GET, path, uriVariables, null);
+		int status = answer.status();
+		if (status == 401 || status == 404) {
+			if (get("/rest/api/3/project/{projectKey}", NOTHING, projectKey).isPresent()) {
+				if (this.roleAccess.denied(projectKey)) {
+					log.warn("Jira denies the project roles of {} to Tollgate's account ({} answered {}): it needs {}",
+							projectKey, call, status, ProjectRoleAccess.PERMISSION);
+				}
+				throw JiraUnavailable.rolesDenied(call, status, projectKey);
+			}
+			if (status == 401) {
+				// The project is invisible and the roles refused: a credentials or
+				// permission problem, never "no roles".
+				throw JiraUnavailable.status(call, status, answer.retryAfter(Instant.now()));
+			}
+			this.roleAccess.answered(projectKey);
+			return Optional.empty();
+		}
+		Optional<T> result = read(call, answer, type);
+		this.roleAccess.answered(projectKey);
+		return result;
 	}
 
 	/**
@@ -342,7 +386,7 @@ public class JiraClient implements DisposableBean {
 		}
 	}
 
-	private record Group(@Nullable String name) {
+	private record Group(@Nullable String name, @Nullable String groupId) {
 	}
 
 	private record Created(String id) {
@@ -364,13 +408,16 @@ public class JiraClient implements DisposableBean {
 				.map(ActorUser::accountId)
 				.filter(Objects::nonNull)
 				.collect(Collectors.toSet());
-			Set<String> groupNames = all.stream()
+			// By name and by groupId: the actor's groups carry both, so either matches,
+			// and the id still does after a rename.
+			Set<String> groups = all.stream()
 				.map(Actor::actorGroup)
 				.filter(Objects::nonNull)
-				.map((group) -> (group.name() != null) ? group.name() : group.displayName())
+				.flatMap((group) -> java.util.stream.Stream
+					.of((group.name() != null) ? group.name() : group.displayName(), group.groupId()))
 				.filter(Objects::nonNull)
 				.collect(Collectors.toSet());
-			return new ProjectRoleActors(accountIds, groupNames);
+			return new ProjectRoleActors(accountIds, groups);
 		}
 
 	}
@@ -381,7 +428,7 @@ public class JiraClient implements DisposableBean {
 	private record ActorUser(@Nullable String accountId) {
 	}
 
-	private record ActorGroup(@Nullable String name, @Nullable String displayName) {
+	private record ActorGroup(@Nullable String name, @Nullable String displayName, @Nullable String groupId) {
 	}
 
 }

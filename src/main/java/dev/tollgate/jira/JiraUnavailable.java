@@ -56,6 +56,18 @@ public class JiraUnavailable extends RuntimeException {
 		return new JiraUnavailable(message, retryAfter, null);
 	}
 
+	/**
+	 * A role look-up answered 401 or 404 for a project that exists: Atlassian documents
+	 * both for an account without the permission, so it is neither "no roles" nor a
+	 * denial of the actor.
+	 */
+	static JiraUnavailable rolesDenied(String call, int status, String projectKey) {
+		return new JiraUnavailable("Jira denies Tollgate's account the project roles of " + projectKey + " (" + call
+				+ " answered " + status + " although the project exists): grant the account the "
+				+ ProjectRoleAccess.PERMISSION + " permission in that project, or make it a Jira administrator; "
+				+ "until then what depends on the project's roles waits and is retried", null, null);
+	}
+
 	static JiraUnavailable unreachable(String call, Throwable cause) {
 		String what = (cause.getMessage() != null) ? cause.getMessage() : cause.getClass().getSimpleName();
 		return new JiraUnavailable("Jira did not answer " + call + ": " + what, null, cause);

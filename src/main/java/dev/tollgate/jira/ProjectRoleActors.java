@@ -6,13 +6,14 @@ import java.util.Set;
  * Who holds one Jira project role.
  *
  * @param accountIds the account ids of the user actors
- * @param groupNames the names of the group actors; their members hold the role too
+ * @param groups the group actors, each by its name and, where Jira gives one, its
+ * {@code groupId} (which survives a rename); their members hold the role too
  */
-public record ProjectRoleActors(Set<String> accountIds, Set<String> groupNames) {
+public record ProjectRoleActors(Set<String> accountIds, Set<String> groups) {
 
 	public ProjectRoleActors {
 		accountIds = Set.copyOf(accountIds);
-		groupNames = Set.copyOf(groupNames);
+		groups = Set.copyOf(groups);
 	}
 
 	static final ProjectRoleActors NONE = new ProjectRoleActors(Set.of(), Set.of());

@@ -23,7 +23,8 @@ public final class ActorRoles {
 	}
 
 	/**
-	 * @param groups the actor's Jira group names
+	 * @param groups the actor's Jira groups, by name and by {@code groupId}, so that a
+	 * {@code GROUP} binding may name either (one by id survives a rename)
 	 * @param projectRoles the names of the Jira project roles the actor holds in
 	 * {@code projectKey}
 	 */

@@ -7,6 +7,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -28,6 +30,11 @@ public final class HmacSignature {
 	private static final String PREFIX = "sha256=";
 
 	private static final int DIGEST_HEX_LENGTH = 64;
+
+	/**
+	 * {@code method=signature}, the method a short token (WebSub names hash algorithms).
+	 */
+	private static final Pattern METHOD = Pattern.compile("([A-Za-z0-9-]{1,20})=\\S+");
 
 	private final List<SecretKeySpec> keys;
 
@@ -71,6 +78,21 @@ public final class HmacSignature {
 	public static String sign(String secret, byte[] body) {
 		return PREFIX + HexFormat.of()
 			.formatHex(digest(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM), body));
+	}
+
+	/**
+	 * Whether {@code header} has the {@code method=signature} shape but names a method
+	 * other than {@code sha256} (say {@code sha1=} or {@code sha512=}). Only asked after
+	 * a delivery failed to verify, to tell a sender signing another way (Jira never
+	 * re-sends a 4xx, so it must be noticed) from a wrong secret or a forgery. It looks
+	 * at the method only, never at a secret.
+	 */
+	public static boolean namesAnotherMethod(String header) {
+		if (header == null) {
+			return false;
+		}
+		Matcher matcher = METHOD.matcher(header.strip());
+		return matcher.matches() && !matcher.group(1).equalsIgnoreCase(PREFIX.substring(0, PREFIX.length() - 1));
 	}
 
 	private static byte[] parse(String header) {

@@ -139,8 +139,20 @@ class JiraWebhookController {
 								.body(problem));
 				}
 				this.limiter.rejected(source);
+				// Still 401 and audited like any bad signature, but counted apart: a
+				// sender
+				// signing with another method loses every delivery (Jira never re-sends a
+				// 4xx).
+				boolean anotherMethod = HmacSignature.namesAnotherMethod(signatureHeader);
 				this.rejections.rejected(SOURCE, deliveryId,
-						(source != null) ? source.getHostAddress() : request.getRemoteAddr());
+						(source != null) ? source.getHostAddress() : request.getRemoteAddr(),
+						anotherMethod ? "names a method other than sha256, the only one accepted"
+								: "did not verify against any configured secret");
+				if (anotherMethod) {
+					return answer(WebhookMetrics.Status.UNKNOWN_SIGNATURE_METHOD, start,
+							Problems.of(ProblemType.UNAUTHORIZED,
+									"The delivery could not be authenticated: only sha256 signatures are accepted."));
+				}
 				return answer(WebhookMetrics.Status.UNAUTHORIZED, start,
 						Problems.of(ProblemType.UNAUTHORIZED, "The delivery could not be authenticated."));
 			}

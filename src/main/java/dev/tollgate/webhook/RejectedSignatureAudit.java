@@ -45,15 +45,18 @@ class RejectedSignatureAudit {
 		this.clock = clock;
 	}
 
-	void rejected(String source, String deliveryId, String remoteAddress) {
+	/**
+	 * @param why the end of the audit reason, after "its signature", e.g. "did not verify
+	 * against any configured secret"
+	 */
+	void rejected(String source, String deliveryId, String remoteAddress, String why) {
 		if (!admit()) {
 			return;
 		}
 		try {
 			this.audit.append(AuditEvent
 				.of(AuditEventType.WEBHOOK_REJECTED,
-						"A " + source
-								+ " delivery was rejected: its signature did not verify against any configured secret.")
+						"A " + source + " delivery was rejected: its signature " + why + ".")
 				.outcome("REJECTED")
 				.deliveryId(deliveryId)
 				.details(Map.of("source", source, "remoteAddress", String.valueOf(remoteAddress)))

@@ -20,7 +20,14 @@ class WebhookMetrics {
 	/** The bounded label set: one value per way a delivery can be answered. */
 	enum Status {
 
-		QUEUED, IGNORED, DUPLICATE, UNAUTHORIZED, TOO_LARGE, MALFORMED, UNAVAILABLE,
+		QUEUED, IGNORED, DUPLICATE, UNAUTHORIZED,
+		/**
+		 * A 401 whose signature header names a method other than {@code sha256}: the
+		 * sender signs some other way, so every delivery it sends is lost (Jira never
+		 * re-sends a 4xx). Counted apart from {@link #UNAUTHORIZED} so that it can be
+		 * told from a rotated secret or a probe.
+		 */
+		UNKNOWN_SIGNATURE_METHOD, TOO_LARGE, MALFORMED, UNAVAILABLE,
 		/** The source address is outside {@code tollgate.webhook.allowed-cidrs}: 403. */
 		FORBIDDEN_SOURCE,
 		/** The source sent too many bad signatures this minute: 429. */

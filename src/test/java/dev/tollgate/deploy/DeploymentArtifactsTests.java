@@ -366,7 +366,10 @@ class DeploymentArtifactsTests {
 				"TollgateWebhookSignatureRejections", "TollgateTriggerFailureRatio", "TollgateNoWebhooks");
 		assertThat(exprByAlert.get("TollgateDeadJobs")).contains("tollgate_jobs_dead").endsWith("> 0");
 		assertThat(exprByAlert.get("TollgateJobQueueStalled")).contains("tollgate_jobs_oldest_pending_age_seconds");
-		assertThat(exprByAlert.get("TollgateWebhookSignatureRejections")).contains("tollgate_webhooks_received_total");
+		// A sender signing with another method is a rejected signature too, counted
+		// apart.
+		assertThat(exprByAlert.get("TollgateWebhookSignatureRejections")).contains("tollgate_webhooks_received_total")
+			.contains("status=~\"UNAUTHORIZED|UNKNOWN_SIGNATURE_METHOD\"");
 		assertThat(exprByAlert.get("TollgateTriggerFailureRatio")).contains("tollgate_triggers_total");
 		assertThat(exprByAlert.get("TollgateNoWebhooks")).contains("tollgate_webhooks_received_total")
 			.contains("day_of_week()")

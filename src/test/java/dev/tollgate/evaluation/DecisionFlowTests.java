@@ -151,6 +151,20 @@ class DecisionFlowTests extends IntegrationTest {
 	}
 
 	@Test
+	void aGroupBoundByItsGroupIdStillGrantsTheRoleAfterARename() {
+		String groupId = "5c0e3b0a-" + this.actorSuffix;
+		created(api().post("/api/v1/role-bindings",
+				"{\"role\":\"" + this.role + "\",\"subjectType\":\"GROUP\",\"subject\":\"" + groupId
+						+ "\",\"projectKey\":\"" + this.project + "\"}"));
+		String actor = "acc-renamed-" + this.actorSuffix;
+		// As Jira answers /user/groups: the group now has another name, the same id.
+		stubGroups(actor, "[{\"name\":\"release-train-leads\",\"groupId\":\"" + groupId
+				+ "\",\"self\":\"https://acme.atlassian.net/rest/api/3/group?groupId=" + groupId + "\"}]");
+		String delivery = send(actor, "In Progress", "Ready for Production");
+		assertThat(decision(delivery).get("outcome").asString()).isEqualTo("ALLOWED");
+	}
+
+	@Test
 	void aRateLimitedJiraDelaysTheDecisionButNeverDeniesIt() {
 		String actor = "acc-429-" + this.actorSuffix;
 		failThenAnswer(actor, aResponse().withStatus(429).withHeader("Retry-After", "1"));

@@ -86,6 +86,17 @@ class JiraIdentityTests {
 	}
 
 	@Test
+	void aRoleGroupActorMatchesByGroupIdWhenTheNamesDiffer() {
+		// The role's actor still carries the group's old name (Jira Cloud deprecates
+		// names for groupId); the actor's membership has the new one and the same id.
+		stubOpsRoles();
+		jira.stubFor(get(urlPathEqualTo(GROUPS)).withQueryParam("accountId", equalTo("acc-cy"))
+			.willReturn(okJson("[{\"name\":\"release-engineering\",\"groupId\":\"9f2a-3\"}]")));
+		assertThat(this.identity.projectRolesOf("OPS", "acc-cy")).containsExactly("Release Managers");
+		assertThat(this.identity.groupsOf("acc-cy")).containsExactlyInAnyOrder("release-engineering", "9f2a-3");
+	}
+
+	@Test
 	void anActorCanHoldSeveralRoles() {
 		stubOpsRoles();
 		stubGroups("acc-ada", "release-team");
@@ -159,6 +170,25 @@ class JiraIdentityTests {
 			.willReturn(aResponse().withStatus(503))
 			.willSetStateTo("ok"));
 		assertThatThrownBy(() -> this.identity.projectRolesOf("OPS", "acc-ada")).isInstanceOf(JiraUnavailable.class);
+		assertThat(this.identity.projectRolesOf("OPS", "acc-ada")).containsExactly("Developers");
+		jira.verify(2, getRequestedFor(urlEqualTo(ROLES)));
+	}
+
+	@Test
+	void aDeniedRoleLookupIsNeverCachedAsNoRoles() {
+		// The later stubs win over stubOpsRoles' list of roles.
+		stubOpsRoles();
+		jira.stubFor(get("/rest/api/3/project/OPS").willReturn(okJson("{\"id\":\"10000\",\"key\":\"OPS\"}")));
+		jira.stubFor(get(ROLES).inScenario("permission")
+			.whenScenarioStateIs(Scenario.STARTED)
+			.willReturn(aResponse().withStatus(404))
+			.willSetStateTo("granted"));
+		jira.stubFor(get(ROLES).inScenario("permission")
+			.whenScenarioStateIs("granted")
+			.willReturn(okJson("{\"Developers\":\"https://acme.atlassian.net/rest/api/3/project/10000/role/10002\"}")));
+		stubGroups("acc-ada", "ops");
+		assertThatThrownBy(() -> this.identity.projectRolesOf("OPS", "acc-ada")).isInstanceOf(JiraUnavailable.class)
+			.hasMessageContaining("Administer Projects");
 		assertThat(this.identity.projectRolesOf("OPS", "acc-ada")).containsExactly("Developers");
 		jira.verify(2, getRequestedFor(urlEqualTo(ROLES)));
 	}

@@ -68,14 +68,15 @@ class JiraClientTests {
 	}
 
 	@Test
-	void groupsOfReturnsTheGroupNames() {
+	void groupsOfReturnsTheGroupNamesAndIds() {
 		jira.stubFor(get(urlPathEqualTo(GROUPS_PATH)).withQueryParam("accountId", equalTo(ACCOUNT))
 			.willReturn(
 					okJson("""
 							[{"name":"ops-deployers","groupId":"6e1c-1","self":"https://acme.atlassian.net/rest/api/3/group?groupId=6e1c-1"},
 							 {"name":"jira-software-users","groupId":"77aa-2","self":"https://acme.atlassian.net/x"}]
 							""")));
-		assertThat(this.client.groupsOf(ACCOUNT)).containsExactly("ops-deployers", "jira-software-users");
+		assertThat(this.client.groupsOf(ACCOUNT)).containsExactly("ops-deployers", "6e1c-1", "jira-software-users",
+				"77aa-2");
 	}
 
 	@Test
@@ -124,6 +125,29 @@ class JiraClientTests {
 	}
 
 	@Test
+	void roleLookupsDeniedForAProjectThatExistsNameTheMissingPermission() {
+		// Atlassian documents 404 (and 401) on the role endpoints for an account without
+		// Administer Projects: the project itself exists.
+		jira.stubFor(get("/rest/api/3/project/OPS").willReturn(okJson("{\"id\":\"10000\",\"key\":\"OPS\"}")));
+		jira.stubFor(get("/rest/api/3/project/OPS/role").willReturn(aResponse().withStatus(404)
+			.withBody("{\"errorMessages\":[\"No project could be found with key 'OPS'.\"],\"errors\":{}}")));
+		jira.stubFor(get("/rest/api/3/project/OPS/role/10002").willReturn(aResponse().withStatus(401)));
+		assertThatThrownBy(() -> this.client.projectRoles("OPS")).isInstanceOf(JiraUnavailable.class)
+			.hasMessageContaining("Administer Projects")
+			.hasMessageContaining("OPS");
+		assertThatThrownBy(() -> this.client.roleActors("OPS", 10002)).isInstanceOf(JiraUnavailable.class)
+			.hasMessageContaining("Administer Projects");
+	}
+
+	@Test
+	void a401OnRolesOfAnInvisibleProjectIsStillNotNoRoles() {
+		jira.stubFor(get("/rest/api/3/project/OPS/role").willReturn(aResponse().withStatus(401)));
+		assertThatThrownBy(() -> this.client.projectRoles("OPS")).isInstanceOf(JiraUnavailable.class)
+			.hasMessageContaining("401")
+			.hasMessageNotContaining("Administer Projects");
+	}
+
+	@Test
 	void aRoleUrlWithoutIdIsAnUnusableAnswer() {
 		jira.stubFor(get("/rest/api/3/project/OPS/role")
 			.willReturn(okJson("{\"Developers\":\"https://acme.atlassian.net/rest/api/3/project/10000/role/\"}")));
@@ -144,7 +168,8 @@ class JiraClientTests {
 				""")));
 		ProjectRoleActors actors = this.client.roleActors("OPS", 10002);
 		assertThat(actors.accountIds()).containsExactlyInAnyOrder("acc-ada", "acc-bob");
-		assertThat(actors.groupNames()).containsExactly("ops");
+		// The group by name and by groupId, either of which the actor's groups match.
+		assertThat(actors.groups()).containsExactlyInAnyOrder("ops", "6e1c-1");
 	}
 
 	@Test

@@ -3,6 +3,8 @@ package dev.tollgate.jira;
 import java.net.URI;
 import java.time.Duration;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
 import dev.tollgate.outbound.OutboundPolicies;
 import dev.tollgate.outbound.OutboundPolicy;
 
@@ -32,7 +34,7 @@ public final class JiraClients {
 	static JiraClient create(String baseUrl, OutboundPolicy policy, Duration readTimeout) {
 		JiraProperties properties = new JiraProperties((baseUrl != null) ? URI.create(baseUrl) : null, EMAIL, TOKEN,
 				Duration.ofSeconds(1), readTimeout);
-		return new JiraClient(properties, policy);
+		return new JiraClient(properties, policy, new ProjectRoleAccess(new SimpleMeterRegistry()));
 	}
 
 }

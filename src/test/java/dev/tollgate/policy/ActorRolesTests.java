@@ -50,6 +50,16 @@ class ActorRolesTests {
 	}
 
 	@Test
+	void groupBindingByGroupIdMatchesWhateverTheGroupIsNamedNow() {
+		PolicySnapshot policy = policy(
+				binding("release-manager", SubjectType.GROUP, "5c0e3b0a-8c2d-4a51-9f0e-6d7f1b2a3c4d", null));
+		assertThat(ActorRoles.resolve(policy, "SHOP", ACTOR,
+				Set.of("release-train-leads", "5c0e3b0a-8c2d-4a51-9f0e-6d7f1b2a3c4d"), NONE))
+			.containsExactly("release-manager");
+		assertThat(ActorRoles.resolve(policy, "SHOP", ACTOR, Set.of("release-train-leads"), NONE)).isEmpty();
+	}
+
+	@Test
 	void groupBindingMatchesGroupNamesCaseInsensitively() {
 		PolicySnapshot policy = policy(binding("release-manager", SubjectType.GROUP, "Release-Managers", null));
 		assertThat(ActorRoles.resolve(policy, "SHOP", ACTOR, Set.of("release-managers"), NONE))

@@ -82,6 +82,21 @@ class HmacSignatureTests {
 	}
 
 	@Test
+	void tellsAnotherMethodFromAMalformedOrWrongSignature() {
+		String valid = HmacSignature.sign("first-secret", BODY);
+		String digest = valid.substring("sha256=".length());
+		assertThat(HmacSignature.namesAnotherMethod("sha1=" + digest)).isTrue();
+		assertThat(HmacSignature.namesAnotherMethod(" SHA512=" + digest + " ")).isTrue();
+		assertThat(HmacSignature.namesAnotherMethod(valid)).isFalse();
+		assertThat(HmacSignature.namesAnotherMethod("SHA256=" + "0".repeat(64))).isFalse();
+		assertThat(HmacSignature.namesAnotherMethod("sha256=short")).isFalse();
+		assertThat(HmacSignature.namesAnotherMethod(digest)).isFalse();
+		assertThat(HmacSignature.namesAnotherMethod("sha1=")).isFalse();
+		assertThat(HmacSignature.namesAnotherMethod("a b=c")).isFalse();
+		assertThat(HmacSignature.namesAnotherMethod(null)).isFalse();
+	}
+
+	@Test
 	void rejectsAnEmptyDigest() {
 		assertThat(this.signature.matches("sha256=", BODY)).isFalse();
 	}

@@ -219,6 +219,30 @@ class JiraWebhookEndToEndTests extends IntegrationTest {
 	}
 
 	@Test
+	void anotherSignatureMethodIsRejectedAuditedAndCountedApart() {
+		String deliveryId = UUID.randomUUID().toString();
+		byte[] body = JiraPayloads.transition(unique(), unique(), "A", "B").getBytes(StandardCharsets.UTF_8);
+		String digest = HmacSignature.sign(SECRET, body).substring("sha256=".length());
+		double unknownBefore = received("UNKNOWN_SIGNATURE_METHOD");
+		double unauthorizedBefore = received("UNAUTHORIZED");
+		HttpResponse<String> response = webhooks().send(body, deliveryId, "sha512=" + digest);
+		assertThat(response.statusCode()).isEqualTo(401);
+		assertThat(body(response).get("detail").asString()).contains("only sha256");
+		assertThat(count("SELECT count(*) FROM tollgate.delivery WHERE delivery_id = ?", deliveryId)).isZero();
+		assertThat(
+				jdbc.sql("SELECT reason FROM tollgate.audit_event WHERE type = 'WEBHOOK_REJECTED' AND delivery_id = ?")
+					.param(deliveryId)
+					.query(String.class)
+					.single())
+			.contains("other than sha256");
+		assertThat(received("UNKNOWN_SIGNATURE_METHOD")).isEqualTo(unknownBefore + 1);
+		// A wrong secret under the right method is still a plain rejection.
+		webhooks().send(body, UUID.randomUUID().toString(), HmacSignature.sign("not-our-secret", body));
+		assertThat(received("UNAUTHORIZED")).isGreaterThan(unauthorizedBefore);
+		assertThat(received("UNKNOWN_SIGNATURE_METHOD")).isEqualTo(unknownBefore + 1);
+	}
+
+	@Test
 	void oversizedBodyIsRefusedWith413() {
 		String padding = "x".repeat(1024 * 1024 + 10);
 		String body = JiraPayloads.transition(unique(), unique(), "A", "B")
@@ -320,6 +344,16 @@ class JiraWebhookEndToEndTests extends IntegrationTest {
 		assertThat(send(get("/actuator/health/liveness")).statusCode()).isEqualTo(200);
 		assertThat(send(get("/actuator/env")).statusCode()).isIn(401, 404);
 		assertThat(send(get("/api/v1/audit")).statusCode()).isEqualTo(401);
+	}
+
+	private double received(String status) {
+		String prefix = "tollgate_webhooks_received_total{application=\"tollgate\",status=\"" + status + "\"} ";
+		return send(get("/actuator/prometheus")).body()
+			.lines()
+			.filter((line) -> line.startsWith(prefix))
+			.mapToDouble((line) -> Double.parseDouble(line.substring(prefix.length()).strip()))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("no series for status " + status));
 	}
 
 	private java.net.http.HttpRequest get(String path) {

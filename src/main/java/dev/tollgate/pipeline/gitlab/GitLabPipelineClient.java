@@ -62,9 +62,12 @@ import static dev.tollgate.pipeline.support.PipelineHttp.withoutQuery;
  * {@code spec:inputs}.
  * <p>
  * On a repeated attempt ("outcome unknown" after a timeout) with an access token, the
- * recent pipelines of the ref are searched for the decision id before anything is sent
- * again; a trigger token cannot read pipelines, so then the trigger is re-sent (the
- * pipeline can spot the repeat by the decision id).
+ * recent pipelines of the ref are searched for the decision id (in the pipeline's name,
+ * or its variables) before anything is sent again. GitLab does not show a pipeline's
+ * inputs, so in inputs mode only a {@code workflow:name} carrying the id can be found; a
+ * repeated attempt that finds nothing there is refused rather than sent blind. A trigger
+ * token cannot read pipelines, so then the trigger is re-sent (the pipeline can spot the
+ * repeat by the decision id).
  * <p>
  * The project path is encoded as one path segment ({@code acme/shop} →
  * {@code acme%2Fshop}) and the URI is handed over already encoded, so it is never encoded
@@ -188,7 +191,7 @@ public class GitLabPipelineClient implements PipelineProvider, DisposableBean {
 					return earlier;
 				}
 			}
-			return createWithAccessToken(context, values);
+			return createWithAccessToken(context, values, call.attempt() > 1);
 		}
 		return createWithTriggerToken(context, values);
 	}
@@ -222,7 +225,11 @@ public class GitLabPipelineClient implements PipelineProvider, DisposableBean {
 		return created(context, "POST " + path, response, false);
 	}
 
-	private Run createWithAccessToken(Context context, Map<String, String> values) {
+	/**
+	 * @param repeated an earlier attempt's outcome is unknown and the look-up found no
+	 * pipeline for the decision
+	 */
+	private Run createWithAccessToken(Context context, Map<String, String> values, boolean repeated) {
 		String path = context.projectPath() + "/pipeline";
 		List<Map<String, String>> variables = new ArrayList<>();
 		values.forEach((key, value) -> {
@@ -238,6 +245,15 @@ public class GitLabPipelineClient implements PipelineProvider, DisposableBean {
 		Response response = send(context, HttpMethod.POST, path, JSON.writeValueAsBytes(body),
 				MediaType.APPLICATION_JSON, true);
 		if (variablesRefused(response)) {
+			if (repeated) {
+				// GitLab shows a pipeline's variables but not its inputs: the look-up
+				// could
+				// only have found an inputs pipeline by a workflow:name carrying the
+				// decision id. Not finding one proves nothing, so sending again could
+				// start
+				// a second pipeline.
+				throw TriggerFailure.permanent(inputsRetryRefused(context, values.get(Templates.DECISION_ID)));
+			}
 			Map<String, Object> withInputs = new LinkedHashMap<>();
 			withInputs.put("ref", context.ref());
 			withInputs.put("inputs", new LinkedHashMap<>(values));
@@ -246,6 +262,15 @@ public class GitLabPipelineClient implements PipelineProvider, DisposableBean {
 			return created(context, "POST " + path, retry, true);
 		}
 		return created(context, "POST " + path, response, false);
+	}
+
+	private static String inputsRetryRefused(Context context, String decisionId) {
+		return "An earlier attempt's outcome is unknown and the project takes pipeline inputs, not variables: "
+				+ "GitLab does not show a pipeline's inputs, so its pipeline can only be found by a workflow:name "
+				+ "carrying the decision id, and no pipeline on " + context.ref() + " has one for " + decisionId
+				+ ". Not sent again, so as not to start a second pipeline. If no pipeline ran for it, re-queue "
+				+ "this job; set workflow: name: \"tollgate $[[ inputs." + Templates.DECISION_ID
+				+ " ]]\" in the CI file so that retries find it.";
 	}
 
 	private static byte[] triggerForm(Context context, String valuesName, Map<String, String> values) {

@@ -396,6 +396,50 @@ class GitLabPipelineClientTests {
 	}
 
 	@Test
+	void inputsModeRetriedAfterATimeoutFindsItsPipelineByWorkflowNameAndStartsOne() {
+		// As GitLab answers: variables refused, the inputs pipeline created but the
+		// answer
+		// lost; its list entry then carries the workflow:name, and its variables are
+		// empty because inputs are not variables.
+		stubVariablesRefused();
+		gitlab.stubFor(post(urlPathEqualTo(API_PATH)).withRequestBody(matchingJsonPath("$.inputs"))
+			.willReturn(created(320).withFixedDelay(1_500)));
+		assertThat(failure(call(accessTarget(base(), "42"), 1)).permanent()).isFalse();
+		gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/42/pipelines"))
+			.willReturn(okJson("[" + named(pipeline(320, 0), "tollgate " + DECISION) + "]")));
+		gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/42/pipelines/320/variables")).willReturn(okJson("[]")));
+
+		assertThat(this.client.trigger(call(accessTarget(base(), "42"), 2)).runId()).isEqualTo("320");
+		gitlab.verify(1, postRequestedFor(urlPathEqualTo(API_PATH)).withRequestBody(matchingJsonPath("$.inputs")));
+	}
+
+	@Test
+	void inputsModeRetriedWithoutAWorkflowNameIsRefusedRatherThanStartingASecondPipeline() {
+		stubVariablesRefused();
+		gitlab.stubFor(post(urlPathEqualTo(API_PATH)).withRequestBody(matchingJsonPath("$.inputs"))
+			.willReturn(created(321).withFixedDelay(1_500)));
+		assertThat(failure(call(accessTarget(base(), "42"), 1)).permanent()).isFalse();
+		// The pipeline exists, unnamed, and its variables say nothing of the decision.
+		gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/42/pipelines"))
+			.willReturn(okJson("[" + pipeline(321, 0).replace("\"ref\"", "\"name\":null,\"ref\"") + "]")));
+		gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/42/pipelines/321/variables")).willReturn(okJson("[]")));
+
+		TriggerFailure failure = failure(call(accessTarget(base(), "42"), 2));
+
+		assertThat(failure.permanent()).isTrue();
+		assertThat(failure.getMessage()).contains("workflow: name", "inputs.TOLLGATE_DECISION_ID", "re-queue",
+				DECISION.toString());
+		gitlab.verify(1, postRequestedFor(urlPathEqualTo(API_PATH)).withRequestBody(matchingJsonPath("$.inputs")));
+	}
+
+	private static void stubVariablesRefused() {
+		gitlab.stubFor(post(urlPathEqualTo(API_PATH)).withRequestBody(matchingJsonPath("$.variables"))
+			.willReturn(aResponse().withStatus(400)
+				.withHeader("Content-Type", "application/json")
+				.withBody("{\"message\":{\"base\":[\"Insufficient permissions to set pipeline variables\"]}}")));
+	}
+
+	@Test
 	void repeatedAttemptReadsAtMostFiveRecentPipelinesThenSendsAgain() {
 		StringBuilder list = new StringBuilder("[");
 		for (int i = 0; i < 20; i++) {
