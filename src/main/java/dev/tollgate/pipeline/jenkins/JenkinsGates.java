@@ -103,6 +103,7 @@ class JenkinsGates implements DeploymentGates.Answers {
 		}
 		number = (number != null) ? String.valueOf(Long.parseLong(number.strip())) : null;
 		String issueKey = CallbackFields.text(root.path("issueKey"));
+		issueKey = (issueKey != null && !issueKey.isBlank()) ? issueKey : null;
 		List<String> texts = new ArrayList<>();
 		if (issueKey != null && !ISSUE_KEY.matcher(issueKey.strip()).matches()) {
 			// Not a key as Jira spells them: only searched, with the gate's pattern.
