@@ -16,6 +16,7 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -217,6 +218,28 @@ class JenkinsGateTests extends IntegrationTest {
 		assertThat(answers(run.number(), "abort")).isZero();
 		assertThat(gateEvents("GATE_APPROVED")).hasSize(1);
 		assertThat(gateEvents("GATE_REQUESTED")).hasSize(1);
+	}
+
+	@Test
+	void aJenkinsThatIsDownGetsTheAnswerWhenItIsBack() {
+		int number = 12;
+		String buildUrl = base() + jobPath() + "/" + number + "/";
+		String scenario = "restart-" + this.suffix;
+		ci.stubFor(post(urlPathEqualTo(inputPath(number, "abort"))).atPriority(1)
+			.inScenario(scenario)
+			.whenScenarioStateIs(Scenario.STARTED)
+			.willReturn(aResponse().withStatus(503))
+			.willSetStateTo("up"));
+		ci.stubFor(post(urlPathEqualTo(inputPath(number, "abort"))).atPriority(1)
+			.inScenario(scenario)
+			.whenScenarioStateIs("up")
+			.willReturn(aResponse().withStatus(200)));
+		assertThat(body(send(waiting(buildUrl, number, null, null))).get("status").asString()).isEqualTo("QUEUED");
+		await().atMost(Duration.ofSeconds(20)).until(() -> review(buildUrl).get("answered").asBoolean());
+		assertThat(answers(number, "abort")).as("the 503, then the answer that went through").isEqualTo(2);
+		assertThat(answers(number, "proceedEmpty")).isZero();
+		assertThat(review(buildUrl).get("status").asString()).isEqualTo("REJECTED");
+		assertThat(gateEvents("GATE_REJECTED")).hasSize(1);
 	}
 
 	/** A run Tollgate started: rule, allowed transition, trigger, build number known. */
