@@ -84,9 +84,8 @@ class JenkinsGates implements DeploymentGates.Answers {
 		if (!INPUT_ID.matcher(inputId).matches()) {
 			throw new IllegalArgumentException("The inputId must be letters, digits, '-' or '_' (at most 100).");
 		}
-		// Jenkins capitalises an input step's id (a lower-case first letter is reserved
-		// for
-		// its own actions), and answers only under that spelling.
+		// Jenkins capitalises an input step's id (a lower-case first letter is
+		// reserved for its own actions) and answers only under that spelling.
 		inputId = Character.toUpperCase(inputId.charAt(0)) + inputId.substring(1);
 		String environment = CallbackFields.text(root.path("environment"));
 		environment = (environment != null && !environment.isBlank()) ? environment.strip() : inputId;
