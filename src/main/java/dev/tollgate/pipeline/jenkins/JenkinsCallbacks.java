@@ -23,7 +23,8 @@ import org.springframework.stereotype.Component;
  * {@code {"decisionId","job","number","url","phase","result","duration"}} signed with
  * {@code X-Tollgate-Signature: sha256=<hmac>} or carrying {@code X-Tollgate-Token}
  * (docs/pipelines.md). A build is named by its job (from its build URL, else the
- * {@code job} field) and its number, since numbers repeat across jobs.
+ * {@code job} field) and its number, since numbers repeat across jobs. A {@code WAITING}
+ * notification, sent just before an {@code input} step, is read by {@link JenkinsGates}.
  */
 @Component
 class JenkinsCallbacks implements PipelineProvider.Callbacks {
@@ -50,14 +51,16 @@ class JenkinsCallbacks implements PipelineProvider.Callbacks {
 		}
 		JsonNode root = CallbackFields.parse(body);
 		String phase = root.path("phase").asString("").toUpperCase(Locale.ROOT);
+		if (phase.equals("WAITING")) {
+			return JenkinsGates.read(root);
+		}
 		String result = root.path("result").asString("");
 		if (!(phase.equals("COMPLETED") || phase.equals("FINALIZED")) || result.isBlank()) {
 			return StatusCallback.ignored();
 		}
 		String url = CallbackFields.text(root.path("url"));
 		List<String> scopes = new ArrayList<>(1);
-		String fromUrl = jobOfBuildUrl(url);
-		String job = (fromUrl != null) ? fromUrl : CallbackFields.scope(CallbackFields.text(root.path("job")));
+		String job = job(root, url);
 		if (job != null) {
 			scopes.add(job);
 		}
@@ -65,6 +68,12 @@ class JenkinsCallbacks implements PipelineProvider.Callbacks {
 		return new StatusCallback.Finished(CallbackFields.text(root.path("number")), scopes,
 				CallbackFields.decisionId(root.path("decisionId").asString("")), result.toLowerCase(Locale.ROOT),
 				"SUCCESS".equalsIgnoreCase(result), url, duration);
+	}
+
+	/** The build's job: from its build URL, else the {@code job} field. */
+	static String job(JsonNode root, String url) {
+		String fromUrl = jobOfBuildUrl(url);
+		return (fromUrl != null) ? fromUrl : CallbackFields.scope(CallbackFields.text(root.path("job")));
 	}
 
 	/**

@@ -170,6 +170,15 @@ public class JenkinsClient implements PipelineProvider, DisposableBean {
 		return CallbackFields.scope(target.job());
 	}
 
+	/**
+	 * Every Jenkins target can gate: a pipeline's {@code input} step waits, and the
+	 * target's {@code user:apiToken} answers it when that user is the input's submitter.
+	 */
+	@Override
+	public String cannotGate(Target target) {
+		return null;
+	}
+
 	@Override
 	public Run trigger(TriggerCall call) {
 		Target target = call.target();
@@ -191,7 +200,7 @@ public class JenkinsClient implements PipelineProvider, DisposableBean {
 		String path = jobPath + "/buildWithParameters";
 		Response response = send(context, HttpMethod.POST, path, form, null);
 		if (response.status() == 403 && mentionsCrumb(response)) {
-			Crumb crumb = crumb(context);
+			Crumb crumb = crumb(context, "POST " + path);
 			response = send(context, HttpMethod.POST, path, form, crumb);
 		}
 		if ((response.status() >= 200 && response.status() <= 299) || seeOtherQueueItem(context, response)) {
@@ -212,6 +221,48 @@ public class JenkinsClient implements PipelineProvider, DisposableBean {
 	@Override
 	public void destroy() throws Exception {
 		this.http.destroy();
+	}
+
+	/**
+	 * A gate's answer to a waiting {@code input} step (JenkinsGates): a POST without a
+	 * body below the target's base URL, with the target's credential and, should Jenkins
+	 * ask for one, a crumb. Jenkins answers the input step's {@code proceedEmpty} and
+	 * {@code abort} with 200.
+	 * @param path below the base URL, already checked and encoded
+	 * @throws TriggerFailure for any answer but 2xx: transient for 429 and 5xx
+	 */
+	void gatePost(Target target, Secret credential, String path, String what) {
+		String value = credentialOf(credential);
+		Context context = new Context(baseUrl(target.baseUrl()), jobPath(target.job()), basicAuth(value), value);
+		String unanswered = "the answer is sent again later";
+		byte[] empty = new byte[0];
+		Response response = send(context, HttpMethod.POST, path, empty, null, unanswered);
+		if (response.status() == 403 && mentionsCrumb(response)) {
+			Crumb crumb = crumb(context, "POST " + path);
+			response = send(context, HttpMethod.POST, path, empty, crumb, unanswered);
+		}
+		if (response.status() >= 200 && response.status() <= 299) {
+			return;
+		}
+		int status = response.status();
+		String said = "Jenkins answered " + status + " to " + what + " (POST " + path + ").";
+		if (OutboundHttp.transientStatus(status)) {
+			throw TriggerFailure.transientFailure(said + ((status == 503) ? " Jenkins may be restarting." : ""),
+					RetryAfter.parse(response.headers().getFirst(HttpHeaders.RETRY_AFTER), Instant.now()));
+		}
+		String hint = switch (status) {
+			case 401 -> " The user or API token is not accepted.";
+			case 400,
+					403 ->
+				mentionsCrumb(response) ? " No valid CSRF crumb was accepted."
+						: " The target's user may not answer this input: make it the input's submitter, with "
+								+ "Job/Build permission.";
+			case 404 -> " No such input waits on that build: it was answered already, the build ended, or the "
+					+ "input has another id.";
+			default -> (status >= 300 && status < 400)
+					? " Jenkins redirected (to a login page, or another URL): check the base URL." : "";
+		};
+		throw TriggerFailure.permanent(context.scrub(said + hint));
 	}
 
 	/**
@@ -346,12 +397,12 @@ public class JenkinsClient implements PipelineProvider, DisposableBean {
 	 * Fetches a crumb and the session cookie it is bound to; a 403 naming the crumb made
 	 * this necessary.
 	 */
-	private Crumb crumb(Context context) {
+	private Crumb crumb(Context context, String refused) {
 		String call = "GET /crumbIssuer/api/json";
 		Response response = send(context, HttpMethod.GET, "/crumbIssuer/api/json", null, null);
 		if (response.status() == 404) {
-			throw TriggerFailure.permanent("Jenkins answered 403 to POST " + context.jobPath()
-					+ "/buildWithParameters about a missing CSRF crumb, but its crumb issuer answers 404 (CSRF "
+			throw TriggerFailure.permanent("Jenkins answered 403 to " + refused
+					+ " about a missing CSRF crumb, but its crumb issuer answers 404 (CSRF "
 					+ "protection off). Check the user's Job/Build permission.");
 		}
 		if (response.status() != 200) {
@@ -404,6 +455,15 @@ public class JenkinsClient implements PipelineProvider, DisposableBean {
 	 * @param path below the base URL, already encoded
 	 */
 	private Response send(Context context, HttpMethod method, String path, byte[] form, Crumb crumb) {
+		return send(context, method, path, form, crumb,
+				"the next attempt looks for a build with this " + Templates.DECISION_ID + " before sending it again");
+	}
+
+	/**
+	 * @param unanswered what happens after a call Jenkins did not answer, for the reason
+	 */
+	private Response send(Context context, HttpMethod method, String path, byte[] form, Crumb crumb,
+			String unanswered) {
 		URI uri = URI.create(context.base() + path);
 		String call = method.name() + " " + withoutQuery(path);
 		try {
@@ -428,10 +488,8 @@ public class JenkinsClient implements PipelineProvider, DisposableBean {
 			Throwable cause = ex.reason();
 			String what = cause.getClass().getSimpleName()
 					+ ((cause.getMessage() != null) ? ": " + context.scrub(bounded(cause.getMessage())) : "");
-			throw TriggerFailure.transientFailure(
-					"Jenkins did not answer " + call + " (" + what + "); the next attempt looks for a build with this "
-							+ Templates.DECISION_ID + " before sending it again.",
-					null);
+			throw TriggerFailure
+				.transientFailure("Jenkins did not answer " + call + " (" + what + "); " + unanswered + ".", null);
 		}
 	}
 
