@@ -15,6 +15,7 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -214,6 +215,40 @@ class GitLabGateTests extends IntegrationTest {
 		Map<String, Object> review = reviews(name).get(0);
 		assertThat(review.get("status")).isEqualTo("APPROVED");
 		assertThat(review.get("decision_id")).isNotNull();
+	}
+
+	@Test
+	void gitLabAnswering502GetsTheAnswerOnTheRetry() {
+		long projectId = id();
+		long deployment = id();
+		String path = "acme/flaky-" + this.suffix;
+		String projectPath = "/api/v4/projects/acme%2Fflaky-" + this.suffix;
+		String name = "gl-" + this.suffix;
+		target(name, path, "ACCESS_TOKEN");
+		gate(name, "production", false);
+		gitlab.stubFor(get(urlPathEqualTo(projectPath + "/deployments/" + deployment))
+			.willReturn(okJson(deploymentJson(deployment, projectId, path, id(), id(), "production"))));
+		String scenario = "approval-" + this.suffix;
+		gitlab
+			.stubFor(post(urlPathEqualTo(projectPath + "/deployments/" + deployment + "/approval")).inScenario(scenario)
+				.whenScenarioStateIs(Scenario.STARTED)
+				.willReturn(aResponse().withStatus(502))
+				.willSetStateTo("up"));
+		gitlab
+			.stubFor(post(urlPathEqualTo(projectPath + "/deployments/" + deployment + "/approval")).inScenario(scenario)
+				.whenScenarioStateIs("up")
+				.willReturn(aResponse().withStatus(201).withBody("{\"status\":\"rejected\"}")));
+
+		assertThat(body(hook(deploymentHook(deployment, projectId, path, id(), "production"))).get("status").asString())
+			.isEqualTo("QUEUED");
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> this.jdbc.sql("SELECT answered FROM tollgate.gate_review WHERE gate = ?")
+				.param(name)
+				.query(Boolean.class)
+				.single());
+		assertThat(approvals(projectPath, deployment)).hasSize(2);
+		assertThat(approvals(projectPath, deployment)).extracting((request) -> json(request).get("status").asString())
+			.containsOnly("rejected");
 	}
 
 	@Test
