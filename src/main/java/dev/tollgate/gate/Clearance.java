@@ -83,7 +83,8 @@ class Clearance {
 
 	}
 
-	Verdict of(Gate gate, Target target, GateAsk ask) {
+	Verdict of(Gate gate, Target target, GateAsk asked) {
+		GateAsk ask = this.answers.completed(target, asked);
 		List<String> texts = new ArrayList<>(ask.texts());
 		String unread = "";
 		Optional<GateAnswers.StartedRun> started = this.answers.startedRun(ask, decisionIds(ask, texts));

@@ -51,8 +51,11 @@ class GateIntake implements DeploymentGates {
 		this.clock = Clock.systemUTC();
 	}
 
-	/** A gate and the target it answers through. */
-	record Guard(Gate gate, Target target) {
+	/**
+	 * A gate, the target it answers through, and the question as asked of that target
+	 * (see {@link GateAnswers#askedOf}).
+	 */
+	record Guard(Gate gate, Target target, GateAsk ask) {
 	}
 
 	@Override
@@ -65,22 +68,24 @@ class GateIntake implements DeploymentGates {
 		boolean queued = false;
 		boolean refused = false;
 		for (Guard guard : guards) {
-			String refusal = this.answers.refusal(guard.target(), ask);
+			// The question under the target's name for its home.
+			GateAsk own = guard.ask();
+			String refusal = this.answers.refusal(guard.target(), own);
 			if (refusal != null) {
 				refused = true;
-				record(AuditEventType.GATE_REJECTED, "REFUSED", guard, ask, null,
+				record(AuditEventType.GATE_REJECTED, "REFUSED", guard, own, null,
 						"Refused to answer: " + refusal + ".");
-				this.metrics.counted(ask.provider().name(), "REFUSED");
+				this.metrics.counted(own.provider().name(), "REFUSED");
 				continue;
 			}
 			Instant waitUntil = this.clock.instant().plus(guard.gate().waitFor());
-			Optional<Long> id = this.reviews.insert(guard.gate(), guard.target(), ask, waitUntil);
+			Optional<Long> id = this.reviews.insert(guard.gate(), guard.target(), own, waitUntil);
 			if (id.isEmpty()) {
 				continue;
 			}
 			queued = true;
-			record(AuditEventType.GATE_REQUESTED, "WAITING", guard, ask, id.get(), "A " + ask.provider()
-					+ " deployment to '" + ask.environment() + "' asks gate '" + guard.gate().name() + "'.");
+			record(AuditEventType.GATE_REQUESTED, "WAITING", guard, own, id.get(), "A " + own.provider()
+					+ " deployment to '" + own.environment() + "' asks gate '" + guard.gate().name() + "'.");
 			GateReviewJob job = new GateReviewJob(id.get());
 			this.jobs.enqueue(GateReviewJob.JOB, GateReviewJob.dedupKey(id.get(), "asked"), job);
 			this.jobs.enqueue(GateReviewJob.JOB, GateReviewJob.dedupKey(id.get(), "deadline"), job, waitUntil);
@@ -97,9 +102,11 @@ class GateIntake implements DeploymentGates {
 			.stream()
 			.filter(Gate::enabled)
 			.filter((gate) -> gate.guards(ask.environment()))
-			.flatMap((gate) -> snapshot.target(gate.target()).map((target) -> new Guard(gate, target)).stream())
-			.filter((guard) -> guard.target().kind() == ask.provider())
-			.filter((guard) -> ask.scope() != null && ask.scope().equals(this.answers.scope(guard.target())))
+			.flatMap((gate) -> snapshot.target(gate.target())
+				.filter((target) -> target.kind() == ask.provider())
+				.map((target) -> new Guard(gate, target, this.answers.askedOf(target, ask)))
+				.stream())
+			.filter((guard) -> guard.ask() != null)
 			.toList();
 	}
 

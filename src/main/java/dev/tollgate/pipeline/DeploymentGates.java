@@ -49,6 +49,26 @@ public interface DeploymentGates {
 		String refusal(Target target, GateAsk ask);
 
 		/**
+		 * The question as asked of {@code target}, or {@code null} when it is about
+		 * another home: by default its scope must be the target's run scope. A provider
+		 * whose webhooks name a home in more than one way (GitLab: project id and path)
+		 * answers with the question renamed to the target's scope, so the reviews and
+		 * started runs it is matched against are found under one name.
+		 */
+		default GateAsk askedOf(Target target, String targetScope, GateAsk ask) {
+			return (ask.scope() != null && ask.scope().equals(targetScope)) ? ask : null;
+		}
+
+		/**
+		 * The question with what only the CI system's API tells filled in, before it is
+		 * decided (GitLab's deployment webhook names the job, not the pipeline that is
+		 * the run); the question itself by default.
+		 */
+		default GateAsk completed(Target target, GateAsk ask, Secret credential) {
+			return ask;
+		}
+
+		/**
 		 * More places an issue key may be named that only the CI system's API tells
 		 * (GitHub: the run's title, head commit and pull request titles); nothing by
 		 * default.

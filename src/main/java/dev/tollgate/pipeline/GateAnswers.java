@@ -42,6 +42,21 @@ public class GateAnswers {
 		return (provider != null) ? provider.refusal(target, ask) : "a " + target.kind() + " target cannot gate";
 	}
 
+	/** See {@link DeploymentGates.Answers#askedOf}. */
+	public GateAsk askedOf(Target target, GateAsk ask) {
+		String scope = scope(target);
+		DeploymentGates.Answers provider = this.providers.get(target.kind());
+		if (provider == null) {
+			return (ask.scope() != null && ask.scope().equals(scope)) ? ask : null;
+		}
+		return provider.askedOf(target, scope, ask);
+	}
+
+	/** See {@link DeploymentGates.Answers#completed}. */
+	public GateAsk completed(Target target, GateAsk ask) {
+		return call(() -> provider(target).completed(target, ask, credential(target)));
+	}
+
 	/** A run Tollgate started, as recorded when it was started. */
 	public record StartedRun(java.util.UUID decisionId, String target, String runId, String runUrl) {
 	}

@@ -21,7 +21,8 @@ import org.springframework.stereotype.Component;
 /**
  * GitLab Pipeline Hooks carrying {@code X-Gitlab-Token}. A pipeline is named by its
  * project (id or path) and its pipeline id; the decision id among its variables is only
- * checked on top.
+ * checked on top. Deployment Hooks with the same token say a deployment is blocked for
+ * approval ({@link GitLabGates}).
  */
 @Component
 class GitLabCallbacks implements PipelineProvider.Callbacks {
@@ -45,6 +46,11 @@ class GitLabCallbacks implements PipelineProvider.Callbacks {
 			return StatusCallback.rejected();
 		}
 		JsonNode root = CallbackFields.parse(body);
+		if ("deployment".equals(root.path("object_kind").asString(""))) {
+			// GitLab names each delivery by a UUID; retries of one delivery repeat it.
+			String deliveryId = header.apply("X-Gitlab-Event-UUID");
+			return GitLabGates.read(root, (deliveryId != null) ? deliveryId : header.apply("Idempotency-Key"));
+		}
 		JsonNode pipeline = root.path("object_attributes");
 		String status = pipeline.path("status").asString("");
 		if (!"pipeline".equals(root.path("object_kind").asString("")) || !TERMINAL.contains(status)) {

@@ -22,6 +22,7 @@ import dev.tollgate.pipeline.support.Templates;
 import dev.tollgate.pipeline.support.PipelineHttp;
 import dev.tollgate.pipeline.support.TriggerFailure;
 import dev.tollgate.pipeline.support.PipelineProperties;
+import dev.tollgate.pipeline.support.Secret;
 import dev.tollgate.pipeline.PipelineProvider;
 import dev.tollgate.outbound.RetryAfter;
 import dev.tollgate.outbound.OutboundHttp;
@@ -165,6 +166,18 @@ public class GitLabPipelineClient implements PipelineProvider, DisposableBean {
 	@Override
 	public String runScope(Target target) {
 		return CallbackFields.scope(target.project());
+	}
+
+	/**
+	 * GitLab answers a protected environment's approval only from a user who may approve
+	 * it: the access token's user, named as the environment's required approver. A
+	 * trigger token can start pipelines, nothing more.
+	 */
+	@Override
+	public String cannotGate(Target target) {
+		return ACCESS_TOKEN.equals(target.auth()) ? null
+				: "a GitLab target can gate only with \"auth\": \"ACCESS_TOKEN\": the token's user is the required "
+						+ "approver of the protected environment, and a trigger token cannot approve deployments";
 	}
 
 	@Override
@@ -436,6 +449,54 @@ public class GitLabPipelineClient implements PipelineProvider, DisposableBean {
 		catch (DateTimeException ex) {
 			return true;
 		}
+	}
+
+	/**
+	 * One call of a gate (its poll, its answer) below the target's project, with the
+	 * target's access token as {@code PRIVATE-TOKEN}: the URL is built from the target
+	 * alone, never from what a webhook said. The JSON of a 2xx answer ({@code null} when
+	 * empty); otherwise a {@link TriggerFailure}, transient for 408, 429 and 5xx (not
+	 * before GitLab's {@code Retry-After}), permanent for the rest.
+	 * @param path below {@code /api/v4/projects/:id}, already encoded
+	 * @param what what the call is, for the reason a failure gives
+	 */
+	JsonNode gateCall(HttpMethod method, Target target, Secret credential, String path, Object body, String what) {
+		if (credential == null) {
+			throw TriggerFailure.permanent("The GitLab target has no credential.");
+		}
+		Context context = new Context(baseUrl(target.baseUrl()), projectSegment(target.project()), target.ref(),
+				credential.reveal());
+		byte[] bytes = (body != null) ? JSON.writeValueAsBytes(body) : null;
+		String call = method.name() + " " + context.projectPath() + withoutQuery(path);
+		Response response;
+		try {
+			response = send(context, method, context.projectPath() + path, bytes,
+					(bytes != null) ? MediaType.APPLICATION_JSON : null, true);
+		}
+		catch (TriggerFailure ex) {
+			if (ex.permanent()) {
+				throw ex;
+			}
+			throw TriggerFailure
+				.transientFailure("GitLab did not answer " + what + " (" + call + "); it is tried again.", null);
+		}
+		int status = response.status();
+		if (status >= 200 && status <= 299) {
+			return parse(response.body());
+		}
+		String reason = context.scrub(message(response.body()));
+		String said = "GitLab answered " + status + " to " + what + " (" + call + ")"
+				+ ((reason != null) ? ": " + reason : "") + ".";
+		if (OutboundHttp.transientStatus(status)) {
+			throw TriggerFailure.transientFailure(said, retryAfter(response.headers(), this.clock.instant()));
+		}
+		throw TriggerFailure.permanent(said + switch (status) {
+			case 401 -> " The token is not accepted (revoked, expired or lacking the api scope).";
+			case 403 -> " The token's user may not approve this environment: make it a required approver of the "
+					+ "protected environment.";
+			case 404 -> " The project, deployment or job is not visible to the token.";
+			default -> "";
+		});
 	}
 
 	/**
