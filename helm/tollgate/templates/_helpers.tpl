@@ -92,3 +92,10 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
       optional: true
       {{- end }}
 {{- end }}
+
+{{/*
+The container port that serves health and metrics: management when managementPort is set.
+*/}}
+{{- define "tollgate.managementPortName" -}}
+{{- if gt (int .Values.managementPort) 0 }}management{{ else }}http{{ end }}
+{{- end }}

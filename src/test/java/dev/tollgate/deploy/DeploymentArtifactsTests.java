@@ -113,7 +113,7 @@ class DeploymentArtifactsTests {
 
 		JsonNode endpoint = single(manifests, "ServiceMonitor").at("/spec/endpoints/0");
 		assertThat(endpoint.path("path").asString()).isEqualTo("/actuator/prometheus");
-		assertThat(endpoint.path("port").asString()).isEqualTo("http");
+		assertThat(endpoint.path("port").asString()).isEqualTo("management");
 	}
 
 	@Test
@@ -153,8 +153,45 @@ class DeploymentArtifactsTests {
 		assertThat(container.at("/livenessProbe/httpGet/path").asString()).isEqualTo("/actuator/health/liveness");
 		assertThat(container.at("/readinessProbe/httpGet/path").asString()).isEqualTo("/actuator/health/readiness");
 		for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
-			assertThat(container.at("/" + probe + "/httpGet/port").asString()).as(probe).isEqualTo("http");
+			assertThat(container.at("/" + probe + "/httpGet/port").asString()).as(probe).isEqualTo("management");
 		}
+	}
+
+	/**
+	 * By default health and metrics have a port of their own (management.server.port), so
+	 * that slow clients holding the service port's connections cannot fail the probes or
+	 * the scrape; the Service, the ServiceMonitor and the NetworkPolicy expose it. Set to
+	 * 0, everything is back on the service port.
+	 */
+	@Test
+	void probesAndScrapesUseTheManagementPortByDefault() {
+		List<JsonNode> manifests = render("metrics.serviceMonitor.enabled=true");
+		JsonNode container = appContainer(manifests);
+
+		assertThat(container.path("ports")).anySatisfy((port) -> {
+			assertThat(port.path("name").asString()).isEqualTo("management");
+			assertThat(port.path("containerPort").asInt()).isEqualTo(8081);
+		});
+		assertThat(configMapData(manifests).path("MANAGEMENT_SERVER_PORT").asString()).isEqualTo("8081");
+		for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+			assertThat(container.at("/" + probe + "/httpGet/port").asString()).as(probe).isEqualTo("management");
+		}
+		assertThat(single(manifests, "Service").at("/spec/ports")).anySatisfy((port) -> {
+			assertThat(port.path("name").asString()).isEqualTo("management");
+			assertThat(port.path("targetPort").asString()).isEqualTo("management");
+		});
+		assertThat(single(manifests, "ServiceMonitor").at("/spec/endpoints/0/port").asString()).isEqualTo("management");
+		assertThat(single(manifests, "NetworkPolicy").at("/spec/ingress/0/ports")).extracting(JsonNode::toString)
+			.anySatisfy((port) -> assertThat(port).contains("\"management\""));
+
+		List<JsonNode> onServicePort = render("managementPort=0", "metrics.serviceMonitor.enabled=true");
+		JsonNode plain = appContainer(onServicePort);
+		assertThat(plain.path("ports")).hasSize(1);
+		assertThat(configMapData(onServicePort).has("MANAGEMENT_SERVER_PORT")).isFalse();
+		for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+			assertThat(plain.at("/" + probe + "/httpGet/port").asString()).as(probe).isEqualTo("http");
+		}
+		assertThat(single(onServicePort, "ServiceMonitor").at("/spec/endpoints/0/port").asString()).isEqualTo("http");
 	}
 
 	@Test

@@ -1,0 +1,65 @@
+package dev.tollgate.problem;
+
+import java.util.UUID;
+
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.boot.webmvc.error.ErrorController;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * What {@code /error} answers, in place of Boot's default error body: the container
+ * forwards here whatever no controller answered, above all an exception thrown in a
+ * servlet filter (before or after Spring MVC) and a {@code sendError} from anywhere. It
+ * is problem+json like every other error; a 5xx gets a correlation id and one log line
+ * with the trace, and never the exception's text, which can name tables, hosts or values.
+ */
+@RestController
+class ErrorEndpoint implements ErrorController {
+
+	private static final Logger log = LoggerFactory.getLogger(ErrorEndpoint.class);
+
+	@RequestMapping("/error")
+	ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
+		HttpStatus status = status(request);
+		ProblemDetail problem;
+		if (status.is5xxServerError()) {
+			String correlationId = UUID.randomUUID().toString();
+			Object exception = request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
+			log.error("Unexpected error answered as {}, correlation id {}, request {}", status.value(), correlationId,
+					request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI),
+					(exception instanceof Throwable throwable) ? throwable : null);
+			problem = Problems.of(ProblemType.INTERNAL_ERROR,
+					"Something went wrong on our side. Quote correlation id " + correlationId + " to the operator.");
+			problem.setStatus(status.value());
+			problem.setProperty("correlationId", correlationId);
+		}
+		else {
+			// Only the statuses whose catalogued type is unambiguous; a 429 here, say, is
+			// no
+			// bad-signature limit.
+			problem = switch (status) {
+				case UNAUTHORIZED -> Problems.of(ProblemType.UNAUTHORIZED, "A valid bearer token is required.");
+				case FORBIDDEN -> Problems.of(ProblemType.FORBIDDEN, "This request is not allowed.");
+				case NOT_FOUND -> Problems.of(ProblemType.NOT_FOUND, "There is nothing at this address.");
+				default -> ProblemDetail.forStatusAndDetail(status, status.getReasonPhrase() + ".");
+			};
+		}
+		return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+	}
+
+	private static HttpStatus status(HttpServletRequest request) {
+		Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+		HttpStatus status = (code instanceof Integer value) ? HttpStatus.resolve(value) : null;
+		return (status != null) ? status : HttpStatus.INTERNAL_SERVER_ERROR;
+	}
+
+}
