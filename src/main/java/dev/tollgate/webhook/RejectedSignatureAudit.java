@@ -45,19 +45,21 @@ class RejectedSignatureAudit {
 		this.clock = clock;
 	}
 
-	void rejected(String source, String deliveryId, String remoteAddress) {
+	/**
+	 * @param problem what was wrong with the signature, the same sentence the sender was
+	 * answered with
+	 */
+	void rejected(String source, String deliveryId, String remoteAddress, String problem) {
 		if (!admit()) {
 			return;
 		}
 		try {
-			this.audit.append(AuditEvent
-				.of(AuditEventType.WEBHOOK_REJECTED,
-						"A " + source
-								+ " delivery was rejected: its signature did not verify against any configured secret.")
-				.outcome("REJECTED")
-				.deliveryId(deliveryId)
-				.details(Map.of("source", source, "remoteAddress", String.valueOf(remoteAddress)))
-				.build());
+			this.audit.append(
+					AuditEvent.of(AuditEventType.WEBHOOK_REJECTED, "A " + source + " delivery was rejected. " + problem)
+						.outcome("REJECTED")
+						.deliveryId(deliveryId)
+						.details(Map.of("source", source, "remoteAddress", String.valueOf(remoteAddress)))
+						.build());
 		}
 		catch (DataAccessException ex) {
 			log.warn("Rejected {} delivery not audited (database unavailable)", source);
