@@ -16,12 +16,17 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import dev.tollgate.audit.AuditEvent;
 import dev.tollgate.audit.AuditEventType;
 import dev.tollgate.audit.AuditLog;
 import dev.tollgate.policy.PolicyProblems;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -32,6 +37,8 @@ import org.springframework.transaction.annotation.Transactional;
  */
 @Service
 public class ApiTokens {
+
+	private static final Logger log = LoggerFactory.getLogger(ApiTokens.class);
 
 	static final String BOOTSTRAP_NAME = "bootstrap";
 
@@ -50,6 +57,27 @@ public class ApiTokens {
 		this.audit = audit;
 		String bootstrap = properties.bootstrapToken();
 		this.bootstrapHash = (bootstrap == null || bootstrap.isBlank()) ? null : sha256(bootstrap.strip());
+	}
+
+	/**
+	 * Says at start when nobody can administer this instance: no bootstrap token and no
+	 * admin token that is still valid. Without it a fresh install answers every admin
+	 * call with 401 and the log gives no hint why.
+	 */
+	@EventListener(ApplicationReadyEvent.class)
+	void warnWhenNoAdminTokenIsConfigured() {
+		if (this.bootstrapHash != null) {
+			return;
+		}
+		long admins = this.jdbc.sql("""
+				SELECT count(*) FROM tollgate.api_token
+				WHERE 'admin' = ANY (scopes) AND (expires_at IS NULL OR expires_at > now())
+				""").query(Long.class).single();
+		if (admins == 0) {
+			log.warn("No admin token is configured (tollgate.admin.bootstrap-token / TOLLGATE_ADMIN_BOOTSTRAP_TOKEN) "
+					+ "and no API token with scope admin exists: the admin API and the console answer 401 until one is "
+					+ "set");
+		}
 	}
 
 	/** A token as listed: never the token itself. */

@@ -1,5 +1,7 @@
 package dev.tollgate.jira;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +28,22 @@ import org.springframework.stereotype.Component;
 @Component
 class CommentJobHandler implements JobHandler<CommentRequest> {
 
+	/**
+	 * The reason a comment waits while Jira is not configured (in the job's
+	 * {@code last_error}, so {@code GET /jobs} shows it); {@link ParkedComments} resumes
+	 * the jobs that carry it once Jira is.
+	 */
+	static final String PARKED = "Parked until Jira is configured: set tollgate.jira.base-url "
+			+ "(TOLLGATE_JIRA_BASE_URL), tollgate.jira.user-email and tollgate.jira.api-token and restart; "
+			+ "the comment is posted then, without using up its attempts.";
+
+	/**
+	 * How long a parked comment sleeps before it looks again. Configuration changes take
+	 * a restart, at which {@link ParkedComments} wakes every parked comment at once, so
+	 * this only bounds how often a replica still without Jira re-reads them.
+	 */
+	static final Duration PARK = Duration.ofHours(1);
+
 	private final JiraClient jira;
 
 	private final CommentProperties properties;
@@ -39,7 +57,7 @@ class CommentJobHandler implements JobHandler<CommentRequest> {
 		this.properties = properties;
 		this.jdbc = jdbc;
 		this.registry = registry;
-		for (String result : new String[] { "POSTED", "RATE_LIMITED", "FAILED", "REJECTED", "DISABLED" }) {
+		for (String result : new String[] { "POSTED", "RATE_LIMITED", "FAILED", "REJECTED", "DISABLED", "PARKED" }) {
 			counter(result);
 		}
 	}
@@ -54,6 +72,12 @@ class CommentJobHandler implements JobHandler<CommentRequest> {
 		if (!this.properties.enabled()) {
 			count("DISABLED");
 			return JobOutcome.done();
+		}
+		if (!this.jira.configured()) {
+			// It could never work: without parking, every comment would use up its
+			// attempts and fill the dead jobs with one and the same misconfiguration.
+			count("PARKED");
+			return JobOutcome.deferred(PARKED, Instant.now().plus(PARK));
 		}
 		String marker = marker(request.auditEventId());
 		try {

@@ -97,8 +97,9 @@ public class JiraClient implements DisposableBean {
 		this.roleAccess = roleAccess;
 		URI baseUrl = properties.baseUrl();
 		if (baseUrl == null) {
-			log.warn(
-					"tollgate.jira.base-url is not set: Jira look-ups and comments fail (and are retried) until it is");
+			log.warn("tollgate.jira.base-url (TOLLGATE_JIRA_BASE_URL) is not set: Jira comments wait, parked, and "
+					+ "decisions that need a Jira look-up (group or project-role bindings) wait and retry until it is "
+					+ "set and Tollgate restarted");
 			this.http = null;
 			return;
 		}

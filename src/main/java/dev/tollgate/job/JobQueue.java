@@ -44,6 +44,20 @@ public class JobQueue {
 		return enqueue(type, dedupKey, payload, null);
 	}
 
+	/**
+	 * Makes the pending jobs of {@code type} that were deferred with exactly
+	 * {@code reason} due now, once what they waited for is there (Jira configured, for
+	 * parked comments).
+	 * @return how many jobs were made due
+	 */
+	public int resumeDeferred(JobType<?> type, String reason) {
+		int resumed = this.jobs.resumeDeferred(type.kind(), reason);
+		if (resumed > 0) {
+			this.signal.wakeUp();
+		}
+		return resumed;
+	}
+
 	/** Enqueues a job that becomes due at {@code runAt} ({@code null}: now). */
 	public <P> boolean enqueue(JobType<P> type, String dedupKey, P payload, Instant runAt) {
 		return enqueue(type, dedupKey, payload, runAt, null);

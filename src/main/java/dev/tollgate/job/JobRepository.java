@@ -193,6 +193,14 @@ class JobRepository {
 	}
 
 	/** Puts the job back until {@code runAt} without counting this attempt. */
+	/** Makes the pending jobs of {@code kind} deferred with {@code reason} due now. */
+	int resumeDeferred(String kind, String reason) {
+		return this.jdbc.sql("""
+				UPDATE tollgate.job SET run_at = now(), updated_at = now()
+				WHERE kind = :kind AND status = 'PENDING' AND last_error = :reason AND run_at > now()
+				""").param("kind", kind).param("reason", reason).update();
+	}
+
 	boolean defer(Job job, String workerId, Instant runAt, String reason) {
 		return this.jdbc.sql("""
 				UPDATE tollgate.job

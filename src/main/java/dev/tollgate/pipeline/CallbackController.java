@@ -86,7 +86,10 @@ class CallbackController {
 		if (callback instanceof StatusCallback.Waiting waiting) {
 			return gate(waiting.ask());
 		}
-		return (callback instanceof StatusCallback.Ignored) ? ignored(kind) : unauthorized(kind);
+		if (callback instanceof StatusCallback.Rejected rejected) {
+			return unauthorized(kind, rejected.problem());
+		}
+		return ignored(kind);
 	}
 
 	private ResponseEntity<Object> apply(PipelineCallbacks.Report report) {
@@ -133,9 +136,9 @@ class CallbackController {
 		return ResponseEntity.accepted().body(Map.of("status", PipelineCallbacks.Outcome.IGNORED.name()));
 	}
 
-	private ResponseEntity<Object> unauthorized(Target.Kind provider) {
+	private ResponseEntity<Object> unauthorized(Target.Kind provider, String detail) {
 		this.callbacks.count(provider.name(), PipelineCallbacks.Outcome.REJECTED);
-		ProblemDetail problem = Problems.of(ProblemType.UNAUTHORIZED, "The callback could not be authenticated.");
+		ProblemDetail problem = Problems.of(ProblemType.UNAUTHORIZED, detail);
 		return ResponseEntity.status(HttpStatus.UNAUTHORIZED).body(problem);
 	}
 

@@ -10,8 +10,13 @@ import java.util.UUID;
  */
 public sealed interface StatusCallback {
 
-	/** The secret, token or signature did not match. */
-	record Rejected() implements StatusCallback {
+	/**
+	 * The secret, token or signature is missing or did not match.
+	 *
+	 * @param problem what is wrong, a sentence for the sender that never quotes what it
+	 * sent
+	 */
+	record Rejected(String problem) implements StatusCallback {
 	}
 
 	/** Authentic but not a final state of a run (or not an event Tollgate acts on). */
@@ -47,8 +52,8 @@ public sealed interface StatusCallback {
 	record Waiting(GateAsk ask) implements StatusCallback {
 	}
 
-	static StatusCallback rejected() {
-		return new Rejected();
+	static StatusCallback rejected(String problem) {
+		return new Rejected(problem);
 	}
 
 	static StatusCallback ignored() {

@@ -60,15 +60,61 @@ public final class HmacSignature {
 	 * @param header the raw header value, may be {@code null}
 	 */
 	public boolean matches(String header, byte[] body) {
-		byte[] claimed = parse(header);
-		if (claimed == null || body == null) {
-			return false;
+		return verify(header, body) == Verdict.VALID;
+	}
+
+	/**
+	 * What is wrong with {@code header} as a signature of {@code body}, so that a sender
+	 * who forgot the header or the {@code sha256=} prefix is told exactly that instead of
+	 * "no secret matched". The shape is judged before any digest is computed: it depends
+	 * only on what the sender sent, so saying it gives nothing about the secrets away.
+	 * @param header the raw header value, may be {@code null}
+	 */
+	public Verdict verify(String header, byte[] body) {
+		if (header == null || header.isBlank()) {
+			return Verdict.MISSING;
+		}
+		String value = header.strip();
+		int equals = value.indexOf('=');
+		if (equals < 0 || !value.substring(0, equals + 1).toLowerCase(Locale.ROOT).equals(PREFIX)) {
+			return Verdict.NOT_SHA256;
+		}
+		byte[] claimed = parse(value);
+		if (claimed == null) {
+			return Verdict.MALFORMED;
+		}
+		if (body == null) {
+			return Verdict.NO_MATCH;
 		}
 		boolean matched = false;
 		for (SecretKeySpec key : this.keys) {
 			matched |= MessageDigest.isEqual(claimed, digest(key, body));
 		}
-		return matched;
+		return matched ? Verdict.VALID : Verdict.NO_MATCH;
+	}
+
+	/** The answer of {@link #verify}: valid, or the one thing wrong with the header. */
+	public enum Verdict {
+
+		VALID, MISSING, NOT_SHA256, MALFORMED, NO_MATCH;
+
+		/**
+		 * A sentence for the sender and the audit log naming what is wrong with header
+		 * {@code name}; never quotes the header's value.
+		 */
+		public String describe(String name) {
+			return switch (this) {
+				case VALID -> "The " + name + " signature is valid.";
+				case MISSING -> "The request has no " + name + " header: sign the raw body with HMAC-SHA256 and send "
+						+ name + ": sha256=<hex digest>.";
+				case NOT_SHA256 -> "The " + name + " header does not start with 'sha256=': send " + name
+						+ ": sha256=<hex digest> (only HMAC-SHA256 is accepted).";
+				case MALFORMED ->
+					"The " + name + " header is not 'sha256=' followed by " + DIGEST_HEX_LENGTH + " hex digits.";
+				case NO_MATCH -> "The " + name + " signature did not verify against any configured secret.";
+			};
+		}
+
 	}
 
 	/**

@@ -45,6 +45,9 @@ import tools.jackson.databind.json.JsonMapper;
 @RestController
 class JiraWebhookController {
 
+	private static final String ANOTHER_METHOD = "The X-Hub-Signature header names a method other than sha256: "
+			+ "only sha256 signatures are accepted.";
+
 	private static final Logger log = LoggerFactory.getLogger(JiraWebhookController.class);
 
 	static final String SOURCE = "jira";
@@ -121,10 +124,8 @@ class JiraWebhookController {
 				return answer(WebhookMetrics.Status.TOO_LARGE, start, Problems.of(ProblemType.BODY_TOO_LARGE,
 						"The body is larger than the limit of " + this.maxBodyBytes + " bytes."));
 			}
-			// Two signature headers are ambiguous (which one was checked?): neither is
-			// trusted.
-			String signatureHeader = (signatureHeaders.size() == 1) ? signatureHeaders.get(0) : null;
-			if (!this.signature.matches(signatureHeader, body)) {
+			String signatureProblem = signatureProblem(signatureHeaders, body);
+			if (signatureProblem != null) {
 				// The limit applies to bad signatures only. Jira Cloud sites share egress
 				// addresses, so refusing a limited source outright would let anyone's
 				// misconfigured (or hostile) webhook block a victim's genuine deliveries:
@@ -143,18 +144,17 @@ class JiraWebhookController {
 				// sender
 				// signing with another method loses every delivery (Jira never re-sends a
 				// 4xx).
-				boolean anotherMethod = HmacSignature.namesAnotherMethod(signatureHeader);
+				boolean anotherMethod = signatureHeaders != null && signatureHeaders.size() == 1
+						&& HmacSignature.namesAnotherMethod(signatureHeaders.get(0));
 				this.rejections.rejected(SOURCE, deliveryId,
 						(source != null) ? source.getHostAddress() : request.getRemoteAddr(),
-						anotherMethod ? "names a method other than sha256, the only one accepted"
-								: "did not verify against any configured secret");
+						anotherMethod ? ANOTHER_METHOD : signatureProblem);
 				if (anotherMethod) {
 					return answer(WebhookMetrics.Status.UNKNOWN_SIGNATURE_METHOD, start,
-							Problems.of(ProblemType.UNAUTHORIZED,
-									"The delivery could not be authenticated: only sha256 signatures are accepted."));
+							Problems.of(ProblemType.UNAUTHORIZED, ANOTHER_METHOD));
 				}
 				return answer(WebhookMetrics.Status.UNAUTHORIZED, start,
-						Problems.of(ProblemType.UNAUTHORIZED, "The delivery could not be authenticated."));
+						Problems.of(ProblemType.UNAUTHORIZED, signatureProblem));
 			}
 			String deliveryIdProblem = deliveryIdProblem(deliveryIdHeaders);
 			if (deliveryIdProblem != null) {
@@ -246,6 +246,19 @@ class JiraWebhookController {
 
 	private ResponseEntity<Object> answer(WebhookMetrics.Status status, long start, ProblemDetail problem) {
 		return answer(status, start, ResponseEntity.status(problem.getStatus()).body(problem));
+	}
+
+	/**
+	 * Why the delivery is not authentic, as a sentence for the sender and the audit log,
+	 * or {@code null} when it is. Two signature headers are ambiguous (which one was
+	 * checked?): neither is trusted.
+	 */
+	private String signatureProblem(List<String> headers, byte[] body) {
+		if (headers.size() > 1) {
+			return "The delivery has more than one " + SIGNATURE_HEADER + " header; send exactly one.";
+		}
+		HmacSignature.Verdict verdict = this.signature.verify(headers.isEmpty() ? null : headers.get(0), body);
+		return (verdict == HmacSignature.Verdict.VALID) ? null : verdict.describe(SIGNATURE_HEADER);
 	}
 
 	/**

@@ -46,21 +46,20 @@ class RejectedSignatureAudit {
 	}
 
 	/**
-	 * @param why the end of the audit reason, after "its signature", e.g. "did not verify
-	 * against any configured secret"
+	 * @param problem what was wrong with the signature, the same sentence the sender was
+	 * answered with
 	 */
-	void rejected(String source, String deliveryId, String remoteAddress, String why) {
+	void rejected(String source, String deliveryId, String remoteAddress, String problem) {
 		if (!admit()) {
 			return;
 		}
 		try {
-			this.audit.append(AuditEvent
-				.of(AuditEventType.WEBHOOK_REJECTED,
-						"A " + source + " delivery was rejected: its signature " + why + ".")
-				.outcome("REJECTED")
-				.deliveryId(deliveryId)
-				.details(Map.of("source", source, "remoteAddress", String.valueOf(remoteAddress)))
-				.build());
+			this.audit.append(
+					AuditEvent.of(AuditEventType.WEBHOOK_REJECTED, "A " + source + " delivery was rejected. " + problem)
+						.outcome("REJECTED")
+						.deliveryId(deliveryId)
+						.details(Map.of("source", source, "remoteAddress", String.valueOf(remoteAddress)))
+						.build());
 		}
 		catch (DataAccessException ex) {
 			log.warn("Rejected {} delivery not audited (database unavailable)", source);

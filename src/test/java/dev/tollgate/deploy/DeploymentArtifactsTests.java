@@ -47,6 +47,8 @@ class DeploymentArtifactsTests {
 
 	private static final YAMLMapper YAML = new YAMLMapper();
 
+	private static final String DATABASE_URL = "jdbc:postgresql://db.example.internal:5432/tollgate";
+
 	private static final JsonMapper JSON = new JsonMapper();
 
 	/**
@@ -86,12 +88,47 @@ class DeploymentArtifactsTests {
 	// -------------------------------------------------------------
 
 	@Test
-	void chartPassesStrictLint() {
-		LintResult result = new Helm(CHART).lint().strict().call();
+	void chartPassesStrictLint(@TempDir Path tmp) throws IOException {
+		// helm-java's lint takes no --set: lint a copy whose values name a database, as
+		// the CI workflow does with --set database.url=...
+		Path chart = copyChart(tmp);
+		Path values = chart.resolve("values.yaml");
+		Files.writeString(values, Files.readString(values).replace("  url: \"\"\n", "  url: " + DATABASE_URL + "\n"));
+		LintResult result = new Helm(chart).lint().strict().call();
 
 		assertThat(result.isFailed()).as("helm lint --strict: %s", result.getMessages()).isFalse();
 		assertThat(result.getMessages())
 			.noneMatch((message) -> message.contains("[ERROR]") || message.contains("[WARNING]"));
+	}
+
+	@Test
+	void theChartDoesNotRenderWithoutADatabaseUrlAndSaysWhatToSet() {
+		assertThat(readYaml(CHART.resolve("values.yaml")).at("/database/url").asString()).isEmpty();
+		assertThatThrownBy(() -> renderExactly(CHART)).hasMessageContaining("database.url is required")
+			.hasMessageContaining("--set database.url=jdbc:postgresql://");
+		assertThatThrownBy(() -> renderExactly(CHART, "migration.job.enabled=true"))
+			.hasMessageContaining("database.url is required");
+		assertThatThrownBy(() -> renderExactly(CHART, "database.url=postgres://db/tollgate"))
+			.hasMessageContaining("/database/url");
+		assertThat(configMapData(renderExactly(CHART, "database.url=" + DATABASE_URL)).path("SPRING_DATASOURCE_URL")
+			.asString()).isEqualTo(DATABASE_URL);
+	}
+
+	@Test
+	void theChartReadmeSaysHowToInstallFromAClone() throws IOException {
+		String readme = Files.readString(CHART.resolve("README.md"));
+		assertThat(readme).contains("### From a clone")
+			.contains("docker build -t")
+			.contains("--set image.repository=")
+			.contains("--set database.url=");
+		// The placeholder the README explains is the one the release workflow rewrites.
+		assertThat(readYaml(CHART.resolve("values.yaml")).at("/image/repository").asString())
+			.isEqualTo("ghcr.io/tollgate/tollgate");
+		assertThat(Files.readString(ROOT.resolve(".github/workflows/release.yml")))
+			.contains("s|^  repository: .*|  repository: $IMAGE|")
+			.contains("helm lint --strict helm/tollgate --set database.url=");
+		assertThat(Files.readString(ROOT.resolve(".github/workflows/ci.yml")))
+			.contains("helm lint --strict helm/tollgate --set database.url=");
 	}
 
 	@Test
@@ -637,7 +674,18 @@ class DeploymentArtifactsTests {
 		return render(CHART, sets);
 	}
 
+	/**
+	 * Renders with the given values and, unless they name one, a database URL (the chart
+	 * requires one).
+	 */
 	private static List<JsonNode> render(Path chart, String... sets) {
+		if (Stream.of(sets).noneMatch((set) -> set.startsWith("database.url="))) {
+			sets = Stream.concat(Stream.of("database.url=" + DATABASE_URL), Stream.of(sets)).toArray(String[]::new);
+		}
+		return renderExactly(chart, sets);
+	}
+
+	private static List<JsonNode> renderExactly(Path chart, String... sets) {
 		TemplateCommand template = new Helm(chart).template().withName("tollgate").withNamespace("tollgate");
 		for (String set : sets) {
 			int equals = set.indexOf('=');

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import dev.tollgate.TollgateApplication;
@@ -73,6 +74,13 @@ class DevModeLaunchTests {
 				.contains("audit: DENIED - demo-mallory lacks role developer")
 				.contains("audit: PENDING_APPROVAL - demo-alice holds role developer");
 			approveAsThePrintedApprovers(first, output.getOut());
+			String example = workedExample(first);
+			assertThat(example).contains("\"status\":\"QUEUED\"")
+				.contains("\"status\":\"DUPLICATE\"")
+				.contains("README-DECISION ")
+				.contains("demo-alice holds role developer")
+				.contains("holds role ops-shipper required by rule 'prod deploy' for OPS")
+				.doesNotContain("\"status\":409");
 			seeded = seeds(first);
 			assertThat(seeded).as("policy changes audited as made by dev mode").isPositive();
 		}
@@ -82,7 +90,9 @@ class DevModeLaunchTests {
 		try (ConfigurableApplicationContext second = start(data)) {
 			assertThat(readiness(second)).isEqualTo(200);
 			assertThat(seeds(second)).as("the demo is seeded once, not on every start").isEqualTo(seeded);
-			assertThat(second.getBean(PolicyStore.class).export().rules()).hasSize(2);
+			// The demo's two rules, and the worked example's one, kept across the
+			// restart.
+			assertThat(second.getBean(PolicyStore.class).export().rules()).hasSize(3);
 		}
 	}
 
@@ -140,6 +150,61 @@ class DevModeLaunchTests {
 				"SELECT count(*) FROM tollgate.audit_event WHERE issue_key = 'DEMO-3' AND type = 'TRIGGER_SUCCEEDED'",
 				Long.class);
 		assertThat(triggered).as("the granted demo transition started its pipeline").isEqualTo(1);
+	}
+
+	/**
+	 * The README's raw webhook (sent, then its curl again), then docs/policy.md's policy
+	 * in five calls and its step 5, read top to bottom after the quick start, as a reader
+	 * would paste them. Only the port is changed, and the audit reads are repeated until
+	 * the asynchronous decision is there.
+	 */
+	private static String workedExample(ConfigurableApplicationContext context) throws Exception {
+		String port = context.getEnvironment().getProperty("local.server.port");
+		String readme = Files.readString(Path.of("README.md"));
+		String policy = Files.readString(Path.of("docs/policy.md"));
+		List<String> raw = bashBlocks(readme, "### The raw webhook");
+		String send = raw.get(0);
+		String curlAgain = send.substring(send.indexOf("curl -i"));
+		String readDecision = raw.get(1);
+		String fiveCalls = bashBlocks(policy, "## A policy in five calls").get(0);
+		String stepFive = bashBlocks(policy, "## A policy in five calls").get(1).lines().findFirst().orElseThrow();
+		String opsSend = send.replaceFirst("SECRET=dev-webhook-secret PROJECT=DEMO ACTOR=demo-alice",
+				"SECRET=dev-webhook-secret PROJECT=OPS ACTOR=5b10ac8d82e05b22cc7d4ef5");
+		String script = String
+			.join("\n", "set -u", send, curlAgain, "echo", until("README-DECISION", readDecision), fiveCalls, "echo",
+					opsSend, "echo", until("POLICY-DECISION", stepFive))
+			.replace("http://localhost:8080", "http://127.0.0.1:" + port)
+			.replace("localhost:8080", "127.0.0.1:" + port);
+		Process process = new ProcessBuilder("bash", "-c", script).redirectErrorStream(true).start();
+		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+		assertThat(process.exitValue()).as(output).isZero();
+		return output;
+	}
+
+	/** Repeats an audit read until it lists an event, then prints it after a label. */
+	private static String until(String label, String command) {
+		return "for i in $(seq 1 50); do out=$(" + command
+				+ "); case $out in *'\"items\":[{'*) break;; esac; sleep 0.2; done; " + "echo \"" + label + " $out\"";
+	}
+
+	/** The bash blocks of the section that starts with {@code heading}, in order. */
+	private static List<String> bashBlocks(String markdown, String heading) {
+		int start = markdown.indexOf("\n" + heading + "\n");
+		assertThat(start).as(heading).isNotNegative();
+		String section = markdown.substring(start + heading.length() + 2);
+		java.util.regex.Matcher next = java.util.regex.Pattern.compile("\n#{2,3} ").matcher(section);
+		if (next.find()) {
+			section = section.substring(0, next.start());
+		}
+		List<String> blocks = new java.util.ArrayList<>();
+		java.util.regex.Matcher block = java.util.regex.Pattern
+			.compile("```bash\n(.*?)```", java.util.regex.Pattern.DOTALL)
+			.matcher(section);
+		while (block.find()) {
+			blocks.add(block.group(1));
+		}
+		return blocks;
 	}
 
 	private static long seeds(ConfigurableApplicationContext context) {

@@ -126,6 +126,33 @@ class JiraFeedbackTests extends IntegrationTest {
 		assertThat(text).contains("ALLOWED").contains("noop-" + this.suffix).contains("ship " + this.suffix);
 	}
 
+	@Autowired
+	private ParkedComments parkedComments;
+
+	@Autowired
+	private dev.tollgate.job.JobQueue queue;
+
+	/**
+	 * A comment parked by a replica without Jira is posted as soon as one starts with
+	 * Jira, not at the end of its park.
+	 */
+	@Test
+	void aParkedCommentIsPostedOnceJiraIsConfigured() {
+		String key = issueKey();
+		stubComment(key, aResponse().withStatus(201).withBody("{\"id\":\"10599\"}"));
+		long event = ThreadLocalRandom.current().nextLong(1_000_000_000L, Long.MAX_VALUE);
+		CommentRequest request = CommentRequest.on(key, event).text("Waited for Jira").build();
+		this.queue.enqueue(CommentRequest.JOB, request.dedupKey(), request,
+				java.time.Instant.now().plus(CommentJobHandler.PARK));
+		this.jdbc.sql("UPDATE tollgate.job SET last_error = ? WHERE dedup_key = ?")
+			.params(CommentJobHandler.PARKED, request.dedupKey())
+			.update();
+
+		this.parkedComments.resume();
+
+		assertThat(awaitPosts(key, 1).get(0).getBodyAsString()).contains("Waited for Jira");
+	}
+
 	@Test
 	void aRateLimitIsWaitedOutAndTheCommentPostedOnce() {
 		String key = issueKey();

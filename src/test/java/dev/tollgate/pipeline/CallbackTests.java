@@ -161,6 +161,37 @@ class CallbackTests extends IntegrationTest {
 	}
 
 	@Test
+	void aRejectedCallbackIsToldWhatIsWrongWithItsSignatureOrToken() {
+		String body = github("completed", "31337", "success", "deploy");
+		String valid = HmacSignature.sign("gh-new-secret", bytes(body));
+		assertUnauthorized("/webhooks/github", body, Map.of("X-GitHub-Event", "workflow_run"),
+				"has no X-Hub-Signature-256 header");
+		assertUnauthorized("/webhooks/github", body,
+				Map.of("X-GitHub-Event", "workflow_run", "X-Hub-Signature-256", valid.substring(7)),
+				"does not start with 'sha256='");
+		assertUnauthorized("/webhooks/github", body, Map.of("X-GitHub-Event", "workflow_run", "X-Hub-Signature-256",
+				HmacSignature.sign("wrong", bytes(body))), "did not verify against any configured secret");
+		assertUnauthorized("/webhooks/gitlab", body, Map.of(), "has no X-Gitlab-Token header");
+		assertUnauthorized("/webhooks/gitlab", body, Map.of("X-Gitlab-Token", "wrong"),
+				"does not match any configured token");
+		assertUnauthorized("/webhooks/jenkins", body, Map.of(),
+				"has neither an X-Tollgate-Signature nor an X-Tollgate-Token header");
+		assertUnauthorized("/webhooks/jenkins", body,
+				Map.of("X-Tollgate-Signature", HmacSignature.sign("jenkins-secret", bytes(body)).substring(7)),
+				"does not start with 'sha256='");
+		assertUnauthorized("/webhooks/jenkins", body, Map.of("X-Tollgate-Token", "wrong"),
+				"X-Tollgate-Token header does not match");
+	}
+
+	private void assertUnauthorized(String path, String body, Map<String, String> headers, String problem) {
+		HttpResponse<String> response = post(path, body, headers);
+		assertThat(response.statusCode()).as(path + " " + headers.keySet()).isEqualTo(401);
+		assertThat(response.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
+		assertThat(body(response).get("detail").asString()).as(path + " " + headers.keySet()).contains(problem);
+	}
+
+	@Test
 	void nonTerminalAndUnmatchedReportsChangeNothing() {
 		Run run = run("GITHUB_ACTIONS", true);
 		String inProgress = github("in_progress", run.runId(), null, "deploy");

@@ -43,6 +43,23 @@ class HmacSignatureTests {
 	}
 
 	@Test
+	void verifySaysWhatIsWrongWithTheHeader() {
+		String valid = HmacSignature.sign("second-secret", BODY);
+		assertThat(this.signature.verify(valid, BODY)).isEqualTo(HmacSignature.Verdict.VALID);
+		assertThat(this.signature.verify(null, BODY)).isEqualTo(HmacSignature.Verdict.MISSING);
+		assertThat(this.signature.verify("  ", BODY)).isEqualTo(HmacSignature.Verdict.MISSING);
+		assertThat(this.signature.verify(valid.substring(7), BODY)).isEqualTo(HmacSignature.Verdict.NOT_SHA256);
+		assertThat(this.signature.verify("sha1=" + valid.substring(7), BODY))
+			.isEqualTo(HmacSignature.Verdict.NOT_SHA256);
+		assertThat(this.signature.verify("SHA256=" + valid.substring(7), BODY)).isEqualTo(HmacSignature.Verdict.VALID);
+		assertThat(this.signature.verify("sha256=" + "z".repeat(64), BODY)).isEqualTo(HmacSignature.Verdict.MALFORMED);
+		assertThat(this.signature.verify(HmacSignature.sign("other", BODY), BODY))
+			.isEqualTo(HmacSignature.Verdict.NO_MATCH);
+		assertThat(HmacSignature.Verdict.NOT_SHA256.describe("X-Hub-Signature")).contains("X-Hub-Signature")
+			.contains("'sha256='");
+	}
+
+	@Test
 	void signIsTheDocumentedFormat() {
 		assertThat(HmacSignature.sign("It's a Secret to Everybody", "Hello World!".getBytes(StandardCharsets.UTF_8)))
 			.isEqualTo("sha256=a4771c39fbe90f317c7824e83ddef3caae9cb3d976c214ace1f2937e133263c9");

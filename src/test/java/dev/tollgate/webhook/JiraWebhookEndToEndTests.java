@@ -210,12 +210,30 @@ class JiraWebhookEndToEndTests extends IntegrationTest {
 	void missingOrMalformedSignatureIsRejected() {
 		byte[] body = JiraPayloads.transition(unique(), unique(), "A", "B").getBytes(StandardCharsets.UTF_8);
 		String valid = HmacSignature.sign(SECRET, body);
-		assertThat(webhooks().send(body, UUID.randomUUID().toString(), null).statusCode()).isEqualTo(401);
-		assertThat(webhooks().send(body, UUID.randomUUID().toString(), valid.substring(7)).statusCode()).isEqualTo(401);
-		assertThat(webhooks().send(body, UUID.randomUUID().toString(), "sha1=" + valid.substring(7)).statusCode())
-			.isEqualTo(401);
+		assertRejectedAs(body, null, "has no X-Hub-Signature header");
+		assertRejectedAs(body, valid.substring(7), "does not start with 'sha256='");
+		assertRejectedAs(body, "sha1=" + valid.substring(7), "does not start with 'sha256='");
+		assertRejectedAs(body, "sha256=beef", "not 'sha256=' followed by 64 hex digits");
 		body[body.length - 3] ^= 0x01;
-		assertThat(webhooks().send(body, UUID.randomUUID().toString(), valid).statusCode()).isEqualTo(401);
+		assertRejectedAs(body, valid, "did not verify against any configured secret");
+	}
+
+	/**
+	 * The sender is told what is wrong with its signature, and the audit record says the
+	 * same: a missing header is not "no secret matched".
+	 */
+	private void assertRejectedAs(byte[] body, String signature, String problem) {
+		String deliveryId = UUID.randomUUID().toString();
+		HttpResponse<String> response = webhooks().send(body, deliveryId, signature);
+		assertThat(response.statusCode()).isEqualTo(401);
+		assertThat(response.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
+		assertThat(body(response).get("detail").asString()).contains(problem);
+		assertThat(this.jdbc
+			.sql("SELECT reason FROM tollgate.audit_event WHERE type = 'WEBHOOK_REJECTED' AND delivery_id = ?")
+			.param(deliveryId)
+			.query(String.class)
+			.list()).singleElement().asString().contains(problem);
 	}
 
 	@Test

@@ -24,6 +24,8 @@ import org.springframework.stereotype.Component;
 @Component
 class GitHubCallbacks implements PipelineProvider.Callbacks {
 
+	private static final String SIGNATURE_HEADER = "X-Hub-Signature-256";
+
 	private final HmacSignature signature;
 
 	GitHubCallbacks(Secrets secrets) {
@@ -37,8 +39,9 @@ class GitHubCallbacks implements PipelineProvider.Callbacks {
 
 	@Override
 	public StatusCallback read(UnaryOperator<String> header, byte[] body) {
-		if (!this.signature.matches(header.apply("X-Hub-Signature-256"), body)) {
-			return StatusCallback.rejected();
+		HmacSignature.Verdict verdict = this.signature.verify(header.apply(SIGNATURE_HEADER), body);
+		if (verdict != HmacSignature.Verdict.VALID) {
+			return StatusCallback.rejected(verdict.describe(SIGNATURE_HEADER));
 		}
 		JsonNode root = CallbackFields.parse(body);
 		if ("deployment_protection_rule".equals(header.apply("X-GitHub-Event"))) {

@@ -42,8 +42,13 @@ class GitLabCallbacks implements PipelineProvider.Callbacks {
 
 	@Override
 	public StatusCallback read(UnaryOperator<String> header, byte[] body) {
-		if (!CallbackFields.matchesAny(header.apply("X-Gitlab-Token"), this.tokens)) {
-			return StatusCallback.rejected();
+		String token = header.apply("X-Gitlab-Token");
+		if (token == null || token.isBlank()) {
+			return StatusCallback.rejected("The request has no X-Gitlab-Token header: set the webhook's secret token "
+					+ "in GitLab to one of tollgate.gitlab.webhook-tokens.");
+		}
+		if (!CallbackFields.matchesAny(token, this.tokens)) {
+			return StatusCallback.rejected("The X-Gitlab-Token header does not match any configured token.");
 		}
 		JsonNode root = CallbackFields.parse(body);
 		if ("deployment".equals(root.path("object_kind").asString(""))) {

@@ -29,6 +29,10 @@ import org.springframework.stereotype.Component;
 @Component
 class JenkinsCallbacks implements PipelineProvider.Callbacks {
 
+	private static final String SIGNATURE_HEADER = "X-Tollgate-Signature";
+
+	private static final String TOKEN_HEADER = "X-Tollgate-Token";
+
 	private final HmacSignature hmac;
 
 	private final List<byte[]> tokens;
@@ -45,9 +49,9 @@ class JenkinsCallbacks implements PipelineProvider.Callbacks {
 
 	@Override
 	public StatusCallback read(UnaryOperator<String> header, byte[] body) {
-		if (!(this.hmac.matches(header.apply("X-Tollgate-Signature"), body)
-				|| CallbackFields.matchesAny(header.apply("X-Tollgate-Token"), this.tokens))) {
-			return StatusCallback.rejected();
+		String problem = authenticationProblem(header, body);
+		if (problem != null) {
+			return StatusCallback.rejected(problem);
 		}
 		JsonNode root = CallbackFields.parse(body);
 		String phase = root.path("phase").asString("").toUpperCase(Locale.ROOT);
@@ -74,6 +78,28 @@ class JenkinsCallbacks implements PipelineProvider.Callbacks {
 	static String job(JsonNode root, String url) {
 		String fromUrl = jobOfBuildUrl(url);
 		return (fromUrl != null) ? fromUrl : CallbackFields.scope(CallbackFields.text(root.path("job")));
+	}
+
+	/**
+	 * Why neither the signature nor the token authenticates the callback, or {@code null}
+	 * when one does. With only a signature sent, what is wrong with it is said; a token
+	 * that does not match is said as such.
+	 */
+	private String authenticationProblem(UnaryOperator<String> header, byte[] body) {
+		String signature = header.apply(SIGNATURE_HEADER);
+		String token = header.apply(TOKEN_HEADER);
+		HmacSignature.Verdict verdict = this.hmac.verify(signature, body);
+		if (verdict == HmacSignature.Verdict.VALID || CallbackFields.matchesAny(token, this.tokens)) {
+			return null;
+		}
+		boolean hasToken = token != null && !token.isBlank();
+		if (verdict == HmacSignature.Verdict.MISSING && !hasToken) {
+			return "The request has neither an " + SIGNATURE_HEADER + " nor an " + TOKEN_HEADER + " header: send "
+					+ SIGNATURE_HEADER + ": sha256=<hex HMAC-SHA256 of the body> or " + TOKEN_HEADER + ": <secret>.";
+		}
+		return (hasToken && verdict == HmacSignature.Verdict.MISSING)
+				? "The " + TOKEN_HEADER + " header does not match any configured secret."
+				: verdict.describe(SIGNATURE_HEADER);
 	}
 
 	/**
