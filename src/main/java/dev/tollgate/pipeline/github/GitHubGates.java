@@ -176,7 +176,7 @@ class GitHubGates implements DeploymentGates.Answers {
 		if (parts.length != 2) {
 			throw TriggerFailure.permanent("The GitHub target's repository must be \"owner/name\".");
 		}
-		return new Repo(GitHubActionsClient.Workflow.base(target.baseUrl()), parts[0], parts[1]);
+		return new Repo(GitHubWorkflow.base(target.baseUrl()), parts[0], parts[1]);
 	}
 
 	private record Repo(String base, String owner, String repo) {

@@ -292,7 +292,7 @@ class GitHubActionsClientTests {
 
 		assertThat(run).isEqualTo(new Run(null, null));
 		github.verify(1, postRequestedFor(urlEqualTo(DISPATCH)));
-		github.verify(GitHubActionsClient.LOOKUPS_AFTER_DISPATCH, getRequestedFor(urlPathEqualTo(RUNS)));
+		github.verify(GitHubRuns.LOOKUPS_AFTER_DISPATCH, getRequestedFor(urlPathEqualTo(RUNS)));
 	}
 
 	@Test
@@ -307,7 +307,7 @@ class GitHubActionsClientTests {
 		github.verify(1,
 				getRequestedFor(urlPathEqualTo(RUNS)).withQueryParam("event", equalTo("workflow_dispatch"))
 					.withQueryParam("created", equalTo(">=" + iso(START.minus(Duration.ofMinutes(10)))))
-					.withQueryParam("per_page", equalTo(String.valueOf(GitHubActionsClient.RUNS_PER_PAGE)))
+					.withQueryParam("per_page", equalTo(String.valueOf(GitHubRuns.RUNS_PER_PAGE)))
 					.withQueryParam("page", equalTo("1"))
 					.withHeader("Authorization", equalTo("Bearer " + TOKEN)));
 	}
@@ -550,7 +550,7 @@ class GitHubActionsClientTests {
 
 	@Test
 	void anOversizedAnswerIsNotRead() {
-		String huge = "{\"workflow_run_id\": 1, \"padding\": \"" + "x".repeat(GitHubActionsClient.MAX_RESPONSE_BYTES)
+		String huge = "{\"workflow_run_id\": 1, \"padding\": \"" + "x".repeat(GitHubTransport.MAX_RESPONSE_BYTES)
 				+ "\"}";
 		github.stubFor(post(urlEqualTo(DISPATCH)).willReturn(okJson(huge)));
 		github.stubFor(get(urlPathEqualTo(RUNS)).willReturn(okJson(runs())));
@@ -575,7 +575,7 @@ class GitHubActionsClientTests {
 		github.verify(1,
 				getRequestedFor(urlPathEqualTo(RUNS)).withQueryParam("event", equalTo("workflow_dispatch"))
 					.withQueryParam("created", equalTo(">=" + iso(START.minus(GitHubActionsClient.RETRY_LOOKBACK))))
-					.withQueryParam("per_page", equalTo(String.valueOf(GitHubActionsClient.RUNS_PER_PAGE)))
+					.withQueryParam("per_page", equalTo(String.valueOf(GitHubRuns.RUNS_PER_PAGE)))
 					.withQueryParam("page", equalTo("1"))
 					.withHeader("Authorization", equalTo("Bearer " + TOKEN))
 					.withHeader("Accept", equalTo("application/vnd.github+json"))
@@ -589,7 +589,7 @@ class GitHubActionsClientTests {
 		// other decisions
 		// fill the first page (seen in the fault-injection crash scenario as repeated
 		// dispatches).
-		String[] newer = new String[GitHubActionsClient.RUNS_PER_PAGE];
+		String[] newer = new String[GitHubRuns.RUNS_PER_PAGE];
 		for (int i = 0; i < newer.length; i++) {
 			newer[i] = run(5000 + i, "deploy other-decision-" + i);
 		}
@@ -607,7 +607,7 @@ class GitHubActionsClientTests {
 
 	@Test
 	void theLookUpReadsABoundedNumberOfPages() {
-		String[] full = new String[GitHubActionsClient.RUNS_PER_PAGE];
+		String[] full = new String[GitHubRuns.RUNS_PER_PAGE];
 		for (int i = 0; i < full.length; i++) {
 			full[i] = run(5000 + i, "deploy other-decision-" + i);
 		}
@@ -617,7 +617,7 @@ class GitHubActionsClientTests {
 		Run run = this.client.trigger(call(target(base()), Map.of(), 2));
 
 		assertThat(run.runId()).isEqualTo("4711");
-		github.verify(GitHubActionsClient.MAX_LOOKUP_PAGES, getRequestedFor(urlPathEqualTo(RUNS)));
+		github.verify(GitHubRuns.MAX_LOOKUP_PAGES, getRequestedFor(urlPathEqualTo(RUNS)));
 		github.verify(1, postRequestedFor(urlEqualTo(DISPATCH)));
 	}
 
@@ -681,7 +681,7 @@ class GitHubActionsClientTests {
 		// may be among them.
 		String body = switch (answer) {
 			case "oversized" ->
-				runs("{\"id\": 1, \"name\": \"" + "x".repeat(GitHubActionsClient.MAX_RESPONSE_BYTES) + "\"}");
+				runs("{\"id\": 1, \"name\": \"" + "x".repeat(GitHubTransport.MAX_RESPONSE_BYTES) + "\"}");
 			case "not json" -> "<html>unicorn</html>";
 			default -> "{\"total_count\": 1}";
 		};
