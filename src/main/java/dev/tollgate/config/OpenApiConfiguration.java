@@ -58,6 +58,7 @@ class OpenApiConfiguration {
 	private static final Map<String, String> SUCCESS = Map.ofEntries(Map.entry("POST /api/v1/roles", "201"),
 			Map.entry("POST /api/v1/role-bindings", "201"), Map.entry("POST /api/v1/targets", "201"),
 			Map.entry("POST /api/v1/rules", "201"), Map.entry("POST /api/v1/tokens", "201"),
+			Map.entry("POST /api/v1/gates", "201"), Map.entry("DELETE /api/v1/gates/{name}", "204"),
 			Map.entry("DELETE /api/v1/roles/{name}", "204"), Map.entry("DELETE /api/v1/role-bindings/{id}", "204"),
 			Map.entry("DELETE /api/v1/targets/{name}", "204"), Map.entry("DELETE /api/v1/rules/{id}", "204"),
 			Map.entry("DELETE /api/v1/tokens/{id}", "204"), Map.entry("POST /api/v1/approvals/{id}/approve", "202"),
@@ -84,7 +85,7 @@ class OpenApiConfiguration {
 				"X-Atlassian-Webhook-Identifier|Jira's delivery id, stable across its retries|false"),
 			"/webhooks/github",
 			List.of("X-Hub-Signature-256|sha256=<hex HMAC-SHA256 of the raw body> under a secret of tollgate.github.webhook-secrets|true",
-					"X-GitHub-Event|the event name, workflow_run|true"),
+					"X-GitHub-Event|the event name, workflow_run or deployment_protection_rule|true"),
 			"/webhooks/gitlab", List.of("X-Gitlab-Token|one of tollgate.gitlab.webhook-tokens|true"),
 			"/webhooks/jenkins",
 			List.of("X-Tollgate-Signature|sha256=<hex HMAC-SHA256 of the raw body> under a secret of tollgate.jenkins.webhook-secrets (or X-Tollgate-Token)|false",
@@ -95,7 +96,7 @@ class OpenApiConfiguration {
 		return new OpenAPI()
 			.info(new Info().title("Tollgate admin API")
 				.version("v1")
-				.description("Roles, bindings, targets, rules, policy-as-code, audit, approvals and jobs. "
+				.description("Roles, bindings, targets, rules, gates, policy-as-code, audit, approvals and jobs. "
 						+ "Authenticate with `Authorization: Bearer TOKEN`; scopes: `admin`, `auditor`, `approver`. "
 						+ "Errors are RFC 9457 problem details (`application/problem+json`)."))
 			.components(new Components()

@@ -22,6 +22,9 @@ import org.springframework.web.bind.annotation.RestController;
  * is problem+json like every other error; a 5xx gets a correlation id and one log line
  * with the trace, and never the exception's text, which can name tables, hosts or values.
  */
+// Not an operation of the API: the container's error page, so not in the OpenAPI
+// document.
+@io.swagger.v3.oas.annotations.Hidden
 @RestController
 class ErrorEndpoint implements ErrorController {
 

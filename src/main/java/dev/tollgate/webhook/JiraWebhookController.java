@@ -45,8 +45,8 @@ import tools.jackson.databind.json.JsonMapper;
 @RestController
 class JiraWebhookController {
 
-	private static final String ANOTHER_METHOD = "The X-Hub-Signature header names a method other than sha256: "
-			+ "only sha256 signatures are accepted.";
+	private static final String ANOTHER_METHOD = " It names a method other than sha256: only sha256 signatures"
+			+ " are accepted.";
 
 	private static final Logger log = LoggerFactory.getLogger(JiraWebhookController.class);
 
@@ -148,10 +148,10 @@ class JiraWebhookController {
 						&& HmacSignature.namesAnotherMethod(signatureHeaders.get(0));
 				this.rejections.rejected(SOURCE, deliveryId,
 						(source != null) ? source.getHostAddress() : request.getRemoteAddr(),
-						anotherMethod ? ANOTHER_METHOD : signatureProblem);
+						anotherMethod ? signatureProblem + ANOTHER_METHOD : signatureProblem);
 				if (anotherMethod) {
 					return answer(WebhookMetrics.Status.UNKNOWN_SIGNATURE_METHOD, start,
-							Problems.of(ProblemType.UNAUTHORIZED, ANOTHER_METHOD));
+							Problems.of(ProblemType.UNAUTHORIZED, signatureProblem + ANOTHER_METHOD));
 				}
 				return answer(WebhookMetrics.Status.UNAUTHORIZED, start,
 						Problems.of(ProblemType.UNAUTHORIZED, signatureProblem));

@@ -97,6 +97,22 @@ class OpenApiTruthTests extends IntegrationTest {
 		call(answers, "GET", "/api/v1/approvals", "/api/v1/approvals", null);
 		call(answers, "POST", "/api/v1/approvals/{id}/approve", "/api/v1/approvals/9999999999/approve", "{}");
 		call(answers, "POST", "/api/v1/approvals/{id}/deny", "/api/v1/approvals/9999999999/deny", "{}");
+		String gateTarget = "oa-app-" + this.suffix;
+		String gate = "oa-gate-" + this.suffix;
+		call(answers, "POST", "/api/v1/targets", "/api/v1/targets",
+				"{\"name\":\"" + gateTarget
+						+ "\",\"kind\":\"GITHUB_ACTIONS\",\"repository\":\"acme/oa\",\"workflow\":\"deploy.yml\","
+						+ "\"ref\":\"main\",\"credentialRef\":\"env:GH_APP_KEY\",\"auth\":\"APP\",\"appId\":\"1\","
+						+ "\"installationId\":\"2\"}");
+		String gateBody = "{\"name\":\"" + gate + "\",\"target\":\"" + gateTarget
+				+ "\",\"environment\":\"production\"}";
+		call(answers, "POST", "/api/v1/gates", "/api/v1/gates", gateBody);
+		call(answers, "GET", "/api/v1/gates", "/api/v1/gates", null);
+		call(answers, "GET", "/api/v1/gates/{name}", "/api/v1/gates/" + gate, null);
+		call(answers, "PUT", "/api/v1/gates/{name}", "/api/v1/gates/" + gate, gateBody);
+		call(answers, "GET", "/api/v1/gates/reviews", "/api/v1/gates/reviews?status=WAITING", null);
+		call(answers, "DELETE", "/api/v1/gates/{name}", "/api/v1/gates/" + gate, null);
+		call(answers, "DELETE", "/api/v1/targets/{name}", "/api/v1/targets/" + gateTarget, null);
 		call(answers, "GET", "/api/v1/jobs", "/api/v1/jobs", null);
 		call(answers, "POST", "/api/v1/jobs/{id}/retry", "/api/v1/jobs/9999999999/retry", null);
 		long token = json
