@@ -88,8 +88,16 @@ public interface DeploymentGates {
 		}
 
 		/**
-		 * The deployments waiting now in the gate's environment, for CI systems whose
-		 * webhooks can be lost and that can be asked (GitLab); nothing by default.
+		 * Whether {@link #waiting} is asked every poll interval: for CI systems whose
+		 * webhooks can be lost and that can be asked (GitLab).
+		 */
+		default boolean polled() {
+			return false;
+		}
+
+		/**
+		 * The deployments waiting now in the gate's environment, when {@link #polled()};
+		 * nothing by default.
 		 */
 		default List<GateAsk> waiting(Target target, Gate gate, Secret credential) {
 			return List.of();

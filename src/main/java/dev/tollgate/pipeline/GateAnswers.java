@@ -70,11 +70,6 @@ public class GateAnswers {
 		return this.runs.find(ask.provider(), ask.scope(), ask.runId(), decisionIds);
 	}
 
-	/** Whether a provider can answer a gate on this kind of target. */
-	public boolean answers(Target.Kind kind) {
-		return this.providers.containsKey(kind);
-	}
-
 	/** See {@link DeploymentGates.Answers#moreTexts}. */
 	public List<String> moreTexts(Target target, GateAsk ask) {
 		return call(() -> provider(target).moreTexts(target, ask, credential(target)));
@@ -139,9 +134,13 @@ public class GateAnswers {
 
 	}
 
-	/** Whether the target's kind reports waiting deployments only when asked. */
+	/**
+	 * Whether the target's CI system is asked for its waiting deployments (see
+	 * {@link DeploymentGates.Answers#polled}).
+	 */
 	public boolean polls(Target target) {
-		return target.kind() == Target.Kind.GITLAB && this.providers.containsKey(Target.Kind.GITLAB);
+		DeploymentGates.Answers provider = this.providers.get(target.kind());
+		return provider != null && provider.polled();
 	}
 
 	/** Where the target's runs live, as {@link GateAsk#scope()} names it. */

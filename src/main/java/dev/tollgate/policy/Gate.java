@@ -2,7 +2,6 @@ package dev.tollgate.policy;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 import jakarta.validation.constraints.NotBlank;
@@ -73,10 +72,6 @@ public record Gate(
 	/** The compiled {@link #issueKeyPattern()}; checked when the gate is saved. */
 	public Pattern issueKeys() {
 		return Pattern.compile(this.issueKeyPattern);
-	}
-
-	String lowerName() {
-		return this.name.strip().toLowerCase(Locale.ROOT);
 	}
 
 }

@@ -170,6 +170,11 @@ class GitLabGates implements DeploymentGates.Answers {
 	 * project for a gate on {@code *}, which GitLab cannot filter by.
 	 */
 	@Override
+	public boolean polled() {
+		return true;
+	}
+
+	@Override
 	public List<GateAsk> waiting(Target target, Gate gate, Secret credential) {
 		String environment = gate.environment().strip();
 		String filter = "*".equals(environment) ? "" : "environment=" + queryEncode(environment) + "&";
