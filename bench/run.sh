@@ -390,7 +390,7 @@ wrk_load() {  # dir url label connections prepared-name
   log "$label: wrk -t $WRK_THREADS -c $conns -d ${DURATION}s ($name)"
   cpu_begin
   WRK_OUT="$dir/$label.json" WRK_LABEL="$label" WRK_CONNECTIONS="$conns" \
-    timeout $(( DURATION + 60 )) "$WRK" -t "$WRK_THREADS" -c "$conns" -d "${DURATION}s" --timeout 30s \
+    timeout $(( DURATION + 240 )) "$WRK" -t "$WRK_THREADS" -c "$conns" -d "${DURATION}s" --timeout 30s \
     -s "$BENCH_DIR/wrk/deliveries.lua" "$url" -- "$WORK/wrk/$name.lua" "$WORK/wrk/$name.tsv" "$WRK_THREADS" \
     >"$dir/$label.wrk.txt" 2>&1 || { cat "$dir/$label.wrk.txt" >&2; exit 1; }
   cpu_end "$dir/$label.json"
