@@ -50,6 +50,8 @@
 #                      postgres user when run as root) with pg_stat_statements, whose CPU is measured;
 #                      shared: the server on PGHOST:PGPORT (no statement counts, no PostgreSQL CPU).
 #                      own falls back to shared when initdb is not found.
+#   BENCH_COMMENTS=0   1: the benchmark rule comments on the issue (one more Jira call and job per
+#                      decision); the goals are stated without comments
 #   WRK_THREADS=2      wrk threads for the closed-loop scenarios
 #   WRK_PREPARED_PER_S=30000  deliveries prepared per second of a wrk scenario (a thread that runs out
 #                      sends to /__bench_exhausted, which shows as non-2xx and "exhausted": true)
@@ -58,6 +60,7 @@ set -euo pipefail
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$BENCH_DIR/.." && pwd)"
 SMOKE="${SMOKE:-0}"
+BENCH_COMMENTS="${BENCH_COMMENTS:-0}"
 DURATION="${DURATION:-10}"
 WARMUP="${WARMUP:-30}"
 JIT_QUIET="${JIT_QUIET:-10}"
@@ -495,7 +498,7 @@ admin role-bindings "{\"role\":\"bench-deployer\",\"subjectType\":\"USER\",\"sub
 admin targets "{\"name\":\"bench-ci\",\"kind\":\"GITHUB_ACTIONS\",\"baseUrl\":\"http://127.0.0.1:$STUB_PORT\",
   \"repository\":\"bench/tollgate\",\"workflow\":\"deploy.yml\",\"ref\":\"main\",\"credentialRef\":\"env:BENCH_CI_TOKEN\",
   \"inputs\":{\"issue\":\"{{issue.key}}\",\"issue_id\":\"{{issue.id}}\"}}"
-admin rules '{"name":"bench deploy","projectKey":"OPS","fromStatus":"*","toStatus":"Ready for Deploy","allowedRoles":["bench-deployer"],"target":"bench-ci"}'
+admin rules "{\"name\":\"bench deploy\",\"projectKey\":\"OPS\",\"fromStatus\":\"*\",\"toStatus\":\"Ready for Deploy\",\"allowedRoles\":[\"bench-deployer\"],\"target\":\"bench-ci\",\"comment\":$( [[ "$BENCH_COMMENTS" == 1 ]] && echo true || echo false )}"
 sleep 2   # policy refresh interval is 1 s
 
 queue_depth() { psql_retry -c "SELECT count(*) FROM tollgate.job WHERE status IN ('PENDING','RUNNING')" 2>/dev/null || echo '?'; }
@@ -724,7 +727,7 @@ LOADAVG="$(cut -d' ' -f1-3 /proc/loadavg)"
 SMOKE_TAG=""; [[ "$SMOKE" == 1 ]] && SMOKE_TAG="SMOKE=1 "
 # Tollgate's job settings from the environment (TOLLGATE_JOBS_*, no secrets) change what is measured.
 JOB_ENV="$(env | grep -E '^TOLLGATE_JOBS_[A-Z_]+=[A-Za-z0-9.]*$' | sort | tr '\n' ' ' || true)"
-CMD="${JOB_ENV}${SMOKE_TAG}${APP_JAR_GIVEN:+APP_JAR=$APP_JAR_GIVEN }${SKIP_BUILD:+SKIP_BUILD=$SKIP_BUILD }${BUILD_ISOLATED:+BUILD_ISOLATED=$BUILD_ISOLATED }DURATION=$DURATION WARMUP=$WARMUP JIT_QUIET=$JIT_QUIET WARMUP_MAX=$WARMUP_MAX OPEN_RATE=$OPEN_RATE E2E_RATE=$E2E_RATE E2E_RAMP=\"$E2E_RAMP\" E2E_STEP_DURATION=$E2E_STEP_DURATION CEILING=$CEILING STARTUP_VARIANTS=\"$STARTUP_VARIANTS\" DRAIN_TIMEOUT=$DRAIN_TIMEOUT bench/run.sh"
+CMD="${JOB_ENV}${SMOKE_TAG}BENCH_COMMENTS=$BENCH_COMMENTS ${APP_JAR_GIVEN:+APP_JAR=$APP_JAR_GIVEN }${SKIP_BUILD:+SKIP_BUILD=$SKIP_BUILD }${BUILD_ISOLATED:+BUILD_ISOLATED=$BUILD_ISOLATED }DURATION=$DURATION WARMUP=$WARMUP JIT_QUIET=$JIT_QUIET WARMUP_MAX=$WARMUP_MAX OPEN_RATE=$OPEN_RATE E2E_RATE=$E2E_RATE E2E_RAMP=\"$E2E_RAMP\" E2E_STEP_DURATION=$E2E_STEP_DURATION CEILING=$CEILING STARTUP_VARIANTS=\"$STARTUP_VARIANTS\" DRAIN_TIMEOUT=$DRAIN_TIMEOUT bench/run.sh"
 jq -n \
   --arg ts "$TS" --arg java "$JAVA_VERSION" --arg nproc "$(nproc)" --arg kernel "$(uname -sr)" --arg loadavg "$LOADAVG" --arg loadBefore "$LOAD_BEFORE" --arg appJvm "${APP_JVM[*]}" \
   --arg pg "$(psql -X -At -d postgres -c 'SHOW server_version')" --arg cmd "$CMD" --arg smoke "$SMOKE" --arg pgCluster "$PG_CLUSTER" \
