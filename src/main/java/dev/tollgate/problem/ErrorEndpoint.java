@@ -1,7 +1,5 @@
 package dev.tollgate.problem;
 
-import java.util.UUID;
-
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
@@ -17,10 +15,11 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * What {@code /error} answers, in place of Boot's default error body: the container
- * forwards here whatever no controller answered, above all an exception thrown in a
- * servlet filter (before or after Spring MVC) and a {@code sendError} from anywhere. It
- * is problem+json like every other error; a 5xx gets a correlation id and one log line
- * with the trace, and never the exception's text, which can name tables, hosts or values.
+ * forwards here a {@code sendError} from anywhere (Spring's 404 for a path nobody serves,
+ * say) and what else no controller answered. It is problem+json like every other error; a
+ * 5xx gets a correlation id and one log line. An exception thrown in a servlet filter
+ * does not come here but is answered by {@link UnexpectedErrorFilter}, ahead of the
+ * container, which would log it a second time.
  */
 // Not an operation of the API: the container's error page, so not in the OpenAPI
 // document.
@@ -35,15 +34,10 @@ class ErrorEndpoint implements ErrorController {
 		HttpStatus status = status(request);
 		ProblemDetail problem;
 		if (status.is5xxServerError()) {
-			String correlationId = UUID.randomUUID().toString();
 			Object exception = request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
-			log.error("Unexpected error answered as {}, correlation id {}, request {}", status.value(), correlationId,
-					request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI),
+			problem = UnexpectedFailure.logAndDescribe(log, status.value(),
+					String.valueOf(request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI)),
 					(exception instanceof Throwable throwable) ? throwable : null);
-			problem = Problems.of(ProblemType.INTERNAL_ERROR,
-					"Something went wrong on our side. Quote correlation id " + correlationId + " to the operator.");
-			problem.setStatus(status.value());
-			problem.setProperty("correlationId", correlationId);
 		}
 		else {
 			// Only the statuses whose catalogued type is unambiguous; a 429 here, say, is

@@ -1,12 +1,12 @@
 package dev.tollgate.problem;
 
-import java.util.UUID;
-
+import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -26,17 +26,14 @@ class UnexpectedErrors {
 	private static final Logger log = LoggerFactory.getLogger(UnexpectedErrors.class);
 
 	@ExceptionHandler(Exception.class)
-	ResponseEntity<ProblemDetail> unexpected(Exception ex) throws Exception {
+	ResponseEntity<ProblemDetail> unexpected(Exception ex, HttpServletRequest request) throws Exception {
 		if (ex instanceof org.springframework.security.access.AccessDeniedException
 				|| ex instanceof org.springframework.security.core.AuthenticationException) {
 			// Spring Security answers these (401/403) itself.
 			throw ex;
 		}
-		String correlationId = UUID.randomUUID().toString();
-		log.error("Unexpected error answered as 500, correlation id {}", correlationId, ex);
-		ProblemDetail problem = Problems.of(ProblemType.INTERNAL_ERROR,
-				"Something went wrong on our side. Quote correlation id " + correlationId + " to the operator.");
-		problem.setProperty("correlationId", correlationId);
+		ProblemDetail problem = UnexpectedFailure.logAndDescribe(log, HttpStatus.INTERNAL_SERVER_ERROR.value(),
+				request.getRequestURI(), ex);
 		return ResponseEntity.status(problem.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
 	}
 
