@@ -11,6 +11,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -66,7 +68,13 @@ final class JobCompletions {
 		 * Not done: the batch was a batch of one, or it failed. The caller completes the
 		 * job in a transaction of its own.
 		 */
-		ALONE
+		ALONE,
+
+		/**
+		 * Not done: the batch got no connection ({@link Entry#failure}). Alone, each job
+		 * would only wait for one again; its lease expires and another attempt follows.
+		 */
+		UNREACHABLE
 
 	}
 
@@ -79,6 +87,8 @@ final class JobCompletions {
 		Result result;
 
 		Job next;
+
+		RuntimeException failure;
 
 		Entry(Job job, Runnable completion) {
 			this.job = job;
@@ -153,13 +163,21 @@ final class JobCompletions {
 				}
 			});
 		}
-		catch (RuntimeException ex) {
-			log.debug("A batch of {} job completions failed and was rolled back; each is completed alone: {}",
-					batch.size(), JobWorker.describe(ex));
+		catch (RuntimeException | Error ex) {
+			log.debug("A batch of {} job completions failed and was rolled back: {}", batch.size(),
+					JobWorker.describe(ex));
+			// The transaction could not begin: no connection.
+			boolean unreachable = ex instanceof CannotCreateTransactionException
+					|| ex instanceof CannotGetJdbcConnectionException;
 			for (Entry entry : batch) {
-				// Rolled back: what was handed over does not exist.
-				entry.result = Result.ALONE;
+				// Rolled back, also the entries already run: what they handed over does
+				// not exist.
+				entry.result = unreachable ? Result.UNREACHABLE : Result.ALONE;
+				entry.failure = unreachable ? (RuntimeException) ex : null;
 				entry.next = null;
+			}
+			if (ex instanceof Error error) {
+				throw error;
 			}
 		}
 	}

@@ -92,6 +92,9 @@ final class OutcomeRecorder {
 			// worker.
 			return batched.next;
 		}
+		if (batched.result == JobCompletions.Result.UNREACHABLE) {
+			throw new DataAccessResourceFailureException("No connection for a batch of completions", batched.failure);
+		}
 		if (batched.result == JobCompletions.Result.LEASE_LOST) {
 			log.warn("Job {} ({}) finished after its lease was lost; its completion is discarded", job.id(),
 					job.kind());
