@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Job completions per second, three ways (ADR 0018): each completion in its own transaction (as
-# Tollgate does), three in one transaction, and three as multi-row statements in one transaction.
+# Job completions per second, four ways (ADR 0018, 0035): each completion in its own transaction (as
+# Tollgate did), three in one transaction, three in one transaction with the job rows marked by one
+# multi-row UPDATE (what Tollgate's batched completions do, ADR 0035), and three as multi-row
+# statements in one transaction.
 # A completion is what the pipeline writes per job: the job row marked SUCCEEDED, one audit event,
 # and the follow-up job inserted RUNNING (the hand-off); the next completion marks that one.
 # Runs against a throwaway database migrated by Tollgate itself, dropped at the end.
@@ -17,7 +19,7 @@ trap 'dropdb --if-exists "$DB"' EXIT
 java -Dspring.context.exit=onRefresh -jar "$JAR" --server.port=0 \
   --spring.datasource.url="jdbc:postgresql://$PGHOST:$PGPORT/$DB" --spring.datasource.username="$PGUSER" >/dev/null
 for round in $(seq 1 "$ROUNDS"); do
-  for script in completion-one completion-three-one-commit completion-three-multi-row; do
+  for script in completion-one completion-three-one-commit completion-three-batched-update completion-three-multi-row; do
     per_tx=3; [ "$script" = completion-one ] && per_tx=1
     # -D: the first transaction of each client marks no job (id 0); \gset carries the ids on.
     tps=$(pgbench -n -c "$CLIENTS" -j 2 -T "$SECONDS_PER_RUN" -D j_id=0 -D j1=0 -D j2=0 -D j3=0 -f "$script.sql" "$DB" \

@@ -7,8 +7,10 @@ import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -149,6 +151,28 @@ class JobRepository {
 				""").param("id", job.id()).param("worker", workerId).param("attempts", job.attempts()).update() == 1;
 	}
 
+	/**
+	 * Marks a batch of jobs succeeded in one statement, each only if this worker still
+	 * holds it at the attempt it ran ({@link #markSucceeded}'s rule, row by row).
+	 * @return the ids marked; a job missing from them lost its lease
+	 */
+	Set<Long> markAllSucceeded(List<Job> batch, String workerId) {
+		Long[] ids = batch.stream().map(Job::id).toArray(Long[]::new);
+		Integer[] attempts = batch.stream().map(Job::attempts).toArray(Integer[]::new);
+		return new HashSet<>(this.jdbc.sql("""
+				UPDATE tollgate.job j
+				SET status = 'SUCCEEDED', locked_by = NULL, locked_until = NULL, last_error = NULL, updated_at = now()
+				FROM unnest(CAST(:ids AS bigint[]), CAST(:attempts AS integer[])) AS d(id, attempts)
+				WHERE j.id = d.id AND j.status = 'RUNNING' AND j.locked_by = :worker AND j.attempts = d.attempts
+				RETURNING j.id
+				""")
+			.param("ids", new SqlParameterValue(Types.ARRAY, ids))
+			.param("attempts", new SqlParameterValue(Types.ARRAY, attempts))
+			.param("worker", workerId)
+			.query(Long.class)
+			.list());
+	}
+
 	boolean reschedule(Job job, String workerId, Instant runAt, String error) {
 		return this.jdbc.sql("""
 				UPDATE tollgate.job
@@ -187,7 +211,7 @@ class JobRepository {
 				WHERE id = ANY(:ids) AND status = 'RUNNING' AND locked_by = :worker
 				""")
 			.param("leaseSeconds", lease.toMillis() / 1000.0)
-			.param("ids", ids.toArray(Long[]::new))
+			.param("ids", ids.stream().sorted().toArray(Long[]::new))
 			.param("worker", workerId)
 			.update();
 	}

@@ -46,6 +46,8 @@ class JobWorker implements SmartLifecycle {
 
 	private final JobRunner runner;
 
+	private final JobCompletions completions;
+
 	private volatile boolean running;
 
 	private volatile Thread dispatcher;
@@ -62,6 +64,7 @@ class JobWorker implements SmartLifecycle {
 		this.slots = new JobSlots(properties.concurrency(), signal);
 		this.leases = new JobLeases(jobs, this.workerId, properties.lease());
 		OutcomeRecorder outcomes = new OutcomeRecorder(jobs, tx, properties, this.workerId, handlers.kinds());
+		this.completions = outcomes.batches();
 		this.runner = new JobRunner(handlers, this.slots, this.leases, outcomes, properties.concurrency(),
 				() -> this.running);
 	}
@@ -188,6 +191,11 @@ class JobWorker implements SmartLifecycle {
 	/** An ordered job was enqueued here to wait for an older job of its key. */
 	void heldBack() {
 		this.slots.heldBack();
+	}
+
+	/** The group commit of this worker's completions (for tests). */
+	JobCompletions completions() {
+		return this.completions;
 	}
 
 	String id() {

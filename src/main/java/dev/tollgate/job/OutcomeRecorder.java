@@ -15,9 +15,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Applies what a handler made of a job: done (its completion in the transaction that
- * marks it succeeded), deferred, retried after the backoff, or buried as {@code DEAD}
- * with the handler told. Every write is conditional on this worker still holding the job,
- * so a worker that lost its lease changes nothing.
+ * marks it succeeded, batched with other jobs' completions, {@link JobCompletions}),
+ * deferred, retried after the backoff, or buried as {@code DEAD} with the handler told.
+ * Every write is conditional on this worker still holding the job, so a worker that lost
+ * its lease changes nothing.
  */
 final class OutcomeRecorder {
 
@@ -35,6 +36,8 @@ final class OutcomeRecorder {
 
 	private final Set<String> kinds;
 
+	private final JobCompletions batches;
+
 	/**
 	 * @param kinds the kinds this worker runs: a completion can hand it a job of one of
 	 * them
@@ -47,6 +50,12 @@ final class OutcomeRecorder {
 		this.backoff = new Backoff(properties.backoffInitial(), properties.backoffMax());
 		this.workerId = workerId;
 		this.kinds = kinds;
+		this.batches = new JobCompletions(jobs, tx, workerId, properties.lease(), kinds);
+	}
+
+	/** The group commit of completions (for tests). */
+	JobCompletions batches() {
+		return this.batches;
 	}
 
 	/**
@@ -77,6 +86,25 @@ final class OutcomeRecorder {
 	}
 
 	private Job complete(Job job, JobHandlers.Bound<?> bound, JobOutcome.Done done) {
+		JobCompletions.Entry batched = this.batches.complete(job, done.completion());
+		if (batched.result == JobCompletions.Result.COMMITTED) {
+			// Committed with its batch: the handed-over job exists, claimed by this
+			// worker.
+			return batched.next;
+		}
+		if (batched.result == JobCompletions.Result.UNREACHABLE) {
+			throw new DataAccessResourceFailureException("No connection for a batch of completions", batched.failure);
+		}
+		if (batched.result == JobCompletions.Result.LEASE_LOST) {
+			log.warn("Job {} ({}) finished after its lease was lost; its completion is discarded", job.id(),
+					job.kind());
+			return null;
+		}
+		return completeAlone(job, bound, done);
+	}
+
+	/** The job's completion in a transaction of its own. */
+	private Job completeAlone(Job job, JobHandlers.Bound<?> bound, JobOutcome.Done done) {
 		JobHandoff handoff = JobHandoff.open(this.workerId, this.properties.lease(), this.kinds);
 		try {
 			this.tx.executeWithoutResult((status) -> {
