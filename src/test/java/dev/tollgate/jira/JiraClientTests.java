@@ -296,7 +296,7 @@ class JiraClientTests {
 
 	@Test
 	void anOversizedAnswerIsRefused() {
-		String huge = "[" + "{\"name\":\"g\"},".repeat(JiraClient.MAX_RESPONSE_BYTES / 12) + "{\"name\":\"g\"}]";
+		String huge = "[" + "{\"name\":\"g\"},".repeat(JiraTransport.MAX_RESPONSE_BYTES / 12) + "{\"name\":\"g\"}]";
 		jira.stubFor(get(urlPathEqualTo(GROUPS_PATH)).willReturn(okJson(huge)));
 		assertThatThrownBy(() -> this.client.groupsOf(ACCOUNT)).isInstanceOf(JiraUnavailable.class)
 			.hasMessageContaining("larger than");
@@ -358,15 +358,15 @@ class JiraClientTests {
 	@Test
 	void retryAfterParsing() {
 		Instant now = Instant.parse("2026-05-01T10:00:00Z");
-		assertThat(JiraClient.parseRetryAfter("7", now)).isEqualTo(Instant.parse("2026-05-01T10:00:07Z"));
-		assertThat(JiraClient.parseRetryAfter(" 0 ", now)).isEqualTo(now);
-		assertThat(JiraClient.parseRetryAfter("Fri, 01 May 2026 10:02:00 GMT", now))
+		assertThat(JiraTransport.parseRetryAfter("7", now)).isEqualTo(Instant.parse("2026-05-01T10:00:07Z"));
+		assertThat(JiraTransport.parseRetryAfter(" 0 ", now)).isEqualTo(now);
+		assertThat(JiraTransport.parseRetryAfter("Fri, 01 May 2026 10:02:00 GMT", now))
 			.isEqualTo(Instant.parse("2026-05-01T10:02:00Z"));
-		assertThat(JiraClient.parseRetryAfter(null, now)).isNull();
-		assertThat(JiraClient.parseRetryAfter("", now)).isNull();
-		assertThat(JiraClient.parseRetryAfter("-5", now)).isNull();
-		assertThat(JiraClient.parseRetryAfter("soon", now)).isNull();
-		assertThat(JiraClient.parseRetryAfter("99999999999999999999", now)).isNull();
+		assertThat(JiraTransport.parseRetryAfter(null, now)).isNull();
+		assertThat(JiraTransport.parseRetryAfter("", now)).isNull();
+		assertThat(JiraTransport.parseRetryAfter("-5", now)).isNull();
+		assertThat(JiraTransport.parseRetryAfter("soon", now)).isNull();
+		assertThat(JiraTransport.parseRetryAfter("99999999999999999999", now)).isNull();
 	}
 
 	// A literal address: no name resolution involved.

@@ -156,7 +156,7 @@ class JenkinsGates implements DeploymentGates.Answers {
 	 */
 	static String buildPath(Target target, GateAsk ask) {
 		String url = ask.answer().get("buildUrl");
-		String base = JenkinsClient.baseUrl(target.baseUrl());
+		String base = JenkinsJob.baseUrl(target.baseUrl());
 		URI uri;
 		try {
 			uri = new URI((url != null) ? url : "");
@@ -187,7 +187,7 @@ class JenkinsGates implements DeploymentGates.Answers {
 				|| List.of(below.split("/")).stream().anyMatch((s) -> s.equals(".") || s.equals(".."))) {
 			throw refused(url, "has dot segments or encoded separators");
 		}
-		String job = JenkinsClient.jobPath(target.job());
+		String job = JenkinsJob.jobPath(target.job());
 		Matcher build = BUILD.matcher(below);
 		if (!build.matches() || !build.group(1).equalsIgnoreCase(job)) {
 			throw refused(url, "is not a build of the target's job (" + base + job + "/<number>/)");

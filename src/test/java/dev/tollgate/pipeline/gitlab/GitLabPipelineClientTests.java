@@ -490,13 +490,13 @@ class GitLabPipelineClientTests {
 		gitlab.verify(2, getRequestedFor(urlPathEqualTo("/api/v4/projects/42/pipelines")));
 		gitlab.verify(1,
 				getRequestedFor(urlPathEqualTo("/api/v4/projects/42/pipelines")).withQueryParam("page", equalTo("2")));
-		gitlab.verify(GitLabPipelineClient.MAX_VARIABLE_LOOKUPS, getRequestedFor(urlPathMatching(".*/variables")));
+		gitlab.verify(GitLabRuns.MAX_VARIABLE_LOOKUPS, getRequestedFor(urlPathMatching(".*/variables")));
 	}
 
 	@Test
 	void theLookUpReadsABoundedNumberOfPagesThenSendsAgain() {
 		StringBuilder full = new StringBuilder("[");
-		for (int i = 0; i < GitLabPipelineClient.PIPELINES_PER_PAGE; i++) {
+		for (int i = 0; i < GitLabRuns.PIPELINES_PER_PAGE; i++) {
 			full.append((i > 0) ? "," : "").append(named(pipeline(5000 - i, 1), "tollgate " + UUID.randomUUID()));
 		}
 		gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/42/pipelines")).willReturn(okJson(full + "]")));
@@ -505,11 +505,10 @@ class GitLabPipelineClientTests {
 		gitlab.stubFor(post(urlPathEqualTo(API_PATH)).willReturn(created(601)));
 
 		assertThat(this.client.trigger(call(accessTarget(base(), "42"), 2)).runId()).isEqualTo("601");
-		gitlab.verify(GitLabPipelineClient.MAX_LOOKUP_PAGES,
-				getRequestedFor(urlPathEqualTo("/api/v4/projects/42/pipelines")));
+		gitlab.verify(GitLabRuns.MAX_LOOKUP_PAGES, getRequestedFor(urlPathEqualTo("/api/v4/projects/42/pipelines")));
 		gitlab.verify(1, getRequestedFor(urlPathEqualTo("/api/v4/projects/42/pipelines")).withQueryParam("page",
-				equalTo(String.valueOf(GitLabPipelineClient.MAX_LOOKUP_PAGES))));
-		gitlab.verify(GitLabPipelineClient.MAX_VARIABLE_LOOKUPS, getRequestedFor(urlPathMatching(".*/variables")));
+				equalTo(String.valueOf(GitLabRuns.MAX_LOOKUP_PAGES))));
+		gitlab.verify(GitLabRuns.MAX_VARIABLE_LOOKUPS, getRequestedFor(urlPathMatching(".*/variables")));
 		gitlab.verify(1, postRequestedFor(urlPathEqualTo(API_PATH)));
 	}
 

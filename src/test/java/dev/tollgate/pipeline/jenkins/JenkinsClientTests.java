@@ -526,12 +526,12 @@ class JenkinsClientTests {
 	@Test
 	void theLookUpReadsABoundedNumberOfPagesThenSendsAgain() {
 		jenkins.stubFor(get(urlPathEqualTo(JOB_API_PATH))
-			.willReturn(okJson(job("allBuilds", otherDecisionsBuilds(JenkinsClient.BUILDS_PER_PAGE)))));
+			.willReturn(okJson(job("allBuilds", otherDecisionsBuilds(JenkinsBuilds.BUILDS_PER_PAGE)))));
 		jenkins.stubFor(post(urlPathEqualTo(BUILD_PATH)).willReturn(queued(39)));
 		jenkins.stubFor(get(urlPathEqualTo(QUEUE_PATH)).willReturn(okJson(started(39, 501))));
 
 		assertThat(this.client.trigger(call(target(base(), "team/deploy"), 2)).runId()).isEqualTo("501");
-		jenkins.verify(JenkinsClient.MAX_LOOKUP_PAGES, getRequestedFor(urlPathEqualTo(JOB_API_PATH)));
+		jenkins.verify(JenkinsBuilds.MAX_LOOKUP_PAGES, getRequestedFor(urlPathEqualTo(JOB_API_PATH)));
 		jenkins.verify(1, getRequestedFor(urlPathEqualTo(JOB_API_PATH)).withQueryParam("tree",
 				equalTo("allBuilds[number,url,timestamp,actions[parameters[name,value]]]{900,1000}")));
 		jenkins.verify(1, postRequestedFor(urlPathEqualTo(BUILD_PATH)));
@@ -673,8 +673,8 @@ class JenkinsClientTests {
 	private static void serveBuilds(List<String> builds) {
 		jenkins.stubFor(get(urlPathEqualTo(JOB_API_PATH)).withQueryParam("tree", equalTo(NEWEST_TWENTY_TREE))
 			.willReturn(okJson(job("builds", builds.subList(0, Math.min(20, builds.size()))))));
-		for (int from = 0; from <= builds.size(); from += JenkinsClient.BUILDS_PER_PAGE) {
-			int to = from + JenkinsClient.BUILDS_PER_PAGE;
+		for (int from = 0; from <= builds.size(); from += JenkinsBuilds.BUILDS_PER_PAGE) {
+			int to = from + JenkinsBuilds.BUILDS_PER_PAGE;
 			jenkins.stubFor(get(urlPathEqualTo(JOB_API_PATH))
 				.withQueryParam("tree",
 						equalTo("allBuilds[number,url,timestamp,actions[parameters[name,value]]]{" + from + "," + to

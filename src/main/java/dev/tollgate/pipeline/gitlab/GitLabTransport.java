@@ -1,0 +1,117 @@
+package dev.tollgate.pipeline.gitlab;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.tollgate.outbound.OutboundHttp;
+import dev.tollgate.outbound.OutboundHttp.Answer;
+import dev.tollgate.outbound.OutboundHttp.Unreachable;
+import dev.tollgate.outbound.OutboundPolicy;
+import dev.tollgate.outbound.OutboundRefused;
+import dev.tollgate.pipeline.support.PipelineProperties;
+import dev.tollgate.pipeline.support.Templates;
+import dev.tollgate.pipeline.support.TriggerFailure;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+
+import static dev.tollgate.pipeline.support.PipelineHttp.bounded;
+import static dev.tollgate.pipeline.support.PipelineHttp.withoutQuery;
+
+/**
+ * One request to a GitLab instance, through the {@link OutboundPolicy} with its time-outs
+ * and bounded read. Every HTTP status comes back as a {@link Response}; what it means is
+ * {@link GitLabFailures}'s to say. A failure to reach GitLab becomes a transient
+ * {@link TriggerFailure}, a refusal by the outbound policy a permanent one. The URI is
+ * handed over already encoded, so the project path is never encoded twice.
+ */
+final class GitLabTransport {
+
+	static final JsonMapper JSON = JsonMapper.builder().build();
+
+	/** How the credential travels. */
+	enum Credential {
+
+		/** In the body (a trigger token's form): no header. */
+		IN_BODY,
+
+		/** {@code PRIVATE-TOKEN}, as the REST API takes an access token. */
+		PRIVATE_TOKEN,
+
+		/**
+		 * {@code Authorization: Bearer}, as the GraphQL API documents for access tokens.
+		 */
+		BEARER
+
+	}
+
+	private final OutboundHttp http;
+
+	GitLabTransport(OutboundPolicy policy, PipelineProperties properties) {
+		this.http = new OutboundHttp(policy, properties.connectTimeout(), properties.readTimeout(),
+				(builder) -> builder.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
+					.defaultHeader(HttpHeaders.USER_AGENT, "Tollgate"));
+	}
+
+	/**
+	 * One call; every HTTP status comes back as a {@link Response}.
+	 * @param path below the base URL, already encoded
+	 */
+	Response send(GitLabProject project, HttpMethod method, String path, byte[] body, MediaType contentType,
+			Credential credential) {
+		URI uri = URI.create(project.base() + path);
+		String call = method.name() + " " + withoutQuery(path);
+		try {
+			Answer answer = this.http.exchange(method, uri, (headers) -> {
+				if (credential == Credential.PRIVATE_TOKEN) {
+					headers.set("PRIVATE-TOKEN", project.credential());
+				}
+				else if (credential == Credential.BEARER) {
+					headers.setBearerAuth(project.credential());
+				}
+			}, body, contentType);
+			return new Response(answer.status(), answer.headers(), answer.body());
+		}
+		catch (OutboundRefused ex) {
+			throw TriggerFailure.permanent(ex.getMessage());
+		}
+		catch (Unreachable ex) {
+			Throwable cause = ex.reason();
+			String what = cause.getClass().getSimpleName()
+					+ ((cause.getMessage() != null) ? ": " + project.scrub(bounded(cause.getMessage())) : "");
+			throw TriggerFailure
+				.transientFailure(
+						"GitLab did not answer " + call + " (" + what
+								+ "); if the request was received, the next attempt "
+								+ ((credential != Credential.IN_BODY)
+										? "looks for the pipeline before sending it again."
+										: "sends it again (a trigger token cannot look pipelines up; "
+												+ Templates.DECISION_ID + " lets the pipeline spot the repeat)."),
+						null);
+		}
+	}
+
+	void destroy() throws Exception {
+		this.http.destroy();
+	}
+
+	record Response(int status, HttpHeaders headers, byte[] body) {
+
+		boolean successful() {
+			return this.status >= 200 && this.status <= 299;
+		}
+
+		String bodyText() {
+			return new String(this.body, StandardCharsets.UTF_8);
+		}
+
+		@Override
+		public String toString() {
+			return "Response[" + this.status + "]";
+		}
+
+	}
+
+}
