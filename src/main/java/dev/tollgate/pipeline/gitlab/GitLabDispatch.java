@@ -26,8 +26,7 @@ import static dev.tollgate.pipeline.support.PipelineHttp.scalar;
  * Creates the pipeline: with a trigger token, a form to {@code /trigger/pipeline}; with
  * an access token, JSON to {@code /pipeline}. The values go as pipeline variables; where
  * the project refuses variables (GitLab 18's default for new projects), once more as
- * pipeline inputs, typed as the CI file declares them where the token can read that
- * ({@link GitLabInputs}).
+ * pipeline inputs (as text).
  */
 final class GitLabDispatch {
 
@@ -35,12 +34,9 @@ final class GitLabDispatch {
 
 	private final GitLabFailures failures;
 
-	private final GitLabInputs inputs;
-
-	GitLabDispatch(GitLabTransport transport, GitLabFailures failures, GitLabInputs inputs) {
+	GitLabDispatch(GitLabTransport transport, GitLabFailures failures) {
 		this.transport = transport;
 		this.failures = failures;
-		this.inputs = inputs;
 	}
 
 	Run withTriggerToken(GitLabProject project, Map<String, String> values) {
@@ -86,7 +82,7 @@ final class GitLabDispatch {
 			}
 			Map<String, Object> withInputs = new LinkedHashMap<>();
 			withInputs.put("ref", project.ref());
-			withInputs.put("inputs", this.inputs.typed(project, values));
+			withInputs.put("inputs", new LinkedHashMap<>(values));
 			Response retry = this.transport.send(project, HttpMethod.POST, path,
 					GitLabTransport.JSON.writeValueAsBytes(withInputs), MediaType.APPLICATION_JSON,
 					Credential.PRIVATE_TOKEN);

@@ -53,9 +53,8 @@ import static dev.tollgate.pipeline.gitlab.GitLabProject.ACCESS_TOKEN;
  * This class is the provider the rest of Tollgate calls and decides what each attempt
  * does; the parts it relies on each have their own class: {@link GitLabProject} (the
  * target, checked), {@link GitLabTransport} (one request), {@link GitLabFailures} (what
- * an answer means), {@link GitLabDispatch} (creating the pipeline), {@link GitLabInputs}
- * (inputs typed as the CI file declares them) and {@link GitLabRuns} (finding a
- * decision's pipeline).
+ * an answer means), {@link GitLabDispatch} (creating the pipeline) and {@link GitLabRuns}
+ * (finding a decision's pipeline).
  */
 @Component
 public class GitLabPipelineClient implements PipelineProvider, DisposableBean {
@@ -76,7 +75,7 @@ public class GitLabPipelineClient implements PipelineProvider, DisposableBean {
 	GitLabPipelineClient(OutboundPolicy policy, PipelineProperties properties, Clock clock) {
 		this.transport = new GitLabTransport(policy, properties);
 		this.failures = new GitLabFailures(clock);
-		this.dispatch = new GitLabDispatch(this.transport, this.failures, new GitLabInputs(this.transport));
+		this.dispatch = new GitLabDispatch(this.transport, this.failures);
 		this.runs = new GitLabRuns(this.transport, clock);
 	}
 
