@@ -7,14 +7,12 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 
 import dev.tollgate.policy.Rule;
-import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -78,35 +76,6 @@ class ApprovalRepository {
 			.param("from", gatedStatus)
 			.query(Long.class)
 			.list();
-	}
-
-	/**
-	 * One cancelled request of {@link #cancelPendingGatedOnAll}: its id and which move.
-	 */
-	record Cancelled(long id, int index) {
-	}
-
-	/**
-	 * {@link #cancelPendingGatedOn} for many moves in one statement (an ingest batch, at
-	 * most one move per issue); returns the cancelled requests by id, each with the index
-	 * of its move.
-	 */
-	List<Cancelled> cancelPendingGatedOnAll(String[] issueIds, String[] gatedStatuses, String[] reasons) {
-		return this.jdbc.sql("""
-				UPDATE tollgate.approval_request r SET status = 'CANCELLED', closed_at = now(), close_reason = u.reason
-				FROM unnest(CAST(:issueIds AS text[]), CAST(:froms AS text[]), CAST(:reasons AS text[]))
-				     WITH ORDINALITY AS u(issue_id, from_status, reason, n)
-				WHERE r.issue_id = u.issue_id AND r.status = 'PENDING' AND lower(r.to_status) = lower(u.from_status)
-				RETURNING r.id, u.n
-				""")
-			.param("issueIds", new SqlParameterValue(Types.ARRAY, issueIds))
-			.param("froms", new SqlParameterValue(Types.ARRAY, gatedStatuses))
-			.param("reasons", new SqlParameterValue(Types.ARRAY, reasons))
-			.query((rs, row) -> new Cancelled(rs.getLong("id"), rs.getInt("n") - 1))
-			.list()
-			.stream()
-			.sorted(Comparator.comparingLong(Cancelled::id))
-			.toList();
 	}
 
 	/** The issue's open request (the most recent). */

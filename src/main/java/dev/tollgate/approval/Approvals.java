@@ -85,39 +85,6 @@ public class Approvals {
 		}
 	}
 
-	/** One move of {@link #issuesMoved}. */
-	public record Move(String issueId, String fromStatus, String toStatus) {
-	}
-
-	/**
-	 * {@link #issueMoved} for many moves (an ingest batch, at most one per issue), with
-	 * one statement for all cancellations. Joins the caller's transaction.
-	 */
-	public void issuesMoved(List<Move> moves) {
-		List<Move> leaving = moves.stream().filter((move) -> move.fromStatus() != null).toList();
-		if (leaving.size() <= 1) {
-			leaving.forEach((move) -> issueMoved(move.issueId(), move.fromStatus(), move.toStatus()));
-			return;
-		}
-		int size = leaving.size();
-		String[] issueIds = new String[size];
-		String[] froms = new String[size];
-		String[] reasons = new String[size];
-		for (int i = 0; i < size; i++) {
-			Move move = leaving.get(i);
-			issueIds[i] = move.issueId();
-			froms[i] = move.fromStatus();
-			reasons[i] = ApprovalComments.movedOn(move.toStatus());
-		}
-		for (ApprovalRepository.Cancelled cancelled : this.repository.cancelPendingGatedOnAll(issueIds, froms,
-				reasons)) {
-			Move move = leaving.get(cancelled.index());
-			Stored request = this.repository.find(cancelled.id()).orElseThrow();
-			audit(request, AuditEventType.APPROVAL_CANCELLED, ApprovalStatus.CANCELLED.name(),
-					ApprovalComments.cancelled(request, move.fromStatus(), move.toStatus()));
-		}
-	}
-
 	/** The open request of an issue (the most recent), for a vote from a Jira comment. */
 	Optional<Stored> pendingFor(String issueId) {
 		return this.repository.pendingFor(issueId);

@@ -1,8 +1,5 @@
 /**
- * Decisions: transition, actor roles, decision, audit and follow-up jobs. Made at ingest
- * when nothing needs asking ({@code IngestDecider}, implementing the webhook module's
- * {@link dev.tollgate.webhook.IngestDecisions}), otherwise by the {@code EVALUATE} job;
- * both record through {@code DecisionRecorder} (ADR 0034).
+ * The {@code EVALUATE} job: transition, actor roles, decision, audit and follow-up jobs.
  */
 @ApplicationModule(allowedDependencies = { "approval", "audit", "identity", "jira", "job", "outbound", "pipeline",
 		"policy", "webhook" })

@@ -1,6 +1,5 @@
 package dev.tollgate.identity;
 
-import java.util.Optional;
 import java.util.Set;
 
 import dev.tollgate.policy.ActorRoles;
@@ -35,26 +34,6 @@ public class ActorRoleResolver {
 		Set<String> projectRoles = ActorRoles.needs(snapshot, RoleBinding.SubjectType.PROJECT_ROLE, projectKey)
 				? this.identity.projectRolesOf(projectKey, accountId) : Set.of();
 		return ActorRoles.resolve(snapshot, projectKey, accountId, groups, projectRoles);
-	}
-
-	/**
-	 * {@link #rolesOf} without asking Jira: the roles when USER bindings, or Jira's
-	 * cached answers about groups and project roles, are all the bindings that could
-	 * apply need; empty when Jira would have to be asked. Never a guess: an empty result
-	 * means "ask Jira", not "no roles".
-	 */
-	public Optional<Set<String>> knownRolesOf(PolicySnapshot snapshot, String projectKey, String accountId) {
-		if (accountId == null) {
-			return Optional.of(Set.of());
-		}
-		Optional<Set<String>> groups = ActorRoles.needs(snapshot, RoleBinding.SubjectType.GROUP, projectKey)
-				? this.identity.cachedGroupsOf(accountId) : Optional.of(Set.of());
-		if (groups.isEmpty()) {
-			return Optional.empty();
-		}
-		Optional<Set<String>> projectRoles = ActorRoles.needs(snapshot, RoleBinding.SubjectType.PROJECT_ROLE,
-				projectKey) ? this.identity.cachedProjectRolesOf(projectKey, accountId) : Optional.of(Set.of());
-		return projectRoles.map((roles) -> ActorRoles.resolve(snapshot, projectKey, accountId, groups.get(), roles));
 	}
 
 }

@@ -2,7 +2,6 @@ package dev.tollgate.identity;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -60,37 +59,8 @@ public class JiraIdentity {
 	public Set<String> projectRolesOf(String projectKey, String accountId) {
 		List<Role> roles = this.projectRoles.get(projectKey, this::loadRoles);
 		// Only ask for the actor's groups when a group could make a difference.
-		Set<String> actorGroups = needsGroups(roles) ? lowerCase(groupsOf(accountId)) : Set.of();
-		return held(roles, accountId, actorGroups);
-	}
-
-	/**
-	 * {@link #groupsOf} if the answer is cached; empty if Jira would have to be asked.
-	 */
-	public Optional<Set<String>> cachedGroupsOf(String accountId) {
-		return Optional.ofNullable(this.groups.getIfPresent(accountId));
-	}
-
-	/**
-	 * {@link #projectRolesOf} if every answer it needs is cached; empty if Jira would
-	 * have to be asked.
-	 */
-	public Optional<Set<String>> cachedProjectRolesOf(String projectKey, String accountId) {
-		List<Role> roles = this.projectRoles.getIfPresent(projectKey);
-		if (roles == null) {
-			return Optional.empty();
-		}
-		if (!needsGroups(roles)) {
-			return Optional.of(held(roles, accountId, Set.of()));
-		}
-		return cachedGroupsOf(accountId).map((groups) -> held(roles, accountId, lowerCase(groups)));
-	}
-
-	private static boolean needsGroups(List<Role> roles) {
-		return roles.stream().anyMatch((role) -> !role.groups().isEmpty());
-	}
-
-	private static Set<String> held(List<Role> roles, String accountId, Set<String> actorGroups) {
+		Set<String> actorGroups = roles.stream().anyMatch((role) -> !role.groups().isEmpty())
+				? lowerCase(groupsOf(accountId)) : Set.of();
 		return roles.stream()
 			.filter((role) -> role.accountIds().contains(accountId)
 					|| role.groups().stream().anyMatch(actorGroups::contains))

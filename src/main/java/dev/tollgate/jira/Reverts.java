@@ -1,14 +1,9 @@
 package dev.tollgate.jira;
 
-import java.sql.Types;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.Optional;
 
 import org.springframework.dao.DataAccessException;
-import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
@@ -100,73 +95,6 @@ public class Reverts {
 				  AND lower(to_status) = lower(:to) AND created_at > now() - interval '1 hour'
 				ORDER BY id LIMIT 1
 				""").param("issue", issueId).param("from", from).param("to", to).query(Long.class).optional();
-	}
-
-	/** One transition to look up in {@link #pendingAll}. */
-	public record Seen(String issueId, String from, String to) {
-	}
-
-	/**
-	 * {@link #pending} for many transitions in one statement (an ingest batch): for each,
-	 * in list order, the id of the unconsumed revert it is, or {@code null}. Two
-	 * transitions of the list may name the same marker; callers that consume it must let
-	 * only the first have it.
-	 */
-	public List<Long> pendingAll(List<Seen> transitions) {
-		List<Long> found = new ArrayList<>(Collections.nCopies(transitions.size(), null));
-		int size = transitions.size();
-		String[] issues = new String[size];
-		String[] froms = new String[size];
-		String[] tos = new String[size];
-		boolean any = false;
-		for (int i = 0; i < size; i++) {
-			Seen seen = transitions.get(i);
-			if (seen.from() != null && seen.to() != null) {
-				issues[i] = seen.issueId();
-				froms[i] = seen.from();
-				tos[i] = seen.to();
-				any = true;
-			}
-		}
-		if (!any) {
-			return found;
-		}
-		// LATERAL: each transition is its own probe of the issue index, as pending() is.
-		this.jdbc
-			.sql("""
-					SELECT u.n, r.id
-					FROM unnest(CAST(:issues AS text[]), CAST(:froms AS text[]), CAST(:tos AS text[]))
-					     WITH ORDINALITY AS u(issue_id, from_status, to_status, n)
-					CROSS JOIN LATERAL (SELECT id FROM tollgate.issue_revert
-					                    WHERE issue_id = u.issue_id AND consumed_at IS NULL
-					                      AND lower(from_status) = lower(u.from_status) AND lower(to_status) = lower(u.to_status)
-					                      AND created_at > now() - interval '1 hour'
-					                    ORDER BY id LIMIT 1) r
-					WHERE u.issue_id IS NOT NULL
-					""")
-			.param("issues", new SqlParameterValue(Types.ARRAY, issues))
-			.param("froms", new SqlParameterValue(Types.ARRAY, froms))
-			.param("tos", new SqlParameterValue(Types.ARRAY, tos))
-			.query((rs, row) -> found.set(rs.getInt("n") - 1, rs.getLong("id")))
-			.list();
-		return found;
-	}
-
-	/**
-	 * {@link #consume} for many reverts in one statement; joins the caller's transaction.
-	 */
-	public void consumeAll(List<Long> ids) {
-		if (ids.isEmpty()) {
-			return;
-		}
-		if (ids.size() == 1) {
-			consume(ids.get(0));
-			return;
-		}
-		this.jdbc.sql(
-				"UPDATE tollgate.issue_revert SET consumed_at = now() WHERE id = ANY(CAST(:ids AS bigint[])) AND consumed_at IS NULL")
-			.param("ids", new SqlParameterValue(Types.ARRAY, ids.toArray(Long[]::new)))
-			.update();
 	}
 
 	/** Marks the revert as seen; joins the caller's transaction. */

@@ -43,11 +43,6 @@ final class JobHandoff {
 		return (handoff != null && handoff.taken == null && handoff.kinds.contains(kind)) ? handoff : null;
 	}
 
-	/** Whether a worker's completion is running on this thread (a hand-off is open). */
-	static boolean isOpen() {
-		return CURRENT.get() != null;
-	}
-
 	void take(Job job) {
 		this.taken = job;
 	}

@@ -27,11 +27,8 @@ public class JobQueue {
 
 	private final JobSignal signal;
 
-	private final UnfinishedJobs unfinished;
-
-	JobQueue(JobRepository jobs, JsonMapper json, JobSignal signal, UnfinishedJobs unfinished) {
+	JobQueue(JobRepository jobs, JsonMapper json, JobSignal signal) {
 		this.jobs = jobs;
-		this.unfinished = unfinished;
 		this.json = json;
 		this.signal = signal;
 	}
@@ -131,37 +128,6 @@ public class JobQueue {
 			pendingAfterCommit(Arrays.stream(orderingKeys).anyMatch(Objects::nonNull));
 		}
 		return inserted.size();
-	}
-
-	/**
-	 * Enqueues jobs of one type, each like
-	 * {@link #enqueueOrdered(JobType, String, Object, String)} (a {@code null} ordering
-	 * key: unordered), and in as few statements as the caller allows: inside a worker's
-	 * completion, where the first follow-up is handed to that worker (ADR 0013), one by
-	 * one as before; anywhere else in one statement
-	 * ({@link #enqueueOrdered(JobType, List)}).
-	 * @return how many jobs were created
-	 */
-	public <P> int enqueueAll(JobType<P> type, List<OrderedJob<P>> batch) {
-		if (batch.isEmpty()) {
-			return 0;
-		}
-		if (JobHandoff.isOpen()) {
-			int created = 0;
-			for (OrderedJob<P> job : batch) {
-				created += enqueue(type, job.dedupKey(), job.payload(), null, job.orderingKey()) ? 1 : 0;
-			}
-			return created;
-		}
-		return enqueueOrdered(type, batch);
-	}
-
-	/**
-	 * The ordering keys of {@code orderingKeys} that an unfinished (pending or running)
-	 * job of {@code type} holds: work on those keys must wait for that job.
-	 */
-	public Set<String> heldKeys(JobType<?> type, List<String> orderingKeys) {
-		return this.unfinished.held(type.kind(), orderingKeys);
 	}
 
 	private static int handableAtMost(String[] orderingKeys) {

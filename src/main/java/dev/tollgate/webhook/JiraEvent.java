@@ -23,14 +23,6 @@ public record JiraEvent(Type type, String deliveryId, Instant receivedAt, Issue 
 	/** The job kind that turns a Jira event into decisions. */
 	public static final JobType<JiraEvent> EVALUATE_JOB = new JobType<>("EVALUATE", JiraEvent.class);
 
-	/**
-	 * The ordering key of an issue's {@code EVALUATE} jobs: one issue's events are
-	 * decided one at a time, in arrival order.
-	 */
-	public static String orderingKeyOf(String issueId) {
-		return "issue:" + issueId;
-	}
-
 	public enum Type {
 
 		TRANSITION, ISSUE_CREATED, APPROVAL_COMMAND

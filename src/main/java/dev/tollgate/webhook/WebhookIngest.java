@@ -18,7 +18,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.tollgate.job.JobQueue;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -36,12 +35,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * set of writer threads and waits; each writer takes everything that queued up while the
  * previous commit was in flight (up to {@value #MAX_BATCH}) and stores it in one
  * transaction: one multi-row insert of delivery rows, whose unique keys stop duplicates
- * (also within a batch and across replicas). In the same transaction the events that need
- * nothing from Jira are decided and recorded ({@link IngestDecisions}, ADR 0034), and the
- * others get {@code EVALUATE} jobs, in one more statement. Only after that commit is any
- * waiting request answered, so a 2xx still means "durably queued"; under load the commit
- * (a third of PostgreSQL's cost per delivery) and the connection are shared by the whole
- * batch (ADR 0007).
+ * (also within a batch and across replicas), and one of their {@code EVALUATE} jobs. Only
+ * after that commit is any waiting request answered, so a 2xx still means "durably
+ * queued"; under load the commit (a third of PostgreSQL's cost per delivery) and the
+ * connection are shared by the whole batch (ADR 0007).
  */
 @Service
 class WebhookIngest implements SmartLifecycle {
@@ -85,18 +82,12 @@ class WebhookIngest implements SmartLifecycle {
 
 	private final WebhookMetrics metrics;
 
-	private final IngestDecisions decisions;
-
 	private final List<Thread> writers = new ArrayList<>();
 
 	private volatile boolean running;
 
-	WebhookIngest(JdbcClient jdbc, JobQueue jobs, PlatformTransactionManager transactions, WebhookMetrics metrics,
-			ObjectProvider<IngestDecisions> decisions) {
+	WebhookIngest(JdbcClient jdbc, JobQueue jobs, PlatformTransactionManager transactions, WebhookMetrics metrics) {
 		this.jdbc = jdbc;
-		// None in a context without the evaluation module: then every event is evaluated
-		// by its job.
-		this.decisions = decisions.getIfAvailable(() -> (events) -> new boolean[events.size()]);
 		this.metrics = metrics;
 		this.jobs = jobs;
 		this.tx = new TransactionTemplate(transactions);
@@ -212,34 +203,18 @@ class WebhookIngest implements SmartLifecycle {
 	}
 
 	private void write(List<Pending> batch) {
-		write(batch, true);
-	}
-
-	/**
-	 * @param decide whether events may be decided at ingest; a delivery that failed alone
-	 * with it is tried once more without, so a decision that cannot be recorded here
-	 * (whatever the reason) costs the delivery only the detour through its job, whose
-	 * retries and burial make it visible
-	 */
-	private void write(List<Pending> batch, boolean decide) {
 		if (batch.isEmpty()) {
 			return;
 		}
 		List<Result> results;
 		try {
-			results = this.tx.execute((status) -> store(batch, decide));
+			results = this.tx.execute((status) -> store(batch));
 		}
 		catch (RuntimeException ex) {
 			if (batch.size() > 1 && !isUnavailable(ex)) {
 				// One delivery the database refuses must not cost the others their
 				// answer.
-				batch.forEach((pending) -> write(List.of(pending), decide));
-				return;
-			}
-			if (decide && !isUnavailable(ex)) {
-				log.warn("Delivery {} could not be stored with its decision; storing it for evaluation by its job",
-						batch.get(0).deliveryId(), ex);
-				write(batch, false);
+				batch.forEach((pending) -> write(List.of(pending)));
 				return;
 			}
 			batch.forEach((pending) -> pending.result().completeExceptionally(ex));
@@ -251,10 +226,10 @@ class WebhookIngest implements SmartLifecycle {
 		this.metrics.recordBatch(batch.size());
 	}
 
-	private List<Result> store(List<Pending> batch, boolean decide) {
+	private List<Result> store(List<Pending> batch) {
 		Map<String, Long> inserted = insertDeliveries(batch);
 		List<Result> results = new ArrayList<>(batch.size());
-		List<IngestDecisions.Stored> stored = new ArrayList<>();
+		List<JobQueue.OrderedJob<JiraEvent>> evaluations = new ArrayList<>();
 		for (Pending pending : batch) {
 			// remove(): a second delivery with the same id in this batch is a duplicate
 			// of the first.
@@ -272,19 +247,10 @@ class WebhookIngest implements SmartLifecycle {
 				// later transition
 				// must see what an earlier one decided (an approval request to cancel, a
 				// revert to
-				// recognise). Decisions made at ingest keep that order too
-				// (IngestDecisions).
-				stored.add(new IngestDecisions.Stored("evaluate:" + pending.source() + ":" + id, event));
+				// recognise).
+				evaluations.add(new JobQueue.OrderedJob<>("evaluate:" + pending.source() + ":" + id, event,
+						"issue:" + event.issue().id()));
 				results.add(Result.QUEUED);
-			}
-		}
-		boolean[] decided = (decide && !stored.isEmpty()) ? this.decisions.decide(stored) : new boolean[stored.size()];
-		List<JobQueue.OrderedJob<JiraEvent>> evaluations = new ArrayList<>();
-		for (int i = 0; i < stored.size(); i++) {
-			if (!decided[i]) {
-				IngestDecisions.Stored event = stored.get(i);
-				evaluations.add(new JobQueue.OrderedJob<>(event.evaluationKey(), event.event(),
-						JiraEvent.orderingKeyOf(event.event().issue().id())));
 			}
 		}
 		this.jobs.enqueueOrdered(JiraEvent.EVALUATE_JOB, evaluations);
