@@ -8,6 +8,7 @@ import java.net.NoRouteToHostException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.function.Consumer;
@@ -143,6 +144,11 @@ public final class OutboundHttp implements DisposableBean {
 
 		public boolean successful() {
 			return this.status >= 200 && this.status <= 299;
+		}
+
+		/** The body as UTF-8 text, which is what every upstream API here answers in. */
+		public String bodyText() {
+			return new String(this.body, StandardCharsets.UTF_8);
 		}
 
 		/** See {@link OutboundHttp#transientStatus(int)}. */

@@ -12,7 +12,7 @@ import tools.jackson.databind.JsonNode;
 
 import dev.tollgate.pipeline.PipelineProvider.Run;
 import dev.tollgate.pipeline.gitlab.GitLabTransport.Credential;
-import dev.tollgate.pipeline.gitlab.GitLabTransport.Response;
+import dev.tollgate.outbound.OutboundHttp.Answer;
 import dev.tollgate.pipeline.support.Templates;
 import dev.tollgate.pipeline.support.TriggerFailure;
 import org.springframework.http.HttpMethod;
@@ -41,12 +41,12 @@ final class GitLabDispatch {
 
 	Run withTriggerToken(GitLabProject project, Map<String, String> values) {
 		String path = project.projectPath() + "/trigger/pipeline";
-		Response response = this.transport.send(project, HttpMethod.POST, path,
-				triggerForm(project, "variables", values), MediaType.APPLICATION_FORM_URLENCODED, Credential.IN_BODY);
+		Answer response = this.transport.send(project, HttpMethod.POST, path, triggerForm(project, "variables", values),
+				MediaType.APPLICATION_FORM_URLENCODED, Credential.IN_BODY);
 		if (variablesRefused(response)) {
 			// A form carries text only, and a trigger token cannot read the CI file's
 			// spec: the inputs go as text.
-			Response retry = this.transport.send(project, HttpMethod.POST, path, triggerForm(project, "inputs", values),
+			Answer retry = this.transport.send(project, HttpMethod.POST, path, triggerForm(project, "inputs", values),
 					MediaType.APPLICATION_FORM_URLENCODED, Credential.IN_BODY);
 			return created(project, "POST " + path, retry, true);
 		}
@@ -70,7 +70,7 @@ final class GitLabDispatch {
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("ref", project.ref());
 		body.put("variables", variables);
-		Response response = this.transport.send(project, HttpMethod.POST, path,
+		Answer response = this.transport.send(project, HttpMethod.POST, path,
 				GitLabTransport.JSON.writeValueAsBytes(body), MediaType.APPLICATION_JSON, Credential.PRIVATE_TOKEN);
 		if (variablesRefused(response)) {
 			if (repeated) {
@@ -83,7 +83,7 @@ final class GitLabDispatch {
 			Map<String, Object> withInputs = new LinkedHashMap<>();
 			withInputs.put("ref", project.ref());
 			withInputs.put("inputs", new LinkedHashMap<>(values));
-			Response retry = this.transport.send(project, HttpMethod.POST, path,
+			Answer retry = this.transport.send(project, HttpMethod.POST, path,
 					GitLabTransport.JSON.writeValueAsBytes(withInputs), MediaType.APPLICATION_JSON,
 					Credential.PRIVATE_TOKEN);
 			return created(project, "POST " + path, retry, true);
@@ -112,7 +112,7 @@ final class GitLabDispatch {
 	 * GitLab refuses pipeline variables on this project
 	 * (ci_pipeline_variables_minimum_override_role).
 	 */
-	private static boolean variablesRefused(Response response) {
+	private static boolean variablesRefused(Answer response) {
 		if (response.status() != 400 && response.status() != 403) {
 			return false;
 		}
@@ -120,7 +120,7 @@ final class GitLabDispatch {
 		return text.contains("variables") && (text.contains("permission") || text.contains("not allowed"));
 	}
 
-	private Run created(GitLabProject project, String call, Response response, boolean asInputs) {
+	private Run created(GitLabProject project, String call, Answer response, boolean asInputs) {
 		if (response.successful()) {
 			JsonNode pipeline = parse(response.body());
 			String id = (pipeline != null) ? scalar(pipeline.path("id")) : null;

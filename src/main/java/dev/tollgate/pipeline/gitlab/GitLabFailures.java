@@ -11,7 +11,7 @@ import tools.jackson.databind.JsonNode;
 
 import dev.tollgate.outbound.OutboundHttp;
 import dev.tollgate.outbound.RetryAfter;
-import dev.tollgate.pipeline.gitlab.GitLabTransport.Response;
+import dev.tollgate.outbound.OutboundHttp.Answer;
 import dev.tollgate.pipeline.support.Templates;
 import dev.tollgate.pipeline.support.TriggerFailure;
 import org.springframework.http.HttpHeaders;
@@ -39,7 +39,7 @@ final class GitLabFailures {
 	 * The failure for a pipeline creation GitLab did not accept.
 	 * @param asInputs the values went as pipeline inputs (the project refused variables)
 	 */
-	TriggerFailure creation(GitLabProject project, String call, Response response, boolean asInputs) {
+	TriggerFailure creation(GitLabProject project, String call, Answer response, boolean asInputs) {
 		int status = response.status();
 		String reason = project.scrub(message(response.body()));
 		String said = "GitLab answered " + status + " to " + call + ((reason != null) ? ": " + reason : "") + ".";
@@ -62,7 +62,7 @@ final class GitLabFailures {
 	}
 
 	/** The failure for a gate's call (its poll, its answer) GitLab did not accept. */
-	TriggerFailure gate(GitLabProject project, String what, String call, Response response) {
+	TriggerFailure gate(GitLabProject project, String what, String call, Answer response) {
 		int status = response.status();
 		String reason = project.scrub(message(response.body()));
 		String said = "GitLab answered " + status + " to " + what + " (" + call + ")"

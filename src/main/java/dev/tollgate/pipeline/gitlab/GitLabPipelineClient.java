@@ -9,7 +9,7 @@ import tools.jackson.databind.JsonNode;
 import dev.tollgate.outbound.OutboundPolicy;
 import dev.tollgate.pipeline.PipelineProvider;
 import dev.tollgate.pipeline.gitlab.GitLabTransport.Credential;
-import dev.tollgate.pipeline.gitlab.GitLabTransport.Response;
+import dev.tollgate.outbound.OutboundHttp.Answer;
 import dev.tollgate.pipeline.support.CallbackFields;
 import dev.tollgate.pipeline.support.PipelineProperties;
 import dev.tollgate.pipeline.support.Secret;
@@ -194,7 +194,7 @@ public class GitLabPipelineClient implements PipelineProvider, DisposableBean {
 		GitLabProject project = GitLabProject.of(target.baseUrl(), target.project(), target.ref(), credential.reveal());
 		byte[] bytes = (body != null) ? GitLabTransport.JSON.writeValueAsBytes(body) : null;
 		String call = method.name() + " " + project.projectPath() + withoutQuery(path);
-		Response response;
+		Answer response;
 		try {
 			response = this.transport.send(project, method, project.projectPath() + path, bytes,
 					(bytes != null) ? MediaType.APPLICATION_JSON : null, Credential.PRIVATE_TOKEN);

@@ -12,7 +12,7 @@ import tools.jackson.databind.JsonNode;
 
 import dev.tollgate.pipeline.PipelineProvider.Run;
 import dev.tollgate.pipeline.gitlab.GitLabTransport.Credential;
-import dev.tollgate.pipeline.gitlab.GitLabTransport.Response;
+import dev.tollgate.outbound.OutboundHttp.Answer;
 import dev.tollgate.pipeline.support.PipelineHttp;
 import dev.tollgate.pipeline.support.Templates;
 import org.springframework.http.HttpMethod;
@@ -79,7 +79,7 @@ final class GitLabRuns {
 					+ "&order_by=id&sort=desc&per_page=" + PIPELINES_PER_PAGE + "&page=";
 			int variableLookups = 0;
 			for (int page = 1; page <= MAX_LOOKUP_PAGES; page++) {
-				Response list = this.transport.send(project, HttpMethod.GET, listPath + page, null, null,
+				Answer list = this.transport.send(project, HttpMethod.GET, listPath + page, null, null,
 						Credential.PRIVATE_TOKEN);
 				PipelineHttp.refuseBlindRedispatch("GitLab", list.status());
 				if (list.status() != 200) {
@@ -140,7 +140,7 @@ final class GitLabRuns {
 	 * (one call).
 	 */
 	private boolean carriesDecision(GitLabProject project, String id, String decisionId) {
-		Response variables = this.transport.send(project, HttpMethod.GET,
+		Answer variables = this.transport.send(project, HttpMethod.GET,
 				project.projectPath() + "/pipelines/" + id + "/variables", null, null, Credential.PRIVATE_TOKEN);
 		// A 429 or 5xx here says nothing about this pipeline; it may be the earlier
 		// attempt's.

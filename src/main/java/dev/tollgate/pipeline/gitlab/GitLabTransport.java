@@ -22,7 +22,7 @@ import static dev.tollgate.pipeline.support.PipelineHttp.withoutQuery;
 
 /**
  * One request to a GitLab instance, through the {@link OutboundPolicy} with its time-outs
- * and bounded read. Every HTTP status comes back as a {@link Response}; what it means is
+ * and bounded read. Every HTTP status comes back as a {@link Answer}; what it means is
  * {@link GitLabFailures}'s to say. A failure to reach GitLab becomes a transient
  * {@link TriggerFailure}, a refusal by the outbound policy a permanent one. The URI is
  * handed over already encoded, so the project path is never encoded twice.
@@ -56,10 +56,10 @@ final class GitLabTransport {
 	}
 
 	/**
-	 * One call; every HTTP status comes back as a {@link Response}.
+	 * One call; every HTTP status comes back as a {@link Answer}.
 	 * @param path below the base URL, already encoded
 	 */
-	Response send(GitLabProject project, HttpMethod method, String path, byte[] body, MediaType contentType,
+	Answer send(GitLabProject project, HttpMethod method, String path, byte[] body, MediaType contentType,
 			Credential credential) {
 		URI uri = URI.create(project.base() + path);
 		String call = method.name() + " " + withoutQuery(path);
@@ -72,7 +72,7 @@ final class GitLabTransport {
 					headers.setBearerAuth(project.credential());
 				}
 			}, body, contentType);
-			return new Response(answer.status(), answer.headers(), answer.body());
+			return answer;
 		}
 		catch (OutboundRefused ex) {
 			throw TriggerFailure.permanent(ex.getMessage());
@@ -95,23 +95,6 @@ final class GitLabTransport {
 
 	void destroy() throws Exception {
 		this.http.destroy();
-	}
-
-	record Response(int status, HttpHeaders headers, byte[] body) {
-
-		boolean successful() {
-			return this.status >= 200 && this.status <= 299;
-		}
-
-		String bodyText() {
-			return new String(this.body, StandardCharsets.UTF_8);
-		}
-
-		@Override
-		public String toString() {
-			return "Response[" + this.status + "]";
-		}
-
 	}
 
 }

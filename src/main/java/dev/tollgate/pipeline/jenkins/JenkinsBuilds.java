@@ -7,7 +7,7 @@ import java.util.Locale;
 import tools.jackson.databind.JsonNode;
 
 import dev.tollgate.pipeline.PipelineProvider.Run;
-import dev.tollgate.pipeline.jenkins.JenkinsTransport.Response;
+import dev.tollgate.outbound.OutboundHttp.Answer;
 import dev.tollgate.pipeline.support.PipelineHttp;
 import dev.tollgate.pipeline.support.Templates;
 import org.springframework.http.HttpMethod;
@@ -66,7 +66,7 @@ final class JenkinsBuilds {
 			for (int page = 0; page < MAX_LOOKUP_PAGES; page++) {
 				String tree = String.format(Locale.ROOT, BUILDS_TREE, page * BUILDS_PER_PAGE,
 						(page + 1) * BUILDS_PER_PAGE);
-				Response response = this.transport.send(job, HttpMethod.GET,
+				Answer response = this.transport.send(job, HttpMethod.GET,
 						job.jobPath() + "/api/json?tree=" + queryEncode(tree), null, null);
 				PipelineHttp.refuseBlindRedispatch("Jenkins", response.status());
 				if (response.status() != 200) {

@@ -9,7 +9,7 @@ import java.util.StringJoiner;
 import dev.tollgate.outbound.OutboundPolicy;
 import dev.tollgate.pipeline.PipelineProvider;
 import dev.tollgate.pipeline.jenkins.JenkinsTransport.Crumb;
-import dev.tollgate.pipeline.jenkins.JenkinsTransport.Response;
+import dev.tollgate.outbound.OutboundHttp.Answer;
 import dev.tollgate.pipeline.support.CallbackFields;
 import dev.tollgate.pipeline.support.PipelineProperties;
 import dev.tollgate.pipeline.support.Secret;
@@ -149,7 +149,7 @@ public class JenkinsClient implements PipelineProvider, DisposableBean {
 		parameters.put(Templates.DECISION_ID, decisionId);
 		byte[] form = form(parameters);
 		String path = job.jobPath() + "/buildWithParameters";
-		Response response = this.transport.send(job, HttpMethod.POST, path, form, null);
+		Answer response = this.transport.send(job, HttpMethod.POST, path, form, null);
 		if (response.status() == 403 && mentionsCrumb(response)) {
 			Crumb crumb = this.crumbs.fetch(job, "POST " + path);
 			response = this.transport.send(job, HttpMethod.POST, path, form, crumb);
@@ -183,7 +183,7 @@ public class JenkinsClient implements PipelineProvider, DisposableBean {
 		JenkinsJob job = JenkinsJob.of(target.baseUrl(), target.job(), credential);
 		String unanswered = "the answer is sent again later";
 		byte[] empty = new byte[0];
-		Response response = this.transport.send(job, HttpMethod.POST, path, empty, null, unanswered);
+		Answer response = this.transport.send(job, HttpMethod.POST, path, empty, null, unanswered);
 		if (response.status() == 403 && mentionsCrumb(response)) {
 			Crumb crumb = this.crumbs.fetch(job, "POST " + path);
 			response = this.transport.send(job, HttpMethod.POST, path, empty, crumb, unanswered);

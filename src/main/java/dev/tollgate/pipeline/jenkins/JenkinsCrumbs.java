@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 
 import dev.tollgate.pipeline.jenkins.JenkinsTransport.Crumb;
-import dev.tollgate.pipeline.jenkins.JenkinsTransport.Response;
+import dev.tollgate.outbound.OutboundHttp.Answer;
 import dev.tollgate.pipeline.support.TriggerFailure;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -34,7 +34,7 @@ final class JenkinsCrumbs {
 	}
 
 	/** Whether Jenkins' answer speaks of a crumb. */
-	static boolean mentionsCrumb(Response response) {
+	static boolean mentionsCrumb(Answer response) {
 		return response.bodyText().toLowerCase(Locale.ROOT).contains("crumb");
 	}
 
@@ -45,7 +45,7 @@ final class JenkinsCrumbs {
 	 */
 	Crumb fetch(JenkinsJob job, String refused) {
 		String call = "GET /crumbIssuer/api/json";
-		Response response = this.transport.send(job, HttpMethod.GET, "/crumbIssuer/api/json", null, null);
+		Answer response = this.transport.send(job, HttpMethod.GET, "/crumbIssuer/api/json", null, null);
 		if (response.status() == 404) {
 			throw TriggerFailure.permanent("Jenkins answered 403 to " + refused
 					+ " about a missing CSRF crumb, but its crumb issuer answers 404 (CSRF "

@@ -4,7 +4,7 @@ import java.time.Instant;
 
 import dev.tollgate.outbound.OutboundHttp;
 import dev.tollgate.outbound.RetryAfter;
-import dev.tollgate.pipeline.jenkins.JenkinsTransport.Response;
+import dev.tollgate.outbound.OutboundHttp.Answer;
 import dev.tollgate.pipeline.support.TriggerFailure;
 import org.springframework.http.HttpHeaders;
 
@@ -22,7 +22,7 @@ final class JenkinsFailures {
 			+ "base URL.";
 
 	/** The failure for a trigger's call (the build request, the crumb issuer). */
-	TriggerFailure trigger(JenkinsJob job, String call, Response response) {
+	TriggerFailure trigger(JenkinsJob job, String call, Answer response) {
 		int status = response.status();
 		String said = "Jenkins answered " + status + " to " + call + ".";
 		TriggerFailure transientFailure = transientFailure(said, response);
@@ -41,7 +41,7 @@ final class JenkinsFailures {
 	}
 
 	/** The failure for a gate's answer to an {@code input} step. */
-	TriggerFailure gate(JenkinsJob job, String what, String path, Response response) {
+	TriggerFailure gate(JenkinsJob job, String what, String path, Answer response) {
 		int status = response.status();
 		String said = "Jenkins answered " + status + " to " + what + " (POST " + path + ").";
 		TriggerFailure transientFailure = transientFailure(said, response);
@@ -62,7 +62,7 @@ final class JenkinsFailures {
 		return TriggerFailure.permanent(job.scrub(said + hint));
 	}
 
-	private static TriggerFailure transientFailure(String said, Response response) {
+	private static TriggerFailure transientFailure(String said, Answer response) {
 		if (!OutboundHttp.transientStatus(response.status())) {
 			return null;
 		}

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 
 import dev.tollgate.pipeline.PipelineProvider.Run;
-import dev.tollgate.pipeline.jenkins.JenkinsTransport.Response;
+import dev.tollgate.outbound.OutboundHttp.Answer;
 import dev.tollgate.pipeline.support.TriggerFailure;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -47,7 +47,7 @@ final class JenkinsQueue {
 	 * Follows the queue item until it names its build; after a 201 the trigger has
 	 * succeeded.
 	 */
-	Run follow(JenkinsJob job, Response response, String decisionId) {
+	Run follow(JenkinsJob job, Answer response, String decisionId) {
 		String location = response.headers().getFirst(HttpHeaders.LOCATION);
 		Matcher item = (location != null) ? QUEUE_ITEM.matcher(pathOf(location)) : null;
 		if (item == null || !item.find()) {
@@ -57,7 +57,7 @@ final class JenkinsQueue {
 		String queueUrl = job.base() + queuePath;
 		long deadline = System.nanoTime() + this.pollBudget.toNanos();
 		while (true) {
-			Response poll;
+			Answer poll;
 			try {
 				poll = this.transport.send(job, HttpMethod.GET, queuePath + "api/json", null, null);
 			}
@@ -116,7 +116,7 @@ final class JenkinsQueue {
 	 * run, so this is a success. Only a queue item under the target's own base URL
 	 * counts; every other redirect stays a failure.
 	 */
-	static boolean seeOtherQueueItem(JenkinsJob job, Response response) {
+	static boolean seeOtherQueueItem(JenkinsJob job, Answer response) {
 		String location = response.headers().getFirst(HttpHeaders.LOCATION);
 		if (response.status() != 303 || location == null) {
 			return false;

@@ -21,9 +21,9 @@ import static dev.tollgate.pipeline.support.PipelineHttp.withoutQuery;
 /**
  * One call to the Jenkins base URL, through the {@link OutboundPolicy} with its time-outs
  * and bounded read, with Basic auth and, when Jenkins asked for one, a CSRF crumb. Every
- * HTTP status comes back as a {@link Response}; what it means is
- * {@link JenkinsFailures}'s to say. A failure to reach Jenkins becomes a transient
- * {@link TriggerFailure}, a refusal by the outbound policy a permanent one.
+ * HTTP status comes back as a {@link Answer}; what it means is {@link JenkinsFailures}'s
+ * to say. A failure to reach Jenkins becomes a transient {@link TriggerFailure}, a
+ * refusal by the outbound policy a permanent one.
  */
 final class JenkinsTransport {
 
@@ -40,14 +40,14 @@ final class JenkinsTransport {
 	/**
 	 * @param path below the base URL, already encoded
 	 */
-	Response send(JenkinsJob job, HttpMethod method, String path, byte[] form, Crumb crumb) {
+	Answer send(JenkinsJob job, HttpMethod method, String path, byte[] form, Crumb crumb) {
 		return send(job, method, path, form, crumb, LOOKS_FIRST);
 	}
 
 	/**
 	 * @param unanswered what happens after a call Jenkins did not answer, for the reason
 	 */
-	Response send(JenkinsJob job, HttpMethod method, String path, byte[] form, Crumb crumb, String unanswered) {
+	Answer send(JenkinsJob job, HttpMethod method, String path, byte[] form, Crumb crumb, String unanswered) {
 		URI uri = URI.create(job.base() + path);
 		String call = method.name() + " " + withoutQuery(path);
 		try {
@@ -63,7 +63,7 @@ final class JenkinsTransport {
 					}
 				}
 			}, form, MediaType.APPLICATION_FORM_URLENCODED);
-			return new Response(answer.status(), answer.headers(), answer.body());
+			return answer;
 		}
 		catch (OutboundRefused ex) {
 			throw TriggerFailure.permanent(ex.getMessage());
@@ -79,23 +79,6 @@ final class JenkinsTransport {
 
 	void destroy() throws Exception {
 		this.http.destroy();
-	}
-
-	record Response(int status, HttpHeaders headers, byte[] body) {
-
-		boolean successful() {
-			return this.status >= 200 && this.status <= 299;
-		}
-
-		String bodyText() {
-			return new String(this.body, StandardCharsets.UTF_8);
-		}
-
-		@Override
-		public String toString() {
-			return "Response[" + this.status + "]";
-		}
-
 	}
 
 	/** A CSRF crumb with the session cookie it is bound to. */
