@@ -54,8 +54,9 @@ import static dev.tollgate.pipeline.gitlab.GitLabProject.ACCESS_TOKEN;
  * This class is the provider the rest of Tollgate calls and decides what each attempt
  * does; the parts it relies on each have their own class: {@link GitLabProject} (the
  * target, checked), {@link GitLabTransport} (one request), {@link GitLabFailures} (what
- * an answer means), {@link GitLabDispatch} (creating the pipeline) and {@link GitLabRuns}
- * (finding a decision's pipeline).
+ * an answer means), {@link GitLabDispatch} (creating the pipeline), {@link GitLabInputs}
+ * (the types the CI file declares for its inputs) and {@link GitLabRuns} (finding a
+ * decision's pipeline).
  */
 @Component
 public class GitLabPipelineClient implements PipelineProvider, DisposableBean {
