@@ -1,14 +1,16 @@
 package dev.tollgate.identity;
 
 import java.util.List;
-import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
 import dev.tollgate.jira.JiraClient;
+import dev.tollgate.jira.JiraGroup;
 import dev.tollgate.jira.ProjectRoleActors;
 import dev.tollgate.jira.JiraUnavailable;
 import org.springframework.stereotype.Component;
@@ -27,7 +29,7 @@ public class JiraIdentity {
 
 	private final JiraClient jira;
 
-	private final Cache<String, Set<String>> groups;
+	private final Cache<String, List<JiraGroup>> groups;
 
 	private final Cache<String, List<Role>> projectRoles;
 
@@ -41,13 +43,22 @@ public class JiraIdentity {
 	}
 
 	/**
-	 * The Jira groups the actor is a member of, by name and by {@code groupId}; empty for
+	 * What a {@code GROUP} binding may name of the groups the actor is a member of: each
+	 * group's name, and its {@code groupId} where Jira gives one (a binding by id still
+	 * matches after a rename; a binding by name matches the group's name now). Empty for
 	 * an account Jira does not know.
 	 * @throws JiraUnavailable if Jira gives no usable answer (retry later; never treat as
 	 * "no groups")
 	 */
 	public Set<String> groupsOf(String accountId) {
-		return this.groups.get(accountId, (id) -> Set.copyOf(this.jira.groupsOf(id)));
+		return groups(accountId).stream()
+			.flatMap((group) -> Stream.of(group.name(), group.groupId()))
+			.filter(Objects::nonNull)
+			.collect(Collectors.toUnmodifiableSet());
+	}
+
+	private List<JiraGroup> groups(String accountId) {
+		return this.groups.get(accountId, (id) -> List.copyOf(this.jira.groupsOf(id)));
 	}
 
 	/**
@@ -59,11 +70,14 @@ public class JiraIdentity {
 	public Set<String> projectRolesOf(String projectKey, String accountId) {
 		List<Role> roles = this.projectRoles.get(projectKey, this::loadRoles);
 		// Only ask for the actor's groups when a group could make a difference.
-		Set<String> actorGroups = roles.stream().anyMatch((role) -> !role.groups().isEmpty())
-				? lowerCase(groupsOf(accountId)) : Set.of();
+		List<JiraGroup> actorGroups = roles.stream().anyMatch((role) -> !role.groups().isEmpty()) ? groups(accountId)
+				: List.of();
+		// A group actor and a membership are the same group by groupId when both carry
+		// one, else by name: never a name against an id, nor two groups of one name
+		// whose ids differ.
 		return roles.stream()
 			.filter((role) -> role.accountIds().contains(accountId)
-					|| role.groups().stream().anyMatch(actorGroups::contains))
+					|| role.groups().stream().anyMatch((actor) -> actorGroups.stream().anyMatch(actor::sameAs)))
 			.map(Role::name)
 			.collect(Collectors.toUnmodifiableSet());
 	}
@@ -71,17 +85,12 @@ public class JiraIdentity {
 	private List<Role> loadRoles(String projectKey) {
 		return this.jira.projectRoles(projectKey).entrySet().stream().map((entry) -> {
 			ProjectRoleActors actors = this.jira.roleActors(projectKey, entry.getValue());
-			return new Role(entry.getKey(), actors.accountIds(), lowerCase(actors.groups()));
+			return new Role(entry.getKey(), actors.accountIds(), actors.groups());
 		}).toList();
 	}
 
-	// Jira group names are case-insensitive.
-	private static Set<String> lowerCase(Set<String> names) {
-		return names.stream().map((name) -> name.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
-	}
-
-	/** One project role and who holds it; group names and ids lower-cased. */
-	private record Role(String name, Set<String> accountIds, Set<String> groups) {
+	/** One project role and who holds it. */
+	private record Role(String name, Set<String> accountIds, Set<JiraGroup> groups) {
 	}
 
 }

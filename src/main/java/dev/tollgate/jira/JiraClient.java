@@ -50,7 +50,7 @@ public class JiraClient implements DisposableBean {
 	 * matches after the group is renamed. Empty if Jira does not know the account.
 	 * @throws JiraUnavailable if Jira gives no usable answer
 	 */
-	public List<String> groupsOf(String accountId) {
+	public List<JiraGroup> groupsOf(String accountId) {
 		return this.memberships.groupsOf(accountId);
 	}
 

@@ -10,7 +10,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -50,11 +49,11 @@ final class JiraMemberships {
 	}
 
 	/** See {@link JiraClient#groupsOf}. */
-	List<String> groupsOf(String accountId) {
+	List<JiraGroup> groupsOf(String accountId) {
 		return this.transport.get("/rest/api/3/user/groups?accountId={accountId}", GROUPS, accountId)
 			.map((groups) -> groups.stream()
-				.flatMap((group) -> Stream.of(group.name(), group.groupId()))
-				.filter(Objects::nonNull)
+				.filter((group) -> group.name() != null || group.groupId() != null)
+				.map((group) -> new JiraGroup(group.name(), group.groupId()))
 				.toList())
 			.orElse(List.of());
 	}
@@ -131,14 +130,14 @@ final class JiraMemberships {
 				.map(ActorUser::accountId)
 				.filter(Objects::nonNull)
 				.collect(Collectors.toSet());
-			// By name and by groupId: the actor's groups carry both, so either matches,
-			// and the id still does after a rename.
-			Set<String> groups = all.stream()
+			// Each with its groupId where Jira gives one: matched by id then, so the
+			// group still matches after a rename.
+			Set<JiraGroup> groups = all.stream()
 				.map(Actor::actorGroup)
 				.filter(Objects::nonNull)
-				.flatMap((group) -> Stream.of((group.name() != null) ? group.name() : group.displayName(),
+				.map((group) -> new JiraGroup((group.name() != null) ? group.name() : group.displayName(),
 						group.groupId()))
-				.filter(Objects::nonNull)
+				.filter((group) -> group.name() != null || group.groupId() != null)
 				.collect(Collectors.toSet());
 			return new ProjectRoleActors(accountIds, groups);
 		}

@@ -7,9 +7,10 @@ import java.util.Set;
  *
  * @param accountIds the account ids of the user actors
  * @param groups the group actors, each by its name and, where Jira gives one, its
- * {@code groupId} (which survives a rename); their members hold the role too
+ * {@code groupId} (which survives a rename; see {@link JiraGroup#sameAs}); their members
+ * hold the role too
  */
-public record ProjectRoleActors(Set<String> accountIds, Set<String> groups) {
+public record ProjectRoleActors(Set<String> accountIds, Set<JiraGroup> groups) {
 
 	public ProjectRoleActors {
 		accountIds = Set.copyOf(accountIds);

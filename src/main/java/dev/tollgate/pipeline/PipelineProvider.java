@@ -85,8 +85,22 @@ public interface PipelineProvider extends TargetKindRules {
 	/**
 	 * What the CI system told us about the run it started; either may be unknown
 	 * ({@code null}).
+	 *
+	 * @param note what the audit should say about how the run was started, beyond that it
+	 * was (for example that values went as text because their declared types could not be
+	 * learnt); {@code null} when there is nothing to add
 	 */
-	record Run(String runId, String runUrl) {
+	record Run(String runId, String runUrl, String note) {
+
+		public Run(String runId, String runUrl) {
+			this(runId, runUrl, null);
+		}
+
+		/** This run with the note added. */
+		public Run noting(String text) {
+			return new Run(this.runId, this.runUrl, text);
+		}
+
 	}
 
 }

@@ -5,6 +5,7 @@ import dev.tollgate.pipeline.support.Templates;
 import dev.tollgate.pipeline.support.TriggerFailure;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -132,7 +133,8 @@ class TriggerJobHandler implements JobHandler<TriggerRequest> {
 		long eventId = this.audit.append(event(AuditEventType.TRIGGER_SUCCEEDED, request,
 				"Target '" + target.name() + "' (" + target.kind() + ") "
 						+ ((target.kind() == Target.Kind.NOOP) ? "recorded the trigger; nothing was called."
-								: "started " + ((run.runUrl() != null) ? "run " + run.runUrl() : "a run") + "."))
+								: "started " + ((run.runUrl() != null) ? "run " + run.runUrl() : "a run") + "."
+										+ ((run.note() != null) ? " " + run.note() : "")))
 			.runUrl(run.runUrl())
 			.details(details(run))
 			.build());
@@ -205,7 +207,14 @@ class TriggerJobHandler implements JobHandler<TriggerRequest> {
 	}
 
 	private static Map<String, Object> details(PipelineProvider.Run run) {
-		return (run.runId() != null) ? Map.of("runId", run.runId()) : null;
+		Map<String, Object> details = new LinkedHashMap<>();
+		if (run.runId() != null) {
+			details.put("runId", run.runId());
+		}
+		if (run.note() != null) {
+			details.put("note", run.note());
+		}
+		return details.isEmpty() ? null : details;
 	}
 
 	private void record(Target.Kind kind, String result, long startNanos) {

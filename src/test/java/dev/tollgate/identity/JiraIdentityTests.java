@@ -97,6 +97,18 @@ class JiraIdentityTests {
 	}
 
 	@Test
+	void aGroupOfTheSameNameButAnotherGroupIdDoesNotHoldTheRole() {
+		// The role's group actor was deleted and another group created under its name:
+		// Jira gives each its own groupId, and only the id says which one holds the role.
+		stubOpsRoles();
+		jira.stubFor(get(urlPathEqualTo(GROUPS)).withQueryParam("accountId", equalTo("acc-dee"))
+			.willReturn(okJson("[{\"name\":\"release-team\",\"groupId\":\"0bad-7\"}]")));
+		assertThat(this.identity.projectRolesOf("OPS", "acc-dee")).isEmpty();
+		// A GROUP binding may still name it: by its name, or by its id.
+		assertThat(this.identity.groupsOf("acc-dee")).containsExactlyInAnyOrder("release-team", "0bad-7");
+	}
+
+	@Test
 	void anActorCanHoldSeveralRoles() {
 		stubOpsRoles();
 		stubGroups("acc-ada", "release-team");

@@ -75,8 +75,8 @@ class JiraClientTests {
 							[{"name":"ops-deployers","groupId":"6e1c-1","self":"https://acme.atlassian.net/rest/api/3/group?groupId=6e1c-1"},
 							 {"name":"jira-software-users","groupId":"77aa-2","self":"https://acme.atlassian.net/x"}]
 							""")));
-		assertThat(this.client.groupsOf(ACCOUNT)).containsExactly("ops-deployers", "6e1c-1", "jira-software-users",
-				"77aa-2");
+		assertThat(this.client.groupsOf(ACCOUNT)).containsExactly(new JiraGroup("ops-deployers", "6e1c-1"),
+				new JiraGroup("jira-software-users", "77aa-2"));
 	}
 
 	@Test
@@ -168,8 +168,8 @@ class JiraClientTests {
 				""")));
 		ProjectRoleActors actors = this.client.roleActors("OPS", 10002);
 		assertThat(actors.accountIds()).containsExactlyInAnyOrder("acc-ada", "acc-bob");
-		// The group by name and by groupId, either of which the actor's groups match.
-		assertThat(actors.groups()).containsExactlyInAnyOrder("ops", "6e1c-1");
+		// The group with its name and its groupId, which a membership is matched by.
+		assertThat(actors.groups()).containsExactly(new JiraGroup("ops", "6e1c-1"));
 	}
 
 	@Test
@@ -185,7 +185,8 @@ class JiraClientTests {
 		for (String suffix : new String[] { "", "/" }) {
 			JiraClient scoped = JiraClients.forStub(base() + "/ex/jira/11223344-a1b2-3b33-c444-def123456789" + suffix);
 			try {
-				assertThat(scoped.groupsOf(ACCOUNT)).as("base URL ending in '%s'", suffix).containsExactly("ops");
+				assertThat(scoped.groupsOf(ACCOUNT)).as("base URL ending in '%s'", suffix)
+					.containsExactly(new JiraGroup("ops", null));
 			}
 			finally {
 				scoped.destroy();

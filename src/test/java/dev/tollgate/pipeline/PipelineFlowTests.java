@@ -36,6 +36,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -165,6 +166,31 @@ class PipelineFlowTests extends IntegrationTest {
 		assertThat(comments).filteredOn((c) -> c.contains("ALLOWED") && c.contains("gh-" + this.suffix)).hasSize(1);
 		assertThat(comments.stream().filter((c) -> c.contains("PIPELINE SUCCEEDED")).findFirst().orElseThrow())
 			.contains("https://github.com/acme/shop/actions/runs/4711");
+	}
+
+	@Test
+	void inputsSentAsTextAreSaidSoInTheAudit() {
+		// The project refuses pipeline variables (GitLab's 400 for that), takes inputs;
+		// a trigger token cannot learn their declared types.
+		String glProject = "acme/inputs-" + this.suffix;
+		String path = "/api/v4/projects/acme%2Finputs-" + this.suffix + "/trigger/pipeline";
+		ci.stubFor(post(urlPathEqualTo(path)).withRequestBody(containing("variables%5B"))
+			.willReturn(aResponse().withStatus(400)
+				.withHeader("Content-Type", "application/json")
+				.withBody("{\"message\":{\"base\":[\"Insufficient permissions to set pipeline variables\"]}}")));
+		ci.stubFor(post(urlPathEqualTo(path)).withRequestBody(containing("inputs%5B"))
+			.willReturn(aResponse().withStatus(201)
+				.withHeader("Content-Type", "application/json")
+				.withBody("{\"id\":98,\"web_url\":\"https://gitlab.com/acme/shop/-/pipelines/98\"}")));
+		target("{\"name\":\"gl-%s\",\"kind\":\"GITLAB\",\"baseUrl\":\"%s\",\"project\":\"" + glProject
+				+ "\",\"ref\":\"main\",\"credentialRef\":\"file:%s\"}", "gitlab");
+		rule("gl", "gl-" + this.suffix);
+		String issueKey = transition("acc-deployer", "Deploy");
+		await().atMost(Duration.ofSeconds(30)).until(() -> events(issueKey, "TRIGGER_SUCCEEDED").size() == 1);
+		JsonNode event = events(issueKey, "TRIGGER_SUCCEEDED").get(0);
+		assertThat(event.get("reason").asString()).contains("pipelines/98", "Inputs were sent as text",
+				"trigger token cannot read the CI file's spec:inputs");
+		assertThat(event.toString()).contains("\"note\"");
 	}
 
 	@Test

@@ -26,17 +26,25 @@ import static dev.tollgate.pipeline.support.PipelineHttp.scalar;
  * Creates the pipeline: with a trigger token, a form to {@code /trigger/pipeline}; with
  * an access token, JSON to {@code /pipeline}. The values go as pipeline variables; where
  * the project refuses variables (GitLab 18's default for new projects), once more as
- * pipeline inputs (as text).
+ * pipeline inputs: with an access token as the types the CI file declares
+ * ({@link GitLabInputs}), with a trigger token as text.
  */
 final class GitLabDispatch {
 
 	private final GitLabTransport transport;
 
+	/** What the audit says of a trigger token's inputs. */
+	static final String TRIGGER_TOKEN_TEXT_NOTE = "Inputs were sent as text (GitLab reads a text that is a JSON "
+			+ "number, boolean or array as one): a trigger token cannot read the CI file's spec:inputs.";
+
 	private final GitLabFailures failures;
 
-	GitLabDispatch(GitLabTransport transport, GitLabFailures failures) {
+	private final GitLabInputs inputs;
+
+	GitLabDispatch(GitLabTransport transport, GitLabFailures failures, GitLabInputs inputs) {
 		this.transport = transport;
 		this.failures = failures;
+		this.inputs = inputs;
 	}
 
 	Run withTriggerToken(GitLabProject project, Map<String, String> values) {
@@ -48,7 +56,7 @@ final class GitLabDispatch {
 			// spec: the inputs go as text.
 			Answer retry = this.transport.send(project, HttpMethod.POST, path, triggerForm(project, "inputs", values),
 					MediaType.APPLICATION_FORM_URLENCODED, Credential.IN_BODY);
-			return created(project, "POST " + path, retry, true);
+			return created(project, "POST " + path, retry, true).noting(TRIGGER_TOKEN_TEXT_NOTE);
 		}
 		return created(project, "POST " + path, response, false);
 	}
@@ -80,13 +88,19 @@ final class GitLabDispatch {
 				// could start a second pipeline.
 				throw TriggerFailure.permanent(inputsRetryRefused(project, values.get(Templates.DECISION_ID)));
 			}
+			GitLabInputs.Declared declared = this.inputs.declared(project);
 			Map<String, Object> withInputs = new LinkedHashMap<>();
 			withInputs.put("ref", project.ref());
-			withInputs.put("inputs", new LinkedHashMap<>(values));
+			withInputs.put("inputs", GitLabInputs.convert(values, declared, project.ref()));
 			Answer retry = this.transport.send(project, HttpMethod.POST, path,
 					GitLabTransport.JSON.writeValueAsBytes(withInputs), MediaType.APPLICATION_JSON,
 					Credential.PRIVATE_TOKEN);
-			return created(project, "POST " + path, retry, true);
+			if (!retry.successful()) {
+				// The CI file may have changed since its types were learnt; a re-queued
+				// job asks again.
+				this.inputs.forget(project);
+			}
+			return created(project, "POST " + path, retry, true).noting(GitLabInputs.textNote(declared));
 		}
 		return created(project, "POST " + path, response, false);
 	}

@@ -40,7 +40,8 @@ import static dev.tollgate.pipeline.gitlab.GitLabProject.ACCESS_TOKEN;
  * The decision id always travels as {@code TOLLGATE_DECISION_ID}. Where the project
  * refuses pipeline variables (GitLab 18 default for new projects), the same values are
  * sent once more as pipeline {@code inputs}, which the CI file must declare under
- * {@code spec:inputs}; with an access token they go as the types it declares.
+ * {@code spec:inputs}; with an access token they go as the types it declares (learnt from
+ * GitLab's GraphQL API, text when it does not say), with a trigger token as text.
  * <p>
  * On a repeated attempt ("outcome unknown" after a timeout) with an access token, the
  * recent pipelines of the ref are searched for the decision id (in the pipeline's name,
@@ -53,8 +54,9 @@ import static dev.tollgate.pipeline.gitlab.GitLabProject.ACCESS_TOKEN;
  * This class is the provider the rest of Tollgate calls and decides what each attempt
  * does; the parts it relies on each have their own class: {@link GitLabProject} (the
  * target, checked), {@link GitLabTransport} (one request), {@link GitLabFailures} (what
- * an answer means), {@link GitLabDispatch} (creating the pipeline) and {@link GitLabRuns}
- * (finding a decision's pipeline).
+ * an answer means), {@link GitLabDispatch} (creating the pipeline), {@link GitLabInputs}
+ * (the types the CI file declares for its inputs) and {@link GitLabRuns} (finding a
+ * decision's pipeline).
  */
 @Component
 public class GitLabPipelineClient implements PipelineProvider, DisposableBean {
@@ -75,7 +77,7 @@ public class GitLabPipelineClient implements PipelineProvider, DisposableBean {
 	GitLabPipelineClient(OutboundPolicy policy, PipelineProperties properties, Clock clock) {
 		this.transport = new GitLabTransport(policy, properties);
 		this.failures = new GitLabFailures(clock);
-		this.dispatch = new GitLabDispatch(this.transport, this.failures);
+		this.dispatch = new GitLabDispatch(this.transport, this.failures, new GitLabInputs(this.transport, clock));
 		this.runs = new GitLabRuns(this.transport, clock);
 	}
 

@@ -102,15 +102,25 @@ final class JenkinsBuilds {
 	}
 
 	private static boolean carriesDecision(JsonNode build, String decisionId) {
+		return decisionId.equals(decisionId(build));
+	}
+
+	/**
+	 * The build's {@code TOLLGATE_DECISION_ID} parameter, from its {@code actions}
+	 * ({@code null} when it has none).
+	 */
+	static String decisionId(JsonNode build) {
+		if (build == null) {
+			return null;
+		}
 		for (JsonNode action : build.path("actions")) {
 			for (JsonNode parameter : action.path("parameters")) {
-				if (Templates.DECISION_ID.equals(scalar(parameter.path("name")))
-						&& decisionId.equals(scalar(parameter.path("value")))) {
-					return true;
+				if (Templates.DECISION_ID.equals(scalar(parameter.path("name")))) {
+					return scalar(parameter.path("value"));
 				}
 			}
 		}
-		return false;
+		return null;
 	}
 
 }

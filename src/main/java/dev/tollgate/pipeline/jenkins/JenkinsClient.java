@@ -12,6 +12,7 @@ import dev.tollgate.pipeline.jenkins.JenkinsTransport.Crumb;
 import dev.tollgate.outbound.OutboundHttp.Answer;
 import dev.tollgate.pipeline.support.CallbackFields;
 import dev.tollgate.pipeline.support.PipelineProperties;
+import dev.tollgate.pipeline.support.PipelineHttp;
 import dev.tollgate.pipeline.support.Secret;
 import dev.tollgate.pipeline.support.Templates;
 import dev.tollgate.pipeline.support.TriggerFailure;
@@ -24,6 +25,7 @@ import org.springframework.util.StringUtils;
 
 import static dev.tollgate.pipeline.jenkins.JenkinsCrumbs.mentionsCrumb;
 import static dev.tollgate.pipeline.support.PipelineHttp.formEncode;
+import static dev.tollgate.pipeline.support.PipelineHttp.parse;
 
 /**
  * Starts Jenkins builds: {@code POST {base}/job/team/job/deploy/buildWithParameters},
@@ -191,6 +193,26 @@ public class JenkinsClient implements PipelineProvider, DisposableBean {
 		if (!response.successful()) {
 			throw this.failures.gate(job, what, path, response);
 		}
+	}
+
+	/**
+	 * The {@code TOLLGATE_DECISION_ID} parameter of one build of the target's job
+	 * ({@code null} when it has none, or Jenkins does not show the build to the target's
+	 * user).
+	 * @param path the build's path below the base URL, already checked, ending in a slash
+	 * @throws TriggerFailure transient for 429, 5xx or no answer: the build may well be
+	 * the decision's, so it is asked again later
+	 */
+	String buildDecisionId(Target target, Secret credential, String path) {
+		JenkinsJob job = JenkinsJob.of(target.baseUrl(), target.job(), credential);
+		Answer response = this.transport.send(job, HttpMethod.GET,
+				path + "api/json?tree=" + PipelineHttp.queryEncode("actions[parameters[name,value]]"), null, null,
+				"the build's parameters are read again later");
+		if (response.status() == 429 || response.status() >= 500) {
+			throw TriggerFailure.transientFailure("Jenkins answered " + response.status() + " to GET " + path
+					+ "api/json (the build's parameters); asked again later.", null);
+		}
+		return response.successful() ? JenkinsBuilds.decisionId(parse(response.body())) : null;
 	}
 
 	private static byte[] form(Map<String, String> parameters) {

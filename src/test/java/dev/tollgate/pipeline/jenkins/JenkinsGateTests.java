@@ -36,6 +36,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -240,6 +241,85 @@ class JenkinsGateTests extends IntegrationTest {
 		assertThat(answers(number, "proceedEmpty")).isZero();
 		assertThat(review(buildUrl).get("status").asString()).isEqualTo("REJECTED");
 		assertThat(gateEvents("GATE_REJECTED")).hasSize(1);
+	}
+
+	@Test
+	void aBuildNotLearntAtDispatchIsTheDecisionsRunWhenItsParameterSaysSo() {
+		Started run = startedWithQueueItemLost(41);
+		stubBuildParameters(41, run.decisionId().toString());
+
+		assertThat(body(send(waiting(run.buildUrl(), 41, run.decisionId(), null))).get("status").asString())
+			.isEqualTo("QUEUED");
+
+		await().atMost(Duration.ofSeconds(20)).until(() -> review(run.buildUrl()).get("answered").asBoolean());
+		assertThat(review(run.buildUrl()).get("status").asString()).isEqualTo("APPROVED");
+		assertThat(answers(41, "proceedEmpty")).isEqualTo(1);
+		ci.verify(getRequestedFor(urlPathEqualTo("/jenkins" + jobPath() + "/41/api/json"))
+			.withQueryParam("tree", equalTo("actions[parameters[name,value]]"))
+			.withHeader("Authorization", equalTo(BASIC)));
+	}
+
+	@Test
+	void aBuildNotLearntAtDispatchThatClaimsTheDecisionButCarriesAnotherIsNotItsRun() {
+		// The decision's queue item was lost, so its run has no build number; another
+		// build of the job names that decision in its notification, but its own
+		// parameter is another decision's.
+		Started run = startedWithQueueItemLost(42);
+		stubBuildParameters(42, UUID.randomUUID().toString());
+
+		assertThat(body(send(waiting(run.buildUrl(), 42, run.decisionId(), null))).get("status").asString())
+			.isEqualTo("QUEUED");
+
+		await().atMost(Duration.ofSeconds(20)).until(() -> review(run.buildUrl()).get("answered").asBoolean());
+		assertThat(review(run.buildUrl()).get("status").asString()).isEqualTo("REJECTED");
+		assertThat(answers(42, "abort")).isEqualTo(1);
+		assertThat(answers(42, "proceedEmpty")).isZero();
+		assertThat(gateEvents("GATE_REJECTED").get(0).get("reason").asString())
+			.contains("Tollgate did not start this run");
+	}
+
+	/**
+	 * An allowed transition whose build Tollgate never learnt: the queue item is gone
+	 * (404) when polled and the job's builds do not show it yet.
+	 */
+	private Started startedWithQueueItemLost(int number) {
+		int queueItem = ThreadLocalRandom.current().nextInt(1000, 1_000_000);
+		String buildUrl = base() + jobPath() + "/" + number + "/";
+		ci.stubFor(post(urlPathEqualTo("/jenkins" + jobPath() + "/buildWithParameters"))
+			.willReturn(aResponse().withStatus(201).withHeader("Location", base() + "/queue/item/" + queueItem + "/")));
+		ci.stubFor(get(urlPathEqualTo("/jenkins/queue/item/" + queueItem + "/api/json"))
+			.willReturn(aResponse().withStatus(404)));
+		ci.stubFor(get(urlPathEqualTo("/jenkins" + jobPath() + "/api/json")).willReturn(okJson("{\"allBuilds\":[]}")));
+		created(api().post("/api/v1/rules", """
+				{"name":"jk %1$s","projectKey":"%2$s","fromStatus":"*","toStatus":"Deploy",
+				 "allowedRoles":["deployer-%1$s"],"target":"%3$s"}""".formatted(this.suffix, this.project,
+				this.target)));
+		String id = Long.toString(ThreadLocalRandom.current().nextLong(1_000_000L, 9_000_000_000L));
+		assertThat(webhooks()
+			.send(JiraPayloads.transition(id, id, this.project, "acc-deployer", "In Progress", "Deploy"),
+					UUID.randomUUID().toString())
+			.statusCode()).isEqualTo(202);
+		String issueKey = this.project + "-" + id;
+		await().atMost(Duration.ofSeconds(30)).until(() -> events(issueKey, "TRIGGER_SUCCEEDED").size() == 1);
+		JsonNode triggered = events(issueKey, "TRIGGER_SUCCEEDED").get(0);
+		UUID decisionId = UUID.fromString(triggered.get("decisionId").asString());
+		assertThat(this.jdbc.sql("SELECT count(*) FROM tollgate.pipeline_run WHERE decision_id = ? AND run_id IS NULL")
+			.param(decisionId)
+			.query(Long.class)
+			.single()).isEqualTo(1L);
+		return new Started(decisionId, issueKey, number, buildUrl);
+	}
+
+	/** As Jenkins shows a build's parameters ({@code ParametersAction}). */
+	private void stubBuildParameters(int number, String decisionId) {
+		ci.stubFor(get(urlPathEqualTo("/jenkins" + jobPath() + "/" + number + "/api/json")).willReturn(okJson("""
+				{"_class":"org.jenkinsci.plugins.workflow.job.WorkflowRun","actions":[
+				  {"_class":"hudson.model.CauseAction"},
+				  {"_class":"hudson.model.ParametersAction","parameters":[
+				    {"_class":"hudson.model.StringParameterValue","name":"ISSUE","value":"OPS-1"},
+				    {"_class":"hudson.model.StringParameterValue","name":"TOLLGATE_DECISION_ID","value":"%s"}]},
+				  {}]}
+				""".formatted(decisionId))));
 	}
 
 	/** A run Tollgate started: rule, allowed transition, trigger, build number known. */
