@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import dev.tollgate.support.IntegrationTest;
+import dev.tollgate.support.JiraStub;
 import dev.tollgate.support.JiraPayloads;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -24,7 +25,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static dev.tollgate.support.ApiClient.body;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -36,11 +36,7 @@ import static org.awaitility.Awaitility.await;
  */
 class DecisionFlowTests extends IntegrationTest {
 
-	private static final WireMockServer jira = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-
-	static {
-		jira.start();
-	}
+	private static final WireMockServer jira = JiraStub.start();
 
 	@Autowired
 	private JdbcClient jdbc;
@@ -51,12 +47,7 @@ class DecisionFlowTests extends IntegrationTest {
 
 	@DynamicPropertySource
 	static void jira(DynamicPropertyRegistry registry) {
-		registry.add("tollgate.jira.base-url", () -> "http://127.0.0.1:" + jira.port());
-		registry.add("tollgate.jira.user-email", () -> "tollgate@example.com");
-		registry.add("tollgate.jira.api-token", () -> "jira-api-token-for-tests");
-		registry.add("tollgate.jira.read-timeout", () -> "500ms");
-		registry.add("tollgate.outbound.allow-http", () -> "true");
-		registry.add("tollgate.outbound.allow-loopback", () -> "true");
+		JiraStub.register(registry, jira);
 	}
 
 	@AfterAll

@@ -18,6 +18,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.tollgate.support.IntegrationTest;
+import dev.tollgate.support.JiraStub;
 import dev.tollgate.support.JiraPayloads;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -29,7 +30,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static dev.tollgate.support.ApiClient.body;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -41,17 +41,13 @@ import static org.awaitility.Awaitility.await;
  */
 class ProjectRoleDenialTests extends IntegrationTest {
 
-	private static final WireMockServer jira = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+	private static final WireMockServer jira = JiraStub.start();
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
 	/** Jira's answer when the account may not administer the project. */
 	private static final String NOT_FOUND = """
 			{"errorMessages":["No project could be found with key '%s'."],"errors":{}}""";
-
-	static {
-		jira.start();
-	}
 
 	@Autowired
 	private JdbcClient jdbc;
@@ -64,11 +60,7 @@ class ProjectRoleDenialTests extends IntegrationTest {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
-		registry.add("tollgate.jira.base-url", () -> "http://127.0.0.1:" + jira.port());
-		registry.add("tollgate.jira.user-email", () -> "tollgate@example.com");
-		registry.add("tollgate.jira.api-token", () -> "jira-api-token-for-tests");
-		registry.add("tollgate.outbound.allow-http", () -> "true");
-		registry.add("tollgate.outbound.allow-loopback", () -> "true");
+		JiraStub.register(registry, jira);
 		registry.add("tollgate.jobs.max-attempts", () -> "3");
 		registry.add("tollgate.jobs.backoff-initial", () -> "100ms");
 		registry.add("tollgate.jobs.backoff-max", () -> "200ms");

@@ -85,9 +85,7 @@ class GitLabGateTests extends IntegrationTest {
 
 	@BeforeEach
 	void setUp() {
-		JiraStub.acceptComments(jira);
-		jira.stubFor(get(urlPathEqualTo("/rest/api/3/user/groups")).willReturn(okJson("[]")));
-		jira.stubFor(get(urlPathMatching("/rest/api/3/project/[^/]+/role")).willReturn(okJson("{}")));
+		JiraStub.acceptCommentsAndKnowNobody(jira);
 		this.suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
 	}
 
