@@ -33,6 +33,7 @@ import dev.tollgate.support.JiraStub;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import static dev.tollgate.support.ApiClient.created;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -458,10 +459,6 @@ class GitHubGateTests extends IntegrationTest {
 
 	private static String base() {
 		return "http://127.0.0.1:" + github.port();
-	}
-
-	private static void created(HttpResponse<String> response) {
-		assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
 	}
 
 	private static Path appKey() {

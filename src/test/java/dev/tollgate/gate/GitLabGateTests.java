@@ -31,6 +31,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
+import static dev.tollgate.support.ApiClient.created;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -351,10 +352,6 @@ class GitLabGateTests extends IntegrationTest {
 
 	private static String base() {
 		return "http://127.0.0.1:" + gitlab.port();
-	}
-
-	private static void created(HttpResponse<String> response) {
-		assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
 	}
 
 	private static Path secretFile() {
