@@ -1,14 +1,11 @@
 package dev.tollgate.admin;
 
-import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
-import jakarta.servlet.FilterChain;
-import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.tollgate.problem.ProblemType;
@@ -17,6 +14,7 @@ import dev.tollgate.problem.Problems.FieldError;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.ProblemDetail;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -30,58 +28,39 @@ class NulParameters {
 
 	@Bean
 	FilterRegistrationBean<OncePerRequestFilter> apiNulParameters(JsonMapper json) {
-		FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(new Check(json));
-		registration.addUrlPatterns("/api/*");
-		return registration;
+		return ApiRequestFilter.onApi(json, NulParameters::refusal, UnaryOperator.identity());
 	}
 
-	static final class Check extends OncePerRequestFilter {
+	private static ProblemDetail refusal(HttpServletRequest request) {
+		String offending = offending(request.getQueryString());
+		return (offending != null) ? Problems.of(ProblemType.INVALID_REQUEST, "The request has invalid parameters.",
+				List.of(new FieldError(offending, "must not contain a NUL character"))) : null;
+	}
 
-		private final JsonMapper json;
-
-		Check(JsonMapper json) {
-			this.json = json;
-		}
-
-		@Override
-		protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-				throws ServletException, IOException {
-			String offending = offending(request.getQueryString());
-			if (offending != null) {
-				Problems.write(this.json, response,
-						Problems.of(ProblemType.INVALID_REQUEST, "The request has invalid parameters.",
-								List.of(new FieldError(offending, "must not contain a NUL character"))));
-				return;
-			}
-			chain.doFilter(request, response);
-		}
-
-		/** The first parameter whose name or value holds a NUL, or {@code null}. */
-		static String offending(String query) {
-			if (query == null || query.isEmpty()) {
-				return null;
-			}
-			for (String pair : query.split("&")) {
-				int equals = pair.indexOf('=');
-				String name = decode((equals < 0) ? pair : pair.substring(0, equals));
-				String value = (equals < 0) ? "" : decode(pair.substring(equals + 1));
-				if (name.indexOf('\0') >= 0 || value.indexOf('\0') >= 0) {
-					return name.replace("\0", "\\u0000");
-				}
-			}
+	/** The first parameter whose name or value holds a NUL, or {@code null}. */
+	static String offending(String query) {
+		if (query == null || query.isEmpty()) {
 			return null;
 		}
-
-		private static String decode(String part) {
-			try {
-				return URLDecoder.decode(part, StandardCharsets.UTF_8);
-			}
-			catch (IllegalArgumentException ex) {
-				// Malformed escapes are left to the normal parameter handling.
-				return part;
+		for (String pair : query.split("&")) {
+			int equals = pair.indexOf('=');
+			String name = decode((equals < 0) ? pair : pair.substring(0, equals));
+			String value = (equals < 0) ? "" : decode(pair.substring(equals + 1));
+			if (name.indexOf('\0') >= 0 || value.indexOf('\0') >= 0) {
+				return name.replace("\0", "\\u0000");
 			}
 		}
+		return null;
+	}
 
+	private static String decode(String part) {
+		try {
+			return URLDecoder.decode(part, StandardCharsets.UTF_8);
+		}
+		catch (IllegalArgumentException ex) {
+			// Malformed escapes are left to the normal parameter handling.
+			return part;
+		}
 	}
 
 }

@@ -150,9 +150,7 @@ class PolicyAsCodeController {
 		Set<String> roles = ActorRoles.resolve(snapshot, request.projectKey(), request.actorAccountId(),
 				Set.copyOf(orEmpty(request.actorGroups())), Set.copyOf(orEmpty(request.actorProjectRoles())));
 		List<Decision> decisions = DecisionEngine.decide(transition, roles, snapshot);
-		Decision headline = decisions.stream()
-			.min(Comparator.comparingInt(PolicyAsCodeController::severity))
-			.orElseThrow();
+		Decision headline = Decision.headline(decisions);
 		List<MatchedRule> matched = decisions.stream()
 			.filter((d) -> d.rule() != null)
 			.map((d) -> new MatchedRule(d.rule().id(), d.rule().name(), d.outcome(), d.dryRun(), d.reason()))
@@ -198,16 +196,6 @@ class PolicyAsCodeController {
 			case ALLOWED -> "APPROVED";
 			case PENDING_APPROVAL -> "WAITS";
 			default -> "REJECTED";
-		};
-	}
-
-	private static int severity(Decision decision) {
-		return switch (decision.outcome()) {
-			case ERROR -> 0;
-			case DENIED -> 1;
-			case PENDING_APPROVAL -> 2;
-			case ALLOWED -> 3;
-			case IGNORED -> 4;
 		};
 	}
 

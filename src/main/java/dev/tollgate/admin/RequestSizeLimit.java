@@ -2,13 +2,10 @@ package dev.tollgate.admin;
 
 import java.io.IOException;
 
-import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
-import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
-import jakarta.servlet.http.HttpServletResponse;
 
 import dev.tollgate.problem.ProblemType;
 import dev.tollgate.problem.Problems;
@@ -16,6 +13,7 @@ import dev.tollgate.problem.Problems;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.ProblemDetail;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -31,30 +29,13 @@ class RequestSizeLimit {
 
 	@Bean
 	FilterRegistrationBean<OncePerRequestFilter> apiBodyLimit(JsonMapper json) {
-		FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(new Limit(json));
-		registration.addUrlPatterns("/api/*");
-		return registration;
+		return ApiRequestFilter.onApi(json, RequestSizeLimit::refusal, Bounded::new);
 	}
 
-	static final class Limit extends OncePerRequestFilter {
-
-		private final JsonMapper json;
-
-		Limit(JsonMapper json) {
-			this.json = json;
-		}
-
-		@Override
-		protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-				throws ServletException, IOException {
-			if (request.getContentLengthLong() > MAX_BYTES) {
-				Problems.write(this.json, response,
-						Problems.of(ProblemType.BODY_TOO_LARGE, "The body is larger than " + MAX_BYTES + " bytes."));
-				return;
-			}
-			chain.doFilter(new Bounded(request), response);
-		}
-
+	/** A body that says it is too large is refused before anything is read. */
+	private static ProblemDetail refusal(HttpServletRequest request) {
+		return (request.getContentLengthLong() > MAX_BYTES)
+				? Problems.of(ProblemType.BODY_TOO_LARGE, "The body is larger than " + MAX_BYTES + " bytes.") : null;
 	}
 
 	/**

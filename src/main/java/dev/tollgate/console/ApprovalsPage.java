@@ -72,10 +72,7 @@ class ApprovalsPage {
 
 	@GetMapping("/console/approvals/{id}")
 	String one(@PathVariable long id, Model model) {
-		ApprovalRequest request = find(id);
-		model.addAttribute("request", request);
-		history(request, model);
-		return "console/approval";
+		return withHistory(id, model, "console/approval");
 	}
 
 	/**
@@ -83,10 +80,15 @@ class ApprovalsPage {
 	 */
 	@GetMapping("/console/approvals/{id}/history")
 	String historyFragment(@PathVariable long id, Model model) {
+		return withHistory(id, model, "console/approval :: history");
+	}
+
+	/** The request and its history in the model, for the whole page or its fragment. */
+	private String withHistory(long id, Model model, String view) {
 		ApprovalRequest request = find(id);
 		model.addAttribute("request", request);
 		history(request, model);
-		return "console/approval :: history";
+		return view;
 	}
 
 	@PostMapping("/console/approvals/{id}/vote")

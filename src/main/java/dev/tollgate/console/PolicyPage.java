@@ -1,7 +1,6 @@
 package dev.tollgate.console;
 
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -76,7 +75,7 @@ class PolicyPage {
 		Set<String> roles = ActorRoles.resolve(snapshot, projectKey.strip(), ConsolePage.blankToNull(actorAccountId),
 				names(actorGroups), names(actorProjectRoles));
 		List<Decision> decisions = DecisionEngine.decide(transition, roles, snapshot);
-		Decision headline = decisions.stream().min(Comparator.comparingInt(PolicyPage::severity)).orElseThrow();
+		Decision headline = Decision.headline(decisions);
 		model.addAttribute("form", form);
 		model.addAttribute("outcome", headline.outcome().name());
 		model.addAttribute("decisions", decisions);
@@ -103,17 +102,6 @@ class PolicyPage {
 			.limit(200)
 			.forEach(names::add);
 		return names;
-	}
-
-	/** As the API ranks them: the most restrictive outcome is the headline. */
-	private static int severity(Decision decision) {
-		return switch (decision.outcome()) {
-			case ERROR -> 0;
-			case DENIED -> 1;
-			case PENDING_APPROVAL -> 2;
-			case ALLOWED -> 3;
-			case IGNORED -> 4;
-		};
 	}
 
 }

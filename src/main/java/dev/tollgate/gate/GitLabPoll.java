@@ -1,5 +1,7 @@
 package dev.tollgate.gate;
 
+import java.time.Duration;
+
 import dev.tollgate.pipeline.DeploymentGates;
 import dev.tollgate.pipeline.GateAnswers;
 import dev.tollgate.pipeline.GateAsk;
@@ -10,6 +12,9 @@ import dev.tollgate.policy.Target;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.FixedDelayTask;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
 
 /**
@@ -19,7 +24,7 @@ import org.springframework.stereotype.Component;
  * webhook, so a deployment both bring is reviewed once.
  */
 @Component
-class GitLabPoll {
+class GitLabPoll implements SchedulingConfigurer {
 
 	private static final Logger log = LoggerFactory.getLogger(GitLabPoll.class);
 
@@ -29,14 +34,25 @@ class GitLabPoll {
 
 	private final DeploymentGates intake;
 
-	GitLabPoll(PolicySnapshots snapshots, GateAnswers answers, DeploymentGates intake) {
+	private final Duration interval;
+
+	GitLabPoll(PolicySnapshots snapshots, GateAnswers answers, DeploymentGates intake, GateProperties properties) {
 		this.snapshots = snapshots;
 		this.answers = answers;
 		this.intake = intake;
+		this.interval = properties.pollInterval();
 	}
 
-	@org.springframework.scheduling.annotation.Scheduled(fixedDelayString = "${tollgate.gates.poll-interval:30s}",
-			initialDelayString = "${tollgate.gates.poll-interval:30s}")
+	/**
+	 * Scheduled from the typed setting rather than a placeholder in an annotation, so the
+	 * interval is validated once, with the other gate settings, at start-up. The first
+	 * poll waits one interval too: nothing can be blocked before start-up.
+	 */
+	@Override
+	public void configureTasks(ScheduledTaskRegistrar registrar) {
+		registrar.addFixedDelayTask(new FixedDelayTask(this::poll, this.interval, this.interval));
+	}
+
 	void poll() {
 		PolicySnapshot snapshot = this.snapshots.current();
 		for (Gate gate : snapshot.gates()) {

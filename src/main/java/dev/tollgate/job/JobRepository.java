@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.Set;
 
 import org.springframework.jdbc.core.SqlParameterValue;
@@ -144,11 +145,7 @@ class JobRepository {
 	 * lost.
 	 */
 	boolean markSucceeded(Job job, String workerId) {
-		return this.jdbc.sql("""
-				UPDATE tollgate.job
-				SET status = 'SUCCEEDED', locked_by = NULL, locked_until = NULL, last_error = NULL, updated_at = now()
-				WHERE id = :id AND status = 'RUNNING' AND locked_by = :worker AND attempts = :attempts
-				""").param("id", job.id()).param("worker", workerId).param("attempts", job.attempts()).update() == 1;
+		return updateHeld(job, workerId, "status = 'SUCCEEDED', last_error = NULL", (spec) -> spec);
 	}
 
 	/**
@@ -174,31 +171,12 @@ class JobRepository {
 	}
 
 	boolean reschedule(Job job, String workerId, Instant runAt, String error) {
-		return this.jdbc.sql("""
-				UPDATE tollgate.job
-				SET status = 'PENDING', run_at = :runAt, locked_by = NULL, locked_until = NULL,
-				    last_error = :error, updated_at = now()
-				WHERE id = :id AND status = 'RUNNING' AND locked_by = :worker AND attempts = :attempts
-				""")
-			.param("runAt", Timestamp.from(runAt))
-			.param("error", error)
-			.param("id", job.id())
-			.param("worker", workerId)
-			.param("attempts", job.attempts())
-			.update() == 1;
+		return updateHeld(job, workerId, "status = 'PENDING', run_at = :runAt, last_error = :error",
+				(spec) -> spec.param("runAt", Timestamp.from(runAt)).param("error", error));
 	}
 
 	boolean markDead(Job job, String workerId, String error) {
-		return this.jdbc.sql("""
-				UPDATE tollgate.job
-				SET status = 'DEAD', locked_by = NULL, locked_until = NULL, last_error = :error, updated_at = now()
-				WHERE id = :id AND status = 'RUNNING' AND locked_by = :worker AND attempts = :attempts
-				""")
-			.param("error", error)
-			.param("id", job.id())
-			.param("worker", workerId)
-			.param("attempts", job.attempts())
-			.update() == 1;
+		return updateHeld(job, workerId, "status = 'DEAD', last_error = :error", (spec) -> spec.param("error", error));
 	}
 
 	/**
@@ -226,18 +204,9 @@ class JobRepository {
 	}
 
 	boolean defer(Job job, String workerId, Instant runAt, String reason) {
-		return this.jdbc.sql("""
-				UPDATE tollgate.job
-				SET status = 'PENDING', attempts = attempts - 1, run_at = :runAt, locked_by = NULL, locked_until = NULL,
-				    last_error = :reason, updated_at = now()
-				WHERE id = :id AND status = 'RUNNING' AND locked_by = :worker AND attempts = :attempts
-				""")
-			.param("runAt", Timestamp.from(runAt))
-			.param("reason", reason)
-			.param("id", job.id())
-			.param("worker", workerId)
-			.param("attempts", job.attempts())
-			.update() == 1;
+		return updateHeld(job, workerId,
+				"status = 'PENDING', attempts = attempts - 1, run_at = :runAt, last_error = :reason",
+				(spec) -> spec.param("runAt", Timestamp.from(runAt)).param("reason", reason));
 	}
 
 	/**
@@ -246,17 +215,23 @@ class JobRepository {
 	 * {@code last_error} makes the next attempt check whether this one had an effect.
 	 */
 	void release(Job job, String workerId) {
-		this.jdbc
-			.sql("""
-					UPDATE tollgate.job
-					SET status = 'PENDING', attempts = attempts - 1, locked_by = NULL, locked_until = NULL, updated_at = now(),
-					    last_error = COALESCE(last_error, 'released at shutdown while running')
-					WHERE id = :id AND status = 'RUNNING' AND locked_by = :worker AND attempts = :attempts
-					""")
-			.param("id", job.id())
-			.param("worker", workerId)
-			.param("attempts", job.attempts())
-			.update();
+		updateHeld(job, workerId,
+				"status = 'PENDING', attempts = attempts - 1, last_error = COALESCE(last_error, 'released at shutdown while running')",
+				(spec) -> spec);
+	}
+
+	/**
+	 * Changes a job this worker is running, and lets go of it, only if the worker still
+	 * holds it at the attempt it ran: a job whose lease ran out and that another worker
+	 * took is left alone. {@code set} is one of this class's fixed assignments, never
+	 * input; values come in as parameters.
+	 * @return whether the job was changed
+	 */
+	private boolean updateHeld(Job job, String workerId, String set, UnaryOperator<JdbcClient.StatementSpec> values) {
+		return values.apply(this.jdbc.sql("UPDATE tollgate.job SET " + set + """
+				, locked_by = NULL, locked_until = NULL, updated_at = now()
+				WHERE id = :id AND status = 'RUNNING' AND locked_by = :worker AND attempts = :attempts
+				""")).param("id", job.id()).param("worker", workerId).param("attempts", job.attempts()).update() == 1;
 	}
 
 	/**

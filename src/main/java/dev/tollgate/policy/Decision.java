@@ -1,5 +1,8 @@
 package dev.tollgate.policy;
 
+import java.util.Comparator;
+import java.util.List;
+
 /**
  * The outcome of one rule (or of no rule) for one transition.
  *
@@ -13,6 +16,26 @@ public record Decision(Outcome outcome, Rule rule, boolean dryRun, String reason
 
 		ALLOWED, DENIED, PENDING_APPROVAL, IGNORED, ERROR
 
+	}
+
+	/**
+	 * The decision an explanation leads with, in the API and the console alike: the most
+	 * restrictive outcome (an error, then a denial, a wait for approval, an allow, and
+	 * ignored last).
+	 * @param decisions at least one
+	 */
+	public static Decision headline(List<Decision> decisions) {
+		return decisions.stream().min(Comparator.comparingInt(Decision::severity)).orElseThrow();
+	}
+
+	private static int severity(Decision decision) {
+		return switch (decision.outcome()) {
+			case ERROR -> 0;
+			case DENIED -> 1;
+			case PENDING_APPROVAL -> 2;
+			case ALLOWED -> 3;
+			case IGNORED -> 4;
+		};
 	}
 
 }

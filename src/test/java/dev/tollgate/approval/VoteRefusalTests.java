@@ -20,6 +20,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import static dev.tollgate.support.ApiClient.created;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static dev.tollgate.support.ApiClient.body;
@@ -231,10 +232,6 @@ class VoteRefusalTests extends IntegrationTest {
 				+ "\",\"scopes\":[\"approver\"],\"accountId\":\"" + accountId + "\"}");
 		assertThat(created.statusCode()).isEqualTo(201);
 		return body(created).get("token").asString();
-	}
-
-	private static void created(HttpResponse<String> response) {
-		assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
 	}
 
 }

@@ -35,6 +35,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
+import static dev.tollgate.support.ApiClient.created;
 import static dev.tollgate.support.ApiClient.body;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -347,10 +348,6 @@ class ConsoleBrowserTests extends IntegrationTest {
 						+ ((accountId != null) ? ",\"accountId\":\"" + accountId + "\"" : "") + "}");
 		created(created);
 		return body(created).get("token").asString();
-	}
-
-	private static void created(HttpResponse<String> response) {
-		assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
 	}
 
 }

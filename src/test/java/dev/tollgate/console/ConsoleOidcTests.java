@@ -20,6 +20,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
+import static dev.tollgate.support.ApiClient.created;
 import static dev.tollgate.support.ApiClient.body;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -165,10 +166,6 @@ class ConsoleOidcTests extends IntegrationTest {
 	private void bind(String role, String subject) {
 		created(api().post("/api/v1/role-bindings",
 				"{\"role\":\"" + role + "\",\"subjectType\":\"USER\",\"subject\":\"" + subject + "\"}"));
-	}
-
-	private static void created(HttpResponse<String> response) {
-		assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
 	}
 
 }

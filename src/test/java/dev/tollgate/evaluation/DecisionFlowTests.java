@@ -12,10 +12,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-import dev.tollgate.support.IntegrationTest;
+import dev.tollgate.support.JiraStub;
 import dev.tollgate.support.JiraPayloads;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -24,8 +22,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
-import static dev.tollgate.support.ApiClient.body;
+import static dev.tollgate.support.ApiClient.created;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -34,16 +31,9 @@ import static org.awaitility.Awaitility.await;
  * {@code /api/v1/audit}, with actor roles resolved through a WireMock Jira that fails the
  * way Jira does.
  */
-class DecisionFlowTests extends IntegrationTest {
+class DecisionFlowTests extends DeliveryFlowTest {
 
-	private static final WireMockServer jira = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-
-	static {
-		jira.start();
-	}
-
-	@Autowired
-	private JdbcClient jdbc;
+	private static final WireMockServer jira = JiraStub.start();
 
 	private String project;
 
@@ -51,12 +41,7 @@ class DecisionFlowTests extends IntegrationTest {
 
 	@DynamicPropertySource
 	static void jira(DynamicPropertyRegistry registry) {
-		registry.add("tollgate.jira.base-url", () -> "http://127.0.0.1:" + jira.port());
-		registry.add("tollgate.jira.user-email", () -> "tollgate@example.com");
-		registry.add("tollgate.jira.api-token", () -> "jira-api-token-for-tests");
-		registry.add("tollgate.jira.read-timeout", () -> "500ms");
-		registry.add("tollgate.outbound.allow-http", () -> "true");
-		registry.add("tollgate.outbound.allow-loopback", () -> "true");
+		JiraStub.register(registry, jira);
 	}
 
 	@AfterAll
@@ -219,38 +204,6 @@ class DecisionFlowTests extends IntegrationTest {
 				delivery);
 		assertThat(response.statusCode()).isEqualTo(202);
 		return delivery;
-	}
-
-	/** Waits for the one DECISION event of a delivery, read through the admin API. */
-	private JsonNode decision(String delivery) {
-		await().atMost(Duration.ofSeconds(20))
-			.pollInterval(Duration.ofMillis(100))
-			.until(() -> !events(delivery, "DECISION").isEmpty());
-		return events(delivery, "DECISION").get(0);
-	}
-
-	private java.util.List<JsonNode> events(String delivery, String type) {
-		HttpResponse<String> response = api().get("/api/v1/audit?deliveryId=" + delivery + "&type=" + type);
-		assertThat(response.statusCode()).isEqualTo(200);
-		return body(response).get("items").valueStream().toList();
-	}
-
-	private long jobs(String delivery, String kind) {
-		return this.jdbc.sql("SELECT count(*) FROM tollgate.job WHERE kind = ? AND payload->>'deliveryId' = ?")
-			.params(kind, delivery)
-			.query(Long.class)
-			.single();
-	}
-
-	private int attempts(String delivery) {
-		return this.jdbc.sql("SELECT attempts FROM tollgate.job WHERE kind = 'EVALUATE' AND payload->>'deliveryId' = ?")
-			.param(delivery)
-			.query(Integer.class)
-			.single();
-	}
-
-	private static void created(HttpResponse<String> response) {
-		assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
 	}
 
 }

@@ -4,8 +4,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -17,10 +15,8 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.tollgate.support.IntegrationTest;
+import dev.tollgate.support.JiraStub;
 import dev.tollgate.support.JiraPayloads;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -29,32 +25,24 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static dev.tollgate.support.ApiClient.body;
+import static dev.tollgate.support.ApiClient.created;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * A transition gated on a {@code PROJECT_ROLE} binding, against a Jira that answers the
  * role endpoints as Atlassian documents them: 404 (or 401) when Tollgate's account lacks
  * Administer Projects although the project exists, and 404 when the project is gone.
  */
-class ProjectRoleDenialTests extends IntegrationTest {
+class ProjectRoleDenialTests extends DeliveryFlowTest {
 
-	private static final WireMockServer jira = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+	private static final WireMockServer jira = JiraStub.start();
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
 	/** Jira's answer when the account may not administer the project. */
 	private static final String NOT_FOUND = """
 			{"errorMessages":["No project could be found with key '%s'."],"errors":{}}""";
-
-	static {
-		jira.start();
-	}
-
-	@Autowired
-	private JdbcClient jdbc;
 
 	private String project;
 
@@ -64,11 +52,7 @@ class ProjectRoleDenialTests extends IntegrationTest {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
-		registry.add("tollgate.jira.base-url", () -> "http://127.0.0.1:" + jira.port());
-		registry.add("tollgate.jira.user-email", () -> "tollgate@example.com");
-		registry.add("tollgate.jira.api-token", () -> "jira-api-token-for-tests");
-		registry.add("tollgate.outbound.allow-http", () -> "true");
-		registry.add("tollgate.outbound.allow-loopback", () -> "true");
+		JiraStub.register(registry, jira);
 		registry.add("tollgate.jobs.max-attempts", () -> "3");
 		registry.add("tollgate.jobs.backoff-initial", () -> "100ms");
 		registry.add("tollgate.jobs.backoff-max", () -> "200ms");
@@ -186,33 +170,6 @@ class ProjectRoleDenialTests extends IntegrationTest {
 		return delivery;
 	}
 
-	private JsonNode decision(String delivery) {
-		await().atMost(Duration.ofSeconds(20))
-			.pollInterval(Duration.ofMillis(100))
-			.until(() -> !events(delivery, "DECISION").isEmpty());
-		return events(delivery, "DECISION").get(0);
-	}
-
-	private List<JsonNode> events(String delivery, String type) {
-		HttpResponse<String> response = api().get("/api/v1/audit?deliveryId=" + delivery + "&type=" + type);
-		assertThat(response.statusCode()).isEqualTo(200);
-		return body(response).get("items").valueStream().toList();
-	}
-
-	private long jobs(String delivery, String kind) {
-		return this.jdbc.sql("SELECT count(*) FROM tollgate.job WHERE kind = ? AND payload->>'deliveryId' = ?")
-			.params(kind, delivery)
-			.query(Long.class)
-			.single();
-	}
-
-	private int attempts(String delivery) {
-		return this.jdbc.sql("SELECT attempts FROM tollgate.job WHERE kind = 'EVALUATE' AND payload->>'deliveryId' = ?")
-			.param(delivery)
-			.query(Integer.class)
-			.single();
-	}
-
 	private String scrape() {
 		return http("/actuator/prometheus").body();
 	}
@@ -226,10 +183,6 @@ class ProjectRoleDenialTests extends IntegrationTest {
 		catch (Exception ex) {
 			throw new IllegalStateException(ex);
 		}
-	}
-
-	private static void created(HttpResponse<String> response) {
-		assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
 	}
 
 }

@@ -10,6 +10,7 @@ import tools.jackson.databind.JsonNode;
 
 import dev.tollgate.support.IntegrationTest;
 
+import static dev.tollgate.support.ApiClient.created;
 import static dev.tollgate.support.ApiClient.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -185,10 +186,6 @@ class GatesApiTests extends IntegrationTest {
 			.anyMatch((e) -> e.get("field").asString().equals(field) && e.get("message").asString().contains(message)))
 			.as(response.body())
 			.isTrue();
-	}
-
-	private static void created(HttpResponse<String> response) {
-		assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
 	}
 
 }

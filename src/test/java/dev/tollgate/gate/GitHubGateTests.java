@@ -33,6 +33,7 @@ import dev.tollgate.support.JiraStub;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import static dev.tollgate.support.ApiClient.created;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -87,9 +88,7 @@ class GitHubGateTests extends IntegrationTest {
 
 	@BeforeEach
 	void setUp() {
-		JiraStub.acceptComments(jira);
-		jira.stubFor(get(urlPathEqualTo("/rest/api/3/user/groups")).willReturn(okJson("[]")));
-		jira.stubFor(get(urlPathMatching("/rest/api/3/project/[^/]+/role")).willReturn(okJson("{}")));
+		JiraStub.acceptCommentsAndKnowNobody(jira);
 		this.suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
 		this.repo = "shop-" + this.suffix;
 		this.project = JiraPayloads.projectKey('G', this.suffix);
@@ -460,10 +459,6 @@ class GitHubGateTests extends IntegrationTest {
 
 	private static String base() {
 		return "http://127.0.0.1:" + github.port();
-	}
-
-	private static void created(HttpResponse<String> response) {
-		assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
 	}
 
 	private static Path appKey() {

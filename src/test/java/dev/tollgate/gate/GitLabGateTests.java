@@ -31,6 +31,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
+import static dev.tollgate.support.ApiClient.created;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -85,9 +86,7 @@ class GitLabGateTests extends IntegrationTest {
 
 	@BeforeEach
 	void setUp() {
-		JiraStub.acceptComments(jira);
-		jira.stubFor(get(urlPathEqualTo("/rest/api/3/user/groups")).willReturn(okJson("[]")));
-		jira.stubFor(get(urlPathMatching("/rest/api/3/project/[^/]+/role")).willReturn(okJson("{}")));
+		JiraStub.acceptCommentsAndKnowNobody(jira);
 		this.suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
 	}
 
@@ -353,10 +352,6 @@ class GitLabGateTests extends IntegrationTest {
 
 	private static String base() {
 		return "http://127.0.0.1:" + gitlab.port();
-	}
-
-	private static void created(HttpResponse<String> response) {
-		assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
 	}
 
 	private static Path secretFile() {

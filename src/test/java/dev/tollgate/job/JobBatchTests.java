@@ -35,7 +35,7 @@ import static org.awaitility.Awaitility.await;
  */
 @Import(JobBatchTests.BatchHandler.class)
 @TestPropertySource(properties = { "tollgate.jobs.max-attempts=3", "tollgate.jobs.lease=2s" })
-class JobBatchTests extends IntegrationTest {
+class JobBatchTests extends IntegrationTest implements JobRows {
 
 	static final JobType<Step> BATCH = new JobType<>("BATCH-TEST", Step.class);
 
@@ -62,6 +62,11 @@ class JobBatchTests extends IntegrationTest {
 
 	@Autowired
 	private JdbcClient jdbc;
+
+	@Override
+	public JdbcClient jdbc() {
+		return this.jdbc;
+	}
 
 	@Autowired
 	private TransactionTemplate tx;
@@ -224,28 +229,6 @@ class JobBatchTests extends IntegrationTest {
 		return this.jdbc.sql("SELECT count(*) FROM tollgate.audit_event WHERE reason = ?")
 			.param("batch completed " + marker)
 			.query(Long.class)
-			.single();
-	}
-
-	private String status(String key) {
-		return this.jdbc.sql("SELECT status FROM tollgate.job WHERE dedup_key = ?")
-			.param(key)
-			.query(String.class)
-			.optional()
-			.orElse(null);
-	}
-
-	private int attempts(String key) {
-		return this.jdbc.sql("SELECT attempts FROM tollgate.job WHERE dedup_key = ?")
-			.param(key)
-			.query(Integer.class)
-			.single();
-	}
-
-	private String lastError(String key) {
-		return this.jdbc.sql("SELECT last_error FROM tollgate.job WHERE dedup_key = ?")
-			.param(key)
-			.query(String.class)
 			.single();
 	}
 

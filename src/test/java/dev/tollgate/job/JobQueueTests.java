@@ -42,7 +42,7 @@ import static org.awaitility.Awaitility.await;
  */
 @Import(JobQueueTests.TestHandlers.class)
 @TestPropertySource(properties = { "tollgate.jobs.max-attempts=3", "tollgate.jobs.lease=2s" })
-class JobQueueTests extends IntegrationTest {
+class JobQueueTests extends IntegrationTest implements JobRows {
 
 	static final String KIND = "TEST";
 
@@ -83,6 +83,11 @@ class JobQueueTests extends IntegrationTest {
 
 	@Autowired
 	private JdbcClient jdbc;
+
+	@Override
+	public JdbcClient jdbc() {
+		return this.jdbc;
+	}
 
 	@Autowired
 	private TransactionTemplate tx;
@@ -569,29 +574,6 @@ class JobQueueTests extends IntegrationTest {
 			.param(key)
 			.query(Long.class)
 			.single()).isEqualTo(1);
-	}
-
-	private String status(String key) {
-		return this.jdbc.sql("SELECT status FROM tollgate.job WHERE dedup_key = ?")
-			.param(key)
-			.query(String.class)
-			.optional()
-			.orElse(null);
-	}
-
-	private int attempts(String key) {
-		return this.jdbc.sql("SELECT attempts FROM tollgate.job WHERE dedup_key = ?")
-			.param(key)
-			.query(Integer.class)
-			.single();
-	}
-
-	private String lastError(String key) {
-		return this.jdbc.sql("SELECT last_error FROM tollgate.job WHERE dedup_key = ?")
-			.param(key)
-			.query(String.class)
-			.optional()
-			.orElse(null);
 	}
 
 	/** Dedup keys of the jobs the test handler ran in mode {@code record}. */

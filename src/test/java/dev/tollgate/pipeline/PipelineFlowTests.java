@@ -35,6 +35,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
+import static dev.tollgate.support.ApiClient.created;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -346,10 +347,6 @@ class PipelineFlowTests extends IntegrationTest {
 
 	private static String base() {
 		return "http://127.0.0.1:" + ci.port();
-	}
-
-	private static void created(HttpResponse<String> response) {
-		assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
 	}
 
 	private static Path secretFiles() {

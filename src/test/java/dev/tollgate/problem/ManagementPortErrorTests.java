@@ -1,19 +1,13 @@
 package dev.tollgate.problem;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
-import jakarta.servlet.FilterChain;
-import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import org.junit.jupiter.api.Test;
 
 import dev.tollgate.support.IntegrationTest;
-import dev.tollgate.support.LogEvents;
 import org.springframework.boot.actuate.autoconfigure.web.server.ConditionalOnManagementPort;
 import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
 import org.springframework.boot.test.web.server.LocalManagementPort;
@@ -38,12 +32,10 @@ class ManagementPortErrorTests extends IntegrationTest {
 
 	@Test
 	void anExceptionInAFilterOfTheManagementPortIsAProblem500LoggedOnce() throws Exception {
-		try (LogEvents logs = LogEvents.capture()) {
-			HttpResponse<String> response = http.send(HttpRequest
-				.newBuilder(URI.create("http://127.0.0.1:" + this.managementPort + "/actuator/test-failure"))
-				.build(), HttpResponse.BodyHandlers.ofString());
-			UnexpectedErrorTests.assertLoggedOnce(logs, UnexpectedErrorTests.assertOpaque500(response));
-		}
+		UnplannedFailures.assertOpaque500LoggedOnce(() -> http.send(
+				HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.managementPort + "/actuator/test-failure"))
+					.build(),
+				HttpResponse.BodyHandlers.ofString()));
 	}
 
 	/**
@@ -55,17 +47,7 @@ class ManagementPortErrorTests extends IntegrationTest {
 
 		@Bean
 		FilterRegistrationBean<OncePerRequestFilter> failingManagementFilter() {
-			FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(
-					new OncePerRequestFilter() {
-						@Override
-						protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response,
-								FilterChain chain) throws ServletException, IOException {
-							throw new IllegalStateException(UnexpectedErrorTests.SECRET_IN_MESSAGE);
-						}
-					});
-			registration.addUrlPatterns("/actuator/test-failure");
-			registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 100);
-			return registration;
+			return UnplannedFailures.throwingFilter(Ordered.HIGHEST_PRECEDENCE + 100, "/actuator/test-failure");
 		}
 
 	}

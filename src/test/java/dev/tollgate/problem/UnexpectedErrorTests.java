@@ -6,13 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
-import ch.qos.logback.classic.Level;
-import jakarta.servlet.FilterChain;
-import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
 
 import dev.tollgate.support.ApiClient;
 import dev.tollgate.support.IntegrationTest;
@@ -26,6 +20,9 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.filter.OncePerRequestFilter;
 
+import static dev.tollgate.problem.UnplannedFailures.SECRET_IN_MESSAGE;
+import static dev.tollgate.problem.UnplannedFailures.assertOpaque500LoggedOnce;
+import static dev.tollgate.problem.UnplannedFailures.throwingFilter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -38,36 +35,26 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 @Import(UnexpectedErrorTests.Failing.class)
 class UnexpectedErrorTests extends IntegrationTest {
 
-	static final String SECRET_IN_MESSAGE = "password=hunter2 at db.internal:5432";
-
 	private static final HttpClient http = HttpClient.newHttpClient();
 
 	@Test
-	void anExceptionInAControllerIsAProblem500WithACorrelationIdAndNoInternals() {
-		try (LogEvents logs = LogEvents.capture()) {
-			assertLoggedOnce(logs, assertOpaque500(api().get("/api/v1/test-failure")));
-		}
+	void anExceptionInAControllerIsAProblem500WithACorrelationIdAndNoInternals() throws Exception {
+		assertOpaque500LoggedOnce(() -> api().get("/api/v1/test-failure"));
 	}
 
 	@Test
 	void anExceptionInAServletFilterIsAProblem500WithACorrelationIdAndNoInternals() throws Exception {
-		try (LogEvents logs = LogEvents.capture()) {
-			assertLoggedOnce(logs, assertOpaque500(get("/webhooks/test-failure", null)));
-		}
+		assertOpaque500LoggedOnce(() -> get("/webhooks/test-failure", null));
 	}
 
 	@Test
 	void anExceptionInAFilterBehindTheApisSecurityChainIsAProblem500LoggedOnce() throws Exception {
-		try (LogEvents logs = LogEvents.capture()) {
-			assertLoggedOnce(logs, assertOpaque500(get("/api/v1/test-filter-failure", ADMIN_TOKEN)));
-		}
+		assertOpaque500LoggedOnce(() -> get("/api/v1/test-filter-failure", ADMIN_TOKEN));
 	}
 
 	@Test
 	void anExceptionInAFilterOfTheConsoleIsAProblem500LoggedOnce() throws Exception {
-		try (LogEvents logs = LogEvents.capture()) {
-			assertLoggedOnce(logs, assertOpaque500(get("/console/test-filter-failure", null)));
-		}
+		assertOpaque500LoggedOnce(() -> get("/console/test-filter-failure", null));
 	}
 
 	@Test
@@ -88,23 +75,6 @@ class UnexpectedErrorTests extends IntegrationTest {
 		return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
-	/**
-	 * One line, at ERROR, with the exception's trace and the correlation id the caller
-	 * was given; nothing else (the container's or Spring's own line) about the same
-	 * failure.
-	 */
-	static void assertLoggedOnce(LogEvents logs, String correlationId) {
-		assertThat(logs.warningsOrWorse((event) -> LogEvents.carries(event, SECRET_IN_MESSAGE)
-				|| event.getFormattedMessage().contains(correlationId)))
-			.singleElement()
-			.satisfies((event) -> {
-				assertThat(event.getLevel()).isEqualTo(Level.ERROR);
-				assertThat(event.getFormattedMessage()).contains(correlationId);
-				assertThat(LogEvents.carries(event, SECRET_IN_MESSAGE)).as("carries the exception").isTrue();
-				assertThat(event.getThrowableProxy().getStackTraceElementProxyArray()).isNotEmpty();
-			});
-	}
-
 	@Test
 	void aPathNobodyServesIsAProblemToo() throws Exception {
 		HttpResponse<String> response = http.send(
@@ -114,22 +84,6 @@ class UnexpectedErrorTests extends IntegrationTest {
 		assertThat(response.headers().firstValue("Content-Type"))
 			.hasValueSatisfying((contentType) -> assertThat(contentType).startsWith("application/problem+json"));
 		assertThat(ApiClient.body(response).get("status").asInt()).isEqualTo(404);
-	}
-
-	/** Asserts the body says nothing of the exception; returns its correlation id. */
-	static String assertOpaque500(HttpResponse<String> response) {
-		assertThat(response.statusCode()).isEqualTo(500);
-		assertThat(response.headers().firstValue("Content-Type"))
-			.hasValueSatisfying((contentType) -> assertThat(contentType).startsWith("application/problem+json"));
-		JsonNode body = ApiClient.body(response);
-		assertThat(body.get("type").asString()).isEqualTo(ProblemType.INTERNAL_ERROR.uri().toString());
-		assertThat(body.get("status").asInt()).isEqualTo(500);
-		String correlationId = body.get("correlationId").asString();
-		assertThat(correlationId).matches("[0-9a-f-]{36}");
-		assertThat(body.get("detail").asString()).contains(correlationId);
-		assertThat(response.body()).doesNotContain("hunter2", "db.internal", "IllegalStateException", "Exception",
-				"trace", "at dev.tollgate", "java.");
-		return correlationId;
 	}
 
 	@TestConfiguration(proxyBeanMethods = false)
@@ -143,36 +97,18 @@ class UnexpectedErrorTests extends IntegrationTest {
 		/** Before Spring Security and MVC, so only the container sees what it throws. */
 		@Bean
 		FilterRegistrationBean<OncePerRequestFilter> failingFilter() {
-			FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(
-					new OncePerRequestFilter() {
-						@Override
-						protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response,
-								FilterChain chain) throws ServletException, IOException {
-							throw new IllegalStateException(SECRET_IN_MESSAGE);
-						}
-					});
-			registration.addUrlPatterns("/webhooks/test-failure", "/console/test-filter-failure");
-			registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 100);
-			return registration;
+			return throwingFilter(Ordered.HIGHEST_PRECEDENCE + 100, "/webhooks/test-failure",
+					"/console/test-filter-failure");
 		}
 
 		/** Fails once part of its body has gone out. */
 		@Bean
 		FilterRegistrationBean<OncePerRequestFilter> failingFilterAfterBody() {
-			FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(
-					new OncePerRequestFilter() {
-						@Override
-						protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response,
-								FilterChain chain) throws ServletException, IOException {
-							response.setContentType("text/csv");
-							response.getOutputStream().write("id,type\n1,a\n".getBytes());
-							response.flushBuffer();
-							throw new IllegalStateException(SECRET_IN_MESSAGE);
-						}
-					});
-			registration.addUrlPatterns("/webhooks/test-failure-after-body");
-			registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 100);
-			return registration;
+			return throwingFilter(Ordered.HIGHEST_PRECEDENCE + 100, (response) -> {
+				response.setContentType("text/csv");
+				response.getOutputStream().write("id,type\n1,a\n".getBytes());
+				response.flushBuffer();
+			}, "/webhooks/test-failure-after-body");
 		}
 
 		/**
@@ -181,17 +117,7 @@ class UnexpectedErrorTests extends IntegrationTest {
 		 */
 		@Bean
 		FilterRegistrationBean<OncePerRequestFilter> failingFilterBehindSecurity() {
-			FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(
-					new OncePerRequestFilter() {
-						@Override
-						protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response,
-								FilterChain chain) throws ServletException, IOException {
-							throw new IllegalStateException(SECRET_IN_MESSAGE);
-						}
-					});
-			registration.addUrlPatterns("/api/v1/test-filter-failure");
-			registration.setOrder(0);
-			return registration;
+			return throwingFilter(0, "/api/v1/test-filter-failure");
 		}
 
 	}

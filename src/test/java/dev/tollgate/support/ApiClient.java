@@ -10,6 +10,8 @@ import java.time.Duration;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /** The admin API over real HTTP, as an operator's script would call it. */
 public final class ApiClient {
 
@@ -59,6 +61,11 @@ public final class ApiClient {
 
 	public HttpResponse<String> delete(String path, String ifMatch) {
 		return send(request(path).header("If-Match", ifMatch).DELETE());
+	}
+
+	/** Asserts a 201, with the body as the message when it is not. */
+	public static void created(HttpResponse<String> response) {
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
 	}
 
 	/** Sends and asserts nothing; returns the parsed JSON body. */

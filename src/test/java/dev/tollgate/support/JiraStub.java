@@ -34,6 +34,17 @@ public final class JiraStub {
 	}
 
 	/**
+	 * Jira accepts every comment and knows nobody's groups or project roles. The test
+	 * database is shared, so bindings by group or project role that other test classes
+	 * leave behind make every evaluation ask Jira; this answers.
+	 */
+	public static void acceptCommentsAndKnowNobody(WireMockServer server) {
+		acceptComments(server);
+		server.stubFor(get(urlPathEqualTo("/rest/api/3/user/groups")).willReturn(okJson("[]")));
+		server.stubFor(get(urlPathMatching("/rest/api/3/project/[^/]+/role")).willReturn(okJson("{}")));
+	}
+
+	/**
 	 * {@code GET /rest/api/3/issue/{key}?fields=status} as Jira answers it, for an issue
 	 * in {@code status}.
 	 */

@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,9 +81,6 @@ public class GitHubActionsClient implements PipelineProvider, DisposableBean {
 
 	private static final String ACCESS_TOKENS_PATH = "/app/installations/{installationId}/access_tokens";
 
-	/** owner/name, as GitHub spells repositories. */
-	private static final Pattern REPOSITORY = Pattern.compile("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$");
-
 	private final GitHubTransport transport;
 
 	private final GitHubFailures failures;
@@ -124,23 +120,7 @@ public class GitHubActionsClient implements PipelineProvider, DisposableBean {
 
 	@Override
 	public void check(Target target, Problems problems) {
-		problems.allowed(target.auth(), "auth", "TOKEN", "APP");
-		if ("APP".equals(target.auth())) {
-			problems.require(target.appId(), "appId");
-			problems.require(target.installationId(), "installationId");
-		}
-		problems.require(target.repository(), "repository");
-		problems.require(target.workflow(), "workflow");
-		problems.require(target.ref(), "ref");
-		problems.require(target.credentialRef(), "credentialRef");
-		if (target.repository() != null && !REPOSITORY.matcher(target.repository()).matches()) {
-			problems.add("repository", "must be owner/name");
-		}
-		// The same rule the trigger applies, said on save rather than by a dead job.
-		if (target.workflow() != null && !target.workflow().isBlank()
-				&& !GitHubWorkflow.validWorkflow(GitHubWorkflow.fileName(target.workflow()))) {
-			problems.add("workflow", "must be a workflow file name (deploy.yml) or id, not a path");
-		}
+		GitHubWorkflow.check(target, problems);
 	}
 
 	@Override

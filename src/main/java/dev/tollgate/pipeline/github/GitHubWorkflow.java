@@ -6,6 +6,7 @@ import java.util.regex.Pattern;
 
 import dev.tollgate.pipeline.support.TriggerFailure;
 import dev.tollgate.policy.Target;
+import dev.tollgate.policy.TargetKindRules.Problems;
 
 /**
  * What a GitHub target names, checked before any request is built from it: the API base
@@ -19,6 +20,9 @@ record GitHubWorkflow(String base, String owner, String repo, String workflow, S
 
 	/** The folder a workflow file lives in; a target may name the file with it. */
 	static final String WORKFLOWS_DIR = ".github/workflows/";
+
+	/** owner/name, as GitHub spells repositories. */
+	private static final Pattern REPOSITORY = Pattern.compile("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$");
 
 	// GitHub: owners are letters, digits and hyphens; repositories add '.' and '_'.
 	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,100}");
@@ -41,6 +45,29 @@ record GitHubWorkflow(String base, String owner, String repo, String workflow, S
 			throw TriggerFailure.permanent("The GitHub target has no ref (the branch or tag to run on).");
 		}
 		return new GitHubWorkflow(base, parts[0], parts[1], workflow, ref);
+	}
+
+	/**
+	 * What a GitHub target must carry, checked when it is saved; {@link #of} checks the
+	 * same fields again when a run is triggered.
+	 */
+	static void check(Target target, Problems problems) {
+		problems.allowed(target.auth(), "auth", "TOKEN", "APP");
+		if ("APP".equals(target.auth())) {
+			problems.require(target.appId(), "appId");
+			problems.require(target.installationId(), "installationId");
+		}
+		problems.require(target.repository(), "repository");
+		problems.require(target.workflow(), "workflow");
+		problems.require(target.ref(), "ref");
+		problems.require(target.credentialRef(), "credentialRef");
+		if (target.repository() != null && !REPOSITORY.matcher(target.repository()).matches()) {
+			problems.add("repository", "must be owner/name");
+		}
+		// The same rule the trigger applies, said on save rather than by a dead job.
+		if (target.workflow() != null && !target.workflow().isBlank() && !validWorkflow(fileName(target.workflow()))) {
+			problems.add("workflow", "must be a workflow file name (deploy.yml) or id, not a path");
+		}
 	}
 
 	/**

@@ -1,24 +1,16 @@
 package dev.tollgate.pipeline.gitlab;
 
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.tollgate.outbound.OutboundHttp;
 import dev.tollgate.outbound.OutboundHttp.Answer;
-import dev.tollgate.outbound.OutboundHttp.Unreachable;
 import dev.tollgate.outbound.OutboundPolicy;
-import dev.tollgate.outbound.OutboundRefused;
+import dev.tollgate.pipeline.support.CiHttp;
 import dev.tollgate.pipeline.support.PipelineProperties;
 import dev.tollgate.pipeline.support.Templates;
 import dev.tollgate.pipeline.support.TriggerFailure;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
-
-import static dev.tollgate.pipeline.support.PipelineHttp.bounded;
-import static dev.tollgate.pipeline.support.PipelineHttp.withoutQuery;
 
 /**
  * One request to a GitLab instance, through the {@link OutboundPolicy} with its time-outs
@@ -47,10 +39,10 @@ final class GitLabTransport {
 
 	}
 
-	private final OutboundHttp http;
+	private final CiHttp http;
 
 	GitLabTransport(OutboundPolicy policy, PipelineProperties properties) {
-		this.http = new OutboundHttp(policy, properties.connectTimeout(), properties.readTimeout(),
+		this.http = new CiHttp("GitLab", policy, properties,
 				(builder) -> builder.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
 					.defaultHeader(HttpHeaders.USER_AGENT, "Tollgate"));
 	}
@@ -61,36 +53,18 @@ final class GitLabTransport {
 	 */
 	Answer send(GitLabProject project, HttpMethod method, String path, byte[] body, MediaType contentType,
 			Credential credential) {
-		URI uri = URI.create(project.base() + path);
-		String call = method.name() + " " + withoutQuery(path);
-		try {
-			Answer answer = this.http.exchange(method, uri, (headers) -> {
-				if (credential == Credential.PRIVATE_TOKEN) {
-					headers.set("PRIVATE-TOKEN", project.credential());
-				}
-				else if (credential == Credential.BEARER) {
-					headers.setBearerAuth(project.credential());
-				}
-			}, body, contentType);
-			return answer;
-		}
-		catch (OutboundRefused ex) {
-			throw TriggerFailure.permanent(ex.getMessage());
-		}
-		catch (Unreachable ex) {
-			Throwable cause = ex.reason();
-			String what = cause.getClass().getSimpleName()
-					+ ((cause.getMessage() != null) ? ": " + project.scrub(bounded(cause.getMessage())) : "");
-			throw TriggerFailure
-				.transientFailure(
-						"GitLab did not answer " + call + " (" + what
-								+ "); if the request was received, the next attempt "
-								+ ((credential != Credential.IN_BODY)
-										? "looks for the pipeline before sending it again."
-										: "sends it again (a trigger token cannot look pipelines up; "
-												+ Templates.DECISION_ID + " lets the pipeline spot the repeat)."),
-						null);
-		}
+		return this.http.send(method, project.base(), path, (headers) -> {
+			if (credential == Credential.PRIVATE_TOKEN) {
+				headers.set("PRIVATE-TOKEN", project.credential());
+			}
+			else if (credential == Credential.BEARER) {
+				headers.setBearerAuth(project.credential());
+			}
+		}, body, contentType, project::scrub,
+				"if the request was received, the next attempt "
+						+ ((credential != Credential.IN_BODY) ? "looks for the pipeline before sending it again"
+								: "sends it again (a trigger token cannot look pipelines up; " + Templates.DECISION_ID
+										+ " lets the pipeline spot the repeat)"));
 	}
 
 	void destroy() throws Exception {

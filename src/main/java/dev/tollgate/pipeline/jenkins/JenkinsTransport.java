@@ -1,22 +1,14 @@
 package dev.tollgate.pipeline.jenkins;
 
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-
-import dev.tollgate.outbound.OutboundHttp;
 import dev.tollgate.outbound.OutboundHttp.Answer;
-import dev.tollgate.outbound.OutboundHttp.Unreachable;
 import dev.tollgate.outbound.OutboundPolicy;
-import dev.tollgate.outbound.OutboundRefused;
+import dev.tollgate.pipeline.support.CiHttp;
 import dev.tollgate.pipeline.support.PipelineProperties;
 import dev.tollgate.pipeline.support.Templates;
 import dev.tollgate.pipeline.support.TriggerFailure;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
-
-import static dev.tollgate.pipeline.support.PipelineHttp.bounded;
-import static dev.tollgate.pipeline.support.PipelineHttp.withoutQuery;
 
 /**
  * One call to the Jenkins base URL, through the {@link OutboundPolicy} with its time-outs
@@ -30,10 +22,10 @@ final class JenkinsTransport {
 	private static final String LOOKS_FIRST = "the next attempt looks for a build with this " + Templates.DECISION_ID
 			+ " before sending it again";
 
-	private final OutboundHttp http;
+	private final CiHttp http;
 
 	JenkinsTransport(OutboundPolicy policy, PipelineProperties properties) {
-		this.http = new OutboundHttp(policy, properties.connectTimeout(), properties.readTimeout(),
+		this.http = new CiHttp("Jenkins", policy, properties,
 				(builder) -> builder.defaultHeader(HttpHeaders.USER_AGENT, "Tollgate"));
 	}
 
@@ -48,33 +40,18 @@ final class JenkinsTransport {
 	 * @param unanswered what happens after a call Jenkins did not answer, for the reason
 	 */
 	Answer send(JenkinsJob job, HttpMethod method, String path, byte[] form, Crumb crumb, String unanswered) {
-		URI uri = URI.create(job.base() + path);
-		String call = method.name() + " " + withoutQuery(path);
-		try {
-			Answer answer = this.http.exchange(method, uri, (headers) -> {
-				headers.set(HttpHeaders.AUTHORIZATION, job.authorization());
-				if (method == HttpMethod.GET) {
-					headers.set(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE);
+		return this.http.send(method, job.base(), path, (headers) -> {
+			headers.set(HttpHeaders.AUTHORIZATION, job.authorization());
+			if (method == HttpMethod.GET) {
+				headers.set(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE);
+			}
+			if (crumb != null) {
+				headers.set(crumb.field(), crumb.value());
+				if (crumb.cookie() != null) {
+					headers.set(HttpHeaders.COOKIE, crumb.cookie());
 				}
-				if (crumb != null) {
-					headers.set(crumb.field(), crumb.value());
-					if (crumb.cookie() != null) {
-						headers.set(HttpHeaders.COOKIE, crumb.cookie());
-					}
-				}
-			}, form, MediaType.APPLICATION_FORM_URLENCODED);
-			return answer;
-		}
-		catch (OutboundRefused ex) {
-			throw TriggerFailure.permanent(ex.getMessage());
-		}
-		catch (Unreachable ex) {
-			Throwable cause = ex.reason();
-			String what = cause.getClass().getSimpleName()
-					+ ((cause.getMessage() != null) ? ": " + job.scrub(bounded(cause.getMessage())) : "");
-			throw TriggerFailure
-				.transientFailure("Jenkins did not answer " + call + " (" + what + "); " + unanswered + ".", null);
-		}
+			}
+		}, form, MediaType.APPLICATION_FORM_URLENCODED, job::scrub, unanswered);
 	}
 
 	void destroy() throws Exception {
