@@ -194,7 +194,6 @@ class JobRepository {
 			.update();
 	}
 
-	/** Puts the job back until {@code runAt} without counting this attempt. */
 	/** Makes the pending jobs of {@code kind} deferred with {@code reason} due now. */
 	int resumeDeferred(String kind, String reason) {
 		return this.jdbc.sql("""
@@ -203,6 +202,7 @@ class JobRepository {
 				""").param("kind", kind).param("reason", reason).update();
 	}
 
+	/** Puts the job back until {@code runAt} without counting this attempt. */
 	boolean defer(Job job, String workerId, Instant runAt, String reason) {
 		return updateHeld(job, workerId,
 				"status = 'PENDING', attempts = attempts - 1, run_at = :runAt, last_error = :reason",

@@ -31,11 +31,11 @@ import static dev.tollgate.pipeline.support.PipelineHttp.scalar;
  */
 final class GitLabDispatch {
 
-	private final GitLabTransport transport;
-
 	/** What the audit says of a trigger token's inputs. */
 	static final String TRIGGER_TOKEN_TEXT_NOTE = "Inputs were sent as text (GitLab reads a text that is a JSON "
 			+ "number, boolean or array as one): a trigger token cannot read the CI file's spec:inputs.";
+
+	private final GitLabTransport transport;
 
 	private final GitLabFailures failures;
 

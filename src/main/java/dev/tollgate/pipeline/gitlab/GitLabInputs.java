@@ -1,17 +1,17 @@
 package dev.tollgate.pipeline.gitlab;
 
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 
@@ -43,8 +43,8 @@ final class GitLabInputs {
 	/** How long learnt types are used before they are asked again. */
 	static final Duration CACHE_TTL = Duration.ofMinutes(2);
 
-	/** Entries kept at most; past it the cache starts over (targets are few). */
-	static final int MAX_CACHED = 256;
+	/** Entries kept at most (targets are few). */
+	private static final int MAX_CACHED = 256;
 
 	/**
 	 * The part of GraphQL's answer Tollgate needs; the variables are typed as GitLab
@@ -77,18 +77,17 @@ final class GitLabInputs {
 
 	}
 
-	private record Cached(Declared declared, Instant expires) {
-	}
-
 	private final GitLabTransport transport;
 
-	private final Clock clock;
-
-	private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+	private final Cache<String, Declared> cache;
 
 	GitLabInputs(GitLabTransport transport, Clock clock) {
 		this.transport = transport;
-		this.clock = clock;
+		this.cache = Caffeine.newBuilder()
+			.expireAfterWrite(CACHE_TTL)
+			.maximumSize(MAX_CACHED)
+			.ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+			.build();
 	}
 
 	/**
@@ -98,17 +97,14 @@ final class GitLabInputs {
 	 */
 	Declared declared(GitLabProject project) {
 		String key = key(project);
-		Instant now = this.clock.instant();
-		Cached cached = this.cache.get(key);
-		if (cached != null && now.isBefore(cached.expires())) {
-			return cached.declared();
+		Declared cached = this.cache.getIfPresent(key);
+		if (cached != null) {
+			return cached;
 		}
 		Declared declared = ask(project);
 		if (declared.unknown() == null) {
-			if (this.cache.size() >= MAX_CACHED) {
-				this.cache.clear();
-			}
-			this.cache.put(key, new Cached(declared, now.plus(CACHE_TTL)));
+			// Only what GitLab said is kept: "unknown" is asked again next time.
+			this.cache.put(key, declared);
 		}
 		return declared;
 	}
@@ -118,7 +114,7 @@ final class GitLabInputs {
 	 * file may have changed, and a re-queued job should ask again.
 	 */
 	void forget(GitLabProject project) {
-		this.cache.remove(key(project));
+		this.cache.invalidate(key(project));
 	}
 
 	/**
@@ -151,9 +147,7 @@ final class GitLabInputs {
 		switch (type) {
 			case NUMBER -> {
 				if (NUMBER.matcher(trimmed).matches()) {
-					return (trimmed.indexOf('.') < 0 && trimmed.indexOf('e') < 0 && trimmed.indexOf('E') < 0)
-							? JsonNodeFactory.instance.numberNode(new BigInteger(trimmed))
-							: JsonNodeFactory.instance.numberNode(new BigDecimal(trimmed));
+					return JsonNodeFactory.instance.numberNode(new BigDecimal(trimmed));
 				}
 				throw notOfType(name, value, "number", "a number such as 3 or 2.5", ref);
 			}

@@ -1,9 +1,7 @@
 package dev.tollgate.pipeline.gitlab;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -26,6 +24,7 @@ import dev.tollgate.pipeline.support.Secret;
 import dev.tollgate.pipeline.support.Templates;
 import dev.tollgate.pipeline.support.TriggerFailure;
 import dev.tollgate.policy.Target;
+import dev.tollgate.support.MutableClock;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -58,7 +57,7 @@ class GitLabTypedInputsTests {
 
 	private static final UUID DECISION = UUID.fromString("0190b6f2-6c3e-7c1a-9a4e-2f5d8e1c0b7a");
 
-	private final MutableClock clock = new MutableClock();
+	private final MutableClock clock = new MutableClock(Instant.now());
 
 	private GitLabPipelineClient client;
 
@@ -293,31 +292,6 @@ class GitLabTypedInputsTests {
 				"OPS-17", "OPS", "Story", "In Progress", "Ready", "5b10a2844c20165700ede21g", false);
 		return new PipelineProvider.TriggerCall(target, request, Templates.render(target.templateValues(), request),
 				new Secret(TOKEN), attempt);
-	}
-
-	private static final class MutableClock extends Clock {
-
-		private Instant now = Instant.now();
-
-		void advance(Duration duration) {
-			this.now = this.now.plus(duration);
-		}
-
-		@Override
-		public Instant instant() {
-			return this.now;
-		}
-
-		@Override
-		public ZoneOffset getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(java.time.ZoneId zone) {
-			return this;
-		}
-
 	}
 
 }
