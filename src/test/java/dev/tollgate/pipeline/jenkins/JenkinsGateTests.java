@@ -16,6 +16,7 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -284,31 +285,12 @@ class JenkinsGateTests extends IntegrationTest {
 	 * (404) when polled and the job's builds do not show it yet.
 	 */
 	private Started startedWithQueueItemLost(int number) {
-		int queueItem = ThreadLocalRandom.current().nextInt(1000, 1_000_000);
-		String buildUrl = base() + jobPath() + "/" + number + "/";
-		ci.stubFor(post(urlPathEqualTo("/jenkins" + jobPath() + "/buildWithParameters"))
-			.willReturn(aResponse().withStatus(201).withHeader("Location", base() + "/queue/item/" + queueItem + "/")));
-		ci.stubFor(get(urlPathEqualTo("/jenkins/queue/item/" + queueItem + "/api/json"))
-			.willReturn(aResponse().withStatus(404)));
-		ci.stubFor(get(urlPathEqualTo("/jenkins" + jobPath() + "/api/json")).willReturn(okJson("{\"allBuilds\":[]}")));
-		created(api().post("/api/v1/rules", """
-				{"name":"jk %1$s","projectKey":"%2$s","fromStatus":"*","toStatus":"Deploy",
-				 "allowedRoles":["deployer-%1$s"],"target":"%3$s"}""".formatted(this.suffix, this.project,
-				this.target)));
-		String id = Long.toString(ThreadLocalRandom.current().nextLong(1_000_000L, 9_000_000_000L));
-		assertThat(webhooks()
-			.send(JiraPayloads.transition(id, id, this.project, "acc-deployer", "In Progress", "Deploy"),
-					UUID.randomUUID().toString())
-			.statusCode()).isEqualTo(202);
-		String issueKey = this.project + "-" + id;
-		await().atMost(Duration.ofSeconds(30)).until(() -> events(issueKey, "TRIGGER_SUCCEEDED").size() == 1);
-		JsonNode triggered = events(issueKey, "TRIGGER_SUCCEEDED").get(0);
-		UUID decisionId = UUID.fromString(triggered.get("decisionId").asString());
+		Started run = trigger(number, aResponse().withStatus(404));
 		assertThat(this.jdbc.sql("SELECT count(*) FROM tollgate.pipeline_run WHERE decision_id = ? AND run_id IS NULL")
-			.param(decisionId)
+			.param(run.decisionId())
 			.query(Long.class)
 			.single()).isEqualTo(1L);
-		return new Started(decisionId, issueKey, number, buildUrl);
+		return run;
 	}
 
 	/** As Jenkins shows a build's parameters ({@code ParametersAction}). */
@@ -325,12 +307,29 @@ class JenkinsGateTests extends IntegrationTest {
 
 	/** A run Tollgate started: rule, allowed transition, trigger, build number known. */
 	private Started startedRun(int number) {
+		Started run = trigger(number, okJson(
+				"{\"executable\":{\"number\":" + number + ",\"url\":\"" + base() + jobPath() + "/" + number + "/\"}}"));
+		assertThat(events(run.issueKey(), "TRIGGER_SUCCEEDED").get(0).get("runUrl").asString())
+			.isEqualTo(run.buildUrl());
+		// The run is recorded under its build number: what the WAITING's number finds.
+		assertThat(this.jdbc.sql("SELECT run_id FROM tollgate.pipeline_run WHERE decision_id = ?")
+			.param(run.decisionId())
+			.query(String.class)
+			.single()).isEqualTo(String.valueOf(number));
+		return run;
+	}
+
+	/**
+	 * A rule, an allowed transition and its trigger, with the queue item answering
+	 * {@code queueItemAnswer} when Tollgate follows it.
+	 */
+	private Started trigger(int number, ResponseDefinitionBuilder queueItemAnswer) {
 		int queueItem = ThreadLocalRandom.current().nextInt(1000, 1_000_000);
 		String buildUrl = base() + jobPath() + "/" + number + "/";
 		ci.stubFor(post(urlPathEqualTo("/jenkins" + jobPath() + "/buildWithParameters"))
 			.willReturn(aResponse().withStatus(201).withHeader("Location", base() + "/queue/item/" + queueItem + "/")));
-		ci.stubFor(get(urlPathEqualTo("/jenkins/queue/item/" + queueItem + "/api/json"))
-			.willReturn(okJson("{\"executable\":{\"number\":" + number + ",\"url\":\"" + buildUrl + "\"}}")));
+		ci.stubFor(get(urlPathEqualTo("/jenkins/queue/item/" + queueItem + "/api/json")).willReturn(queueItemAnswer));
+		ci.stubFor(get(urlPathEqualTo("/jenkins" + jobPath() + "/api/json")).willReturn(okJson("{\"allBuilds\":[]}")));
 		created(api().post("/api/v1/rules", """
 				{"name":"jk %1$s","projectKey":"%2$s","fromStatus":"*","toStatus":"Deploy",
 				 "allowedRoles":["deployer-%1$s"],"target":"%3$s"}""".formatted(this.suffix, this.project,
@@ -343,12 +342,6 @@ class JenkinsGateTests extends IntegrationTest {
 		String issueKey = this.project + "-" + id;
 		await().atMost(Duration.ofSeconds(30)).until(() -> events(issueKey, "TRIGGER_SUCCEEDED").size() == 1);
 		JsonNode triggered = events(issueKey, "TRIGGER_SUCCEEDED").get(0);
-		assertThat(triggered.get("runUrl").asString()).isEqualTo(buildUrl);
-		// The run is recorded under its build number: what the WAITING's number finds.
-		assertThat(this.jdbc.sql("SELECT run_id FROM tollgate.pipeline_run WHERE decision_id = ?")
-			.param(UUID.fromString(triggered.get("decisionId").asString()))
-			.query(String.class)
-			.single()).isEqualTo(String.valueOf(number));
 		return new Started(UUID.fromString(triggered.get("decisionId").asString()), issueKey, number, buildUrl);
 	}
 
