@@ -92,6 +92,13 @@ class RunConfirmations {
 		if (report.decisionId().toString().equals(carried)) {
 			return report.confirmedAs(run.id());
 		}
+		// Ids and names only: what an operator needs to see a missing permission or a
+		// build that claimed a decision not its own.
+		log.warn(
+				"Run {} of {} names decision {}, whose run id Tollgate did not learn, but {} shows "
+						+ "{} for that run (or does not show it to target '{}'): the callback matches nothing.",
+				report.runId(), run.runScope(), report.decisionId(), kind,
+				(carried != null) ? "another decision id" : "no decision id", target.get().name());
 		return report;
 	}
 

@@ -236,8 +236,10 @@ public class JenkinsClient implements PipelineProvider, DisposableBean {
 				path + "api/json?tree=" + PipelineHttp.queryEncode("actions[parameters[name,value]]"), null, null,
 				"the build's parameters are read again later");
 		if (response.status() == 429 || response.status() >= 500) {
-			throw TriggerFailure.transientFailure("Jenkins answered " + response.status() + " to GET " + path
-					+ "api/json (the build's parameters); asked again later.", null);
+			throw TriggerFailure.transientFailure(
+					"Jenkins answered " + response.status() + " to GET " + path
+							+ "api/json (the build's parameters); asked again later.",
+					response.retryAfter(java.time.Instant.now()));
 		}
 		return response.successful() ? JenkinsBuilds.decisionId(parse(response.body())) : null;
 	}
