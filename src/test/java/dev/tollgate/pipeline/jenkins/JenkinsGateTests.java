@@ -393,6 +393,22 @@ class JenkinsGateTests extends IntegrationTest {
 		assertThat(runId(run)).isEqualTo("53");
 	}
 
+	@Test
+	void aResultFromABuildNotLearntThatGivesNoUsableNumberIsUnmatchedWithoutAskingJenkins() {
+		Started run = startedWithQueueItemLost(54);
+		stubBuildParameters(54, run.decisionId().toString());
+		String numbered = finished(run.buildUrl(), 54, run.decisionId(), "SUCCESS");
+		for (String body : List.of(numbered.replace("\"number\":54,", ""),
+				numbered.replace("\"number\":54", "\"number\":\"54/../../../script\""))) {
+			HttpResponse<String> response = send(body);
+			assertThat(response.statusCode()).as(body).isEqualTo(202);
+			assertThat(body(response).get("status").asString()).as(body).isEqualTo("UNMATCHED");
+		}
+		assertThat(events(run.issueKey(), "PIPELINE_COMPLETED")).isEmpty();
+		assertThat(ci.findAll(getRequestedFor(urlPathMatching("/jenkins" + jobPath() + "/[0-9].*")))).isEmpty();
+		assertThat(runId(run)).isNull();
+	}
+
 	/** The build number recorded on the decision's run, {@code null} while unknown. */
 	private String runId(Started run) {
 		return this.jdbc.sql("SELECT run_id FROM tollgate.pipeline_run WHERE decision_id = ?")
