@@ -41,7 +41,11 @@ class CallbackController {
 
 	private final DeploymentGates gates;
 
-	CallbackController(List<PipelineProvider.Callbacks> providers, PipelineCallbacks callbacks, DeploymentGates gates) {
+	private final RunConfirmations confirmations;
+
+	CallbackController(List<PipelineProvider.Callbacks> providers, PipelineCallbacks callbacks, DeploymentGates gates,
+			RunConfirmations confirmations) {
+		this.confirmations = confirmations;
 		this.providers = providers.stream()
 			.collect(Collectors.toUnmodifiableMap(PipelineProvider.Callbacks::kind, Function.identity()));
 		this.callbacks = callbacks;
@@ -92,10 +96,22 @@ class CallbackController {
 		return ignored(kind);
 	}
 
-	private ResponseEntity<Object> apply(PipelineCallbacks.Report report) {
+	private ResponseEntity<Object> apply(PipelineCallbacks.Report reported) {
 		PipelineCallbacks.Outcome outcome;
 		try {
+			PipelineCallbacks.Report report = this.confirmations.confirm(reported);
 			outcome = this.callbacks.completed(report);
+		}
+		catch (RunConfirmations.Unconfirmed ex) {
+			// Neither matched nor refused: the sender is to send it again (curl --retry
+			// honours Retry-After), so the result is not lost while the CI system cannot
+			// say whose run it is.
+			this.callbacks.count(reported.provider(), PipelineCallbacks.Outcome.UNCONFIRMED);
+			ProblemDetail problem = Problems.of(ProblemType.UNAVAILABLE, "Tollgate could not ask " + reported.provider()
+					+ " whether this run carries the decision id it " + "names; retry later.");
+			return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+				.header(HttpHeaders.RETRY_AFTER, String.valueOf(retryAfterSeconds(ex.retryAfter())))
+				.body(problem);
 		}
 		catch (DataAccessException | TransactionException ex) {
 			ProblemDetail problem = Problems.of(ProblemType.UNAVAILABLE,
@@ -104,7 +120,7 @@ class CallbackController {
 				.header(HttpHeaders.RETRY_AFTER, "5")
 				.body(problem);
 		}
-		this.callbacks.count(report.provider(), outcome);
+		this.callbacks.count(reported.provider(), outcome);
 		HttpStatus status = (outcome == PipelineCallbacks.Outcome.COMPLETED) ? HttpStatus.OK : HttpStatus.ACCEPTED;
 		return ResponseEntity.status(status).body(Map.of("status", outcome.name()));
 	}
@@ -129,6 +145,18 @@ class CallbackController {
 						"The URL to answer lies outside the gate's target; the request is refused and audited."));
 		}
 		return ResponseEntity.accepted().body(Map.of("status", intake.name()));
+	}
+
+	/**
+	 * What the CI system asked for, bounded to between 5 s and 5 min; 30 s when it said
+	 * nothing (a Jenkins restart takes about that).
+	 */
+	private static long retryAfterSeconds(java.time.Instant retryAfter) {
+		if (retryAfter == null) {
+			return 30;
+		}
+		long seconds = java.time.Duration.between(java.time.Instant.now(), retryAfter).toSeconds();
+		return Math.max(5, Math.min(300, seconds));
 	}
 
 	private ResponseEntity<Object> ignored(Target.Kind provider) {

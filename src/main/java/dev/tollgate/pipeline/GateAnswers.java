@@ -26,9 +26,12 @@ public class GateAnswers {
 
 	private final PipelineRuns runs;
 
+	private final RunConfirmations confirmations;
+
 	GateAnswers(List<DeploymentGates.Answers> providers, List<PipelineProvider> pipelines, Credentials credentials,
-			PipelineRuns runs) {
+			PipelineRuns runs, RunConfirmations confirmations) {
 		this.runs = runs;
+		this.confirmations = confirmations;
 		this.providers = providers.stream()
 			.collect(Collectors.toUnmodifiableMap(DeploymentGates.Answers::kind, Function.identity()));
 		this.pipelines = pipelines.stream()
@@ -52,9 +55,15 @@ public class GateAnswers {
 		return provider.askedOf(target, scope, ask);
 	}
 
-	/** See {@link DeploymentGates.Answers#completed}. */
+	/**
+	 * See {@link DeploymentGates.Answers#completed}; and, where the decision id a
+	 * question names is the run's own word (Jenkins), that decision id kept only when it
+	 * is not what finds the run (a run found by the run id Tollgate learnt) or the CI
+	 * system confirms the run carries it (see {@link RunConfirmations}).
+	 */
 	public GateAsk completed(Target target, GateAsk ask) {
-		return call(() -> provider(target).completed(target, ask, credential(target)));
+		return call(
+				() -> this.confirmations.confirm(target, provider(target).completed(target, ask, credential(target))));
 	}
 
 	/** A run Tollgate started, as recorded when it was started. */
@@ -67,7 +76,14 @@ public class GateAnswers {
 	 */
 	@org.springframework.transaction.annotation.Transactional(readOnly = true)
 	public java.util.Optional<StartedRun> startedRun(GateAsk ask, java.util.Collection<java.util.UUID> decisionIds) {
-		return this.runs.find(ask.provider(), ask.scope(), ask.runId(), decisionIds);
+		java.util.Collection<java.util.UUID> ids = decisionIds;
+		if (this.confirmations.confirming(ask.provider().name())) {
+			// Only the decision id checked by completed() counts: one found in the
+			// question's texts is the run's word, unconfirmed.
+			ids = (ask.decisionId() != null && decisionIds.contains(ask.decisionId())) ? List.of(ask.decisionId())
+					: List.of();
+		}
+		return this.runs.find(ask.provider(), ask.scope(), ask.runId(), ids);
 	}
 
 	/** See {@link DeploymentGates.Answers#moreTexts}. */

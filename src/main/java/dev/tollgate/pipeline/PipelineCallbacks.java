@@ -33,7 +33,12 @@ class PipelineCallbacks {
 
 	enum Outcome {
 
-		COMPLETED, DUPLICATE, UNMATCHED, PARKED, IGNORED, REJECTED
+		COMPLETED, DUPLICATE, UNMATCHED, PARKED, IGNORED, REJECTED,
+		/**
+		 * The CI system could not be asked whether the run carries the decision id it
+		 * names; answered 503, to be sent again.
+		 */
+		UNCONFIRMED
 
 	}
 
@@ -45,17 +50,32 @@ class PipelineCallbacks {
 	 * @param decisionId found in the run's name or variables, if present
 	 * @param result the CI system's word for it (success, failure, cancelled …)
 	 * @param duration {@code null} when not reported
+	 * @param confirmedRun the {@code pipeline_run} whose decision id the CI system
+	 * confirmed this run carries ({@link RunConfirmations}), or {@code null}: for a
+	 * provider whose decision ids need confirming, the only run without a run id that the
+	 * report may complete
 	 */
 	record Report(String provider, String runId, List<String> scopes, UUID decisionId, String result, boolean succeeded,
-			String runUrl, Duration duration) {
+			String runUrl, Duration duration, Long confirmedRun) {
 
 		Report {
 			scopes = (scopes != null) ? List.copyOf(scopes) : List.of();
 		}
 
+		Report(String provider, String runId, List<String> scopes, UUID decisionId, String result, boolean succeeded,
+				String runUrl, Duration duration) {
+			this(provider, runId, scopes, decisionId, result, succeeded, runUrl, duration, null);
+		}
+
 		Report(String provider, StatusCallback.Finished finished) {
 			this(provider, finished.runId(), finished.scopes(), finished.decisionId(), finished.result(),
 					finished.succeeded(), finished.runUrl(), finished.duration());
+		}
+
+		/** This report, confirmed as the run of {@code pipeline_run} {@code id}. */
+		Report confirmedAs(long id) {
+			return new Report(this.provider, this.runId, this.scopes, this.decisionId, this.result, this.succeeded,
+					this.runUrl, this.duration, id);
 		}
 
 	}
@@ -68,7 +88,11 @@ class PipelineCallbacks {
 
 	private final MeterRegistry registry;
 
-	PipelineCallbacks(JdbcClient jdbc, AuditLog audit, JobQueue jobs, MeterRegistry registry) {
+	private final RunConfirmations confirmations;
+
+	PipelineCallbacks(JdbcClient jdbc, AuditLog audit, JobQueue jobs, MeterRegistry registry,
+			RunConfirmations confirmations) {
+		this.confirmations = confirmations;
 		this.jdbc = jdbc;
 		this.audit = audit;
 		this.jobs = jobs;
@@ -98,6 +122,13 @@ class PipelineCallbacks {
 			return park(report, triggerJob) ? Outcome.PARKED : Outcome.UNMATCHED;
 		}
 		Map<String, Object> row = run.get();
+		if (confirmed(report, row)) {
+			// Confirmed by the CI system: the next report finds the run by its identity.
+			this.jdbc.sql("UPDATE tollgate.pipeline_run SET run_id = :runId WHERE id = :id AND run_id IS NULL")
+				.param("runId", report.runId())
+				.param("id", row.get("id"))
+				.update();
+		}
 		// A link in a Jira comment is only one to where the target's runs are shown.
 		String linkProblem = (report.runUrl() != null)
 				? CallbackFields.linkProblem(report.runUrl(), (String) row.get("web_root")) : null;
@@ -246,10 +277,15 @@ class PipelineCallbacks {
 	 */
 	private Optional<Map<String, Object>> find(Report report) {
 		if (report.decisionId() != null) {
+			// Where the decision id is the run's own word (Jenkins), a run without a run
+			// id is its run only as the CI system confirmed it (RunConfirmations).
+			boolean confirming = this.confirmations.confirming(report.provider());
 			Optional<Map<String, Object>> byDecision = first(
 					"SELECT * FROM tollgate.pipeline_run WHERE provider = :provider AND decision_id = :key"
 							+ " AND run_scope IN (:scopes) AND (run_id IS NULL OR :runId IS NULL OR run_id = :runId)",
-					report, report.decisionId());
+					report, report.decisionId())
+				.filter((row) -> !confirming
+						|| (report.runId() != null && (row.get("run_id") != null || confirmed(report, row))));
 			if (byDecision.isPresent()) {
 				return byDecision;
 			}
@@ -259,6 +295,11 @@ class PipelineCallbacks {
 						+ " AND run_scope IN (:scopes)", report, report.runId())
 					.filter((row) -> report.decisionId() == null || report.decisionId().equals(row.get("decision_id")))
 				: Optional.empty();
+	}
+
+	private static boolean confirmed(Report report, Map<String, Object> row) {
+		return report.confirmedRun() != null && row.get("id") instanceof Number id
+				&& report.confirmedRun() == id.longValue();
 	}
 
 	private Optional<Map<String, Object>> first(String sql, Report report, Object key) {

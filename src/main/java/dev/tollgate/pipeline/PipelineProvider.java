@@ -53,6 +53,28 @@ public interface PipelineProvider extends TargetKindRules {
 	}
 
 	/**
+	 * Whether a decision id that a callback or gate question names is the run's own word
+	 * only, so that it finds a run whose id Tollgate did not learn at dispatch only once
+	 * the CI system confirms it ({@link #runDecisionId}): Jenkins, whose notifications
+	 * come from the pipeline itself. {@code false} by default.
+	 */
+	default boolean confirmsDecisionIds() {
+		return false;
+	}
+
+	/**
+	 * The decision id that run {@code runId} of the target carries as the CI system
+	 * itself records it (Jenkins: the build's {@code TOLLGATE_DECISION_ID} parameter), or
+	 * {@code null} when it carries none, the run does not exist, or the CI system does
+	 * not show it to the target's credential. Asked only when
+	 * {@link #confirmsDecisionIds()}.
+	 * @throws TriggerFailure transient when the CI system could not be asked now
+	 */
+	default String runDecisionId(Target target, Secret credential, String runId) {
+		return null;
+	}
+
+	/**
 	 * Reads this CI system's status callbacks: authenticates the raw body (secrets
 	 * compared in constant time) before parsing it, and says what it reports. A bean of
 	 * the provider's package, found by {@link #kind()}; a body that is not valid JSON

@@ -91,6 +91,58 @@ class PipelineRuns {
 			.optional();
 	}
 
+	/** A started run whose run id Tollgate did not learn at dispatch. */
+	record Unlearnt(long id, String target, String runScope) {
+	}
+
+	/**
+	 * The run of this decision in one of these homes whose run id is not known, if any:
+	 * what a decision id alone would find.
+	 */
+	java.util.Optional<Unlearnt> unlearnt(Target.Kind provider, java.util.Collection<String> scopes,
+			java.util.UUID decisionId) {
+		if (scopes.isEmpty()) {
+			return java.util.Optional.empty();
+		}
+		return this.jdbc.sql("""
+				SELECT id, target, run_scope FROM tollgate.pipeline_run
+				WHERE provider = :provider AND decision_id = :decisionId AND run_scope IN (:scopes) AND run_id IS NULL
+				ORDER BY id LIMIT 1
+				""")
+			.param("provider", provider.name())
+			.param("decisionId", decisionId)
+			.param("scopes", scopes)
+			.query((rs, n) -> new Unlearnt(rs.getLong("id"), rs.getString("target"), rs.getString("run_scope")))
+			.optional();
+	}
+
+	/** Whether a run in one of these homes is recorded under this run id. */
+	boolean known(Target.Kind provider, java.util.Collection<String> scopes, String runId) {
+		if (scopes.isEmpty() || runId == null) {
+			return false;
+		}
+		return this.jdbc.sql("""
+				SELECT count(*) FROM tollgate.pipeline_run
+				WHERE provider = :provider AND run_id = :runId AND run_scope IN (:scopes)
+				""")
+			.param("provider", provider.name())
+			.param("runId", runId)
+			.param("scopes", scopes)
+			.query(Long.class)
+			.single() > 0;
+	}
+
+	/**
+	 * Records the run id the CI system confirmed for a run that had none, so the next
+	 * callback or question finds the run by its identity; joins the caller's transaction.
+	 */
+	void learnt(long id, String runId) {
+		this.jdbc.sql("UPDATE tollgate.pipeline_run SET run_id = :runId WHERE id = :id AND run_id IS NULL")
+			.param("runId", runId)
+			.param("id", id)
+			.update();
+	}
+
 	private static GateAnswers.StartedRun startedRow(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
 		return new GateAnswers.StartedRun(rs.getObject("decision_id", java.util.UUID.class), rs.getString("target"),
 				rs.getString("run_id"), rs.getString("run_url"));

@@ -55,6 +55,8 @@ import static dev.tollgate.pipeline.support.PipelineHttp.parse;
 @Component
 public class JenkinsClient implements PipelineProvider, DisposableBean {
 
+	private static final java.util.regex.Pattern BUILD_NUMBER = java.util.regex.Pattern.compile("[0-9]{1,10}");
+
 	static final Duration POLL_INTERVAL = Duration.ofMillis(250);
 
 	static final Duration MAX_POLL_BUDGET = Duration.ofSeconds(10);
@@ -196,6 +198,31 @@ public class JenkinsClient implements PipelineProvider, DisposableBean {
 	}
 
 	/**
+	 * A Jenkins notification is sent by the pipeline itself, so the decision id it names
+	 * is the build's word only: a build Tollgate did not learn at dispatch is the
+	 * decision's only when its own parameter says so.
+	 */
+	@Override
+	public boolean confirmsDecisionIds() {
+		return true;
+	}
+
+	/**
+	 * The build's {@code TOLLGATE_DECISION_ID} parameter, read at
+	 * {@code {base}/job/…/{number}/api/json}: the path is made of the target's job and
+	 * the number, never of a URL the notification sent, so the credential goes only where
+	 * the target points. A number that is not one is no build ({@code null}).
+	 */
+	@Override
+	public String runDecisionId(Target target, Secret credential, String runId) {
+		if (runId == null || !BUILD_NUMBER.matcher(runId).matches()) {
+			return null;
+		}
+		String path = JenkinsJob.jobPath(target.job()) + "/" + Long.parseLong(runId) + "/";
+		return buildDecisionId(target, credential, path);
+	}
+
+	/**
 	 * The {@code TOLLGATE_DECISION_ID} parameter of one build of the target's job
 	 * ({@code null} when it has none, or Jenkins does not show the build to the target's
 	 * user).
@@ -209,8 +236,10 @@ public class JenkinsClient implements PipelineProvider, DisposableBean {
 				path + "api/json?tree=" + PipelineHttp.queryEncode("actions[parameters[name,value]]"), null, null,
 				"the build's parameters are read again later");
 		if (response.status() == 429 || response.status() >= 500) {
-			throw TriggerFailure.transientFailure("Jenkins answered " + response.status() + " to GET " + path
-					+ "api/json (the build's parameters); asked again later.", null);
+			throw TriggerFailure.transientFailure(
+					"Jenkins answered " + response.status() + " to GET " + path
+							+ "api/json (the build's parameters); asked again later.",
+					response.retryAfter(java.time.Instant.now()));
 		}
 		return response.successful() ? JenkinsBuilds.decisionId(parse(response.body())) : null;
 	}

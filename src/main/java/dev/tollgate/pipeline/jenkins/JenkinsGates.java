@@ -131,35 +131,6 @@ class JenkinsGates implements DeploymentGates.Answers {
 	}
 
 	/**
-	 * The decision id a notification names is only the pipeline's word: it finds a run
-	 * whose build number Tollgate did not learn at dispatch (its queue item lost), so it
-	 * is kept only when the build's own {@code TOLLGATE_DECISION_ID} parameter, read from
-	 * Jenkins, says the same. Otherwise the question goes on without it: a run Tollgate
-	 * did learn is still found by its number, any other build is judged as one Tollgate
-	 * did not start.
-	 */
-	@Override
-	public GateAsk completed(Target target, GateAsk ask, Secret credential) {
-		if (ask.decisionId() == null) {
-			return ask;
-		}
-		String path;
-		try {
-			path = buildPath(target, ask);
-		}
-		catch (TriggerFailure ex) {
-			return withoutDecisionId(ask);
-		}
-		String carried = this.client.buildDecisionId(target, credential, path);
-		return ask.decisionId().toString().equals(carried) ? ask : withoutDecisionId(ask);
-	}
-
-	private static GateAsk withoutDecisionId(GateAsk ask) {
-		return new GateAsk(ask.provider(), ask.deliveryId(), ask.scope(), ask.subject(), ask.environment(), ask.runId(),
-				ask.runUrl(), null, ask.issueKey(), ask.texts(), ask.answer());
-	}
-
-	/**
 	 * Jenkins' input step takes no comment: the reason is in the audit log and on the
 	 * linked issue.
 	 */

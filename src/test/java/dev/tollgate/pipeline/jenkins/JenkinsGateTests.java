@@ -17,6 +17,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,7 +53,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * Jenkins pipelines paused at {@code input id: 'Tollgate'}, end to end: a signed
  * {@code WAITING} notification over HTTP, the review job, and the answer on a WireMock
- * Jenkins that lives under a context path ({@code /jenkins}); Jira is a WireMock too.
+ * Jenkins that lives under a context path ({@code /jenkins}); Jira is a WireMock too. And
+ * the results of builds whose number Tollgate did not learn at dispatch, which count only
+ * once Jenkins confirms the build's own decision parameter, as a gate's question does.
  */
 class JenkinsGateTests extends IntegrationTest {
 
@@ -278,6 +281,153 @@ class JenkinsGateTests extends IntegrationTest {
 		assertThat(answers(42, "proceedEmpty")).isZero();
 		assertThat(gateEvents("GATE_REJECTED").get(0).get("reason").asString())
 			.contains("Tollgate did not start this run");
+	}
+
+	@Test
+	void aBuildNotLearntAtDispatchHasItsNumberRecordedOnceItsParameterConfirmedIt() {
+		Started run = startedWithQueueItemLost(43);
+		stubBuildParameters(43, run.decisionId().toString());
+		assertThat(body(send(waiting(run.buildUrl(), 43, run.decisionId(), null))).get("status").asString())
+			.isEqualTo("QUEUED");
+		await().atMost(Duration.ofSeconds(20)).until(() -> review(run.buildUrl()).get("answered").asBoolean());
+		assertThat(review(run.buildUrl()).get("status").asString()).isEqualTo("APPROVED");
+		assertThat(runId(run)).isEqualTo("43");
+
+		// Its result is then matched by job and number: Jenkins is not asked again.
+		HttpResponse<String> result = send(finished(run.buildUrl(), 43, run.decisionId(), "SUCCESS"));
+		assertThat(result.statusCode()).as(result.body()).isEqualTo(200);
+		assertThat(parameterReads(43)).isEqualTo(1);
+	}
+
+	@Test
+	void aGateNotificationForALearntBuildDoesNotAskJenkinsForItsParameters() {
+		Started run = startedRun(44);
+		assertThat(body(send(waiting(run.buildUrl(), 44, run.decisionId(), null))).get("status").asString())
+			.isEqualTo("QUEUED");
+		await().atMost(Duration.ofSeconds(20)).until(() -> review(run.buildUrl()).get("answered").asBoolean());
+		assertThat(review(run.buildUrl()).get("status").asString()).isEqualTo("APPROVED");
+		assertThat(answers(44, "proceedEmpty")).isEqualTo(1);
+		assertThat(parameterReads(44)).isZero();
+	}
+
+	@Test
+	void aDecisionIdInTheIssueKeyFieldOfABuildNotLearntIsNotTakenForItsRun() {
+		// Not a key as Jira spells them, so it is only searched: never as a decision id
+		// that Jenkins did not confirm.
+		Started run = startedWithQueueItemLost(45);
+		assertThat(body(send(waiting(run.buildUrl(), 45, null, run.decisionId().toString()))).get("status").asString())
+			.isEqualTo("QUEUED");
+		await().atMost(Duration.ofSeconds(20)).until(() -> review(run.buildUrl()).get("answered").asBoolean());
+		assertThat(review(run.buildUrl()).get("status").asString()).isEqualTo("REJECTED");
+		assertThat(answers(45, "proceedEmpty")).isZero();
+		assertThat(runId(run)).isNull();
+	}
+
+	@Test
+	void aResultFromABuildNotLearntAtDispatchIsAttachedWhenItsParameterSaysSoAndItsNumberRecorded() {
+		Started run = startedWithQueueItemLost(51);
+		stubBuildParameters(51, run.decisionId().toString());
+
+		HttpResponse<String> completed = send(finished(run.buildUrl(), 51, run.decisionId(), "SUCCESS"));
+		assertThat(completed.statusCode()).as(completed.body()).isEqualTo(200);
+		assertThat(body(completed).get("status").asString()).isEqualTo("COMPLETED");
+		JsonNode event = events(run.issueKey(), "PIPELINE_COMPLETED").get(0);
+		assertThat(event.get("outcome").asString()).isEqualTo("SUCCEEDED");
+		assertThat(event.get("decisionId").asString()).isEqualTo(run.decisionId().toString());
+		assertThat(runId(run)).isEqualTo("51");
+		ci.verify(1,
+				getRequestedFor(urlPathEqualTo("/jenkins" + jobPath() + "/51/api/json"))
+					.withQueryParam("tree", equalTo("actions[parameters[name,value]]"))
+					.withHeader("Authorization", equalTo(BASIC)));
+
+		// The FINALIZED that follows is matched by job and number, without asking
+		// Jenkins.
+		HttpResponse<String> finalized = send(
+				finished(run.buildUrl(), 51, run.decisionId(), "SUCCESS").replace("COMPLETED", "FINALIZED"));
+		assertThat(body(finalized).get("status").asString()).isEqualTo("DUPLICATE");
+		assertThat(parameterReads(51)).isEqualTo(1);
+		assertThat(events(run.issueKey(), "PIPELINE_COMPLETED")).hasSize(1);
+	}
+
+	@Test
+	void aResultFromABuildThatClaimsTheDecisionButCarriesAnotherIsUnmatched() {
+		Started run = startedWithQueueItemLost(52);
+		stubBuildParameters(52, UUID.randomUUID().toString());
+
+		HttpResponse<String> response = send(finished(run.buildUrl(), 52, run.decisionId(), "SUCCESS"));
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+		assertThat(body(response).get("status").asString()).isEqualTo("UNMATCHED");
+		assertThat(events(run.issueKey(), "PIPELINE_COMPLETED")).isEmpty();
+		assertThat(this.jdbc
+			.sql("SELECT completed_at IS NULL AND run_id IS NULL FROM tollgate.pipeline_run" + " WHERE decision_id = ?")
+			.param(run.decisionId())
+			.query(Boolean.class)
+			.single()).as("the run neither completed nor given the build's number").isTrue();
+		assertThat(parameterReads(52)).isEqualTo(1);
+	}
+
+	@Test
+	void aResultWhileJenkinsCannotBeAskedIsNotLostButAnswered503ToBeSentAgain() {
+		Started run = startedWithQueueItemLost(53);
+		ci.stubFor(get(urlPathEqualTo("/jenkins" + jobPath() + "/53/api/json"))
+			.willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+		String body = finished(run.buildUrl(), 53, run.decisionId(), "FAILURE");
+
+		HttpResponse<String> unreachable = send(body);
+		assertThat(unreachable.statusCode()).as(unreachable.body()).isEqualTo(503);
+		assertThat(unreachable.headers().firstValue("Retry-After")).hasValue("30");
+		assertThat(unreachable.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
+		assertThat(events(run.issueKey(), "PIPELINE_COMPLETED")).isEmpty();
+		assertThat(runId(run)).isNull();
+
+		// Jenkins restarting answers 503: still to be sent again.
+		ci.stubFor(
+				get(urlPathEqualTo("/jenkins" + jobPath() + "/53/api/json")).willReturn(aResponse().withStatus(503)));
+		assertThat(send(body).statusCode()).isEqualTo(503);
+
+		stubBuildParameters(53, run.decisionId().toString());
+		HttpResponse<String> again = send(body);
+		assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+		assertThat(events(run.issueKey(), "PIPELINE_COMPLETED").get(0).get("outcome").asString()).isEqualTo("FAILED");
+		assertThat(runId(run)).isEqualTo("53");
+	}
+
+	@Test
+	void aResultFromABuildNotLearntThatGivesNoUsableNumberIsUnmatchedWithoutAskingJenkins() {
+		Started run = startedWithQueueItemLost(54);
+		stubBuildParameters(54, run.decisionId().toString());
+		String numbered = finished(run.buildUrl(), 54, run.decisionId(), "SUCCESS");
+		for (String body : List.of(numbered.replace("\"number\":54,", ""),
+				numbered.replace("\"number\":54", "\"number\":\"54/../../../script\""))) {
+			HttpResponse<String> response = send(body);
+			assertThat(response.statusCode()).as(body).isEqualTo(202);
+			assertThat(body(response).get("status").asString()).as(body).isEqualTo("UNMATCHED");
+		}
+		assertThat(events(run.issueKey(), "PIPELINE_COMPLETED")).isEmpty();
+		assertThat(ci.findAll(getRequestedFor(urlPathMatching("/jenkins" + jobPath() + "/[0-9].*")))).isEmpty();
+		assertThat(runId(run)).isNull();
+	}
+
+	/** The build number recorded on the decision's run, {@code null} while unknown. */
+	private String runId(Started run) {
+		return this.jdbc.sql("SELECT run_id FROM tollgate.pipeline_run WHERE decision_id = ?")
+			.param(run.decisionId())
+			.query(String.class)
+			.optional()
+			.orElse(null);
+	}
+
+	/** How often Tollgate read this build's parameters. */
+	private int parameterReads(int number) {
+		return ci.findAll(getRequestedFor(urlPathEqualTo("/jenkins" + jobPath() + "/" + number + "/api/json"))).size();
+	}
+
+	/** A build's result, as the documented {@code post} step sends it. */
+	private String finished(String url, int number, UUID decisionId, String result) {
+		return """
+				{"decisionId":"%s","job":"%s","number":%d,"url":"%s","phase":"COMPLETED","result":"%s",
+				 "duration":61000}""".formatted(decisionId, this.job, number, url, result);
 	}
 
 	/**
