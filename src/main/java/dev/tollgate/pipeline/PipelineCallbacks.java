@@ -90,9 +90,12 @@ class PipelineCallbacks {
 
 	private final RunConfirmations confirmations;
 
+	private final PipelineRuns runs;
+
 	PipelineCallbacks(JdbcClient jdbc, AuditLog audit, JobQueue jobs, MeterRegistry registry,
-			RunConfirmations confirmations) {
+			RunConfirmations confirmations, PipelineRuns runs) {
 		this.confirmations = confirmations;
+		this.runs = runs;
 		this.jdbc = jdbc;
 		this.audit = audit;
 		this.jobs = jobs;
@@ -124,10 +127,7 @@ class PipelineCallbacks {
 		Map<String, Object> row = run.get();
 		if (confirmed(report, row)) {
 			// Confirmed by the CI system: the next report finds the run by its identity.
-			this.jdbc.sql("UPDATE tollgate.pipeline_run SET run_id = :runId WHERE id = :id AND run_id IS NULL")
-				.param("runId", report.runId())
-				.param("id", row.get("id"))
-				.update();
+			this.runs.learnt(report.confirmedRun(), report.runId());
 		}
 		// A link in a Jira comment is only one to where the target's runs are shown.
 		String linkProblem = (report.runUrl() != null)

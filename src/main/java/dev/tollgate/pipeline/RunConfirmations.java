@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -68,11 +69,8 @@ class RunConfirmations {
 			return report;
 		}
 		Target.Kind kind = Target.Kind.valueOf(report.provider());
-		if (this.runs.known(kind, report.scopes(), report.runId())) {
-			// The run is known by its identity: nothing to ask.
-			return report;
-		}
-		Optional<PipelineRuns.Unlearnt> unlearnt = this.runs.unlearnt(kind, report.scopes(), report.decisionId());
+		Optional<PipelineRuns.Unlearnt> unlearnt = toConfirm(kind, report.scopes(), report.runId(),
+				report.decisionId());
 		if (unlearnt.isEmpty()) {
 			return report;
 		}
@@ -114,13 +112,8 @@ class RunConfirmations {
 			return ask;
 		}
 		List<String> scopes = (ask.scope() != null) ? List.of(ask.scope()) : List.of();
-		if (this.runs.known(target.kind(), scopes, ask.runId())) {
-			// Found by its identity; the decision id is not what finds it.
-			return ask;
-		}
-		Optional<PipelineRuns.Unlearnt> unlearnt = this.runs.unlearnt(target.kind(), scopes, ask.decisionId());
+		Optional<PipelineRuns.Unlearnt> unlearnt = toConfirm(target.kind(), scopes, ask.runId(), ask.decisionId());
 		if (unlearnt.isEmpty()) {
-			// Nothing the decision id alone would find: nothing to confirm.
 			return ask;
 		}
 		String carried = (ask.runId() != null)
@@ -131,6 +124,19 @@ class RunConfirmations {
 		}
 		return new GateAsk(ask.provider(), ask.deliveryId(), ask.scope(), ask.subject(), ask.environment(), ask.runId(),
 				ask.runUrl(), null, ask.issueKey(), ask.texts(), ask.answer());
+	}
+
+	/**
+	 * The run that only the decision id would find, if any: none when the run is known by
+	 * its run id (the decision id is not what finds it) or no run of the decision lacks
+	 * one.
+	 */
+	private Optional<PipelineRuns.Unlearnt> toConfirm(Target.Kind kind, List<String> scopes, String runId,
+			UUID decisionId) {
+		if (this.runs.known(kind, scopes, runId)) {
+			return Optional.empty();
+		}
+		return this.runs.unlearnt(kind, scopes, decisionId);
 	}
 
 	/**
