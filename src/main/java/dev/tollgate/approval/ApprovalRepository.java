@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import dev.tollgate.policy.Rule;
+import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -76,6 +77,14 @@ class ApprovalRepository {
 			.param("from", gatedStatus)
 			.query(Long.class)
 			.list();
+	}
+
+	/** Which of these issues have a pending request; one statement. */
+	List<String> issuesPending(String[] issueIds) {
+		return this.jdbc.sql("""
+				SELECT DISTINCT issue_id FROM tollgate.approval_request
+				WHERE issue_id = ANY(CAST(:issueIds AS text[])) AND status = 'PENDING'
+				""").param("issueIds", new SqlParameterValue(Types.ARRAY, issueIds)).query(String.class).list();
 	}
 
 	/** The issue's open request (the most recent). */

@@ -1,6 +1,7 @@
 package dev.tollgate.approval;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -83,6 +84,18 @@ public class Approvals {
 			audit(request, AuditEventType.APPROVAL_CANCELLED, ApprovalStatus.CANCELLED.name(),
 					ApprovalComments.cancelled(request, fromStatus, toStatus));
 		}
+	}
+
+	/**
+	 * Which of these issues have an open request, in one statement: a transition of such
+	 * an issue may cancel it ({@link #issueMoved}), so it is decided where that is done.
+	 * Joins the caller's transaction.
+	 */
+	public Set<String> pendingOn(Collection<String> issueIds) {
+		if (issueIds.isEmpty()) {
+			return Set.of();
+		}
+		return Set.copyOf(this.repository.issuesPending(issueIds.toArray(String[]::new)));
 	}
 
 	/** The open request of an issue (the most recent), for a vote from a Jira comment. */

@@ -1,5 +1,6 @@
 package dev.tollgate.identity;
 
+import java.util.Optional;
 import java.util.Set;
 
 import dev.tollgate.policy.ActorRoles;
@@ -34,6 +35,25 @@ public class ActorRoleResolver {
 		Set<String> projectRoles = ActorRoles.needs(snapshot, RoleBinding.SubjectType.PROJECT_ROLE, projectKey)
 				? this.identity.projectRolesOf(projectKey, accountId) : Set.of();
 		return ActorRoles.resolve(snapshot, projectKey, accountId, groups, projectRoles);
+	}
+
+	/**
+	 * {@link #rolesOf} from what is known without a network call: USER bindings, and
+	 * GROUP and PROJECT_ROLE bindings only where Jira's answer is cached. Empty when Jira
+	 * would have to be asked; then only {@link #rolesOf} can tell.
+	 */
+	public Optional<Set<String>> cachedRolesOf(PolicySnapshot snapshot, String projectKey, String accountId) {
+		if (accountId == null) {
+			return Optional.of(Set.of());
+		}
+		Optional<Set<String>> groups = ActorRoles.needs(snapshot, RoleBinding.SubjectType.GROUP, projectKey)
+				? this.identity.cachedGroupsOf(accountId) : Optional.of(Set.of());
+		if (groups.isEmpty()) {
+			return Optional.empty();
+		}
+		Optional<Set<String>> projectRoles = ActorRoles.needs(snapshot, RoleBinding.SubjectType.PROJECT_ROLE,
+				projectKey) ? this.identity.cachedProjectRolesOf(projectKey, accountId) : Optional.of(Set.of());
+		return projectRoles.map((roles) -> ActorRoles.resolve(snapshot, projectKey, accountId, groups.get(), roles));
 	}
 
 }

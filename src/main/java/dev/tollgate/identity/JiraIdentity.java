@@ -2,6 +2,7 @@ package dev.tollgate.identity;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -51,7 +52,19 @@ public class JiraIdentity {
 	 * "no groups")
 	 */
 	public Set<String> groupsOf(String accountId) {
-		return groups(accountId).stream()
+		return names(groups(accountId));
+	}
+
+	/**
+	 * {@link #groupsOf} as far as the cache knows it, without asking Jira: empty when the
+	 * answer is not cached (then only {@link #groupsOf} can tell).
+	 */
+	public Optional<Set<String>> cachedGroupsOf(String accountId) {
+		return Optional.ofNullable(this.groups.getIfPresent(accountId)).map(JiraIdentity::names);
+	}
+
+	private static Set<String> names(List<JiraGroup> groups) {
+		return groups.stream()
 			.flatMap((group) -> Stream.of(group.name(), group.groupId()))
 			.filter(Objects::nonNull)
 			.collect(Collectors.toUnmodifiableSet());
@@ -70,8 +83,29 @@ public class JiraIdentity {
 	public Set<String> projectRolesOf(String projectKey, String accountId) {
 		List<Role> roles = this.projectRoles.get(projectKey, this::loadRoles);
 		// Only ask for the actor's groups when a group could make a difference.
-		List<JiraGroup> actorGroups = roles.stream().anyMatch((role) -> !role.groups().isEmpty()) ? groups(accountId)
-				: List.of();
+		List<JiraGroup> actorGroups = needsGroups(roles) ? groups(accountId) : List.of();
+		return held(roles, accountId, actorGroups);
+	}
+
+	/**
+	 * {@link #projectRolesOf} as far as the cache knows it, without asking Jira: empty
+	 * when the project's roles, or the actor's groups where a role has group actors, are
+	 * not cached.
+	 */
+	public Optional<Set<String>> cachedProjectRolesOf(String projectKey, String accountId) {
+		List<Role> roles = this.projectRoles.getIfPresent(projectKey);
+		if (roles == null) {
+			return Optional.empty();
+		}
+		List<JiraGroup> actorGroups = needsGroups(roles) ? this.groups.getIfPresent(accountId) : List.of();
+		return (actorGroups != null) ? Optional.of(held(roles, accountId, actorGroups)) : Optional.empty();
+	}
+
+	private static boolean needsGroups(List<Role> roles) {
+		return roles.stream().anyMatch((role) -> !role.groups().isEmpty());
+	}
+
+	private static Set<String> held(List<Role> roles, String accountId, List<JiraGroup> actorGroups) {
 		// A group actor and a membership are the same group by groupId when both carry
 		// one, else by name: never a name against an id, nor two groups of one name
 		// whose ids differ.

@@ -1,9 +1,13 @@
 package dev.tollgate.jira;
 
+import java.sql.Types;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Optional;
+import java.util.Set;
 
 import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
@@ -95,6 +99,25 @@ public class Reverts {
 				  AND lower(to_status) = lower(:to) AND created_at > now() - interval '1 hour'
 				ORDER BY id LIMIT 1
 				""").param("issue", issueId).param("from", from).param("to", to).query(Long.class).optional();
+	}
+
+	/**
+	 * Which of these issues have an unconsumed revert of the last hour, in one statement:
+	 * their transitions may be Tollgate's own revert ({@link #pending}). Joins the
+	 * caller's transaction.
+	 */
+	public Set<String> pendingOn(Collection<String> issueIds) {
+		if (issueIds.isEmpty()) {
+			return Set.of();
+		}
+		return Set.copyOf(this.jdbc.sql("""
+				SELECT DISTINCT issue_id FROM tollgate.issue_revert
+				WHERE issue_id = ANY(CAST(:issueIds AS text[])) AND consumed_at IS NULL
+				  AND created_at > now() - interval '1 hour'
+				""")
+			.param("issueIds", new SqlParameterValue(Types.ARRAY, issueIds.toArray(String[]::new)))
+			.query(String.class)
+			.list());
 	}
 
 	/** Marks the revert as seen; joins the caller's transaction. */

@@ -3,6 +3,7 @@ package dev.tollgate.job;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -142,6 +143,18 @@ public class JobQueue {
 			}
 		}
 		return unordered + keys.size();
+	}
+
+	/**
+	 * Which of {@code orderingKeys} an unfinished (pending or running) job holds, in one
+	 * statement: work that must come after those jobs has to queue behind them rather
+	 * than be done now. Joins the caller's transaction.
+	 */
+	public Set<String> unfinished(Collection<String> orderingKeys) {
+		if (orderingKeys.isEmpty()) {
+			return Set.of();
+		}
+		return Set.copyOf(this.jobs.unfinishedOrderingKeys(orderingKeys.toArray(String[]::new)));
 	}
 
 	/** One job of {@link #enqueueOrdered(JobType, List)}. */

@@ -195,6 +195,14 @@ class JobRepository {
 	}
 
 	/** Makes the pending jobs of {@code kind} deferred with {@code reason} due now. */
+	/** Which of these ordering keys an unfinished job holds; one statement. */
+	Set<String> unfinishedOrderingKeys(String[] orderingKeys) {
+		return new HashSet<>(this.jdbc.sql("""
+				SELECT DISTINCT ordering_key FROM tollgate.job
+				WHERE ordering_key = ANY(CAST(:keys AS text[])) AND status IN ('PENDING', 'RUNNING')
+				""").param("keys", new SqlParameterValue(Types.ARRAY, orderingKeys)).query(String.class).list());
+	}
+
 	int resumeDeferred(String kind, String reason) {
 		return this.jdbc.sql("""
 				UPDATE tollgate.job SET run_at = now(), updated_at = now()

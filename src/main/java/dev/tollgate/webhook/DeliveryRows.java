@@ -5,10 +5,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.IntFunction;
 
 import dev.tollgate.job.JobQueue;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -16,26 +18,37 @@ import org.springframework.stereotype.Component;
 /**
  * The SQL of one group commit: the batch's delivery rows in one multi-row insert whose
  * unique keys decide what is a duplicate (also within the batch and across replicas),
- * then one {@code EVALUATE} job per stored delivery that carries an event. Runs inside
- * the writer's transaction.
+ * then the decisions that can be made at once ({@link IngestDecisions}), then one
+ * {@code EVALUATE} job per other stored delivery that carries an event. Runs inside the
+ * writer's transaction.
  */
 @Component
 class DeliveryRows {
+
+	/** Deciding nothing at ingest: every event is evaluated by a job. */
+	private static final IngestDecisions NONE = (events) -> Set.of();
 
 	private final JdbcClient jdbc;
 
 	private final JobQueue jobs;
 
-	DeliveryRows(JdbcClient jdbc, JobQueue jobs) {
+	private final IngestDecisions decisions;
+
+	DeliveryRows(JdbcClient jdbc, JobQueue jobs, ObjectProvider<IngestDecisions> decisions) {
 		this.jdbc = jdbc;
 		this.jobs = jobs;
+		this.decisions = decisions.getIfAvailable(() -> NONE);
 	}
 
-	/** Stores the batch; the answers are in the batch's order. */
-	List<WebhookIngest.Result> store(List<PendingDelivery> batch) {
+	/**
+	 * Stores the batch; the answers are in the batch's order.
+	 * @param decide whether events may be decided at ingest; {@code false} queues every
+	 * one for evaluation, as the fallback when deciding failed
+	 */
+	List<WebhookIngest.Result> store(List<PendingDelivery> batch, boolean decide) {
 		Map<String, Long> inserted = insert(batch);
 		List<WebhookIngest.Result> results = new ArrayList<>(batch.size());
-		List<JobQueue.OrderedJob<JiraEvent>> evaluations = new ArrayList<>();
+		List<IngestDecisions.StoredEvent> stored = new ArrayList<>();
 		for (PendingDelivery pending : batch) {
 			// remove(): a second delivery with the same id in this batch is a duplicate
 			// of the first.
@@ -52,9 +65,16 @@ class DeliveryRows {
 				// One issue's events are evaluated one at a time, in arrival order: a
 				// later transition must see what an earlier one decided (an approval
 				// request to cancel, a revert to recognise).
-				evaluations.add(new JobQueue.OrderedJob<>("evaluate:" + pending.source() + ":" + id, event,
-						"issue:" + event.issue().id()));
+				stored.add(new IngestDecisions.StoredEvent("evaluate:" + pending.source() + ":" + id,
+						"issue:" + event.issue().id(), event));
 				results.add(WebhookIngest.Result.QUEUED);
+			}
+		}
+		Set<String> decided = (decide && !stored.isEmpty()) ? this.decisions.decide(stored) : Set.of();
+		List<JobQueue.OrderedJob<JiraEvent>> evaluations = new ArrayList<>();
+		for (IngestDecisions.StoredEvent event : stored) {
+			if (!decided.contains(event.evaluationKey())) {
+				evaluations.add(new JobQueue.OrderedJob<>(event.evaluationKey(), event.event(), event.orderingKey()));
 			}
 		}
 		this.jobs.enqueueOrdered(JiraEvent.EVALUATE_JOB, evaluations);

@@ -85,18 +85,31 @@ final class DeliveryWriter implements Runnable {
 	}
 
 	private void write(List<PendingDelivery> batch) {
+		write(batch, true);
+	}
+
+	/**
+	 * @param decide whether events may be decided in this transaction; a delivery whose
+	 * decision failed alone is stored again without, so that deciding at ingest can never
+	 * cost a delivery its storage: its {@code EVALUATE} job decides it
+	 */
+	private void write(List<PendingDelivery> batch, boolean decide) {
 		if (batch.isEmpty()) {
 			return;
 		}
 		List<WebhookIngest.Result> results;
 		try {
-			results = this.tx.execute((status) -> this.rows.store(batch));
+			results = this.tx.execute((status) -> this.rows.store(batch, decide));
 		}
 		catch (RuntimeException ex) {
 			if (batch.size() > 1 && !isUnavailable(ex)) {
 				// One delivery the database refuses must not cost the others their
 				// answer.
-				batch.forEach((pending) -> write(List.of(pending)));
+				batch.forEach((pending) -> write(List.of(pending), decide));
+				return;
+			}
+			if (decide && !isUnavailable(ex)) {
+				storeForEvaluation(batch.get(0), ex);
 				return;
 			}
 			batch.forEach((pending) -> pending.result().completeExceptionally(ex));
@@ -106,6 +119,25 @@ final class DeliveryWriter implements Runnable {
 			batch.get(i).result().complete(results.get(i));
 		}
 		this.metrics.recordBatch(batch.size());
+	}
+
+	/**
+	 * A delivery that could not be stored with its decision: stored again with an
+	 * {@code EVALUATE} job instead. If that fails too, the delivery itself is refused
+	 * (503) and nothing is logged here: the row, not the decision, was the problem.
+	 */
+	private void storeForEvaluation(PendingDelivery pending, RuntimeException decideFailure) {
+		List<WebhookIngest.Result> results;
+		try {
+			results = this.tx.execute((status) -> this.rows.store(List.of(pending), false));
+		}
+		catch (RuntimeException ex) {
+			pending.result().completeExceptionally(ex);
+			return;
+		}
+		log.warn("Deciding a delivery at ingest failed; it was stored for evaluation by a job instead", decideFailure);
+		pending.result().complete(results.get(0));
+		this.metrics.recordBatch(1);
 	}
 
 	/**
