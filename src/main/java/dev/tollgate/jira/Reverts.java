@@ -20,6 +20,12 @@ import org.springframework.stereotype.Service;
 @Service
 public class Reverts {
 
+	/**
+	 * A revert still expected: not yet seen come back as a transition, and recent enough
+	 * that the transition seen is Tollgate's own rather than a person's.
+	 */
+	private static final String EXPECTED = " consumed_at IS NULL AND created_at > now() - interval '1 hour'";
+
 	private final JdbcClient jdbc;
 
 	Reverts(JdbcClient jdbc) {
@@ -95,8 +101,8 @@ public class Reverts {
 	private Optional<Long> unconsumed(String issueId, String from, String to) {
 		return this.jdbc.sql("""
 				SELECT id FROM tollgate.issue_revert
-				WHERE issue_id = :issue AND consumed_at IS NULL AND lower(from_status) = lower(:from)
-				  AND lower(to_status) = lower(:to) AND created_at > now() - interval '1 hour'
+				WHERE issue_id = :issue AND lower(from_status) = lower(:from) AND lower(to_status) = lower(:to)
+				  AND """ + EXPECTED + """
 				ORDER BY id LIMIT 1
 				""").param("issue", issueId).param("from", from).param("to", to).query(Long.class).optional();
 	}
@@ -112,8 +118,7 @@ public class Reverts {
 		}
 		return Set.copyOf(this.jdbc.sql("""
 				SELECT DISTINCT issue_id FROM tollgate.issue_revert
-				WHERE issue_id = ANY(CAST(:issueIds AS text[])) AND consumed_at IS NULL
-				  AND created_at > now() - interval '1 hour'
+				WHERE issue_id = ANY(CAST(:issueIds AS text[])) AND """ + EXPECTED + """
 				""")
 			.param("issueIds", new SqlParameterValue(Types.ARRAY, issueIds.toArray(String[]::new)))
 			.query(String.class)

@@ -10,7 +10,6 @@ import java.util.function.Function;
 import java.util.function.IntFunction;
 
 import dev.tollgate.job.JobQueue;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -25,19 +24,16 @@ import org.springframework.stereotype.Component;
 @Component
 class DeliveryRows {
 
-	/** Deciding nothing at ingest: every event is evaluated by a job. */
-	private static final IngestDecisions NONE = (events) -> Set.of();
-
 	private final JdbcClient jdbc;
 
 	private final JobQueue jobs;
 
 	private final IngestDecisions decisions;
 
-	DeliveryRows(JdbcClient jdbc, JobQueue jobs, ObjectProvider<IngestDecisions> decisions) {
+	DeliveryRows(JdbcClient jdbc, JobQueue jobs, IngestDecisions decisions) {
 		this.jdbc = jdbc;
 		this.jobs = jobs;
-		this.decisions = decisions.getIfAvailable(() -> NONE);
+		this.decisions = decisions;
 	}
 
 	/**
